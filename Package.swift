@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Modules depend in one direction only:
+//   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
+//   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
+
+let swiftSettings: [SwiftSetting] = [
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+
+let package = Package(
+    name: "loyalgate",
+    products: [
+        .executable(name: "loyalgate", targets: ["loyalgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: - Pure logic, no I/O
+        .target(name: "LoyaltyDomain", swiftSettings: swiftSettings),
+        .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+
+        // MARK: - I/O at the edges
+        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", grdb], swiftSettings: swiftSettings),
+        .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging], swiftSettings: swiftSettings),
+        .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
+
+        // MARK: - The command
+        .executableTarget(
+            name: "loyalgate",
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", argumentParser, logging, nioCore, nioPosix],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
+        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,157 @@
+import Foundation
+
+/// When a card earns nothing, read in the merchant's own time zone: weekdays, public holidays,
+/// a daily closing time, and one-off periods such as a pharmacy's on-duty night service.
+///
+/// Times are local wall-clock times, so 19:00 stays 19:00 on both sides of a daylight-saving
+/// change; the UTC instant of a sale is converted with the zone's rules at that instant.
+public struct ClosedHours: Sendable, Hashable, Codable {
+    /// Lower-case English weekday names: `"sunday"`.
+    public var weekdays: [String]?
+    /// Local dates `"2026-12-25"`.
+    public var holidays: [String]?
+    /// Local time `"19:00"` from which the rest of each day is closed.
+    public var after: String?
+    /// Local time `"08:00"` before which each day is closed.
+    public var before: String?
+    /// One-off closed periods in local time, `from` inclusive, `until` exclusive.
+    public var periods: [Period]?
+
+    public struct Period: Sendable, Hashable, Codable {
+        /// `"2026-11-21T19:00"`, local.
+        public var from: String
+        public var until: String
+        public var reason: String?
+
+        public init(from: String, until: String, reason: String? = nil) {
+            self.from = from
+            self.until = until
+            self.reason = reason
+        }
+    }
+
+    public init(weekdays: [String]? = nil, holidays: [String]? = nil, after: String? = nil,
+                before: String? = nil, periods: [Period]? = nil) {
+        self.weekdays = weekdays
+        self.holidays = holidays
+        self.after = after
+        self.before = before
+        self.periods = periods
+    }
+
+    static let weekdayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+    /// Checks every field once, so that a bad program file is refused on import rather than on
+    /// the first sale of a Sunday.
+    public func validate() throws(ProgramError) {
+        for day in weekdays ?? [] where !ClosedHours.weekdayNames.contains(day) {
+            throw ProgramError("closed.weekdays: \"\(day)\" is not a weekday; use one of \(ClosedHours.weekdayNames.joined(separator: ", ")).")
+        }
+        for date in holidays ?? [] where LocalTimestamp(date: date) == nil {
+            throw ProgramError("closed.holidays: \"\(date)\" is not a date like 2026-12-25.")
+        }
+        for (name, time) in [("after", after), ("before", before)] {
+            if let time, LocalTimestamp.minuteOfDay(time) == nil {
+                throw ProgramError("closed.\(name): \"\(time)\" is not a time like 19:00.")
+            }
+        }
+        for period in periods ?? [] {
+            guard let from = LocalTimestamp(dateTime: period.from), let until = LocalTimestamp(dateTime: period.until) else {
+                throw ProgramError("closed.periods: \"\(period.from)\" to \"\(period.until)\" needs times like 2026-11-21T19:00.")
+            }
+            guard from < until else {
+                throw ProgramError("closed.periods: \(period.from) is not before \(period.until).")
+            }
+        }
+    }
+
+    /// Why the program is closed at `instant`, or nil when it is open.
+    public func closedReason(at instant: Date, timeZone: TimeZone) -> String? {
+        let local = LocalTimestamp(instant, timeZone: timeZone)
+        if let weekdays, weekdays.contains(ClosedHours.weekdayNames[local.weekday - 1]) {
+            return "the card earns nothing on \(ClosedHours.weekdayNames[local.weekday - 1].capitalized)s"
+        }
+        if let holidays, holidays.contains(local.dateText) {
+            return "the card earns nothing on public holidays"
+        }
+        if let after, let limit = LocalTimestamp.minuteOfDay(after), local.minuteOfDay >= limit {
+            return "the card earns nothing after \(after)"
+        }
+        if let before, let limit = LocalTimestamp.minuteOfDay(before), local.minuteOfDay < limit {
+            return "the card earns nothing before \(before)"
+        }
+        for period in periods ?? [] {
+            guard let from = LocalTimestamp(dateTime: period.from), let until = LocalTimestamp(dateTime: period.until) else { continue }
+            if from <= local, local < until {
+                return "the card earns nothing during \(period.reason ?? "a closed period")"
+            }
+        }
+        return nil
+    }
+}
+
+public struct ProgramError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A wall-clock reading in one time zone, compared field by field (year, month, day, minute).
+struct LocalTimestamp: Comparable {
+    var year: Int, month: Int, day: Int, minuteOfDay: Int
+    var weekday: Int = 1
+
+    init(_ instant: Date, timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: instant)
+        year = parts.year!
+        month = parts.month!
+        day = parts.day!
+        minuteOfDay = parts.hour! * 60 + parts.minute!
+        weekday = parts.weekday!
+    }
+
+    init?(date text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        year = y
+        month = m
+        day = d
+        minuteOfDay = 0
+    }
+
+    init?(dateTime text: String) {
+        let parts = text.split(separator: "T", omittingEmptySubsequences: false)
+        guard parts.count == 2, let date = LocalTimestamp(date: String(parts[0])),
+              let minute = LocalTimestamp.minuteOfDay(String(parts[1])) else { return nil }
+        self = date
+        minuteOfDay = minute
+    }
+
+    static func minuteOfDay(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m),
+              h * 60 + m <= 24 * 60 else { return nil }
+        return h * 60 + m
+    }
+
+    var dateText: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    static func < (lhs: LocalTimestamp, rhs: LocalTimestamp) -> Bool {
+        (lhs.year, lhs.month, lhs.day, lhs.minuteOfDay) < (rhs.year, rhs.month, rhs.day, rhs.minuteOfDay)
+    }
+
+    static func == (lhs: LocalTimestamp, rhs: LocalTimestamp) -> Bool {
+        (lhs.year, lhs.month, lhs.day, lhs.minuteOfDay) == (rhs.year, rhs.month, rhs.day, rhs.minuteOfDay)
+    }
+}

@@ -1,0 +1,37 @@
+/// An error a till can act on: a stable kebab-case code from the protocol contract and one
+/// sentence a cashier can read out.
+public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        // The contract's codes.
+        case badRequest = "bad-request"
+        case frameTooLarge = "frame-too-large"
+        case invalidCardNumber = "invalid-card-number"
+        case unknownCard = "unknown-card"
+        case cardNotActive = "card-not-active"
+        case cardBlocked = "card-blocked"
+        case programClosed = "program-closed"
+        case insufficientBalance = "insufficient-balance"
+        case belowThreshold = "below-threshold"
+        case cashOutNotAllowed = "cash-out-not-allowed"
+        case unknownReceipt = "unknown-receipt"
+        case coreUnavailable = "core-unavailable"
+        // loyalgate's additions, documented in docs/protocol.md.
+        case unknownOp = "unknown-op"
+        case unknownMerchant = "unknown-merchant"
+        case unknownReward = "unknown-reward"
+        case receiptReused = "receipt-reused"
+        case returnExceedsOriginal = "return-exceeds-original"
+        case forbidden = "forbidden"
+        case internalError = "internal-error"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,98 @@
+/// A loyalty program's rules as data: what earns, how much, when the card earns nothing, and
+/// how a balance is spent. Programs are read from the program file (docs/program-file.md) and
+/// stored with a version, so an entry always keeps the rules it was made under.
+public struct Program: Sendable, Hashable, Codable {
+    public var points: PointsRule?
+    public var discount: DiscountRule?
+    public var multipliers: Multipliers?
+    public var closed: ClosedHours?
+    public var rewards: [Reward]?
+    /// Lets a card in the merchant's range that this merchant has never seen earn straight away,
+    /// as a new anonymous account: a shared card design used by several independent pharmacies.
+    public var autoEnrol: Bool?
+
+    public init(points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,
+                closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil) {
+        self.points = points
+        self.discount = discount
+        self.multipliers = multipliers
+        self.closed = closed
+        self.rewards = rewards
+        self.autoEnrol = autoEnrol
+    }
+
+    /// Points: `points` for every whole `per` of spend (after multipliers).
+    public struct PointsRule: Sendable, Hashable, Codable {
+        /// The spend that earns one unit, as a decimal string in the merchant's currency: `"1.00"`, `"0.50"`.
+        public var per: String
+        /// Points per unit of spend; 1 unless the program says otherwise.
+        public var points: Int64?
+        /// Line categories that earn no points (tobacco, reimbursed medicine, gift cards...).
+        public var excludeCategories: [String]?
+        /// The fewest points one redeem may spend; defaults to 1.
+        public var minimumRedeem: Int64?
+
+        public init(per: String, points: Int64? = nil, excludeCategories: [String]? = nil, minimumRedeem: Int64? = nil) {
+            self.per = per
+            self.points = points
+            self.excludeCategories = excludeCategories
+            self.minimumRedeem = minimumRedeem
+        }
+    }
+
+    /// A discount balance in money, earned per line at a rate set by the line's category.
+    public struct DiscountRule: Sendable, Hashable, Codable {
+        /// Rate per category, e.g. `{"reimbursed-medicine": "0", "otc": "0.02"}`.
+        public var rates: [String: Ratio]
+        /// Rate for a line whose category is missing or not listed.
+        public var defaultRate: Ratio
+        /// The balance must be at least this (decimal string) before any of it may be spent.
+        public var redeemFrom: String?
+        /// Whether the balance may ever leave the shop as cash. Pharmacies: never.
+        public var cashOut: Bool?
+
+        public init(rates: [String: Ratio], defaultRate: Ratio, redeemFrom: String? = nil, cashOut: Bool? = nil) {
+            self.rates = rates
+            self.defaultRate = defaultRate
+            self.redeemFrom = redeemFrom
+            self.cashOut = cashOut
+        }
+    }
+
+    /// Extra earning for own-brand lines and for members.
+    public struct Multipliers: Sendable, Hashable, Codable {
+        public enum Combination: String, Sendable, Hashable, Codable {
+            /// Own-brand x2 and member x2 give x4.
+            case multiply
+            /// Own-brand x2 and member x2 give x3: each adds its extra over x1.
+            case add
+            /// Own-brand x2 and member x3 give x3: the best one applies alone.
+            case highest
+        }
+
+        /// Multiplier per brand, matched against a line's `brand`.
+        public var brands: [String: Ratio]?
+        /// Multiplier for accounts marked as members, on every line.
+        public var member: Ratio?
+        public var combine: Combination
+
+        public init(brands: [String: Ratio]? = nil, member: Ratio? = nil, combine: Combination) {
+            self.brands = brands
+            self.member = member
+            self.combine = combine
+        }
+    }
+
+    /// An item of the reward catalog, bought with points.
+    public struct Reward: Sendable, Hashable, Codable {
+        public var sku: String
+        public var name: String
+        public var points: Int64
+
+        public init(sku: String, name: String, points: Int64) {
+            self.sku = sku
+            self.name = name
+            self.points = points
+        }
+    }
+}

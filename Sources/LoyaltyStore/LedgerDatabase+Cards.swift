@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import LoyaltyDomain
+
+extension LedgerDatabase {
+    /// Registers cards, each on an account of its own, in one transaction: all or none.
+    public func addCards(merchant code: String?, numbers: [CardNumber], status: String = "active", member: Bool = false) throws {
+        try writer.write { db in
+            let merchant = try Self.merchant(db, code: code)
+            for number in numbers {
+                if try Self.card(db, merchant: merchant, number: number) != nil {
+                    throw LoyaltyError(.badRequest, "Card \(number) is already registered at \(merchant.code).")
+                }
+                let accountID = try Self.insertAccount(db, merchant: merchant, member: member)
+                try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [merchant.id, number.digits, accountID, status, nowText()])
+            }
+        }
+    }
+
+    /// What a till shows when a card is scanned.
+    public func lookup(merchant code: String?, card text: String) async throws -> CardLookupAnswer {
+        let number = try CardNumber(text)
+        return try await writer.read { db in
+            let merchant = try Self.merchant(db, code: code)
+            guard let card = try Self.card(db, merchant: merchant, number: number) else {
+                // A card of a shared design that this shop has not seen yet: it will be enrolled
+                // on its first earn, so the till may go ahead.
+                let (_, rules) = try self.currentProgram(db, merchant: merchant)
+                guard rules.program.autoEnrol == true, Self.isInRange(number, of: merchant) else {
+                    throw LoyaltyError(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
+                }
+                return CardLookupAnswer(
+                    card: CardView(number: number.digits, status: "active"),
+                    account: AccountView(id: nil, points: 0, balance: Money.zero(merchant.currency).decimalString,
+                                         currency: merchant.currency.code),
+                    customer: nil, patientRef: nil, member: false)
+            }
+            let account = try Self.account(db, id: card.accountID)
+            return CardLookupAnswer(card: CardView(number: card.number, status: card.status),
+                                    account: Self.view(account, merchant: merchant),
+                                    customer: nil, patientRef: nil, member: account.member)
+        }
+    }
+
+    /// The account's ledger, newest first. A card shows its whole account's history.
+    public func history(merchant code: String?, card text: String, limit: Int) async throws -> HistoryAnswer {
+        let number = try CardNumber(text)
+        return try await writer.read { db in
+            let merchant = try Self.merchant(db, code: code)
+            guard let card = try Self.card(db, merchant: merchant, number: number) else {
+                throw LoyaltyError(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM ledger_entry WHERE account_id = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [card.accountID, max(1, min(limit, 1000))])
+            let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
+            return HistoryAnswer(entries: rows.map { row in
+                HistoryEntry(id: row["id"], kind: row["kind"], card: row["card_number"], till: row["till"], receipt: row["receipt"],
+                             points: row["points"], amount: money(row["amount_minor"]),
+                             shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
+                             programVersion: row["program_version_id"], at: row["at"], recordedAt: row["recorded_at"])
+            })
+        }
+    }
+}
+
+extension LedgerDatabase {
+    public struct RewardsAnswer: Sendable, Codable, Equatable {
+        public var rewards: [Program.Reward]
+    }
+
+    /// The reward catalog of the merchant's current program.
+    public func rewards(merchant code: String?) async throws -> RewardsAnswer {
+        try await writer.read { db in
+            let merchant = try Self.merchant(db, code: code)
+            return RewardsAnswer(rewards: try self.currentProgram(db, merchant: merchant).rules.program.rewards ?? [])
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import LoyaltyDomain
+
+/// The pieces every till transaction is made of: the replay check, the card and its account,
+/// and posting one transaction with its one ledger entry.
+extension LedgerDatabase {
+    struct CardRow {
+        var number: String
+        var status: String
+        var accountID: Int64
+    }
+
+    struct AccountRow {
+        var id: Int64
+        var points: Int64
+        var balanceMinor: Int64
+        var member: Bool
+    }
+
+    static let answerEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// The first answer to this (till, receipt), marked as replayed, if there was one.
+    static func replay(_ db: Database, merchant: Merchant, till: String, receipt: String, kind: String) throws -> TxnAnswer? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT kind, answer FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ?
+            """, arguments: [merchant.id, till, receipt]) else { return nil }
+        guard row["kind"] as String == kind else {
+            throw LoyaltyError(.receiptReused, "Receipt \(receipt) of till \(till) was already used for a \(row["kind"] as String); give this \(kind) its own receipt number.")
+        }
+        var answer = try JSONDecoder().decode(TxnAnswer.self, from: Data((row["answer"] as String).utf8))
+        answer.replayed = true
+        return answer
+    }
+
+    static func card(_ db: Database, merchant: Merchant, number: CardNumber) throws -> CardRow? {
+        try Row.fetchOne(db, sql: """
+            SELECT number, status, account_id FROM card WHERE merchant_id = ? AND number = ?
+            """, arguments: [merchant.id, number.digits]).map {
+            CardRow(number: $0["number"], status: $0["status"], accountID: $0["account_id"])
+        }
+    }
+
+    static func account(_ db: Database, id: Int64) throws -> AccountRow {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, points, balance_minor, member FROM account WHERE id = ?", arguments: [id]) else {
+            throw LoyaltyError(.internalError, "Account \(id) is missing.")
+        }
+        return AccountRow(id: row["id"], points: row["points"], balanceMinor: row["balance_minor"], member: row["member"])
+    }
+
+    /// Refuses a card that may not take part in a till transaction, with the contract's code.
+    static func requireActive(_ card: CardRow) throws {
+        switch card.status {
+        case "active": return
+        case "issued":
+            throw LoyaltyError(.cardNotActive, "Card \(card.number) is not active yet: it has not been handed out or its activation is still pending.")
+        case "replaced":
+            throw LoyaltyError(.cardBlocked, "Card \(card.number) was replaced by a new card: ask for the new one.")
+        default:
+            throw LoyaltyError(.cardBlocked, "Card \(card.number) is blocked: it was reported lost or stolen.")
+        }
+    }
+
+    static func isInRange(_ number: CardNumber, of merchant: Merchant) -> Bool {
+        guard let prefix = merchant.cardPrefix else { return false }
+        return number.digits.hasPrefix(prefix)
+    }
+
+    static func view(_ account: AccountRow, merchant: Merchant) -> AccountView {
+        AccountView(id: account.id, points: account.points,
+                    balance: Money(minorUnits: account.balanceMinor, currency: merchant.currency).decimalString,
+                    currency: merchant.currency.code)
+    }
+
+    struct Posting {
+        var kind: String
+        var till: String
+        var receipt: String
+        var card: String
+        var account: AccountRow
+        var programVersionID: Int64?
+        var originalTxnID: Int64?
+        var lines: [SaleLine]?
+        /// The intended effect, kept with the transaction (for a return: what it should take back).
+        var intendedPoints: Int64
+        var intendedMinor: Int64
+        /// The effect on the account; differs from the intended one only by a shortfall.
+        var points: Int64
+        var minor: Int64
+        var at: Date
+        var redeemed: TxnAnswer.Redeemed?
+    }
+
+    /// Writes the transaction, its ledger entry and the account's new balance, and returns the
+    /// answer that is stored for replays. The account's CHECK constraints refuse any overdraft
+    /// that a bug upstream might let through.
+    static func post(_ db: Database, merchant: Merchant, _ posting: Posting) throws -> TxnAnswer {
+        let at = Timestamp.format(posting.at)
+        let linesJSON = try posting.lines.map { String(decoding: try answerEncoder.encode($0), as: UTF8.self) }
+        try db.execute(sql: """
+            INSERT INTO till_txn (merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
+                                  original_txn_id, member, lines, points, amount_minor, answer, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
+            """, arguments: [merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
+                             posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
+                             posting.intendedPoints, posting.intendedMinor, at])
+        let txnID = db.lastInsertedRowID
+        let shortfallPoints = posting.points - posting.intendedPoints
+        let shortfallMinor = posting.minor - posting.intendedMinor
+        try db.execute(sql: """
+            INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,
+                                      shortfall_points, shortfall_minor, program_version_id, at, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [merchant.id, posting.account.id, posting.card, txnID, posting.till, posting.receipt, posting.kind,
+                             posting.points, posting.minor, shortfallPoints, shortfallMinor, posting.programVersionID, at, nowText()])
+        try db.execute(sql: "UPDATE account SET points = points + ?, balance_minor = balance_minor + ? WHERE id = ?",
+                       arguments: [posting.points, posting.minor, posting.account.id])
+        var after = posting.account
+        after.points += posting.points
+        after.balanceMinor += posting.minor
+        let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
+        let answer = TxnAnswer(
+            txn: txnID, kind: posting.kind, card: posting.card, points: posting.points, discount: money(posting.minor),
+            account: view(after, merchant: merchant), at: at, redeemed: posting.redeemed,
+            shortfall: shortfallPoints == 0 && shortfallMinor == 0 ? nil
+                : TxnAnswer.Shortfall(points: shortfallPoints, amount: money(shortfallMinor)),
+            replayed: false)
+        try db.execute(sql: "UPDATE till_txn SET answer = ? WHERE id = ?",
+                       arguments: [String(decoding: try answerEncoder.encode(answer), as: UTF8.self), txnID])
+        return answer
+    }
+}

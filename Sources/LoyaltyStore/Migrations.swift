@@ -1,0 +1,94 @@
+import GRDB
+
+/// The schema, as named migrations in SQL. A migration is never changed once it has shipped:
+/// a new need is a new migration appended at the end.
+///
+/// The schema holds the invariants itself: balances never below zero, one answer per
+/// (merchant, till, receipt), ledger entries that cannot be updated or deleted.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE merchant (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    minor_digits INTEGER NOT NULL CHECK (minor_digits BETWEEN 0 AND 3),
+                    time_zone TEXT NOT NULL,
+                    card_prefix TEXT,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE program_version (
+                    id INTEGER PRIMARY KEY,
+                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                    version INTEGER NOT NULL,
+                    rules TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    UNIQUE (merchant_id, version)
+                );
+                CREATE TABLE account (
+                    id INTEGER PRIMARY KEY,
+                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                    points INTEGER NOT NULL DEFAULT 0 CHECK (points >= 0),
+                    balance_minor INTEGER NOT NULL DEFAULT 0 CHECK (balance_minor >= 0),
+                    member INTEGER NOT NULL DEFAULT 0 CHECK (member IN (0, 1)),
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE card (
+                    id INTEGER PRIMARY KEY,
+                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                    number TEXT NOT NULL CHECK (length(number) = 13),
+                    account_id INTEGER NOT NULL REFERENCES account(id),
+                    status TEXT NOT NULL CHECK (status IN ('issued', 'active', 'blocked', 'replaced')),
+                    created_at TEXT NOT NULL,
+                    UNIQUE (merchant_id, number)
+                );
+                CREATE INDEX card_account ON card(account_id);
+                CREATE TABLE till_txn (
+                    id INTEGER PRIMARY KEY,
+                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                    till TEXT NOT NULL,
+                    receipt TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('earn', 'redeem', 'return')),
+                    account_id INTEGER NOT NULL REFERENCES account(id),
+                    card_number TEXT NOT NULL,
+                    program_version_id INTEGER REFERENCES program_version(id),
+                    original_txn_id INTEGER REFERENCES till_txn(id),
+                    member INTEGER NOT NULL DEFAULT 0,
+                    lines TEXT,
+                    points INTEGER NOT NULL,
+                    amount_minor INTEGER NOT NULL,
+                    answer TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    UNIQUE (merchant_id, till, receipt)
+                );
+                CREATE INDEX till_txn_original ON till_txn(original_txn_id);
+                CREATE TABLE ledger_entry (
+                    id INTEGER PRIMARY KEY,
+                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                    account_id INTEGER NOT NULL REFERENCES account(id),
+                    card_number TEXT NOT NULL,
+                    txn_id INTEGER REFERENCES till_txn(id),
+                    till TEXT,
+                    receipt TEXT,
+                    kind TEXT NOT NULL,
+                    points INTEGER NOT NULL,
+                    amount_minor INTEGER NOT NULL,
+                    shortfall_points INTEGER NOT NULL DEFAULT 0,
+                    shortfall_minor INTEGER NOT NULL DEFAULT 0,
+                    program_version_id INTEGER REFERENCES program_version(id),
+                    at TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL
+                );
+                CREATE INDEX ledger_entry_account ON ledger_entry(account_id, id);
+                CREATE TRIGGER ledger_entry_append_only_update BEFORE UPDATE ON ledger_entry
+                    BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+                CREATE TRIGGER ledger_entry_append_only_delete BEFORE DELETE ON ledger_entry
+                    BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}

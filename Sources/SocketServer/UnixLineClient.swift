@@ -1,0 +1,88 @@
+import Foundation
+
+/// A blocking JSON Lines client over a Unix socket, for the CLI's till simulator, benchmarks
+/// and tests: what a simple till integration does.
+public final class UnixLineClient {
+    private let fd: Int32
+    private var pending = [UInt8]()
+
+    public enum ClientError: Error, CustomStringConvertible {
+        case cannotConnect(String, Int32)
+        case closed
+        case pathTooLong(String)
+
+        public var description: String {
+            switch self {
+            case .cannotConnect(let path, let code): return "Cannot connect to \(path): \(String(cString: strerror(code)))."
+            case .closed: return "The server closed the connection."
+            case .pathTooLong(let path): return "The socket path \(path) is too long."
+            }
+        }
+    }
+
+    public init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            throw ClientError.pathTooLong(path)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            throw ClientError.cannotConnect(path, code)
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends bytes as they are: a test may send garbage or a line without its newline.
+    public func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { throw ClientError.closed }
+            offset += written
+        }
+    }
+
+    public func send(line: String) throws { try send(Array((line + "\n").utf8)) }
+
+    /// The next line, without its newline; nil when the server closed the connection.
+    public func readLine() throws -> String? {
+        while true {
+            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return line
+            }
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { return nil }
+            pending += buffer[..<count]
+        }
+    }
+
+    /// Sends one request and waits for the next line.
+    public func request(_ line: String) throws -> String {
+        try send(line: line)
+        guard let answer = try readLine() else { throw ClientError.closed }
+        return answer
+    }
+
+    /// Waits at most `milliseconds` for data; false on timeout.
+    public func waitReadable(milliseconds: Int32) -> Bool {
+        if pending.contains(UInt8(ascii: "\n")) { return true }
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, milliseconds) > 0
+    }
+}

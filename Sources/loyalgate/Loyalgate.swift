@@ -1,0 +1,16 @@
+import ArgumentParser
+
+@main
+struct Loyalgate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loyalgate",
+        abstract: "Loyalty cards for independent shops: the loyalty core, set-up and a till simulator.",
+        version: "0.1.0",
+        subcommands: [Core.self, ProgramCommand.self, CardCommand.self, Till.self, Demo.self, Bench.self])
+}
+
+/// Where state lives when no flag says: `./.loyalgate/` for a developer run (the contract).
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "The core's data directory (database and keys).")
+    var data: String = ".loyalgate"
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import LoyaltyDomain
+import LoyaltyStore
+
+struct ProgramCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "program", abstract: "Set up merchants and their programs from program files.",
+        subcommands: [Import.self, Check.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the merchant in FILE, or store its program as a new version if the rules changed.")
+
+        @OptionGroup var data: DataOptions
+        @Argument(help: "A program file (JSON, see docs/program-file.md).") var file: String
+
+        func run() throws {
+            let program = try ProgramFile.decode(try readFile(file))
+            let database = try LedgerDatabase(directory: URL(fileURLWithPath: data.data))
+            let imported = try database.importProgram(program)
+            print(imported.created
+                  ? "\(imported.merchant): program version \(imported.version) stored"
+                  : "\(imported.merchant): unchanged, still program version \(imported.version)")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check a program file without storing it.")
+        @Argument(help: "A program file (JSON).") var file: String
+
+        func run() throws {
+            let program = try ProgramFile.decode(try readFile(file))
+            print("\(program.merchant.code): program file is valid")
+        }
+    }
+}
+
+func readFile(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ValidationError("Cannot read \(path).")
+    }
+    return data
+}
+
+extension ProgramError: LocalizedError {
+    public var errorDescription: String? { message }
+}
+
+extension LoyaltyError: LocalizedError {
+    public var errorDescription: String? { message }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import SocketServer
+
+struct Till: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A till simulator: talk to a core or gateway socket as a till would.",
+        subcommands: [Send.self])
+
+    struct Send: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send request lines (arguments, or stdin when none) and print each answer line.")
+
+        @Option(help: "The socket of the core or gateway.") var socket: String = ".loyalgate/core.sock"
+        @Argument(help: "JSON request objects, one per argument.") var requests: [String] = []
+
+        func run() throws {
+            let client = try UnixLineClient(path: socket)
+            var lines = requests
+            if lines.isEmpty {
+                while let line = Swift.readLine(), !line.isEmpty { lines.append(line) }
+            }
+            for line in lines {
+                print(try client.request(line))
+            }
+        }
+    }
+}
