@@ -22,12 +22,14 @@ public final class LedgerDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // FULL makes each commit wait for the WAL fsync: a transaction the till saw
-            // answered survives a power cut. NORMAL (GRDB's WAL default) could lose the last ones.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         writer = try DatabasePool(path: path, configuration: configuration)
+        // FULL makes each commit wait for the WAL fsync: a transaction the till saw answered
+        // survives a power cut. GRDB sets NORMAL on the pool's writer when it turns WAL on,
+        // after `prepareDatabase`, so FULL is set here, on the one writer connection, which
+        // lives as long as the pool.
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Migrations.migrator.migrate(writer)
     }
 

@@ -2,7 +2,9 @@ import Foundation
 
 /// A blocking JSON Lines client over a Unix socket, for the CLI's till simulator, benchmarks
 /// and tests: what a simple till integration does.
-public final class UnixLineClient {
+/// Unchecked Sendable: a client may be handed to another thread, but is used by one thread at
+/// a time, like the socket under it.
+public final class UnixLineClient: @unchecked Sendable {
     private let fd: Int32
     private var pending = [UInt8]()
 

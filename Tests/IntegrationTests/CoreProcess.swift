@@ -1,0 +1,125 @@
+import Foundation
+import SocketServer
+
+/// The real `loyalgate` binary, built beside the test bundle, run as a till's shop would run it.
+enum Loyalgate {
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["LOYALGATE_BIN"] { return path }
+        let testBundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return testBundle.deletingLastPathComponent().appendingPathComponent("loyalgate").path
+    }()
+
+    static let examples = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("examples")
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a CLI command to completion.
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() -> String {
+        // Short: a Unix socket path must fit in 108 bytes.
+        let path = "/tmp/lg-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// A `loyalgate core` process on a data folder, started and stopped by the test.
+final class CoreProcess {
+    let data: String
+    let socket: String
+    private(set) var process: Process?
+
+    init(data: String = Loyalgate.temporaryDirectory()) {
+        self.data = data
+        self.socket = data + "/core.sock"
+    }
+
+    /// Imports example programs and registers cards with the CLI, as a technician would.
+    func setUp(programs: [String], cards: [String] = [], member: Bool = false) throws {
+        for program in programs {
+            let result = try Loyalgate.run(["program", "import", "--data", data, Loyalgate.examples.appendingPathComponent(program + ".json").path])
+            guard result.status == 0 else { throw SetupError(result.stderr) }
+        }
+        if !cards.isEmpty {
+            let result = try Loyalgate.run(["card", "add", "--data", data] + (member ? ["--member"] : []) + cards)
+            guard result.status == 0 else { throw SetupError(result.stderr) }
+        }
+    }
+
+    struct SetupError: Error { let message: String; init(_ message: String) { self.message = message } }
+
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
+        process.arguments = ["core", "--data", data, "--socket", socket]
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        self.process = process
+        for _ in 0..<500 {
+            if (try? UnixLineClient(path: socket)) != nil { return }
+            usleep(10_000)
+        }
+        throw SetupError("the core did not start")
+    }
+
+    func client() throws -> UnixLineClient { try UnixLineClient(path: socket) }
+
+    func kill9() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// SIGTERM, then the exit status.
+    func terminate() -> Int32 {
+        guard let process else { return -1 }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    deinit {
+        if let process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        try? FileManager.default.removeItem(atPath: data)
+    }
+}
+
+/// Reads an answer line as a dictionary.
+func json(_ line: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+}
+
+func errorCode(_ line: String) -> String? {
+    (json(line)["error"] as? [String: Any])?["code"] as? String
+}
+
+func card(_ prefix: String, _ serial: Int) -> String {
+    var body = prefix + String(repeating: "0", count: 12 - prefix.count - String(serial).count) + String(serial)
+    var sum = 0
+    for (offset, digit) in body.reversed().enumerated() { sum += Int(String(digit))! * (offset % 2 == 0 ? 3 : 1) }
+    body += String((10 - sum % 10) % 10)
+    return body
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import LoyaltyDomain
+import LoyaltyStore
+import Testing
+
+@Suite struct LedgerTests {
+    @Test func commitsAreDurable() throws {
+        let ledger = try TestLedger()
+        #expect(try ledger.database.synchronousLevel() == 2) // FULL
+        let mode = try DatabaseQueue(path: ledger.directory.appendingPathComponent("loyalgate.sqlite").path)
+            .read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func ledgerEntriesCannotBeChangedOrDeleted() throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        try ledger.addCard(ledger.card("2990001", 1))
+        let path = ledger.directory.appendingPathComponent("loyalgate.sqlite").path
+        let raw = try DatabaseQueue(path: path)
+        try raw.write { db in
+            try db.execute(sql: "INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, at, recorded_at) VALUES (1, 1, '2990001000018', 'adjust', 5, 0, 'x', 'x')")
+        }
+        #expect(throws: DatabaseError.self) { try raw.write { try $0.execute(sql: "UPDATE ledger_entry SET points = 500") } }
+        #expect(throws: DatabaseError.self) { try raw.write { try $0.execute(sql: "DELETE FROM ledger_entry") } }
+    }
+
+    @Test func verifyFindsABalanceThatDisagreesWithItsEntries() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let card = ledger.card("2990001", 1)
+        try ledger.addCard(card)
+        _ = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "a", amount: "42.00")])
+        #expect(try ledger.database.verify().problems.isEmpty)
+        try ledger.database.unsafeExecute("UPDATE account SET points = points + 1000")
+        let report = try ledger.database.verify()
+        #expect(report.problems.count == 1)
+        #expect(report.problems.first?.contains("1042 points") == true)
+    }
+
+    @Test func oldEntriesKeepTheRulesTheyWereMadeUnder() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let card = ledger.card("2990001", 1)
+        try ledger.addCard(card)
+        _ = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "a", amount: "40.00"), LineInput(sku: "b", amount: "10.00")])
+        // The pharmacy doubles its rate: version 2.
+        var doubled = try TestLedger.program("dutch-pharmacy")
+        doubled.program.points?.points = 2
+        let imported = try ledger.database.importProgram(doubled)
+        #expect(imported.version == 2 && imported.created)
+        #expect(try ledger.database.importProgram(doubled).created == false)
+        #expect(try await ledger.earn(card, receipt: "R2", [LineInput(sku: "a", amount: "10.00")]).points == 20)
+        // Returning a line of the first receipt takes back what version 1 gave for it: 40, not 80.
+        let back = try await ledger.giveBack(receipt: "RET1", original: "R1", [LineInput(sku: "a", amount: "40.00")])
+        #expect(back.points == -40)
+        let history = try await ledger.database.history(merchant: nil, card: card, limit: 10)
+        #expect(history.entries.map(\.programVersion) == [1, 2, 1])
+    }
+
+    @Test func aReturnOfSpentPointsStopsAtZeroAndRecordsTheShortfall() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let card = ledger.card("2990001", 1)
+        try ledger.addCard(card)
+        _ = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "tv", amount: "130.00")])
+        _ = try await ledger.redeem(card, receipt: "R2", reward: "REWARD-HANDCREAM") // 30 left
+        let back = try await ledger.giveBack(receipt: "RET", original: "R1", [LineInput(sku: "tv", amount: "130.00")])
+        #expect(back.points == -30)
+        #expect(back.shortfall?.points == 100)
+        #expect(back.account.points == 0)
+        // Repeating the return changes nothing; a second return of the same goods is refused.
+        #expect(try await ledger.giveBack(receipt: "RET", original: "R1", [LineInput(sku: "tv", amount: "130.00")]).replayed)
+        #expect(await errorCode { try await ledger.giveBack(receipt: "RET2", original: "R1", [LineInput(sku: "tv", amount: "1.00")]) } == .returnExceedsOriginal)
+        #expect(await errorCode { try await ledger.giveBack(receipt: "RET3", original: "NOPE", [LineInput(sku: "tv", amount: "1.00")]) } == .unknownReceipt)
+        #expect(try ledger.database.verify().problems.isEmpty)
+    }
+
+    @Test func fiftyTillsRedeemingFromOneAccountNeverOverdrawIt() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let card = ledger.card("2990001", 1)
+        try ledger.addCard(card)
+        _ = try await ledger.earn(card, receipt: "R0", [LineInput(sku: "a", amount: "100.00")])
+        let outcomes = await withTaskGroup(of: LoyaltyError.Code?.self) { group in
+            for till in 0..<50 {
+                group.addTask { await errorCode { try await ledger.redeem(card, receipt: "X", till: "till-\(till)", points: 7) } }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 == nil }.count == 14) // 14 x 7 = 98
+        #expect(outcomes.filter { $0 == .insufficientBalance }.count == 36)
+        #expect(try await ledger.database.lookup(merchant: nil, card: card).account.points == 2)
+        #expect(try ledger.database.verify().problems.isEmpty)
+    }
+}
