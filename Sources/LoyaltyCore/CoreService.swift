@@ -63,7 +63,9 @@ public struct CoreService: Sendable {
             return Frame.success(id: request.id, try await database.rewards(merchant: p.merchant))
         case "core.status":
             let merchants = try await database.merchants()
-            return Frame.success(id: request.id, StatusAnswer(version: Self.version, merchants: merchants.map(\.code)))
+            return Frame.success(id: request.id, StatusAnswer(version: Self.version, merchants: merchants.map {
+                StatusAnswer.MerchantSummary(code: $0.code, name: $0.name, currency: $0.currency.code, cardPrefix: $0.cardPrefix)
+            }))
         default:
             throw LoyaltyError(.unknownOp, "The core has no op \"\(request.op.prefix(64))\"; see docs/protocol.md.")
         }
@@ -90,7 +92,16 @@ public struct CoreService: Sendable {
     }
 }
 
+/// What a gateway or `doctor` asks first: is the core there, and which card ranges it knows.
 struct StatusAnswer: Encodable {
+    struct MerchantSummary: Encodable {
+        var code: String
+        var name: String
+        var currency: String
+        /// Scans starting with this prefix are this merchant's cards.
+        var cardPrefix: String?
+    }
+
     var version: String
-    var merchants: [String]
+    var merchants: [MerchantSummary]
 }
