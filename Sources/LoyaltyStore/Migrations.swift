@@ -89,6 +89,32 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2-card-batches") { db in
+            try db.execute(sql: """
+                CREATE TABLE card_range (
+                    merchant_id INTEGER PRIMARY KEY REFERENCES merchant(id),
+                    next_serial INTEGER NOT NULL CHECK (next_serial >= 0)
+                );
+                CREATE TABLE card_batch (
+                    id INTEGER PRIMARY KEY,
+                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                    count INTEGER NOT NULL CHECK (count > 0),
+                    design TEXT NOT NULL,
+                    printer TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('allocated', 'printing', 'completed')),
+                    created_at TEXT NOT NULL,
+                    completed_at TEXT
+                );
+                CREATE TABLE card_batch_item (
+                    batch_id INTEGER NOT NULL REFERENCES card_batch(id),
+                    position INTEGER NOT NULL,
+                    card_number TEXT NOT NULL,
+                    printed_at TEXT,
+                    print_job TEXT,
+                    PRIMARY KEY (batch_id, position)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -90,3 +90,29 @@ import Testing
         #expect(try ledger.database.verify().problems.isEmpty)
     }
 }
+
+@Suite struct CardBatchTests {
+    @Test func aBatchAllocatesFreshIssuedNumbersThatAreNeverReused() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        try ledger.addCard(ledger.card("2990001", 1)) // registered by hand: must be skipped
+        let first = try ledger.database.createBatch(merchant: nil, count: 3, design: "d.json", printer: nil)
+        let second = try ledger.database.createBatch(merchant: nil, count: 2, design: "d.json", printer: nil)
+        let numbers = (first.items + second.items).map(\.number)
+        #expect(Set(numbers).count == 5)
+        #expect(!numbers.contains(ledger.card("2990001", 1)))
+        #expect(try await ledger.database.lookup(merchant: nil, card: numbers[0]).card.status == "issued")
+        #expect(await errorCode { try ledger.database.createBatch(merchant: nil, count: 0, design: "d", printer: nil) } == .badRequest)
+        #expect(await errorCode { try ledger.database.createBatch(merchant: nil, count: 1_000_000, design: "d", printer: nil) } == .badRequest)
+    }
+
+    @Test func printedCardsAreRememberedSoAResumePrintsOnlyTheRest() throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let batch = try ledger.database.createBatch(merchant: nil, count: 4, design: "d.json", printer: "cards")
+        try ledger.database.markPrinted(batch: batch.id, numbers: batch.items.prefix(2).map(\.number), job: "cards-17")
+        let resumed = try ledger.database.batch(id: batch.id)
+        #expect(resumed.state == "printing")
+        #expect(resumed.unprinted.map(\.number) == batch.items.suffix(2).map(\.number))
+        try ledger.database.markPrinted(batch: batch.id, numbers: resumed.unprinted.map(\.number), job: "cards-18")
+        #expect(try ledger.database.batch(id: batch.id).state == "completed")
+    }
+}

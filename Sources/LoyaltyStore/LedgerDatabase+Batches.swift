@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import LoyaltyDomain
+
+/// Card batches: fresh numbers from the merchant's range, allocated once, printed once each.
+///
+/// The batch and which of its cards are printed are stored, so a printing run killed half-way
+/// resumes where it stopped: nothing skipped, nothing allocated twice.
+public struct CardBatch: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        public var position: Int
+        public var number: String
+        public var printed: Bool
+        public var job: String?
+    }
+
+    public var id: Int64
+    public var merchant: String
+    public var design: String
+    public var printer: String?
+    public var state: String
+    public var items: [Item]
+
+    public var unprinted: [Item] { items.filter { !$0.printed } }
+}
+
+extension LedgerDatabase {
+    /// The most cards one batch may allocate: a card printer's day, not a typo's million.
+    public static let maximumBatchSize = 50_000
+
+    /// Allocates `count` never-used numbers in the merchant's range (state `issued`) and records
+    /// the batch, in one transaction: all or nothing.
+    public func createBatch(merchant code: String?, count: Int, design: String, printer: String?) throws -> CardBatch {
+        guard (1...Self.maximumBatchSize).contains(count) else {
+            throw LoyaltyError(.badRequest, "A batch holds 1 to \(Self.maximumBatchSize) cards; \(count) was asked.")
+        }
+        let batchID: Int64 = try writer.write { db in
+            let merchant = try Self.merchant(db, code: code)
+            let numbers = try Self.allocateNumbers(db, merchant: merchant, count: count)
+            try db.execute(sql: """
+                INSERT INTO card_batch (merchant_id, count, design, printer, state, created_at) VALUES (?, ?, ?, ?, 'allocated', ?)
+                """, arguments: [merchant.id, count, design, printer, nowText()])
+            let batchID = db.lastInsertedRowID
+            let item = try db.makeStatement(sql: "INSERT INTO card_batch_item (batch_id, position, card_number) VALUES (?, ?, ?)")
+            for (position, number) in numbers.enumerated() {
+                try item.execute(arguments: [batchID, position, number.digits])
+            }
+            return batchID
+        }
+        return try batch(id: batchID)
+    }
+
+    /// Issues `count` new cards (state `issued`, each on its own account) from the merchant's range.
+    static func allocateNumbers(_ db: Database, merchant: Merchant, count: Int) throws -> [CardNumber] {
+        guard let prefix = merchant.cardPrefix else {
+            throw LoyaltyError(.badRequest, "\(merchant.code) has no card range: set merchant.cardPrefix in its program file.")
+        }
+        var serial = try Int64.fetchOne(db, sql: "SELECT next_serial FROM card_range WHERE merchant_id = ?", arguments: [merchant.id]) ?? 0
+        var numbers: [CardNumber] = []
+        while numbers.count < count {
+            let number: CardNumber
+            do {
+                number = try CardNumber(prefix: prefix, serial: serial)
+            } catch {
+                throw LoyaltyError(.badRequest, "The card range \(prefix) of \(merchant.code) has no room for \(count) more cards.")
+            }
+            serial += 1
+            // A number registered by hand earlier is skipped, never given out twice.
+            if try card(db, merchant: merchant, number: number) != nil { continue }
+            let accountID = try insertAccount(db, merchant: merchant, member: false)
+            try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, 'issued', ?)",
+                           arguments: [merchant.id, number.digits, accountID, nowText()])
+            numbers.append(number)
+        }
+        try db.execute(sql: """
+            INSERT INTO card_range (merchant_id, next_serial) VALUES (?, ?)
+            ON CONFLICT (merchant_id) DO UPDATE SET next_serial = excluded.next_serial
+            """, arguments: [merchant.id, serial])
+        return numbers
+    }
+
+    public func batch(id: Int64) throws -> CardBatch {
+        try writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT b.*, m.code FROM card_batch b JOIN merchant m ON m.id = b.merchant_id WHERE b.id = ?
+                """, arguments: [id]) else {
+                throw LoyaltyError(.badRequest, "There is no card batch \(id).")
+            }
+            let items = try Row.fetchAll(db, sql: """
+                SELECT position, card_number, printed_at, print_job FROM card_batch_item WHERE batch_id = ? ORDER BY position
+                """, arguments: [id]).map {
+                CardBatch.Item(position: $0["position"], number: $0["card_number"], printed: $0["printed_at"] as String? != nil, job: $0["print_job"])
+            }
+            return CardBatch(id: id, merchant: row["code"], design: row["design"], printer: row["printer"], state: row["state"], items: items)
+        }
+    }
+
+    /// Records that these cards of the batch came off the printer in `job`; the batch is
+    /// completed when none is left.
+    public func markPrinted(batch id: Int64, numbers: [String], job: String) throws {
+        try writer.write { db in
+            for number in numbers {
+                try db.execute(sql: """
+                    UPDATE card_batch_item SET printed_at = ?, print_job = ? WHERE batch_id = ? AND card_number = ? AND printed_at IS NULL
+                    """, arguments: [nowText(), job, id, number])
+            }
+            let left = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card_batch_item WHERE batch_id = ? AND printed_at IS NULL", arguments: [id]) ?? 0
+            try db.execute(sql: "UPDATE card_batch SET state = ?, completed_at = ? WHERE id = ?",
+                           arguments: [left == 0 ? "completed" : "printing", left == 0 ? nowText() : nil, id])
+        }
+    }
+}
