@@ -17,9 +17,10 @@ final class CupsHarness {
     init() throws {
         root = Loyalgate.temporaryDirectory()
         socket = root + "/cups.sock"
-        for folder in ["spool", "cache", "state", "tmp", "log", "ppd"] {
+        for folder in ["spool", "cache", "state", "tmp", "log", "ppd", "bin/backend"] {
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
+        try Self.installServerBin(root + "/bin")
         // ErrorPolicy abort-job: a failed backend ends the job (which loyalgate retries) instead
         // of stopping the queue for a person to restart, so failures stay inside one test.
         try """
@@ -49,9 +50,10 @@ final class CupsHarness {
             StateDir \(root)/state
             TempDir \(root)/tmp
             ErrorLog \(root)/log/error_log
+            Printcap \(root)/printcap
             AccessLog \(root)/log/access_log
             PageLog \(root)/log/page_log
-            ServerBin /usr/lib/cups
+            ServerBin \(root)/bin
             DataDir /usr/share/cups
 
             """.write(toFile: root + "/cups-files.conf", atomically: true, encoding: .utf8)
@@ -73,27 +75,53 @@ final class CupsHarness {
     /// whose device is the catcher's TCP port.
     func addQueue(_ name: String, catcher: PrinterCatcher) throws {
         // snmp=false: the socket backend would otherwise query 127.0.0.1 for supply levels.
-        _ = try lp("lpadmin", ["-p", name, "-v", "socket://127.0.0.1:\(catcher.port)?snmp=false", "-m", "raw", "-E"])
+        _ = try lp("lpadmin", ["-p", name, "-v", "testsocket://127.0.0.1:\(catcher.port)/?snmp=false", "-m", "raw", "-E"])
+    }
+
+    /// Makes the backend fail these CUPS job ids, as a card printer that jams or runs out of
+    /// ribbon makes its driver's backend fail; with `ErrorPolicy abort-job` the job ends aborted.
+    func failJobs(_ ids: Set<Int>) throws {
+        try ids.map(String.init).joined(separator: "\n").appending("\n").write(toFile: root + "/fail-jobs", atomically: true, encoding: .utf8)
+    }
+
+    /// cupsd runs backends from ServerBin: the real ones, plus `testsocket`, which is the socket
+    /// backend unless `failJobs` lists the job. (The socket backend alone cannot fail on cue: a
+    /// printer that resets the connection still looks like a completed job to it.)
+    private static func installServerBin(_ bin: String) throws {
+        let system = "/usr/lib/cups"
+        for entry in try FileManager.default.contentsOfDirectory(atPath: system) where entry != "backend" {
+            try FileManager.default.createSymbolicLink(atPath: bin + "/" + entry, withDestinationPath: system + "/" + entry)
+        }
+        try FileManager.default.createSymbolicLink(atPath: bin + "/backend/socket", withDestinationPath: system + "/backend/socket")
+        let script = bin + "/backend/testsocket"
+        try #"""
+            #!/bin/sh
+            # A test printer backend: fails the jobs listed in ../../fail-jobs, else is the socket backend.
+            [ $# -eq 0 ] && { echo 'network testsocket "Unknown" "loyalgate test printer"'; exit 0; }
+            here=$(dirname "$0")
+            if grep -qx "$1" "$here/../../fail-jobs" 2>/dev/null; then
+              echo "ERROR: the test printer failed job $1 on purpose" >&2
+              exit 1
+            fi
+            DEVICE_URI="socket://${DEVICE_URI#testsocket://}" exec "$here/socket" "$@"
+
+            """#.write(toFile: script, atomically: true, encoding: .utf8)
+        // cupsd refuses backends that others may write to.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
     }
 
     /// Runs a CUPS client tool against this scheduler and returns its output.
     @discardableResult
     func lp(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: (tool == "lpadmin" ? "/usr/sbin/" : "/usr/bin/") + tool)
-        process.arguments = ["-h", socket] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CoreProcess.SetupError("\(tool) \(arguments): \(text)") }
-        return text
+        let result = try ChildProcess.run((tool == "lpadmin" ? "/usr/sbin/" : "/usr/bin/") + tool, ["-h", socket] + arguments)
+        guard result.status == 0 else { throw CoreProcess.SetupError("\(tool) \(arguments): \(result.stdout)\(result.stderr)") }
+        return result.stdout + result.stderr
     }
 
     deinit {
-        if let process { process.terminate(); process.waitUntilExit() }
+        // SIGKILL: cupsd inherits the test thread's blocked signal mask (dispatch workers block
+        // SIGTERM), so it would never see a SIGTERM. Its state is thrown away with the folder anyway.
+        if let process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         try? FileManager.default.removeItem(atPath: root)
     }
 }

@@ -2,16 +2,18 @@ import Foundation
 
 /// The "printer" behind a test queue: a TCP listener on 127.0.0.1 that keeps each connection's
 /// bytes as one job, as a card printer's network port (or a driver's socket backend) receives them.
-final class PrinterCatcher: @unchecked Sendable {
+final class PrinterCatcher: Sendable {
     let port: Int
     private let listener: Int32
-    private let lock = NSLock()
-    private var received: [Data] = []
-    private var connections = 0
-    /// How long the "printer" takes per job before reading it: a slow card printer.
-    var delay: TimeInterval = 0
-    /// Connections (1-based) to drop without reading, as a printer that resets mid-job.
-    var refuse: Set<Int> = []
+    private let inbox = Inbox()
+
+    /// What the listening thread shares with the test; the thread holds this, not the catcher,
+    /// so that the catcher's deinit can stop it.
+    final class Inbox: @unchecked Sendable {
+        let lock = NSLock()
+        var received: [Data] = []
+        var delay: TimeInterval = 0
+    }
 
     init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -28,24 +30,24 @@ final class PrinterCatcher: @unchecked Sendable {
         guard bound, listen(fd, 16) == 0 else { throw CoreProcess.SetupError("cannot listen on 127.0.0.1") }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        Thread.detachNewThread { [self] in acceptLoop() }
+        let inbox = inbox
+        Thread.detachNewThread { Self.acceptLoop(fd, inbox) }
     }
 
     /// Every job received so far, in arrival order.
-    var jobs: [Data] { lock.withLock { received } }
+    var jobs: [Data] { inbox.lock.withLock { inbox.received } }
 
-    private func acceptLoop() {
+    /// How long the "printer" takes per job before reading it: a slow card printer.
+    var delay: TimeInterval {
+        get { inbox.lock.withLock { inbox.delay } }
+        set { inbox.lock.withLock { inbox.delay = newValue } }
+    }
+
+    private static func acceptLoop(_ listener: Int32, _ inbox: Inbox) {
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
-            let number = lock.withLock { connections += 1; return connections }
-            if refuse.contains(number) {
-                // SO_LINGER 0: close with a reset, so the backend's write fails.
-                var linger = Foundation.linger(l_onoff: 1, l_linger: 0)
-                setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Foundation.linger>.size))
-                close(connection)
-                continue
-            }
+            let delay = inbox.lock.withLock { inbox.delay }
             if delay > 0 { Thread.sleep(forTimeInterval: delay) }
             var data = Data()
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -55,7 +57,7 @@ final class PrinterCatcher: @unchecked Sendable {
                 data.append(buffer, count: count)
             }
             close(connection)
-            lock.withLock { received.append(data) }
+            inbox.lock.withLock { inbox.received.append(data) }
         }
     }
 
