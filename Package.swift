@@ -50,7 +50,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
-        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix], swiftSettings: swiftSettings),
+        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: ["SocketServer"], swiftSettings: swiftSettings),
     ]
 )
