@@ -3,6 +3,7 @@ import PackageDescription
 
 // Modules depend in one direction only:
 //   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
+//   PersonalData (encryption at rest)     <- LoyaltyStore
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
 
 let swiftSettings: [SwiftSetting] = [
@@ -16,6 +17,7 @@ let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
@@ -29,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: - Pure logic, no I/O
@@ -36,7 +39,8 @@ let package = Package(
         .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
-        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", grdb], swiftSettings: swiftSettings),
+        .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
+        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "PersonalData", grdb], swiftSettings: swiftSettings),
         .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging], swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
 

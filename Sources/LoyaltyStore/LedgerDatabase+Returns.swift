@@ -7,7 +7,7 @@ extension LedgerDatabase {
     /// with. Points the customer already spent cannot be taken: the account stops at zero and
     /// the entry records the shortfall. Idempotent on the return's own (till, receipt).
     public func returnLines(_ request: ReturnRequest) async throws -> TxnAnswer {
-        try await writer.write { db in
+        try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
             if let answer = try Self.replay(db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "return") {
                 return answer
