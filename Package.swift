@@ -18,6 +18,7 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // MARK: - Pure logic, no I/O
@@ -40,7 +42,7 @@ let package = Package(
 
         // MARK: - I/O at the edges
         .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
-        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "PersonalData", grdb], swiftSettings: swiftSettings),
+        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "PersonalData", grdb, csv], swiftSettings: swiftSettings),
         .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging], swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
 

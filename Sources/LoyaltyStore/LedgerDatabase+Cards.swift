@@ -53,13 +53,7 @@ extension LedgerDatabase {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM ledger_entry WHERE account_id = ? ORDER BY id DESC LIMIT ?
                 """, arguments: [card.accountID, max(1, min(limit, 1000))])
-            let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
-            return HistoryAnswer(entries: rows.map { row in
-                HistoryEntry(id: row["id"], kind: row["kind"], card: row["card_number"], till: row["till"], receipt: row["receipt"],
-                             points: row["points"], amount: money(row["amount_minor"]),
-                             shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
-                             programVersion: row["program_version_id"], at: row["at"], recordedAt: row["recorded_at"])
-            })
+            return HistoryAnswer(entries: rows.map { Self.historyEntry($0, merchant: merchant) })
         }
     }
 }

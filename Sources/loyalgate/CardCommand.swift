@@ -24,7 +24,7 @@ struct CardCommand: ParsableCommand {
 
         func run() throws {
             let cards = try numbers.map { text throws(LoyaltyError) in try CardNumber(text) }
-            let database = try LedgerDatabase(directory: URL(fileURLWithPath: data.data))
+            let database = try data.open()
             try database.addCards(merchant: merchant, numbers: cards, status: status, member: member)
             print("\(cards.count) card(s) registered")
         }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LoyaltyStore
 
 @main
 struct Loyalgate: AsyncParsableCommand {
@@ -13,4 +15,11 @@ struct Loyalgate: AsyncParsableCommand {
 struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "The core's data directory (database and keys).")
     var data: String = ".loyalgate"
+
+    @Option(name: .long, help: "The personal-data key file; default DATA/keys/personal-data.key. Keep it out of database backups.")
+    var key: String?
+
+    func open() throws -> LedgerDatabase {
+        try LedgerDatabase(directory: URL(fileURLWithPath: data), keyPath: key)
+    }
 }
