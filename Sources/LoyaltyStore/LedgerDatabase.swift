@@ -29,6 +29,9 @@ public final class LedgerDatabase: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // A chain's database reaches gigabytes; SQLite's 2 MB default cache would send most
+            // index look-ups of a card or account back to the file.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         writer = try DatabasePool(path: path, configuration: configuration)
         // FULL makes each commit wait for the WAL fsync: a transaction the till saw answered
