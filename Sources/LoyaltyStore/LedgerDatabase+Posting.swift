@@ -37,9 +37,9 @@ extension LedgerDatabase {
 
     /// The first answer to this (till, receipt), marked as replayed, if there was one.
     static func replay(_ db: Database, merchant: Merchant, till: String, receipt: String, kind: String) throws -> TxnAnswer? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT kind, answer FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ?
-            """, arguments: [merchant.id, till, receipt]) else { return nil }
+            """), arguments: [merchant.id, till, receipt]) else { return nil }
         guard row["kind"] as String == kind else {
             throw LoyaltyError(.receiptReused, "Receipt \(receipt) of till \(till) was already used for a \(row["kind"] as String); give this \(kind) its own receipt number.")
         }
@@ -49,9 +49,9 @@ extension LedgerDatabase {
     }
 
     static func card(_ db: Database, merchant: Merchant, number: CardNumber) throws -> CardRow? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT id, number, status, account_id, active_from, patient_ref FROM card WHERE merchant_id = ? AND number = ?
-            """, arguments: [merchant.id, number.digits]).map(cardRow)
+            """), arguments: [merchant.id, number.digits]).map(cardRow)
     }
 
     static func cardRow(_ row: Row) -> CardRow {
@@ -68,7 +68,7 @@ extension LedgerDatabase {
     }
 
     static func account(_ db: Database, id: Int64) throws -> AccountRow {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, points, balance_minor, member, customer_id FROM account WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, points, balance_minor, member, customer_id FROM account WHERE id = ?"), arguments: [id]) else {
             throw LoyaltyError(.internalError, "Account \(id) is missing.")
         }
         return AccountRow(id: row["id"], points: row["points"], balanceMinor: row["balance_minor"], member: row["member"],
@@ -127,11 +127,11 @@ extension LedgerDatabase {
     static func post(_ db: Database, merchant: Merchant, _ posting: Posting) throws -> TxnAnswer {
         let at = Timestamp.format(posting.at)
         let linesJSON = try posting.lines.map { String(decoding: try answerEncoder.encode($0), as: UTF8.self) }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO till_txn (merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
                                   original_txn_id, member, lines, points, amount_minor, answer, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
-            """, arguments: [merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
+            """).execute(arguments: [merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
                              posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
                              posting.intendedPoints, posting.intendedMinor, at])
         let txnID = db.lastInsertedRowID
@@ -174,11 +174,11 @@ extension LedgerDatabase {
     }
 
     static func appendEntry(_ db: Database, _ entry: Entry) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,
                                       shortfall_points, shortfall_minor, program_version_id, at, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [entry.merchantID, entry.accountID, entry.card, entry.txnID, entry.till, entry.receipt, entry.kind,
+            """).execute(arguments: [entry.merchantID, entry.accountID, entry.card, entry.txnID, entry.till, entry.receipt, entry.kind,
                              entry.points, entry.minor, entry.shortfallPoints, entry.shortfallMinor, entry.programVersionID,
                              entry.at, nowText()])
         try db.execute(sql: "UPDATE account SET points = points + ?, balance_minor = balance_minor + ? WHERE id = ?",

@@ -117,12 +117,12 @@ extension LedgerDatabase {
 
     static func merchant(_ db: Database, code: String?) throws -> Merchant {
         if let code {
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM merchant WHERE code = ?", arguments: [code]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM merchant WHERE code = ?"), arguments: [code]) else {
                 throw LoyaltyError(.unknownMerchant, "No merchant \"\(code)\" is set up in this core.")
             }
             return merchant(row: row)
         }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM merchant LIMIT 2")
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM merchant LIMIT 2"))
         guard rows.count == 1 else {
             throw rows.isEmpty
                 ? LoyaltyError(.unknownMerchant, "No merchant is set up yet: import a program file first.")
@@ -142,9 +142,9 @@ extension LedgerDatabase {
 
     /// The current program version of a merchant and its parsed rules.
     func currentProgram(_ db: Database, merchant: Merchant) throws -> (versionID: Int64, rules: EarningRules) {
-        guard let versionID = try Int64.fetchOne(db, sql: """
+        guard let versionID = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT id FROM program_version WHERE merchant_id = ? ORDER BY version DESC LIMIT 1
-            """, arguments: [merchant.id]) else {
+            """), arguments: [merchant.id]) else {
             throw LoyaltyError(.internalError, "Merchant \(merchant.code) has no program.")
         }
         return (versionID, try program(db, versionID: versionID, merchant: merchant))
