@@ -3,6 +3,7 @@ import PackageDescription
 
 // Modules depend in one direction only:
 //   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
+//   PersonalData (encryption at rest)     <- LoyaltyStore
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
 //   CardDesign (pure design files)  <- CardRendering (cairo, zint)  <- loyalgate
 //   Printing (libcups, generic: cards and receipts)                 <- loyalgate
@@ -18,6 +19,8 @@ let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
@@ -31,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -45,7 +50,8 @@ let package = Package(
         .target(name: "CardDesign", swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
-        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", grdb], swiftSettings: swiftSettings),
+        .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
+        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "PersonalData", grdb, csv], swiftSettings: swiftSettings),
         .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging], swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
@@ -61,7 +67,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
-        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix], swiftSettings: swiftSettings),
+        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing"], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import LoyaltyDomain
 import LoyaltyStore
 
 // The parameters of each core op as they arrive on the wire (docs/protocol.md).
@@ -51,4 +52,67 @@ struct HistoryParameters: Decodable {
 
 struct MerchantParameters: Decodable {
     var merchant: String?
+}
+
+struct FindParameters: Decodable {
+    var merchant: String?
+    var phone: String?
+    var email: String?
+}
+
+struct ActivateParameters: Decodable {
+    var merchant: String?
+    var card: String
+    var customer: Int64?
+}
+
+struct BlockParameters: Decodable {
+    var merchant: String?
+    var card: String
+    var reason: String?
+}
+
+struct ReplaceParameters: Decodable {
+    var merchant: String?
+    var card: String
+    var reason: String
+    var newCard: String?
+}
+
+struct PatientParameters: Decodable {
+    var merchant: String?
+    var card: String
+    var patientRef: String?
+}
+
+struct PoolParameters: Decodable {
+    var merchant: String?
+    var card: String
+    var into: String
+}
+
+struct SplitParameters: Decodable {
+    var merchant: String?
+    var card: String
+    var points: Int64?
+    var amount: String?
+}
+
+struct RegisterParameters: Decodable {
+    var merchant: String?
+    var details: CustomerDetails
+    var consents: LedgerDatabase.Consents?
+    var card: String?
+}
+
+struct UpdateParameters: Decodable {
+    var merchant: String?
+    var customer: Int64
+    var details: CustomerPatch?
+    var consents: LedgerDatabase.Consents?
+}
+
+struct CustomerParameters: Decodable {
+    var merchant: String?
+    var customer: Int64
 }

@@ -11,6 +11,7 @@ public struct EarningRules: Sendable {
     let pointsPerMinor: Int64?
     let pointsPerUnit: Int64
     let redeemFrom: Money?
+    let replacementFees: [String: Money]
 
     public init(program: Program, currency: Currency, timeZone: TimeZone) throws(ProgramError) {
         self.program = program
@@ -36,6 +37,20 @@ public struct EarningRules: Sendable {
             redeemFrom = amount
         } else {
             redeemFrom = nil
+        }
+        var fees: [String: Money] = [:]
+        for (reason, text) in program.cards?.replacementFees ?? [:] {
+            guard Program.CardRules.replacementReasons.contains(reason) else {
+                throw ProgramError("cards.replacementFees: \"\(reason)\" is not a reason; use \(Program.CardRules.replacementReasons.joined(separator: ", ")).")
+            }
+            guard let fee = try? Money(parsing: text, currency: currency), fee.minorUnits >= 0 else {
+                throw ProgramError("cards.replacementFees.\(reason): \"\(text)\" is not an amount in \(currency.code).")
+            }
+            fees[reason] = fee
+        }
+        replacementFees = fees
+        guard (0...24 * 30).contains(program.cards?.activationDelayHours ?? 0) else {
+            throw ProgramError("cards.activationDelayHours must be between 0 and 720.")
         }
         for reward in program.rewards ?? [] where reward.points <= 0 {
             throw ProgramError("rewards: \(reward.sku) must cost at least 1 point.")
@@ -95,6 +110,15 @@ public struct EarningRules: Sendable {
     public var discountCashOutAllowed: Bool { program.discount?.cashOut ?? false }
 
     public var minimumPointsRedeem: Int64 { program.points?.minimumRedeem ?? 1 }
+
+    /// What replacing a card for `reason` costs; free unless the program says otherwise.
+    public func replacementFee(reason: String) -> Money {
+        replacementFees[reason] ?? .zero(currency)
+    }
+
+    public var activationDelay: TimeInterval {
+        TimeInterval((program.cards?.activationDelayHours ?? 0) * 3600)
+    }
 
     public func reward(sku: String) -> Program.Reward? {
         program.rewards?.first { $0.sku == sku }

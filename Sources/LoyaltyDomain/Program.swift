@@ -10,15 +10,34 @@ public struct Program: Sendable, Hashable, Codable {
     /// Lets a card in the merchant's range that this merchant has never seen earn straight away,
     /// as a new anonymous account: a shared card design used by several independent pharmacies.
     public var autoEnrol: Bool?
+    public var cards: CardRules?
 
     public init(points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,
-                closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil) {
+                closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil, cards: CardRules? = nil) {
         self.points = points
         self.discount = discount
         self.multipliers = multipliers
         self.closed = closed
         self.rewards = rewards
         self.autoEnrol = autoEnrol
+        self.cards = cards
+    }
+
+    /// How cards are handed out and replaced.
+    public struct CardRules: Sendable, Hashable, Codable {
+        /// Hours between activation at the counter and the first earn (a cooperative checks the
+        /// membership form first). 0 when absent.
+        public var activationDelayHours: Int?
+        /// Fee per replacement reason (`lost`, `stolen`, `worn`, `defective`) as a decimal string;
+        /// a reason not listed is free.
+        public var replacementFees: [String: String]?
+
+        public init(activationDelayHours: Int? = nil, replacementFees: [String: String]? = nil) {
+            self.activationDelayHours = activationDelayHours
+            self.replacementFees = replacementFees
+        }
+
+        public static let replacementReasons = ["lost", "stolen", "worn", "defective"]
     }
 
     /// Points: `points` for every whole `per` of spend (after multipliers).

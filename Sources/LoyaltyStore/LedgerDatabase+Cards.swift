@@ -37,9 +37,10 @@ extension LedgerDatabase {
                     customer: nil, patientRef: nil, member: false)
             }
             let account = try Self.account(db, id: card.accountID)
-            return CardLookupAnswer(card: CardView(number: card.number, status: card.status),
+            return CardLookupAnswer(card: CardView(number: card.number, status: card.status(at: Date())),
                                     account: Self.view(account, merchant: merchant),
-                                    customer: nil, patientRef: nil, member: account.member)
+                                    customer: try self.displayName(db, merchant: merchant, account: account).map(CustomerView.init),
+                                    patientRef: try self.patientRef(card, merchant: merchant), member: account.member)
         }
     }
 
@@ -48,19 +49,11 @@ extension LedgerDatabase {
         let number = try CardNumber(text)
         return try await writer.read { db in
             let merchant = try Self.merchant(db, code: code)
-            guard let card = try Self.card(db, merchant: merchant, number: number) else {
-                throw LoyaltyError(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
-            }
+            let card = try Self.requireCard(db, merchant: merchant, number: number)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM ledger_entry WHERE account_id = ? ORDER BY id DESC LIMIT ?
                 """, arguments: [card.accountID, max(1, min(limit, 1000))])
-            let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
-            return HistoryAnswer(entries: rows.map { row in
-                HistoryEntry(id: row["id"], kind: row["kind"], card: row["card_number"], till: row["till"], receipt: row["receipt"],
-                             points: row["points"], amount: money(row["amount_minor"]),
-                             shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
-                             programVersion: row["program_version_id"], at: row["at"], recordedAt: row["recorded_at"])
-            })
+            return HistoryAnswer(entries: rows.map { Self.historyEntry($0, merchant: merchant) })
         }
     }
 }

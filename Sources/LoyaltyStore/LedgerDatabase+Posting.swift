@@ -6,9 +6,19 @@ import LoyaltyDomain
 /// and posting one transaction with its one ledger entry.
 extension LedgerDatabase {
     struct CardRow {
+        var id: Int64
         var number: String
         var status: String
         var accountID: Int64
+        /// Set by an activation with a delay: the card earns from then on.
+        var activeFrom: Date?
+        var patientRef: Data?
+
+        /// The status a till is shown: an activated card still in its activation delay is `issued`.
+        func status(at instant: Date) -> String {
+            if status == "active", let activeFrom, activeFrom > instant { return "issued" }
+            return status
+        }
     }
 
     struct AccountRow {
@@ -16,6 +26,7 @@ extension LedgerDatabase {
         var points: Int64
         var balanceMinor: Int64
         var member: Bool
+        var customerID: Int64?
     }
 
     static let answerEncoder: JSONEncoder = {
@@ -26,9 +37,9 @@ extension LedgerDatabase {
 
     /// The first answer to this (till, receipt), marked as replayed, if there was one.
     static func replay(_ db: Database, merchant: Merchant, till: String, receipt: String, kind: String) throws -> TxnAnswer? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT kind, answer FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ?
-            """, arguments: [merchant.id, till, receipt]) else { return nil }
+            """), arguments: [merchant.id, till, receipt]) else { return nil }
         guard row["kind"] as String == kind else {
             throw LoyaltyError(.receiptReused, "Receipt \(receipt) of till \(till) was already used for a \(row["kind"] as String); give this \(kind) its own receipt number.")
         }
@@ -38,26 +49,41 @@ extension LedgerDatabase {
     }
 
     static func card(_ db: Database, merchant: Merchant, number: CardNumber) throws -> CardRow? {
-        try Row.fetchOne(db, sql: """
-            SELECT number, status, account_id FROM card WHERE merchant_id = ? AND number = ?
-            """, arguments: [merchant.id, number.digits]).map {
-            CardRow(number: $0["number"], status: $0["status"], accountID: $0["account_id"])
+        try Row.fetchOne(try db.cachedStatement(sql: """
+            SELECT id, number, status, account_id, active_from, patient_ref FROM card WHERE merchant_id = ? AND number = ?
+            """), arguments: [merchant.id, number.digits]).map(cardRow)
+    }
+
+    static func cardRow(_ row: Row) -> CardRow {
+        CardRow(id: row["id"], number: row["number"], status: row["status"], accountID: row["account_id"],
+                activeFrom: (row["active_from"] as String?).flatMap(Timestamp.parse), patientRef: row["patient_ref"])
+    }
+
+    /// The card, or `unknown-card` in the merchant's own words.
+    static func requireCard(_ db: Database, merchant: Merchant, number: CardNumber) throws -> CardRow {
+        guard let card = try card(db, merchant: merchant, number: number) else {
+            throw LoyaltyError(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
         }
+        return card
     }
 
     static func account(_ db: Database, id: Int64) throws -> AccountRow {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, points, balance_minor, member FROM account WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, points, balance_minor, member, customer_id FROM account WHERE id = ?"), arguments: [id]) else {
             throw LoyaltyError(.internalError, "Account \(id) is missing.")
         }
-        return AccountRow(id: row["id"], points: row["points"], balanceMinor: row["balance_minor"], member: row["member"])
+        return AccountRow(id: row["id"], points: row["points"], balanceMinor: row["balance_minor"], member: row["member"],
+                          customerID: row["customer_id"])
     }
 
     /// Refuses a card that may not take part in a till transaction, with the contract's code.
-    static func requireActive(_ card: CardRow) throws {
-        switch card.status {
+    static func requireActive(_ card: CardRow, at instant: Date) throws {
+        switch card.status(at: instant) {
         case "active": return
         case "issued":
-            throw LoyaltyError(.cardNotActive, "Card \(card.number) is not active yet: it has not been handed out or its activation is still pending.")
+            if let activeFrom = card.activeFrom {
+                throw LoyaltyError(.cardNotActive, "Card \(card.number) becomes active at \(Timestamp.format(activeFrom)); it earns from then on.")
+            }
+            throw LoyaltyError(.cardNotActive, "Card \(card.number) is not active yet: it has not been handed out.")
         case "replaced":
             throw LoyaltyError(.cardBlocked, "Card \(card.number) was replaced by a new card: ask for the new one.")
         default:
@@ -101,24 +127,20 @@ extension LedgerDatabase {
     static func post(_ db: Database, merchant: Merchant, _ posting: Posting) throws -> TxnAnswer {
         let at = Timestamp.format(posting.at)
         let linesJSON = try posting.lines.map { String(decoding: try answerEncoder.encode($0), as: UTF8.self) }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO till_txn (merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
                                   original_txn_id, member, lines, points, amount_minor, answer, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
-            """, arguments: [merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
+            """).execute(arguments: [merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
                              posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
                              posting.intendedPoints, posting.intendedMinor, at])
         let txnID = db.lastInsertedRowID
         let shortfallPoints = posting.points - posting.intendedPoints
         let shortfallMinor = posting.minor - posting.intendedMinor
-        try db.execute(sql: """
-            INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,
-                                      shortfall_points, shortfall_minor, program_version_id, at, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [merchant.id, posting.account.id, posting.card, txnID, posting.till, posting.receipt, posting.kind,
-                             posting.points, posting.minor, shortfallPoints, shortfallMinor, posting.programVersionID, at, nowText()])
-        try db.execute(sql: "UPDATE account SET points = points + ?, balance_minor = balance_minor + ? WHERE id = ?",
-                       arguments: [posting.points, posting.minor, posting.account.id])
+        try appendEntry(db, Entry(
+            merchantID: merchant.id, accountID: posting.account.id, card: posting.card, kind: posting.kind,
+            points: posting.points, minor: posting.minor, shortfallPoints: shortfallPoints, shortfallMinor: shortfallMinor,
+            txnID: txnID, till: posting.till, receipt: posting.receipt, programVersionID: posting.programVersionID, at: at))
         var after = posting.account
         after.points += posting.points
         after.balanceMinor += posting.minor
@@ -132,5 +154,34 @@ extension LedgerDatabase {
         try db.execute(sql: "UPDATE till_txn SET answer = ? WHERE id = ?",
                        arguments: [String(decoding: try answerEncoder.encode(answer), as: UTF8.self), txnID])
         return answer
+    }
+
+    /// One ledger entry, and the account's balance moved by it in the same transaction.
+    struct Entry {
+        var merchantID: Int64
+        var accountID: Int64
+        var card: String
+        var kind: String
+        var points: Int64
+        var minor: Int64
+        var shortfallPoints: Int64 = 0
+        var shortfallMinor: Int64 = 0
+        var txnID: Int64? = nil
+        var till: String? = nil
+        var receipt: String? = nil
+        var programVersionID: Int64? = nil
+        var at: String
+    }
+
+    static func appendEntry(_ db: Database, _ entry: Entry) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,
+                                      shortfall_points, shortfall_minor, program_version_id, at, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [entry.merchantID, entry.accountID, entry.card, entry.txnID, entry.till, entry.receipt, entry.kind,
+                             entry.points, entry.minor, entry.shortfallPoints, entry.shortfallMinor, entry.programVersionID,
+                             entry.at, nowText()])
+        try db.execute(sql: "UPDATE account SET points = points + ?, balance_minor = balance_minor + ? WHERE id = ?",
+                       arguments: [entry.points, entry.minor, entry.accountID])
     }
 }

@@ -7,15 +7,15 @@ extension LedgerDatabase {
     /// with. Points the customer already spent cannot be taken: the account stops at zero and
     /// the entry records the shortfall. Idempotent on the return's own (till, receipt).
     public func returnLines(_ request: ReturnRequest) async throws -> TxnAnswer {
-        try await writer.write { db in
+        try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
             if let answer = try Self.replay(db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "return") {
                 return answer
             }
-            guard let original = try Row.fetchOne(db, sql: """
+            guard let original = try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT id, account_id, card_number, program_version_id, member, lines, points, amount_minor
                 FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ? AND kind = 'earn'
-                """, arguments: [merchant.id, request.originalTill, request.originalReceipt]) else {
+                """), arguments: [merchant.id, request.originalTill, request.originalReceipt]) else {
                 throw LoyaltyError(.unknownReceipt, "No earn is recorded for receipt \(request.originalReceipt) of till \(request.originalTill).")
             }
             let originalID: Int64 = original["id"]
@@ -25,7 +25,7 @@ extension LedgerDatabase {
             let originalLines = try decoder.decode([SaleLine].self, from: Data((original["lines"] as String).utf8))
             var earlierLines: [SaleLine] = []
             var taken = Earning(points: 0, discount: .zero(merchant.currency))
-            for row in try Row.fetchAll(db, sql: "SELECT lines, points, amount_minor FROM till_txn WHERE original_txn_id = ?",
+            for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT lines, points, amount_minor FROM till_txn WHERE original_txn_id = ?"),
                                         arguments: [originalID]) {
                 earlierLines += try decoder.decode([SaleLine].self, from: Data((row["lines"] as String).utf8))
                 taken.points -= row["points"] as Int64

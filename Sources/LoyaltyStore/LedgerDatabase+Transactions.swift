@@ -6,7 +6,7 @@ extension LedgerDatabase {
     /// Earns points and discount for a receipt; idempotent on (till, receipt).
     public func earn(_ request: EarnRequest) async throws -> TxnAnswer {
         let number = try CardNumber(request.card)
-        return try await writer.write { db in
+        return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
             if let answer = try Self.replay(db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn") {
                 return answer
@@ -19,7 +19,7 @@ extension LedgerDatabase {
             }
             let card = try Self.card(db, merchant: merchant, number: number)
                 ?? Self.enrol(db, merchant: merchant, number: number, rules: rules)
-            try Self.requireActive(card)
+            try Self.requireActive(card, at: at)
             let account = try Self.account(db, id: card.accountID)
             let earning = rules.earning(for: lines, member: account.member)
             return try Self.post(db, merchant: merchant, Posting(
@@ -39,7 +39,7 @@ extension LedgerDatabase {
         let accountID = try insertAccount(db, merchant: merchant, member: false)
         try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, 'active', ?)",
                        arguments: [merchant.id, number.digits, accountID, nowText()])
-        return CardRow(number: number.digits, status: "active", accountID: accountID)
+        return CardRow(id: db.lastInsertedRowID, number: number.digits, status: "active", accountID: accountID)
     }
 
     static func insertAccount(_ db: Database, merchant: Merchant, member: Bool) throws -> Int64 {
@@ -55,16 +55,14 @@ extension LedgerDatabase {
         guard asked == 1 else {
             throw LoyaltyError(.badRequest, "A redeem needs exactly one of \"points\", \"amount\" or \"reward\".")
         }
-        return try await writer.write { db in
+        return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
             if let answer = try Self.replay(db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem") {
                 return answer
             }
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
-            guard let card = try Self.card(db, merchant: merchant, number: number) else {
-                throw LoyaltyError(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
-            }
-            try Self.requireActive(card)
+            let card = try Self.requireCard(db, merchant: merchant, number: number)
+            try Self.requireActive(card, at: request.at ?? Date())
             let account = try Self.account(db, id: card.accountID)
             let spend = try Self.spend(for: request, account: account, rules: rules)
             return try Self.post(db, merchant: merchant, Posting(

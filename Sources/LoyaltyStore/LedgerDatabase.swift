@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoyaltyDomain
+import PersonalData
 
 /// The loyalty database: one SQLite file in WAL mode, durable on every commit.
 ///
@@ -11,18 +12,26 @@ import LoyaltyDomain
 public final class LedgerDatabase: Sendable {
     let writer: DatabasePool
     let programs = ProgramCache()
+    let cipher: PersonalDataCipher
+    let groupCommit: GroupCommit
 
     /// Opens (creating if needed) `DIR/loyalgate.sqlite` and brings the schema up to date.
-    public convenience init(directory: URL) throws {
+    /// Personal data is sealed with the key in `keyPath`, by default `DIR/keys/personal-data.key`:
+    /// a separate file (mode 0600) that backups of the database can leave out.
+    public convenience init(directory: URL, keyPath: String? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try self.init(path: directory.appendingPathComponent("loyalgate.sqlite").path)
+        try self.init(path: directory.appendingPathComponent("loyalgate.sqlite").path,
+                      keyPath: keyPath ?? directory.appendingPathComponent("keys/personal-data.key").path)
     }
 
-    public init(path: String) throws {
+    public init(path: String, keyPath: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // A chain's database reaches gigabytes; SQLite's 2 MB default cache would send most
+            // index look-ups of a card or account back to the file.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         writer = try DatabasePool(path: path, configuration: configuration)
         // FULL makes each commit wait for the WAL fsync: a transaction the till saw answered
@@ -31,6 +40,28 @@ public final class LedgerDatabase: Sendable {
         // lives as long as the pool.
         try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Migrations.migrator.migrate(writer)
+        cipher = PersonalDataCipher(key: try Self.personalDataKey(writer, path: keyPath))
+        groupCommit = GroupCommit(writer: writer)
+    }
+
+    /// One invariant-preserving write, committed durably (possibly together with others that
+    /// arrived at the same time) before it returns.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await groupCommit.perform(body)
+    }
+
+    /// The key is created with the database; afterwards the database remembers its fingerprint
+    /// and refuses any other key, rather than sealing new records with a key old ones don't open.
+    static func personalDataKey(_ writer: DatabasePool, path: String) throws -> PersonalDataKey {
+        try writer.write { db in
+            let known = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'personal-data-key'")
+            let key = try PersonalDataKey.load(path: path, create: known == nil)
+            if let known, known != key.fingerprint {
+                throw LoyaltyError(.internalError, "The personal-data key \(path) does not belong to this database (fingerprint \(key.fingerprint), expected \(known)).")
+            }
+            try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('personal-data-key', ?)", arguments: [key.fingerprint])
+            return key
+        }
     }
 
     /// The `PRAGMA synchronous` level the writer connection runs with (2 = FULL).
@@ -38,7 +69,10 @@ public final class LedgerDatabase: Sendable {
         try writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
-    public func close() throws { try writer.close() }
+    public func close() throws {
+        groupCommit.stop()
+        try writer.close()
+    }
 
     /// Runs raw SQL; for benchmarks seeding data and for tests that tamper on purpose.
     public func unsafeExecute(_ sql: String) throws {
@@ -83,12 +117,12 @@ extension LedgerDatabase {
 
     static func merchant(_ db: Database, code: String?) throws -> Merchant {
         if let code {
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM merchant WHERE code = ?", arguments: [code]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM merchant WHERE code = ?"), arguments: [code]) else {
                 throw LoyaltyError(.unknownMerchant, "No merchant \"\(code)\" is set up in this core.")
             }
             return merchant(row: row)
         }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM merchant LIMIT 2")
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM merchant LIMIT 2"))
         guard rows.count == 1 else {
             throw rows.isEmpty
                 ? LoyaltyError(.unknownMerchant, "No merchant is set up yet: import a program file first.")
@@ -108,9 +142,9 @@ extension LedgerDatabase {
 
     /// The current program version of a merchant and its parsed rules.
     func currentProgram(_ db: Database, merchant: Merchant) throws -> (versionID: Int64, rules: EarningRules) {
-        guard let versionID = try Int64.fetchOne(db, sql: """
+        guard let versionID = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT id FROM program_version WHERE merchant_id = ? ORDER BY version DESC LIMIT 1
-            """, arguments: [merchant.id]) else {
+            """), arguments: [merchant.id]) else {
             throw LoyaltyError(.internalError, "Merchant \(merchant.code) has no program.")
         }
         return (versionID, try program(db, versionID: versionID, merchant: merchant))

@@ -115,6 +115,37 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3-customers-and-card-life") { db in
+            // Personal data lives only in `customer.sealed` (AES-GCM) and as keyed hashes for
+            // look-up; the patient reference of a pharmacy is sealed too.
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE customer (
+                    id INTEGER PRIMARY KEY,
+                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                    sealed BLOB,
+                    phone_hash BLOB,
+                    email_hash BLOB,
+                    consent_mail INTEGER NOT NULL DEFAULT 0 CHECK (consent_mail IN (0, 1)),
+                    consent_profiling INTEGER NOT NULL DEFAULT 0 CHECK (consent_profiling IN (0, 1)),
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    erased_at TEXT,
+                    CHECK (erased_at IS NULL OR (sealed IS NULL AND phone_hash IS NULL AND email_hash IS NULL))
+                );
+                CREATE INDEX customer_phone ON customer(phone_hash) WHERE phone_hash IS NOT NULL;
+                CREATE INDEX customer_email ON customer(email_hash) WHERE email_hash IS NOT NULL;
+                ALTER TABLE account ADD COLUMN customer_id INTEGER REFERENCES customer(id);
+                CREATE INDEX account_customer ON account(customer_id);
+                ALTER TABLE card ADD COLUMN active_from TEXT;
+                ALTER TABLE card ADD COLUMN status_reason TEXT;
+                ALTER TABLE card ADD COLUMN replaced_by TEXT;
+                ALTER TABLE card ADD COLUMN patient_ref BLOB;
+                """)
+        }
         return migrator
     }
 }

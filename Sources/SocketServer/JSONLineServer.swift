@@ -72,7 +72,7 @@ public final class JSONLineServer: Sendable {
     }
 
     private func serve(_ channel: NIOAsyncChannel<LineFrame, ByteBuffer>) async {
-        let connection = LineConnection(channel: channel.channel)
+        let connection = LineConnection(channel: channel.channel, peer: await PeerCredentials.of(channel.channel))
         guard connections.register(connection) else {
             try? await channel.channel.close()
             return

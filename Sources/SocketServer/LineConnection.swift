@@ -7,9 +7,12 @@ import NIOCore
 public final class LineConnection: Sendable, Hashable {
     let channel: any Channel
     private let writer = NIOLockedValueBox<NIOAsyncChannelOutboundWriter<ByteBuffer>?>(nil)
+    /// The connecting process, as the kernel reports it; nil only if the kernel would not say.
+    public let peer: PeerCredentials?
 
-    init(channel: any Channel) {
+    init(channel: any Channel, peer: PeerCredentials?) {
         self.channel = channel
+        self.peer = peer
     }
 
     func attach(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {

@@ -15,6 +15,8 @@ struct BatchPrinter {
     var renderer: CardRenderer
     var connection: PrintConnection
     var queue: String
+    /// Where an interrupted run sent its jobs, if the batch is resumed on another queue.
+    var previousQueue: String?
     var chunkSize: Int
     var attempts = 3
     var options: [String: String] = [:]
@@ -51,7 +53,7 @@ struct BatchPrinter {
             let job = try connection.submit(document, to: queue) { job in
                 try database.markSubmitted(batch: id, numbers: numbers, job: "\(title)#\(job)")
             }
-            let status = try follow(job)
+            let status = try follow(job, on: queue)
             if status.state == .completed {
                 try database.markPrinted(batch: id, numbers: numbers, job: "\(title)#\(job)")
                 report.printedNow += numbers; report.jobs.append(job)
@@ -74,12 +76,13 @@ struct BatchPrinter {
             let (title, recordedID) = Self.parse(tag)
             // The job id was not recorded if the run died between creating the job and writing
             // it down: the title, unique per batch and chunk, finds it.
+            let queue = previousQueue ?? self.queue
             let job = try recordedID ?? connection.jobs(on: queue, titled: title).map(\.id).max()
             guard let job else {
                 try database.markSubmitted(batch: id, numbers: numbers, job: nil)
                 continue
             }
-            guard var status = try knownStatus(of: job) else {
+            guard var status = try knownStatus(of: job, on: queue) else {
                 say("CUPS no longer knows job \(queue)-\(job) (\(title)); its \(numbers.count) cards are sent again: look for doubles in the printer's output tray.")
                 try database.markSubmitted(batch: id, numbers: numbers, job: nil)
                 continue
@@ -92,7 +95,7 @@ struct BatchPrinter {
             }
             if !status.state.isFinal {
                 say("job \(queue)-\(job) from the interrupted run is still \(status.state); waiting for it")
-                status = try follow(job)
+                status = try follow(job, on: queue)
             }
             if status.state == .completed {
                 try database.markPrinted(batch: id, numbers: numbers, job: "\(title)#\(job)")
@@ -106,7 +109,7 @@ struct BatchPrinter {
     }
 
     /// The job's status, or nil when CUPS has no record of it (history purged, scheduler reset).
-    private func knownStatus(of job: Int) throws -> JobStatus? {
+    private func knownStatus(of job: Int, on queue: String) throws -> JobStatus? {
         let result = Result { () throws(PrintingError) in try connection.status(of: job, on: queue) }
         if case .failure(let error) = result, error.kind == .noSuchQueue { return nil }
         return try result.get()
@@ -117,7 +120,7 @@ struct BatchPrinter {
         return (String(tag[..<hash]), job)
     }
 
-    private func follow(_ job: Int) throws -> JobStatus {
+    private func follow(_ job: Int, on queue: String) throws -> JobStatus {
         try connection.wait(for: job, on: queue, timeout: jobTimeout) { status, printer in
             let problems = printer?.problems ?? []
             if !problems.isEmpty { say("job \(queue)-\(job) waits: \(problems.joined(separator: "; "))") }

@@ -7,7 +7,7 @@ import SocketServer
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; see docs/benchmarks.md for how they are run and compared.",
-        subcommands: [CoreEarns.self, CardsRender.self])
+        subcommands: [CoreEarns.self, Customers.self, CardsRender.self])
 
     struct CoreEarns: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -24,9 +24,9 @@ struct Bench: ParsableCommand {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try seedIfNeeded()
             let socket = dir + "/core.sock"
-            let core = try startCore(socket: socket)
+            let core = try Self.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
             defer { core.terminate(); core.waitUntilExit() }
-            try waitForSocket(socket)
+            try Self.waitForSocket(socket)
 
             let perClient = earns / clients
             let latencies = LatencyRecorder()
@@ -78,21 +78,95 @@ struct Bench: ParsableCommand {
             _ = FileManager.default.createFile(atPath: marker, contents: Data())
         }
 
-        func startCore(socket: String) throws -> Process {
+        static func startCore(binaryArguments: [String]) throws -> Process {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            process.arguments = ["core", "--data", dir, "--socket", socket]
+            process.arguments = binaryArguments
             process.standardError = FileHandle.nullDevice
             try process.run()
             return process
         }
 
-        func waitForSocket(_ path: String) throws {
+        static func waitForSocket(_ path: String) throws {
             for _ in 0..<500 {
                 if (try? UnixLineClient(path: path)) != nil { return }
                 usleep(20_000)
             }
             throw ValidationError("The core did not start.")
+        }
+    }
+}
+
+extension Bench {
+    struct Customers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bulk import of customers with cards from CSV, then look-ups by card, phone and email over the socket.")
+
+        @Option(help: "Working folder; recreated each run.") var dir: String = ".build-bench/customers"
+        @Option(help: "Customers (each with a card) to import.") var count: Int = 1_000_000
+        @Option(help: "Look-ups of each kind.") var lookups: Int = 5_000
+
+        func run() throws {
+            try? FileManager.default.removeItem(atPath: dir)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let csvPath = dir + "/customers.csv"
+            try Self.writeCSV(path: csvPath, count: count)
+            let database = try LedgerDatabase(directory: URL(fileURLWithPath: dir))
+            _ = try database.importProgram(ProgramFile(
+                merchant: .init(code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam", cardPrefix: "2800"),
+                program: Program(points: .init(per: "1.00"))))
+            let clock = ContinuousClock()
+            let started = clock.now
+            let imported = try database.importCustomers(merchant: nil, csv: URL(fileURLWithPath: csvPath))
+            let importSeconds = Self.seconds(clock.now - started)
+            try database.close()
+            print("imported \(imported) customers with cards in \(String(format: "%.1f", importSeconds)) s: \(Int(Double(imported) / importSeconds)) rows/s")
+
+            let socket = dir + "/core.sock"
+            let core = try CoreEarns.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
+            defer { core.terminate(); core.waitUntilExit() }
+            try CoreEarns.waitForSocket(socket)
+            let client = try UnixLineClient(path: socket)
+            var generator = SystemRandomNumberGenerator()
+            for (label, make) in [
+                ("card.lookup", { (i: Int) in #"{"id":1,"op":"card.lookup","card":"\#(try! CardNumber(prefix: "2800", serial: Int64(i)))"}"# }),
+                ("customer.find by phone", { (i: Int) in #"{"id":1,"op":"customer.find","phone":"\#(Self.phone(i))"}"# }),
+                ("customer.find by email", { (i: Int) in #"{"id":1,"op":"customer.find","email":"\#(Self.email(i))"}"# }),
+            ] as [(String, (Int) -> String)] {
+                var latencies: [Duration] = []
+                for _ in 0..<lookups {
+                    let request = make(Int.random(in: 0..<count, using: &generator))
+                    let sent = clock.now
+                    let answer = try client.request(request)
+                    latencies.append(clock.now - sent)
+                    guard answer.contains(#""ok":true"#), !answer.contains(#""customers":[]"#) else { throw ValidationError("\(label) failed: \(answer)") }
+                }
+                latencies.sort()
+                print("\(label): p50 \(CoreEarns.micro(latencies[latencies.count / 2])) us, p99 \(CoreEarns.micro(latencies[latencies.count * 99 / 100])) us (\(lookups) look-ups, \(count) customers)")
+            }
+        }
+
+        static func phone(_ i: Int) -> String { "+3247\(String(format: "%07d", i))" }
+        static func email(_ i: Int) -> String { "customer\(i)@example.be" }
+
+        static func writeCSV(path: String, count: Int) throws {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("Cannot write \(path).") }
+            defer { try? handle.close() }
+            var chunk = "card,name,address,postcode,email,phone,birth_date,consent_mail\n"
+            for i in 0..<count {
+                let card = try CardNumber(prefix: "2800", serial: Int64(i))
+                chunk += "\(card),Customer \(i) Testname,\"Rue de la Loi \(i % 200), apt 3\",\(1000 + i % 9000),\(email(i)),\(phone(i)),19\(50 + i % 50)-0\(1 + i % 9)-1\(i % 10),\(i % 2)\n"
+                if chunk.utf8.count > 1 << 20 {
+                    handle.write(Data(chunk.utf8))
+                    chunk = ""
+                }
+            }
+            handle.write(Data(chunk.utf8))
+        }
+
+        static func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
     }
 }

@@ -7,7 +7,7 @@ import LoyaltyStore
 import Printing
 
 /// Branded card batches: preview a design, print a batch through CUPS, reprint one card.
-struct CardsCommand: AsyncParsableCommand {
+struct CardsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cards",
         abstract: "Print branded loyalty cards: design previews, batches and reprints (see docs/card-design.md).",
@@ -68,6 +68,7 @@ struct CardsCommand: AsyncParsableCommand {
             let batchID: Int64
             let renderer: CardRenderer
             let queue: String
+            var previousQueue: String?
             if let resume {
                 let stored = try database.batch(id: resume)
                 guard stored.state != "completed" else {
@@ -77,6 +78,7 @@ struct CardsCommand: AsyncParsableCommand {
                 guard let storedQueue = printer ?? stored.printer else { throw ValidationError("Batch \(resume) has no printer: give --printer QUEUE.") }
                 renderer = try CardRenderer(path: stored.design)
                 queue = storedQueue
+                previousQueue = stored.printer
                 batchID = resume
             } else {
                 // Everything that can be wrong is checked before a number is allocated.
@@ -89,7 +91,7 @@ struct CardsCommand: AsyncParsableCommand {
                 print("batch \(created.id): \(created.items.count) card numbers allocated for \(created.merchant) (\(created.items.first!.number) … \(created.items.last!.number))")
             }
             let printer = BatchPrinter(database: database, renderer: renderer, connection: try PrintConnection(), queue: queue,
-                                       chunkSize: chunk, options: try jobOptions(), jobTimeout: .seconds(jobTimeout))
+                                       previousQueue: previousQueue, chunkSize: chunk, options: try jobOptions(), jobTimeout: .seconds(jobTimeout))
             let report = try printer.run(batch: batchID)
             let batch = try database.batch(id: batchID)
             let printed = batch.items.filter(\.printed).count
@@ -97,9 +99,9 @@ struct CardsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Reprint: AsyncParsableCommand {
+    struct Reprint: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print one card again, for a customer whose card is lost or worn.")
+            abstract: "Print one card again: a worn card with its own number, a replaced one with the number that replaced it.")
 
         @OptionGroup var data: DataOptions
         @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
@@ -108,28 +110,29 @@ struct CardsCommand: AsyncParsableCommand {
         @Option(name: .customLong("option"), help: "A CUPS job option name=value (repeatable).") var options: [String] = []
         @Argument(help: "The card number.") var card: String
 
-        func run() async throws {
+        func run() throws {
             let renderer = try CardRenderer(path: design)
             let database = try LedgerDatabase(directory: URL(fileURLWithPath: data.data))
-            // Only a card the shop knows is printed; a blocked card is not put back in circulation.
-            let found = try await database.lookup(merchant: merchant, card: card)
-            guard found.account.id != nil else {
-                throw ValidationError("Card \(card) was never issued by this shop: only issued cards are reprinted.")
+            // A replaced card's number is retired: the reprint carries the number that replaced it.
+            // A blocked card (lost or stolen) is not put back in circulation by a reprint.
+            let target = try database.cardToPrint(merchant: merchant, card: card)
+            guard target.status != "blocked" else {
+                throw ValidationError("Card \(target.number) is blocked (lost or stolen): replace it first (loyalgate card replace --reason lost \(target.number)), then reprint.")
             }
-            guard found.card.status != "blocked" else {
-                throw ValidationError("Card \(card) is blocked: issue a replacement card instead of reprinting it.")
+            if let first = target.replaced.first {
+                print("card \(first) was replaced by \(target.number): printing \(target.number)")
             }
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-reprint-\(getpid()).pdf").path
             defer { try? FileManager.default.removeItem(atPath: file) }
-            try renderer.renderPDF(numbers: [found.card.number], to: file)
+            try renderer.renderPDF(numbers: [target.number], to: file)
             let connection = try PrintConnection()
             let jobOptions = try parseJobOptions(options)
-            let job = try connection.submit(PrintDocument(.file(file), format: PrintDocument.pdf, title: "loyalgate reprint \(found.card.number)", options: jobOptions), to: printer)
+            let job = try connection.submit(PrintDocument(.file(file), format: PrintDocument.pdf, title: "loyalgate reprint \(target.number)", options: jobOptions), to: printer)
             let status = try connection.wait(for: job, on: printer)
             guard status.state == .completed else {
-                throw PrintingError(.jobFailed, "The printer \"\(printer)\" did not print card \(found.card.number): job \(job) was \(status.state) (\(status.message)).")
+                throw PrintingError(.jobFailed, "The printer \"\(printer)\" did not print card \(target.number): job \(job) was \(status.state) (\(status.message)).")
             }
-            print("card \(found.card.number) printed (job \(printer)-\(job))")
+            print("card \(target.number) printed (job \(printer)-\(job))")
         }
     }
 }

@@ -24,14 +24,22 @@ struct Core: AsyncParsableCommand {
         @Option(help: "The Unix socket to serve on.")
         var socket: String = ".loyalgate/core.sock"
 
+        @Option(help: "The access file mapping callers (uid, gid) to roles; default DATA/access.json if present.")
+        var access: String?
+
         func run() async throws {
             let logger = Logger(label: "loyalgate.core")
-            let database = try LedgerDatabase(directory: URL(fileURLWithPath: data.data))
-            let service = CoreService(database: database)
+            let database = try data.open()
+            let accessPath = access ?? data.data + "/access.json"
+            let policy = access != nil || FileManager.default.fileExists(atPath: accessPath)
+                ? try AccessPolicy.load(path: accessPath) : .empty
+            let service = CoreService(database: database, policy: policy)
             let server = JSONLineServer(
                 path: socket, logger: logger,
                 tooLargeAnswer: { Frame.failure(id: nil, LoyaltyError(.frameTooLarge, "The request is longer than 65536 bytes; the connection is closed.")) },
-                handler: { line, _ in await service.answer(line: line) })
+                handler: { line, connection in
+                    await service.answer(line: line, caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid) })
+                })
             let signals = SignalWatcher { name in
                 logger.info("stopping", metadata: ["signal": "\(name)"])
                 server.stop()
@@ -50,8 +58,7 @@ struct Core: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
 
         func run() async throws {
-            let database = try LedgerDatabase(directory: URL(fileURLWithPath: data.data))
-            let report = try database.verify()
+            let report = try data.open().verify()
             print("checked \(report.accounts) accounts, \(report.transactions) till transactions, \(report.entries) ledger entries")
             for problem in report.problems { print("DIFFERENCE: \(problem)") }
             guard report.problems.isEmpty else { throw ExitCode(1) }

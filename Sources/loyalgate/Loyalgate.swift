@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LoyaltyStore
 
 @main
 struct Loyalgate: AsyncParsableCommand {
@@ -6,11 +8,18 @@ struct Loyalgate: AsyncParsableCommand {
         commandName: "loyalgate",
         abstract: "Loyalty cards for independent shops: the loyalty core, set-up and a till simulator.",
         version: "0.1.0",
-        subcommands: [Core.self, ProgramCommand.self, CardCommand.self, CardsCommand.self, Till.self, Demo.self, Bench.self])
+        subcommands: [Core.self, ProgramCommand.self, CardCommand.self, CardsCommand.self, CustomerCommand.self, ExportCommand.self, Till.self, Demo.self, Bench.self])
 }
 
 /// Where state lives when no flag says: `./.loyalgate/` for a developer run (the contract).
 struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "The core's data directory (database and keys).")
     var data: String = ".loyalgate"
+
+    @Option(name: .long, help: "The personal-data key file; default DATA/keys/personal-data.key. Keep it out of database backups.")
+    var key: String?
+
+    func open() throws -> LedgerDatabase {
+        try LedgerDatabase(directory: URL(fileURLWithPath: data), keyPath: key)
+    }
 }

@@ -17,7 +17,7 @@ struct ProgramCommand: ParsableCommand {
 
         func run() throws {
             let program = try ProgramFile.decode(try readFile(file))
-            let database = try LedgerDatabase(directory: URL(fileURLWithPath: data.data))
+            let database = try data.open()
             let imported = try database.importProgram(program)
             print(imported.created
                   ? "\(imported.merchant): program version \(imported.version) stored"

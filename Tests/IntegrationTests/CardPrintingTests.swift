@@ -113,24 +113,36 @@ import Testing
         #expect(printed.sorted() == allocated.sorted())
     }
 
-    @Test func aLostCardIsReprintedWithItsNumber() throws {
+    @Test func aWornCardIsReprintedWithItsNumberAndAReplacedOneWithItsNewNumber() throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
         let design = Self.designs.appendingPathComponent("linde-pharmacy.json").path
         #expect(try Loyalgate.run(["cards", "batch", "--data", core.data, "--count", "2", "--design", design, "--printer", "cards"],
                                   environment: cups.environment).status == 0)
-        let lost = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item WHERE position = 1")[0]
-        let result = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", lost],
-                                       environment: cups.environment)
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("card \(lost) printed"))
-        #expect(printer.jobs.count == 2)
-        let pages = try PrintedCards.pages(of: printer.jobs[1])
-        #expect(pages.map(\.barcodes) == [["EAN-13:\(lost)"], []])
+        let cards = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item ORDER BY position")
+        let (worn, lost) = (cards[0], cards[1])
 
-        let stranger = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", "2990001999994"],
+        let reprint = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", worn],
+                                        environment: cups.environment)
+        #expect(reprint.status == 0, "\(reprint.stderr)")
+        #expect(reprint.stdout.contains("card \(worn) printed"))
+        #expect(try PrintedCards.pages(of: printer.jobs[1]).map(\.barcodes) == [["EAN-13:\(worn)"], []])
+
+        // The lost card is replaced through the core; its reprint carries the new number.
+        try core.start()
+        let replaced = try Loyalgate.run(["card", "replace", "--socket", core.socket, "--reason", "lost", lost])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        let newNumber = try PrintedCards.sql(core.data, "SELECT replaced_by FROM card WHERE number = '\(lost)'")[0]
+        let second = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", lost],
+                                       environment: cups.environment)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("card \(lost) was replaced by \(newNumber): printing \(newNumber)"))
+        #expect(try PrintedCards.pages(of: printer.jobs[2]).map(\.barcodes) == [["EAN-13:\(newNumber)"], []])
+
+        let stranger = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", card("2990001", 99_999)],
                                          environment: cups.environment)
         #expect(stranger.status != 0)
-        #expect(printer.jobs.count == 2)
+        #expect(stranger.stderr.contains("is not a card of"))
+        #expect(printer.jobs.count == 3)
     }
 
     /// A shop with its programs imported, a private cupsd, and a card printer queue `cards`.

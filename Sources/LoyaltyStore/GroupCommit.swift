@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// Runs write requests that arrive together in one SQLite transaction, each inside its own
+/// savepoint, and answers them after the single commit.
+///
+/// A durable commit costs one fsync, whatever it holds; a till's earn is a few rows. Giving each
+/// request its own commit caps a busy core at the disk's fsync rate, so requests that queue up
+/// while a commit is in flight share the next one. Nothing is answered before its commit is on
+/// disk, a request that fails rolls back only its own savepoint, and the requests of one batch
+/// run one after another, so every check (idempotency, balance) sees the ones before it.
+final class GroupCommit: @unchecked Sendable {
+    /// Unchecked Sendable: `queue`, `stopping` and `running` are only touched under `condition`.
+    private let writer: DatabasePool
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var stopping = false
+    private var running = false
+    static let maximumBatch = 256
+
+    private struct Job {
+        let run: (Database) -> Void
+        let finish: ((any Error)?) -> Void
+    }
+
+    init(writer: DatabasePool) {
+        self.writer = writer
+    }
+
+    func perform<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let outcome = OutcomeBox<T>()
+            let job = Job(
+                run: { db in
+                    do {
+                        try db.inSavepoint {
+                            outcome.value = .success(try body(db))
+                            return .commit
+                        }
+                    } catch {
+                        outcome.value = .failure(error)
+                    }
+                },
+                finish: { commitError in
+                    if let commitError {
+                        continuation.resume(throwing: commitError)
+                    } else {
+                        continuation.resume(with: outcome.value ?? .failure(CancellationError()))
+                    }
+                })
+            condition.withLock {
+                queue.append(job)
+                if !running {
+                    running = true
+                    let thread = Thread { [self] in loop() }
+                    thread.name = "loyalgate-group-commit"
+                    thread.start()
+                }
+                condition.signal()
+            }
+        }
+    }
+
+    func stop() {
+        condition.withLock {
+            stopping = true
+            condition.broadcast()
+        }
+    }
+
+    private func loop() {
+        while true {
+            let batch: [Job] = condition.withLock {
+                while queue.isEmpty && !stopping { condition.wait() }
+                let taken = Array(queue.prefix(Self.maximumBatch))
+                queue.removeFirst(taken.count)
+                if taken.isEmpty { running = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                try writer.write { db in batch.forEach { $0.run(db) } }
+                batch.forEach { $0.finish(nil) }
+            } catch {
+                batch.forEach { $0.finish(error) }
+            }
+        }
+    }
+}
+
+/// The result of one request inside a batch, written by the commit thread before `finish`.
+private final class OutcomeBox<T>: @unchecked Sendable {
+    var value: Result<T, any Error>?
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import LoyaltyStore
+
+struct CustomerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "customer", abstract: "Customers and their personal data (back office).",
+        subcommands: [Register.self, Update.self, Show.self, Find.self, Export.self, Erase.self, Import.self])
+
+    struct Fields: ParsableArguments {
+        @Option var name: String?
+        @Option(help: "What a till shows; by default the first name and last initial.") var displayName: String?
+        @Option var address: String?
+        @Option var postcode: String?
+        @Option var email: String?
+        @Option var phone: String?
+        @Option(help: "YYYY-MM-DD.") var birthDate: String?
+        @Option var gender: String?
+
+        var details: [String: Any?] {
+            ["name": name, "displayName": displayName, "address": address, "postcode": postcode, "email": email,
+             "phone": phone, "birthDate": birthDate, "gender": gender].filter { $0.value != nil }
+        }
+    }
+
+    struct Register: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a customer from the form, optionally on a card.")
+        @OptionGroup var core: CoreSocketOptions
+        @OptionGroup var fields: Fields
+        @Flag(help: "Agreed to receive mail.") var consentMail = false
+        @Flag(help: "Agreed to profiling.") var consentProfiling = false
+        @Option(help: "The card the customer holds.") var card: String?
+
+        func validate() throws { if fields.name == nil { throw ValidationError("--name is required.") } }
+
+        func run() throws {
+            try core.send("customer.register", ["details": fields.details.compactMapValues { $0 }, "card": card,
+                                                "consents": ["mail": consentMail, "profiling": consentProfiling]])
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a customer's details (the fields given).")
+        @OptionGroup var core: CoreSocketOptions
+        @OptionGroup var fields: Fields
+        @Argument(help: "The customer's id.") var customer: Int64
+        func run() throws { try core.send("customer.update", ["customer": customer, "details": fields.details.compactMapValues { $0 }]) }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything held on a customer.")
+        @OptionGroup var core: CoreSocketOptions
+        @Argument(help: "The customer's id.") var customer: Int64
+        func run() throws { try core.send("customer.get", ["customer": customer]) }
+    }
+
+    struct Find: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Find a customer who forgot the card, by phone or email.")
+        @OptionGroup var core: CoreSocketOptions
+        @Option var phone: String?
+        @Option var email: String?
+        func validate() throws { if (phone == nil) == (email == nil) { throw ValidationError("Give --phone or --email.") } }
+        func run() throws { try core.send("customer.find", ["phone": phone, "email": email]) }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything held on one customer, as JSON (the right of access).")
+        @OptionGroup var core: CoreSocketOptions
+        @Argument(help: "The customer's id.") var customer: Int64
+        func run() throws { try core.send("customer.export", ["customer": customer]) }
+    }
+
+    struct Erase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a customer's personal data for good; balances and the ledger stay, anonymised.")
+        @OptionGroup var core: CoreSocketOptions
+        @Flag(help: "Confirm: this cannot be undone.") var yes = false
+        @Argument(help: "The customer's id.") var customer: Int64
+        func validate() throws { if !yes { throw ValidationError("Erasure cannot be undone: add --yes.") } }
+        func run() throws { try core.send("customer.erase", ["customer": customer]) }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bulk-register customers with their cards from CSV (columns in docs/customers.md), directly in the database.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
+        @Argument(help: "The CSV file.") var file: String
+
+        func run() throws {
+            let started = Date()
+            let count = try data.open().importCustomers(merchant: merchant, csv: URL(fileURLWithPath: file))
+            print("\(count) customers with cards imported in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a merchant's cards, customers and ledger as CSV files: the shop owns its data.")
+    @OptionGroup var data: DataOptions
+    @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
+    @Option(help: "The folder to write into.") var out: String
+
+    func run() throws {
+        let counts = try data.open().exportMerchant(merchant, to: URL(fileURLWithPath: out))
+        for (file, rows) in counts.sorted(by: { $0.key < $1.key }) { print("\(out)/\(file): \(rows) rows") }
+    }
+}
