@@ -113,7 +113,8 @@ final class CupsHarness {
     /// Runs a CUPS client tool against this scheduler and returns its output.
     @discardableResult
     func lp(_ tool: String, _ arguments: [String]) throws -> String {
-        let result = try ChildProcess.run((tool == "lpadmin" ? "/usr/sbin/" : "/usr/bin/") + tool, ["-h", socket] + arguments)
+        let path = FileManager.default.fileExists(atPath: "/usr/sbin/" + tool) ? "/usr/sbin/" + tool : "/usr/bin/" + tool
+        let result = try ChildProcess.run(path, ["-h", socket] + arguments)
         guard result.status == 0 else { throw CoreProcess.SetupError("\(tool) \(arguments): \(result.stdout)\(result.stderr)") }
         return result.stdout + result.stderr
     }
