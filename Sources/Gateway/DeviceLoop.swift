@@ -18,7 +18,9 @@ final class DeviceLoop: @unchecked Sendable {
     private let stopLock = NSLock()
     private var stopping = false
     private var thread: Thread?
-    /// Nodes that failed to open, retried on their next udev event.
+    /// Scanner nodes that failed to open, retried a few times: udev may still be applying the
+    /// group and mode from the rules when the `add` event arrives.
+    private var retries: [(facts: DeviceFacts, attempt: Int, due: Duration)] = []
     private let started = DispatchSemaphore(value: 0)
     private var startError: (any Error)?
 
@@ -71,7 +73,7 @@ final class DeviceLoop: @unchecked Sendable {
             var fds = [pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0), pollfd(fd: monitor.fd, events: Int16(POLLIN), revents: 0)]
             fds += readers.keys.sorted().map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let now = wallClock()
-            let deadline = readers.values.compactMap(\.flushDeadline).min()
+            let deadline = (readers.values.compactMap(\.flushDeadline) + retries.map(\.due)).min()
             let timeout: Int32 = deadline.map { Int32(max(0, min(1000, ($0 - now).seconds * 1000 + 1))) } ?? 1000
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0, errno != EINTR {
@@ -99,6 +101,9 @@ final class DeviceLoop: @unchecked Sendable {
                 }
             }
             let later = wallClock()
+            let due = retries.filter { $0.due <= later }
+            retries.removeAll { $0.due <= later }
+            for retry in due { add(retry.facts, attempt: retry.attempt) }
             for reader in readers.values {
                 if let deadline = reader.flushDeadline, deadline <= later {
                     reader.flush(now: later) { emit($0, at: $1, from: reader) }
@@ -109,7 +114,7 @@ final class DeviceLoop: @unchecked Sendable {
         readers = [:]
     }
 
-    private func add(_ facts: DeviceFacts) {
+    private func add(_ facts: DeviceFacts, attempt: Int = 0) {
         let classification = classifier.classify(facts)
         registry.seen(facts, classification)
         guard classification.isScanner else {
@@ -126,8 +131,13 @@ final class DeviceLoop: @unchecked Sendable {
             case nil: return
             }
         } catch {
-            logger.error("scanner cannot be opened", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "error": "\(error)"])
             registry.failed(facts.syspath, error: "\(error)")
+            if attempt < 4 {
+                retries.append((facts, attempt + 1, wallClock() + .milliseconds(200 << attempt)))
+                logger.warning("scanner cannot be opened yet; trying again", metadata: ["node": "\(facts.devnode)", "error": "\(error)"])
+            } else {
+                logger.error("scanner cannot be opened", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "error": "\(error)"])
+            }
             return
         }
         let firstNode = !registry.isOpen(deviceID: facts.id, except: facts.syspath)
@@ -144,6 +154,7 @@ final class DeviceLoop: @unchecked Sendable {
     }
 
     private func remove(syspath: String, devnode: String?, reason: String) {
+        retries.removeAll { $0.facts.syspath == syspath }
         guard let reader = readers.values.first(where: { $0.facts.syspath == syspath }) else {
             registry.removed(syspath)
             return
