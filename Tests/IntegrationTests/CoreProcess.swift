@@ -59,11 +59,11 @@ final class CoreProcess {
     func setUp(programs: [String], cards: [String] = [], member: Bool = false) throws {
         for program in programs {
             let result = try Loyalgate.run(["program", "import", "--data", data, Loyalgate.examples.appendingPathComponent(program + ".json").path])
-            guard result.status == 0 else { throw SetupError(result.stderr) }
+            guard result.status == 0 else { throw SetupError("program import exited \(result.status): \(result.stderr) \(result.stdout)") }
         }
         if !cards.isEmpty {
             let result = try Loyalgate.run(["card", "add", "--data", data] + (member ? ["--member"] : []) + cards)
-            guard result.status == 0 else { throw SetupError(result.stderr) }
+            guard result.status == 0 else { throw SetupError("card add exited \(result.status): \(result.stderr) \(result.stdout)") }
         }
     }
 
