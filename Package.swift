@@ -6,6 +6,8 @@ import PackageDescription
 //   PersonalData (encryption at rest)     <- LoyaltyStore
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
 //   ScanDecoding (pure scanner formats)   <- Gateway (libudev, libevdev, libxkbcommon) <- loyalgate
+//   CardDesign (pure design files)  <- CardRendering (cairo, zint)  <- loyalgate
+//   Printing (libcups, generic: cards and receipts)                 <- loyalgate
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
@@ -37,10 +39,17 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
+        // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
+        // Debian's libcups2-dev and libzint-dev ship no .pc file, so these two link by name.
+        .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
+        .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+
         // MARK: - Pure logic, no I/O
         .target(name: "LoyaltyDomain", swiftSettings: swiftSettings),
         .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .target(name: "ScanDecoding", swiftSettings: swiftSettings),
+        .target(name: "CardDesign", swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
         .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
@@ -57,11 +66,14 @@ let package = Package(
         // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
         .target(name: "GatewayTesting", swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
+        .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
+        .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
 
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", argumentParser, logging, nioCore, nioPosix],
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", "CardDesign",
+                           "CardRendering", "Printing", argumentParser, logging, nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
 
@@ -71,6 +83,8 @@ let package = Package(
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "GatewayTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
+        .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "GatewayTesting", "Printing"], swiftSettings: swiftSettings),
     ]
 )

@@ -13,27 +13,12 @@ enum Loyalgate {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("examples")
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Output = ChildProcess.Output
 
     /// Runs a CLI command to completion.
     @discardableResult
-    static func run(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        try ChildProcess.run(binary, arguments, environment: environment)
     }
 
     static func temporaryDirectory() -> String {
@@ -73,7 +58,10 @@ final class CoreProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
         process.arguments = ["core", "--data", data, "--socket", socket]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        // The shared null device, never closed: a handle of our own would be closed by its
+        // deinit while other tests spawn processes in parallel.
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         self.process = process
         for _ in 0..<500 {

@@ -25,8 +25,12 @@ final class GatewayProcess {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(devices.environment) { _, new in new }
         FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
         try process.run()
+        // Closed here, once, right after the child has its copy (as ChildProcess does).
+        try log.close()
         self.process = process
         for _ in 0..<1000 {
             if (try? UnixLineClient(path: socket)) != nil { return }

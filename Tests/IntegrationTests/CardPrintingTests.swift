@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// Card batches through a real cupsd to a "printer" on a TCP port, read back as a technician
+/// would: page size from pdfinfo, the number printed beside each barcode from pdftotext, and the
+/// barcode itself from zbarimg on pdftoppm's raster.
+@Suite struct CardPrintingTests {
+    static let designs = Loyalgate.examples.appendingPathComponent("cards")
+
+    @Test func everyPrintedBarcodeScansAsTheNumberBesideItAndAllocatedInTheCore() throws {
+        let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        let result = try Loyalgate.run(["cards", "batch", "--data", core.data, "--count", "7", "--chunk", "3",
+                                        "--design", Self.designs.appendingPathComponent("linde-pharmacy.json").path, "--printer", "cards"],
+                                       environment: cups.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("batch 1 completed: 7 of 7 cards printed"))
+
+        let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item WHERE batch_id = 1 ORDER BY position")
+        #expect(allocated.count == 7)
+        #expect(try PrintedCards.sql(core.data, "SELECT DISTINCT status FROM card") == ["issued"])
+        #expect(printer.jobs.count == 3, "7 cards in jobs of 3")
+
+        var scanned: [String] = []
+        for job in printer.jobs {
+            let pages = try PrintedCards.pages(of: job)
+            #expect(pages.allSatisfy { $0.size == PrintedCards.id1 }, "every page is an ID-1 card")
+            // Front then back, card by card: what a duplex card printer expects.
+            for card in stride(from: 0, to: pages.count, by: 2) {
+                let front = pages[card], back = pages[card + 1]
+                #expect(front.barcodes.count == 1)
+                let number = front.barcodes.first.map { String($0.dropFirst("EAN-13:".count)) } ?? "?"
+                #expect(front.barcodes.first?.hasPrefix("EAN-13:") == true)
+                #expect(front.printedNumbers == [number], "the number printed beside the barcode")
+                #expect(back.printedNumbers == [number], "the back shows the same card's number")
+                #expect(back.barcodes.isEmpty)
+                scanned.append(number)
+            }
+        }
+        #expect(scanned == allocated)
+    }
+
+    @Test func aCyrillicCardScansAsQRCodeOnTheFrontAndCode128OnTheBack() throws {
+        let (core, cups, printer) = try Self.shop(programs: ["bulgarian-coop"])
+        let result = try Loyalgate.run(["cards", "batch", "--data", core.data, "--merchant", "coop-plovdiv", "--count", "2",
+                                        "--design", Self.designs.appendingPathComponent("coop-plovdiv.json").path, "--printer", "cards"],
+                                       environment: cups.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item ORDER BY position")
+        let pages = try printer.jobs.flatMap { try PrintedCards.pages(of: $0) }
+        #expect(pages.count == 4)
+        #expect(pages.map(\.barcodes) == allocated.flatMap { [["QR-Code:\($0)"], ["CODE-128:\($0)"]] })
+        #expect(pages[0].text.contains("Кооперация Пловдив"))
+        #expect(pages[0].text.contains("Карта за лоялност"))
+    }
+
+    @Test func thePreviewShowsTheCyrillicShopNameReadableOnThePNG() throws {
+        let folder = Loyalgate.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let png = folder + "/coop.png"
+        let result = try Loyalgate.run(["cards", "preview", Self.designs.appendingPathComponent("coop-plovdiv.json").path,
+                                        "--output", png, "--no-guides"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // IHDR: both sides of the card at 300 dpi, front above back with a 4 mm gap.
+        let header = [UInt8](try Data(contentsOf: URL(fileURLWithPath: png)).prefix(24))
+        let width = header[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = header[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 1012 && height == 1323, "\(width)×\(height)")
+        let read = try PrintedCards.tool("tesseract", [png, "stdout", "-l", "bul"])
+        #expect(read.contains("Кооперация Пловдив"), "OCR read: \(read)")
+        #expect(try PrintedCards.tool("zbarimg", ["-q", png]).contains("QR-Code:2000000000015"))
+    }
+
+    @Test func aBatchKilledMidwayAndResumedPrintsEveryAllocatedNumberExactlyOnce() throws {
+        let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        printer.delay = 0.3   // a slow card printer, so that the kill lands mid-batch
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
+        process.arguments = ["cards", "batch", "--data", core.data, "--count", "24", "--chunk", "3",
+                             "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards"]
+        process.environment = ProcessInfo.processInfo.environment.merging(cups.environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        #expect(printer.waitForJobs(2))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let printedBefore = Int(try PrintedCards.sql(core.data, "SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL")[0]) ?? -1
+        #expect(printedBefore < 24, "the kill came after the batch had finished")
+
+        printer.delay = 0
+        let resumed = try Loyalgate.run(["cards", "batch", "--data", core.data, "--resume", "1"], environment: cups.environment)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("batch 1 completed: 24 of 24 cards printed"))
+
+        let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item WHERE batch_id = 1")
+        let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
+        #expect(allocated.count == 24)
+        #expect(printed.sorted() == allocated.sorted(), "every allocated number printed once, none twice, none skipped")
+        #expect(try PrintedCards.sql(core.data, "SELECT COUNT(*) FROM card") == ["24"], "no number allocated twice")
+    }
+
+    @Test func aFailedPrintJobIsSentAgainAndTheBatchSaysSo() throws {
+        let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        try cups.failJobs([2])
+        let result = try Loyalgate.run(["cards", "batch", "--data", core.data, "--count", "9", "--chunk", "3",
+                                        "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards"],
+                                       environment: cups.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("job cards-2 was aborted"))
+        #expect(result.stdout.contains("sending those 3 cards again (try 2 of 3)"))
+        #expect(result.stdout.contains("batch 1 completed: 9 of 9 cards printed"))
+        let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item")
+        let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
+        #expect(printed.sorted() == allocated.sorted())
+    }
+
+    @Test func aWornCardIsReprintedWithItsNumberAndAReplacedOneWithItsNewNumber() throws {
+        let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        let design = Self.designs.appendingPathComponent("linde-pharmacy.json").path
+        #expect(try Loyalgate.run(["cards", "batch", "--data", core.data, "--count", "2", "--design", design, "--printer", "cards"],
+                                  environment: cups.environment).status == 0)
+        let cards = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item ORDER BY position")
+        let (worn, lost) = (cards[0], cards[1])
+
+        let reprint = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", worn],
+                                        environment: cups.environment)
+        #expect(reprint.status == 0, "\(reprint.stderr)")
+        #expect(reprint.stdout.contains("card \(worn) printed"))
+        #expect(try PrintedCards.pages(of: printer.jobs[1]).map(\.barcodes) == [["EAN-13:\(worn)"], []])
+
+        // The lost card is replaced through the core; its reprint carries the new number.
+        try core.start()
+        let replaced = try Loyalgate.run(["card", "replace", "--socket", core.socket, "--reason", "lost", lost])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        let newNumber = try PrintedCards.sql(core.data, "SELECT replaced_by FROM card WHERE number = '\(lost)'")[0]
+        let second = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", lost],
+                                       environment: cups.environment)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("card \(lost) was replaced by \(newNumber): printing \(newNumber)"))
+        #expect(try PrintedCards.pages(of: printer.jobs[2]).map(\.barcodes) == [["EAN-13:\(newNumber)"], []])
+
+        let stranger = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", card("2990001", 99_999)],
+                                         environment: cups.environment)
+        #expect(stranger.status != 0)
+        #expect(stranger.stderr.contains("is not a card of"))
+        #expect(printer.jobs.count == 3)
+    }
+
+    /// A shop with its programs imported, a private cupsd, and a card printer queue `cards`.
+    static func shop(programs: [String]) throws -> (CoreProcess, CupsHarness, PrinterCatcher) {
+        let core = CoreProcess()
+        try core.setUp(programs: programs)
+        let cups = try CupsHarness()
+        let printer = try PrinterCatcher()
+        try cups.addQueue("cards", catcher: printer)
+        return (core, cups, printer)
+    }
+}
