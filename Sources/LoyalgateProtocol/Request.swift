@@ -37,28 +37,9 @@ public struct Request: Sendable {
         do {
             return try JSONDecoder().decode(P.self, from: line)
         } catch let error as DecodingError {
-            throw LoyaltyError(.badRequest, "\(op): \(Request.explain(error))")
+            throw LoyaltyError(.badRequest, "\(op): \(error.explained)")
         } catch {
             throw LoyaltyError(.badRequest, "\(op): the parameters could not be read.")
-        }
-    }
-
-    static func explain(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let parent = path(context)
-            return "\"\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)\" is missing."
-        case .typeMismatch(let type, let context):
-            return "\"\(path(context))\" should be \(type == String.self ? "a string" : type == Int64.self || type == Int.self ? "an integer" : "of another type")."
-        case .valueNotFound(_, let context):
-            return "\"\(path(context))\" must not be null."
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the line is not valid JSON." : "\"\(path(context))\": \(context.debugDescription)"
-        @unknown default:
-            return "the parameters could not be read."
         }
     }
 }

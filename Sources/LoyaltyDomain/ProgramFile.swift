@@ -37,7 +37,7 @@ public struct ProgramFile: Sendable, Hashable, Codable {
         do {
             file = try JSONDecoder().decode(ProgramFile.self, from: data)
         } catch let error as DecodingError {
-            throw ProgramError("The program file is not valid: \(ProgramFile.explain(error))")
+            throw ProgramError("The program file is not valid: \(error.explained)")
         } catch {
             throw ProgramError("The program file is not valid: \(error)")
         }
@@ -65,22 +65,5 @@ public struct ProgramFile: Sendable, Hashable, Codable {
         }
         let rules = try EarningRules(program: program, currency: currency, timeZone: timeZone)
         return (currency, timeZone, rules)
-    }
-
-    static func explain(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let text = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            return text.isEmpty ? "the top level" : text
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "\(path(context)) lacks \"\(key.stringValue)\"."
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "\(path(context)) has the wrong type: \(context.debugDescription)"
-        case .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }

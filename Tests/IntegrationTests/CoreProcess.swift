@@ -44,11 +44,11 @@ final class CoreProcess {
     func setUp(programs: [String], cards: [String] = [], member: Bool = false) throws {
         for program in programs {
             let result = try Loyalgate.run(["program", "import", "--data", data, Loyalgate.examples.appendingPathComponent(program + ".json").path])
-            guard result.status == 0 else { throw SetupError(result.stderr) }
+            guard result.status == 0 else { throw SetupError("program import exited \(result.status): \(result.stderr) \(result.stdout)") }
         }
         if !cards.isEmpty {
             let result = try Loyalgate.run(["card", "add", "--data", data] + (member ? ["--member"] : []) + cards)
-            guard result.status == 0 else { throw SetupError(result.stderr) }
+            guard result.status == 0 else { throw SetupError("card add exited \(result.status): \(result.stderr) \(result.stdout)") }
         }
     }
 
@@ -58,7 +58,10 @@ final class CoreProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
         process.arguments = ["core", "--data", data, "--socket", socket]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        // The shared null device, never closed: a handle of our own would be closed by its
+        // deinit while other tests spawn processes in parallel.
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         self.process = process
         for _ in 0..<500 {
