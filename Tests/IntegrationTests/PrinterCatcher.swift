@@ -12,6 +12,7 @@ final class PrinterCatcher: Sendable {
     final class Inbox: @unchecked Sendable {
         let lock = NSLock()
         var received: [Data] = []
+        var accepted = 0
         var delay: TimeInterval = 0
     }
 
@@ -47,7 +48,7 @@ final class PrinterCatcher: Sendable {
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
-            let delay = inbox.lock.withLock { inbox.delay }
+            let delay = inbox.lock.withLock { inbox.accepted += 1; return inbox.delay }
             if delay > 0 { Thread.sleep(forTimeInterval: delay) }
             var data = Data()
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -63,9 +64,19 @@ final class PrinterCatcher: Sendable {
 
     /// Waits until `count` jobs have arrived (a safety limit, not a timing assertion).
     func waitForJobs(_ count: Int, seconds: Double = 120) -> Bool {
+        waitFor(seconds: seconds) { jobs.count >= count }
+    }
+
+    /// Waits until the printer has taken `count` connections: the last one is then a job being
+    /// printed (read after `delay`).
+    func waitForConnections(_ count: Int, seconds: Double = 120) -> Bool {
+        waitFor(seconds: seconds) { inbox.lock.withLock { inbox.accepted } >= count }
+    }
+
+    private func waitFor(seconds: Double, _ condition: () -> Bool) -> Bool {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
-            if jobs.count >= count { return true }
+            if condition() { return true }
             usleep(20_000)
         }
         return false
