@@ -5,8 +5,10 @@ import LoyaltyStore
 
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "card", abstract: "A card's life: register, activate, block, replace, link, households.",
-        subcommands: [Add.self, Lookup.self, Activate.self, Block.self, Replace.self, LinkPatient.self, Pool.self, Split.self])
+        commandName: "cards",
+        abstract: "Cards: register, activate, block, replace, link, households; print branded cards (docs/card-design.md).",
+        subcommands: [Add.self, Lookup.self, Activate.self, Block.self, Replace.self, LinkPatient.self, Pool.self, Split.self,
+                      CardsCommand.Preview.self, CardsCommand.Batch.self, CardsCommand.Reprint.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -6,12 +6,9 @@ import LoyaltyDomain
 import LoyaltyStore
 import Printing
 
-/// Branded card batches: preview a design, print a batch through CUPS, reprint one card.
-struct CardsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "cards",
-        abstract: "Print branded loyalty cards: design previews, batches and reprints (see docs/card-design.md).",
-        subcommands: [Preview.self, Batch.self, Reprint.self])
+/// Branded card batches: preview a design, print a batch through CUPS, reprint one card. These
+/// are subcommands of `loyalgate cards` (CardCommand.swift), beside the card's life.
+enum CardsCommand {
 
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -117,7 +114,7 @@ struct CardsCommand: ParsableCommand {
             // A blocked card (lost or stolen) is not put back in circulation by a reprint.
             let target = try database.cardToPrint(merchant: merchant, card: card)
             guard target.status != "blocked" else {
-                throw ValidationError("Card \(target.number) is blocked (lost or stolen): replace it first (loyalgate card replace --reason lost \(target.number)), then reprint.")
+                throw ValidationError("Card \(target.number) is blocked (lost or stolen): replace it first (loyalgate cards replace --reason lost \(target.number)), then reprint.")
             }
             if let first = target.replaced.first {
                 print("card \(first) was replaced by \(target.number): printing \(target.number)")

@@ -8,7 +8,7 @@ struct Loyalgate: AsyncParsableCommand {
         commandName: "loyalgate",
         abstract: "Loyalty cards for independent shops: the loyalty core, the device gateway, set-up and a till simulator.",
         version: "0.1.0",
-        subcommands: [Core.self, GatewayCommand.self, DoctorCommand.self, ProgramCommand.self, CardCommand.self, CardsCommand.self,
+        subcommands: [Core.self, GatewayCommand.self, DoctorCommand.self, ProgramCommand.self, CardCommand.self,
                       CustomerCommand.self, ExportCommand.self, Till.self, Demo.self, Bench.self])
 }
 

@@ -15,7 +15,7 @@ import Testing
         let core = CoreProcess()
         let old = card("2990001", 21)
         try core.setUp(programs: ["dutch-pharmacy"])
-        #expect(try Loyalgate.run(["card", "add", "--data", core.data, "--status", "issued", old]).status == 0)
+        #expect(try Loyalgate.run(["cards", "add", "--data", core.data, "--status", "issued", old]).status == 0)
         try core.start()
         let till = try core.client()
 
@@ -55,7 +55,7 @@ import Testing
         let core = CoreProcess()
         let number = card("2910", 31)
         try core.setUp(programs: ["bulgarian-coop"])
-        #expect(try Loyalgate.run(["card", "add", "--data", core.data, "--status", "issued", number]).status == 0)
+        #expect(try Loyalgate.run(["cards", "add", "--data", core.data, "--status", "issued", number]).status == 0)
         try core.start()
         let till = try core.client()
         let activated = try ask(till, #"{"id":1,"op":"card.activate","card":"\#(number)"}"#)

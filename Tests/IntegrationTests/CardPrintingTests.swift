@@ -133,7 +133,7 @@ import Testing
 
         // The lost card is replaced through the core; its reprint carries the new number.
         try core.start()
-        let replaced = try Loyalgate.run(["card", "replace", "--socket", core.socket, "--reason", "lost", lost])
+        let replaced = try Loyalgate.run(["cards", "replace", "--socket", core.socket, "--reason", "lost", lost])
         #expect(replaced.status == 0, "\(replaced.stderr)")
         let newNumber = try PrintedCards.sql(core.data, "SELECT replaced_by FROM card WHERE number = '\(lost)'")[0]
         let second = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", lost],

@@ -47,7 +47,7 @@ final class CoreProcess {
             guard result.status == 0 else { throw SetupError("program import exited \(result.status): \(result.stderr) \(result.stdout)") }
         }
         if !cards.isEmpty {
-            let result = try Loyalgate.run(["card", "add", "--data", data] + (member ? ["--member"] : []) + cards)
+            let result = try Loyalgate.run(["cards", "add", "--data", data] + (member ? ["--member"] : []) + cards)
             guard result.status == 0 else { throw SetupError("card add exited \(result.status): \(result.stderr) \(result.stdout)") }
         }
     }
