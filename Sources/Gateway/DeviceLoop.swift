@@ -159,6 +159,9 @@ final class DeviceLoop: @unchecked Sendable {
             registry.removed(syspath)
             return
         }
+        // What the device sent before it went is still whole scans; a scan it was in the middle
+        // of has no suffix yet and is dropped by close().
+        _ = reader.readAvailable { emit($0, at: $1, from: reader) }
         close(reader, reason: reason)
         registry.removed(syspath)
     }

@@ -50,7 +50,6 @@ extension Bench {
 
             var cardLatencies: [Duration] = [], productLatencies: [Duration] = []
             var generator = SystemRandomNumberGenerator()
-            var clock = KeyScript.now()
             for index in 0..<scans {
                 let isCard = index % 2 == 0
                 let data = isCard
@@ -58,13 +57,8 @@ extension Bench {
                     : "40063813339\(String(format: "%02d", index % 100))"
                 let script = KeyScript.usScan(data)
                 // The scanner's keys 2 ms apart, the last one (Enter) stamped now.
-                // Scans never overlap in time: wait until this one can end now.
-                let span = Duration.milliseconds(2) * (script.events.filter { $0.value == 1 }.count - 1)
-                while KeyScript.now() - span <= clock { usleep(500) }
-                let lastKey = KeyScript.now()
-                let start = lastKey - span
-                clock = lastKey
-                try devices.send(script.records(start: start, gap: .milliseconds(2)), to: scanner.node)
+                // The scanner's keys 2 ms apart; the test bed stamps them as it writes them.
+                let lastKey = try devices.type(script, on: scanner.node, gap: .milliseconds(2), pause: .milliseconds(1))
                 while true {
                     guard till.waitReadable(milliseconds: 5000), let line = try till.readLine() else {
                         throw ValidationError("no scan event after 5 s (scan \(index))")

@@ -42,12 +42,8 @@ extension Demo {
         print("# A till connects to the gateway and subscribes to every scanner")
         print("> {\"id\":1,\"op\":\"subscribe\"}\n< \(try till.request(#"{"id":1,"op":"subscribe"}"#))\n")
 
-        var clock = KeyScript.now()
         func keys(_ script: KeyScript) throws {
-            let span = Duration.milliseconds(3) * max(0, script.events.filter { $0.value == 1 }.count - 1)
-            let start = max(KeyScript.now() - span, clock + .milliseconds(100))
-            clock = start + span
-            try devices.send(script.records(start: start, gap: .milliseconds(3)), to: wedge.node)
+            try devices.type(script, on: wedge.node, gap: .milliseconds(3))
         }
         let unissued = try CardNumber(prefix: "2990001", serial: 999)
         let smudged = String(cards[0].digits.dropLast()) + String((Int(String(cards[0].digits.last!))! + 3) % 10)

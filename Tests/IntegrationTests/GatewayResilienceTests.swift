@@ -144,7 +144,7 @@ struct GatewayResilienceTests {
 
         let clean = try #require(till.nextScan(), "\(gateway.log)")
         #expect(clean["data"] as? String == "4006381333931")
-        #expect(till.next("scan.rejected")?["reason"] as? String == "too-long")
+        #expect(till.next("scan.rejected")?["reason"] as? String == "too-long", "\(gateway.log)")
         let gs1 = try #require(till.nextScan())
         #expect(gs1["data"] as? String == "010400638133393110ABC\u{1D}21XYZ")
         #expect(gs1["symbology"] as? String == "GS1-128")

@@ -57,7 +57,7 @@ struct GatewayToolsTests {
         let gateway = try GatewayProcess(core: core, devices: devices)
         let watch = Process()
         watch.executableURL = URL(fileURLWithPath: Loyalgate.binary)
-        watch.arguments = ["till", "watch", "--socket", gateway.socket, "--count", "2", "--seconds", "20"]
+        watch.arguments = ["till", "watch", "--socket", gateway.socket, "--count", "2", "--seconds", "60"]
         let output = Pipe()
         watch.standardOutput = output
         watch.standardError = Pipe()
@@ -70,7 +70,7 @@ struct GatewayToolsTests {
         watch.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let lines = text.split(separator: "\n")
-        #expect(lines.count == 2, "\(text)")
+        #expect(lines.count == 2, "\(text)\n\(gateway.log)")
         #expect(lines.first?.contains(#"scan  0c2e:0b81:12345  EAN-13  "4006381333931"  other"#) == true, "\(text)")
         #expect(lines.last?.contains("device.removed  0c2e:0b81:12345") == true)
     }
