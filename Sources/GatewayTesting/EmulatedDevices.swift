@@ -84,6 +84,12 @@ public final class EmulatedDevices: @unchecked Sendable {
         try send(["op": "write", "node": node, "hex": Self.hex(bytes)])
     }
 
+    /// Makes the device fail: the emulated node's other end is closed, so reads fail (EIO) or
+    /// hang up, as a USB device with a broken cable or firmware does.
+    public func breakDevice(_ device: EmulatedScanner) throws {
+        try send(["op": "break", "node": device.node])
+    }
+
     /// A scanner scanning: the key events of `script`, `gap` apart. Like the kernel, the test
     /// bed stamps them when it writes them (never before the previous burst on this node ended,
     /// plus `pause`), so how long this process takes to prepare them does not matter. Returns
@@ -182,6 +188,8 @@ for line in sys.stdin:
                 view = view[os.write(fd, view):]
             print(json.dumps({"ok": True, "last": last}), flush=True)
             continue
+        elif op == "break":
+            os.close(tb.get_dev_fd(cmd["node"]))
         elif op == "remove":
             tb.uevent(cmd["syspath"], "remove")
             # Every device of the description goes, leaf first, so it can be plugged in again.
