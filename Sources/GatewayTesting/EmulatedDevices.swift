@@ -54,6 +54,9 @@ public final class EmulatedDevices: @unchecked Sendable {
 
     deinit {
         try? input.close()
+        // A child that inherited the other end of the pipe keeps it open; do not wait for ever.
+        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+        if process.isRunning { process.terminate() }
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: scriptDirectory)
         try? FileManager.default.removeItem(atPath: root)
