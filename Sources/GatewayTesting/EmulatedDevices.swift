@@ -54,6 +54,9 @@ public final class EmulatedDevices: @unchecked Sendable {
 
     deinit {
         try? input.close()
+        // A child that inherited the other end of the pipe keeps it open; do not wait for ever.
+        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+        if process.isRunning { process.terminate() }
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: scriptDirectory)
         try? FileManager.default.removeItem(atPath: root)
@@ -81,17 +84,53 @@ public final class EmulatedDevices: @unchecked Sendable {
 
     /// Writes bytes as the device would send them (input_event records, HID reports, serial data).
     public func send(_ bytes: [UInt8], to node: String) throws {
-        try send(["op": "write", "node": node, "hex": bytes.map { String(format: "%02x", $0) }.joined()])
+        try send(["op": "write", "node": node, "hex": Self.hex(bytes)])
     }
 
-    private func send(_ command: [String: String]) throws {
+    /// Makes the device fail: the emulated node's other end is closed, so reads fail (EIO) or
+    /// hang up, as a USB device with a broken cable or firmware does.
+    public func breakDevice(_ device: EmulatedScanner) throws {
+        try send(["op": "break", "node": device.node])
+    }
+
+    /// A scanner scanning: the key events of `script`, `gap` apart. Like the kernel, the test
+    /// bed stamps them when it writes them (never before the previous burst on this node ended,
+    /// plus `pause`), so how long this process takes to prepare them does not matter. Returns
+    /// the time stamp of the last key event (wall clock, as evdev's).
+    @discardableResult
+    /// With `endingNow`, the last key is stamped at the write (the scan has just been completed,
+    /// what the benchmark times from); otherwise the first is, and a long burst runs ahead.
+    public func type(_ script: KeyScript, on node: String, gap: Duration = .milliseconds(4), pause: Duration = .milliseconds(100),
+                     endingNow: Bool = false) throws -> Duration {
+        let bytes = script.records(start: .zero, gap: gap)
+        let pauseSeconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
+        let reply = try send(["op": "keys", "node": node, "hex": Self.hex(bytes), "pause": String(pauseSeconds),
+                              "endingNow": endingNow ? "1" : ""])
+        guard let last = reply["last"] as? Double else { throw EmulationError("umockdev: no time stamp in \(reply)") }
+        return .microseconds(Int64((last * 1e6).rounded()))
+    }
+
+    @discardableResult
+    private func send(_ command: [String: String]) throws -> [String: Any] {
         try lock.withLock {
             var line = try JSONSerialization.data(withJSONObject: command)
             line.append(0x0A)
             try input.write(contentsOf: line)
             let reply = try readReply()
             if let error = reply["error"] as? String { throw EmulationError("umockdev: \(error)") }
+            return reply
         }
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        var text = [UInt8](repeating: 0, count: bytes.count * 2)
+        for (index, byte) in bytes.enumerated() {
+            text[2 * index] = digits[Int(byte >> 4)]
+            text[2 * index + 1] = digits[Int(byte & 0x0F)]
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private func readReply() throws -> [String: Any] {
@@ -111,13 +150,14 @@ public final class EmulatedDevices: @unchecked Sendable {
 
     /// The Python side: a UMockdev.Testbed driven by one JSON command per line.
     static let controller = #"""
-import json, os, sys, tempfile
+import json, os, struct, sys, tempfile, time
 import gi
 gi.require_version('UMockdev', '1.0')
 from gi.repository import UMockdev
 
 tb = UMockdev.Testbed.new()
 loaded = set()
+ends = {}
 print(json.dumps({"root": tb.get_root_dir()}), flush=True)
 for line in sys.stdin:
     try:
@@ -137,6 +177,28 @@ for line in sys.stdin:
             data = bytes.fromhex(cmd["hex"])
             while data:
                 data = data[os.write(fd, data):]
+        elif op == "keys":
+            # input_event records with times relative to 0: stamp them now, as the kernel would.
+            data = bytearray(bytes.fromhex(cmd["hex"]))
+            span = max([s + u / 1e6 for s, u in (struct.unpack_from("<qq", data, o) for o in range(0, len(data) - 23, 24))] or [0])
+            now = time.time() - (span if cmd.get("endingNow") else 0)
+            base = max(now, ends.get(cmd["node"], 0) + float(cmd.get("pause", "0.1")))
+            last = base
+            for offset in range(0, len(data) - 23, 24):
+                seconds, micros = struct.unpack_from("<qq", data, offset)
+                stamp = base + seconds + micros / 1e6
+                whole = int(stamp)
+                struct.pack_into("<qq", data, offset, whole, int(round((stamp - whole) * 1e6)) % 1000000)
+                last = max(last, stamp)
+            ends[cmd["node"]] = last
+            fd = tb.get_dev_fd(cmd["node"])
+            view = bytes(data)
+            while view:
+                view = view[os.write(fd, view):]
+            print(json.dumps({"ok": True, "last": last}), flush=True)
+            continue
+        elif op == "break":
+            os.close(tb.get_dev_fd(cmd["node"]))
         elif op == "remove":
             tb.uevent(cmd["syspath"], "remove")
             # Every device of the description goes, leaf first, so it can be plugged in again.

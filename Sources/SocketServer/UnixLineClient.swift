@@ -23,7 +23,14 @@ public final class UnixLineClient: @unchecked Sendable {
     }
 
     public init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        // The descriptor is stored only once connected: a class whose init throws after its
+        // properties are set still runs deinit, which would close it a second time (and with
+        // it, whatever another thread had opened under the same number in between).
+        fd = try Self.connect(path: path)
+    }
+
+    private static func connect(path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -36,13 +43,14 @@ public final class UnixLineClient: @unchecked Sendable {
             raw[bytes.count] = 0
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard result == 0 else {
             let code = errno
             close(fd)
             throw ClientError.cannotConnect(path, code)
         }
+        return fd
     }
 
     deinit { close(fd) }

@@ -21,7 +21,15 @@ struct GatewayCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "loyalgate.gateway")
-        let configuration = try config.map { try GatewayConfiguration.load(path: $0) } ?? GatewayConfiguration()
+        var configuration = GatewayConfiguration()
+        if let config {
+            if FileManager.default.fileExists(atPath: config) {
+                configuration = try GatewayConfiguration.load(path: config)
+            } else {
+                // A fresh install has no file yet (the systemd unit names one): defaults apply.
+                logger.warning("configuration file not found; using the defaults (docs/gateway.md)", metadata: ["config": "\(config)"])
+            }
+        }
         try? FileManager.default.createDirectory(atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let service = GatewayService(corePath: core, socketPath: socket, configuration: configuration, logger: logger)
         let signals = SignalWatcher { name in

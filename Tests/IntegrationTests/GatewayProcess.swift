@@ -115,27 +115,8 @@ extension [String: Any] {
     var deviceID: String? { (self["device"] as? [String: Any])?["id"] as? String ?? self["device"] as? String }
 }
 
-/// A scanner scanning: its key events go out in one write, stamped `gap` apart as a real
-/// scanner's are, so the test does not depend on how fast this machine is. Bursts on one node
-/// never overlap in time and are at least 100 ms apart, as a scanner's reads are.
+/// A scanner scanning: its key events go out in one write, `gap` apart as a real scanner's
+/// are, stamped by the test bed as it writes them (EmulatedDevices.type).
 func scan(_ script: KeyScript, on scanner: EmulatedScanner, in devices: EmulatedDevices, gap: Duration = .milliseconds(4)) throws {
-    let presses = script.events.filter { $0.value == 1 }.count
-    let start = ScannerClock.shared.start(node: scanner.node, length: gap * max(0, presses - 1))
-    try devices.send(script.records(start: start, gap: gap), to: scanner.node)
-}
-
-/// When each emulated node's last burst ended, in evdev time.
-final class ScannerClock: @unchecked Sendable {
-    static let shared = ScannerClock()
-    private let lock = NSLock()
-    private var ends: [String: Duration] = [:]
-
-    /// A burst of `length` ends now if it can, else 100 ms after the previous one.
-    func start(node: String, length: Duration) -> Duration {
-        lock.withLock {
-            let start = max(KeyScript.now() - length, (ends[node] ?? .zero) + .milliseconds(100))
-            ends[node] = start + length
-            return start
-        }
-    }
+    try devices.type(script, on: scanner.node, gap: gap)
 }

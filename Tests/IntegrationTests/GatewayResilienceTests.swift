@@ -144,13 +144,38 @@ struct GatewayResilienceTests {
 
         let clean = try #require(till.nextScan(), "\(gateway.log)")
         #expect(clean["data"] as? String == "4006381333931")
-        #expect(till.next("scan.rejected")?["reason"] as? String == "too-long")
+        #expect(till.next("scan.rejected")?["reason"] as? String == "too-long", "\(gateway.log)")
         let gs1 = try #require(till.nextScan())
         #expect(gs1["data"] as? String == "010400638133393110ABC\u{1D}21XYZ")
         #expect(gs1["symbology"] as? String == "GS1-128")
         #expect(gateway.log.contains("non-printable"))
         // Still alive and answering.
         #expect((try till.request("devices.list")["devices"] as? [Any])?.count == 1)
+        #expect(gateway.terminate() == 0)
+    }
+
+    @Test func aDeviceSendingBadReportsOrFailingIsReportedAndTheRestGoesOn() throws {
+        let scanner = EmulatedScanner.honeywellHIDPOS()
+        try devices.plug(scanner)
+        let gateway = try GatewayProcess(core: core, devices: devices)
+        let till = try gateway.till()
+        try till.subscribe()
+        var unknown = HIDPOSReports.reports(aim: "]E0", data: "4006381333931")
+        unknown[0] = 7  // a report id the descriptor does not declare
+        try devices.send(unknown, to: scanner.node)
+        let rejected = try #require(till.next("scan.rejected"), "\(gateway.log)")
+        #expect(rejected["reason"] as? String == "malformed")
+        try devices.send(HIDPOSReports.reports(aim: "]E0", data: "4006381333931"), to: scanner.node)
+        #expect(till.nextScan()?["data"] as? String == "4006381333931")
+
+        try devices.breakDevice(scanner)
+        let removed = try #require(till.next("device.removed"), "\(gateway.log)")
+        #expect(removed.deviceID == scanner.id)
+        #expect((removed["reason"] as? String)?.isEmpty == false)
+        let status = try till.request("gateway.status")
+        let node = (status["nodes"] as? [[String: Any]])?.first { $0["node"] as? String == scanner.node }
+        #expect(node?["open"] as? Bool == false)
+        #expect(node?["error"] as? String != nil)
         #expect(gateway.terminate() == 0)
     }
 }
