@@ -34,6 +34,8 @@ let package = Package(
         // MARK: - Pure logic, no I/O
         .target(name: "LoyaltyDomain", swiftSettings: swiftSettings),
         .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
+        .target(name: "ReceiptEncoding", resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
         .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", grdb], swiftSettings: swiftSettings),
@@ -50,6 +52,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
+        .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: ["SocketServer"], swiftSettings: swiftSettings),
     ]
