@@ -4,6 +4,8 @@ import PackageDescription
 // Modules depend in one direction only:
 //   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
+//   CardDesign (pure design files)  <- CardRendering (cairo, zint)  <- loyalgate
+//   Printing (libcups, generic: cards and receipts)                 <- loyalgate
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
@@ -32,11 +34,16 @@ let package = Package(
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
+        // Debian's libcups2-dev and libzint-dev ship no .pc file, so these two link by name.
+        .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
+        .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CUsb", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
 
         // MARK: - Pure logic, no I/O
         .target(name: "LoyaltyDomain", swiftSettings: swiftSettings),
         .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        .target(name: "CardDesign", swiftSettings: swiftSettings),
         // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
         .target(name: "ReceiptEncoding", resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
@@ -44,13 +51,15 @@ let package = Package(
         .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", grdb], swiftSettings: swiftSettings),
         .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging], swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
+        .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
+        .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         // A USB receipt printer's own status (DLE EOT) through libusb, where CUPS cannot tell.
         .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),
 
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", argumentParser, logging, nioCore, nioPosix],
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "CardDesign", "CardRendering", "Printing", argumentParser, logging, nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
 
@@ -60,6 +69,8 @@ let package = Package(
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
+        .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing"], swiftSettings: swiftSettings),
     ]
 )

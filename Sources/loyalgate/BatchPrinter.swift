@@ -1,0 +1,130 @@
+import CardRendering
+import Foundation
+import LoyaltyStore
+import Printing
+
+/// Prints a stored card batch in CUPS jobs of `chunkSize` cards, so that every number of the
+/// batch comes off the printer exactly once even if the run is killed and resumed.
+///
+/// Each chunk's job is recorded in the batch before its data goes to CUPS (as its title, then as
+/// title#id), and its cards are marked printed only when CUPS reports the job completed. A resumed
+/// run first asks CUPS about such in-flight jobs: completed ones are marked, unfinished ones are
+/// waited for, failed or never-created ones are sent again.
+struct BatchPrinter {
+    var database: LedgerDatabase
+    var renderer: CardRenderer
+    var connection: PrintConnection
+    var queue: String
+    var chunkSize: Int
+    var attempts = 3
+    var options: [String: String] = [:]
+    var jobTimeout: Duration = .seconds(600)
+    var say: (String) -> Void = { print($0) }
+
+    struct Report {
+        var printedNow: [String] = []
+        var jobs: [Int] = []
+    }
+
+    func run(batch id: Int64) throws -> Report {
+        var report = Report()
+        try settleInFlightJobs(batch: id, report: &report)
+        let left = try database.batch(id: id).unprinted
+        for start in stride(from: 0, to: left.count, by: chunkSize) {
+            try printChunk(batch: id, Array(left[start..<min(start + chunkSize, left.count)]), report: &report)
+        }
+        return report
+    }
+
+    // MARK: - A fresh chunk
+
+    private func printChunk(batch id: Int64, _ items: [CardBatch.Item], report: inout Report) throws {
+        let numbers = items.map(\.number)
+        let title = "loyalgate batch \(id) cards \(items.first!.position + 1)-\(items.last!.position + 1)"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-batch-\(id)-\(getpid()).pdf").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try renderer.renderPDF(numbers: numbers, to: file)
+        var lastProblem = ""
+        for attempt in 1...attempts {
+            try database.markSubmitted(batch: id, numbers: numbers, job: title)
+            let document = PrintDocument(.file(file), format: PrintDocument.pdf, title: title, options: options)
+            let job = try connection.submit(document, to: queue) { job in
+                try database.markSubmitted(batch: id, numbers: numbers, job: "\(title)#\(job)")
+            }
+            let status = try follow(job)
+            if status.state == .completed {
+                try database.markPrinted(batch: id, numbers: numbers, job: "\(title)#\(job)")
+                report.printedNow += numbers; report.jobs.append(job)
+                say("job \(queue)-\(job): cards \(items.first!.position + 1)-\(items.last!.position + 1) printed (\(numbers.first!) … \(numbers.last!))")
+                return
+            }
+            lastProblem = describe(status)
+            try database.markSubmitted(batch: id, numbers: numbers, job: nil)
+            say("job \(queue)-\(job) was \(status.state) (\(lastProblem))" + (attempt < attempts ? "; sending those \(numbers.count) cards again (try \(attempt + 1) of \(attempts))" : ""))
+        }
+        throw PrintingError(.jobFailed, "The printer \"\(queue)\" could not print cards \(items.first!.position + 1)-\(items.last!.position + 1) of batch \(id) in \(attempts) tries (\(lastProblem)). Fix the printer, then run `loyalgate cards batch --resume \(id)`.")
+    }
+
+    // MARK: - Jobs an interrupted run left behind
+
+    private func settleInFlightJobs(batch id: Int64, report: inout Report) throws {
+        let inFlight = Dictionary(grouping: try database.batch(id: id).unprinted.filter { $0.job != nil }, by: { $0.job! })
+        for (tag, items) in inFlight.sorted(by: { $0.value[0].position < $1.value[0].position }) {
+            let numbers = items.map(\.number)
+            let (title, recordedID) = Self.parse(tag)
+            // The job id was not recorded if the run died between creating the job and writing
+            // it down: the title, unique per batch and chunk, finds it.
+            let job = try recordedID ?? connection.jobs(on: queue, titled: title).map(\.id).max()
+            guard let job else {
+                try database.markSubmitted(batch: id, numbers: numbers, job: nil)
+                continue
+            }
+            guard var status = try knownStatus(of: job) else {
+                say("CUPS no longer knows job \(queue)-\(job) (\(title)); its \(numbers.count) cards are sent again: look for doubles in the printer's output tray.")
+                try database.markSubmitted(batch: id, numbers: numbers, job: nil)
+                continue
+            }
+            if status.state == .pending, status.reasons.contains("job-incoming") {
+                // The upload was cut off: CUPS would never print it. Cancel and send again.
+                try? connection.cancel(job: job, on: queue)
+                try database.markSubmitted(batch: id, numbers: numbers, job: nil)
+                continue
+            }
+            if !status.state.isFinal {
+                say("job \(queue)-\(job) from the interrupted run is still \(status.state); waiting for it")
+                status = try follow(job)
+            }
+            if status.state == .completed {
+                try database.markPrinted(batch: id, numbers: numbers, job: "\(title)#\(job)")
+                report.printedNow += numbers; report.jobs.append(job)
+                say("job \(queue)-\(job) from the interrupted run: cards \(items.first!.position + 1)-\(items.last!.position + 1) printed")
+            } else {
+                say("job \(queue)-\(job) from the interrupted run was \(status.state) (\(describe(status))); its cards are sent again")
+                try database.markSubmitted(batch: id, numbers: numbers, job: nil)
+            }
+        }
+    }
+
+    /// The job's status, or nil when CUPS has no record of it (history purged, scheduler reset).
+    private func knownStatus(of job: Int) throws -> JobStatus? {
+        let result = Result { () throws(PrintingError) in try connection.status(of: job, on: queue) }
+        if case .failure(let error) = result, error.kind == .noSuchQueue { return nil }
+        return try result.get()
+    }
+
+    static func parse(_ tag: String) -> (title: String, job: Int?) {
+        guard let hash = tag.lastIndex(of: "#"), let job = Int(tag[tag.index(after: hash)...]) else { return (tag, nil) }
+        return (String(tag[..<hash]), job)
+    }
+
+    private func follow(_ job: Int) throws -> JobStatus {
+        try connection.wait(for: job, on: queue, timeout: jobTimeout) { status, printer in
+            let problems = printer?.problems ?? []
+            if !problems.isEmpty { say("job \(queue)-\(job) waits: \(problems.joined(separator: "; "))") }
+        }
+    }
+
+    private func describe(_ status: JobStatus) -> String {
+        status.message.isEmpty ? status.reasons.joined(separator: ", ") : status.message
+    }
+}
