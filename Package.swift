@@ -45,7 +45,9 @@ let package = Package(
         .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .target(name: "CardDesign", swiftSettings: swiftSettings),
         // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
-        .target(name: "ReceiptEncoding", resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        // Resources/printer-profiles.json is compiled in (scripts/embed-printer-profiles), not a
+        // resource bundle: an installed binary has no bundle beside it.
+        .target(name: "ReceiptEncoding", exclude: ["Resources"], swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
         .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", grdb], swiftSettings: swiftSettings),

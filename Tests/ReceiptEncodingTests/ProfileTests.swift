@@ -104,3 +104,14 @@ struct ProfileTests {
         #expect(throws: PrinterProfileError.self) { try ProfileCatalog(jsonData: Data(catalog(badCommand).utf8)) }
     }
 }
+
+@Suite("The compiled-in catalog")
+struct BundledProfilesTests {
+    @Test("BundledProfiles.swift holds exactly Resources/printer-profiles.json (run scripts/embed-printer-profiles after editing it)")
+    func embeddedMatchesResource() throws {
+        let resource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/ReceiptEncoding/Resources/printer-profiles.json")
+        let file = try String(contentsOf: resource, encoding: .utf8)
+        #expect(BundledProfiles.json == file.trimmingCharacters(in: .newlines))
+    }
+}

@@ -55,15 +55,10 @@ public struct ProfileCatalog: Sendable {
     }
 
     /// The raw bundled JSON, for a site that wants to start its own catalog from it.
+    /// It is compiled into the program (`BundledProfiles`), so an installed binary needs no
+    /// resource bundle beside it; `Resources/printer-profiles.json` is the source it is made from.
     public static func bundledJSONData() throws(PrinterProfileError) -> Data {
-        let name = "printer-profiles"
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources") else {
-            throw .resourceMissing("\(name).json is not in the ReceiptEncoding resource bundle")
-        }
-        guard let data = try? Data(contentsOf: url) else {
-            throw .resourceMissing("\(url.path) could not be read")
-        }
-        return data
+        Data(BundledProfiles.json.utf8)
     }
 
     // A `static let` is initialised once, thread-safely, on first use: no lock needed.
