@@ -57,11 +57,14 @@ let package = Package(
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         // A USB receipt printer's own status (DLE EOT) through libusb, where CUPS cannot tell.
         .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),
+        // Receipts: template + document -> bytes (logo via cairo, symbols via zint), preview PNG,
+        // and print jobs through CUPS.
+        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "PrinterUSB", "Printing", "CCairo", "CZint"], swiftSettings: swiftSettings),
 
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "CardDesign", "CardRendering", "Printing", argumentParser, logging, nioCore, nioPosix],
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "CardDesign", "CardRendering", "Printing", "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
 
@@ -70,6 +73,7 @@ let package = Package(
         .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),

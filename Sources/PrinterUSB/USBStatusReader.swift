@@ -5,8 +5,8 @@ import CUsb
 ///
 /// Printing goes through CUPS; this only asks. While the CUPS usb backend prints it holds the
 /// interface, and the answer is `PrinterUSBError.busy`: callers ask again between jobs and never
-/// detach a driver in the middle of a job (libusb's auto-detach only takes the interface from
-/// the kernel's usblp, which CUPS does not use; see hardware-notes/receipt-printers.md).
+/// take the interface from a job (only the kernel's usblp is detached, which CUPS does not use;
+/// see hardware-notes/receipt-printers.md).
 public struct USBStatusReader: Sendable {
     public let device: USBDeviceID
     /// How long one answer may take. A printer answers `DLE EOT` within milliseconds; no answer
@@ -25,7 +25,11 @@ public struct USBStatusReader: Sendable {
         let handle = try open(in: context)
         defer { libusb_close(handle) }
         let (interface, out, inbound) = try endpoints(of: libusb_get_device(handle))
-        libusb_set_auto_detach_kernel_driver(handle, 1)
+        // Only the kernel's usblp is detached, and only when it is bound; it is given the
+        // interface back afterwards, so a site printing through /dev/usb/lp0 keeps working.
+        // (libusb's auto-detach would also try to detach when no driver is bound.)
+        let detached = libusb_kernel_driver_active(handle, interface) == 1 && libusb_detach_kernel_driver(handle, interface) == 0
+        defer { if detached { libusb_attach_kernel_driver(handle, interface) } }
         let claimed = libusb_claim_interface(handle, interface)
         guard claimed == 0 else { throw map(claimed, doing: "claim the interface") }
         defer { libusb_release_interface(handle, interface) }

@@ -6,7 +6,7 @@ struct Loyalgate: AsyncParsableCommand {
         commandName: "loyalgate",
         abstract: "Loyalty cards for independent shops: the loyalty core, set-up and a till simulator.",
         version: "0.1.0",
-        subcommands: [Core.self, ProgramCommand.self, CardCommand.self, CardsCommand.self, Till.self, Demo.self, Bench.self])
+        subcommands: [Core.self, ProgramCommand.self, CardCommand.self, CardsCommand.self, Till.self, Demo.self, Bench.self, ReceiptCommand.self])
 }
 
 /// Where state lives when no flag says: `./.loyalgate/` for a developer run (the contract).

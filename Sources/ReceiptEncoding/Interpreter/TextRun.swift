@@ -2,4 +2,9 @@
 public struct TextRun: Sendable, Hashable {
     public var text: String
     public var style: TextStyle
+
+    public init(text: String, style: TextStyle) {
+        self.text = text
+        self.style = style
+    }
 }
