@@ -6,6 +6,8 @@ import PackageDescription
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
 //   CardDesign (pure design files)  <- CardRendering (cairo, zint)  <- loyalgate
 //   Printing (libcups, generic: cards and receipts)                 <- loyalgate
+//   ReceiptEncoding (pure ESC/POS)  <- Receipts (cairo, zint, Printing, PrinterUSB: libusb) <- Gateway
+//   ScanDecoding (pure scanner formats)   <- Gateway (libudev, libevdev, libxkbcommon) <- loyalgate
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
@@ -48,10 +50,21 @@ let package = Package(
         // Resources/printer-profiles.json is compiled in (scripts/embed-printer-profiles), not a
         // resource bundle: an installed binary has no bundle beside it.
         .target(name: "ReceiptEncoding", exclude: ["Resources"], swiftSettings: swiftSettings),
+        .target(name: "ScanDecoding", swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
         .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", grdb], swiftSettings: swiftSettings),
         .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging], swiftSettings: swiftSettings),
+        // libudev, libevdev and libxkbcommon through pkg-config (scripts/install-deps installs them).
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
+        .systemLibrary(name: "CXkbcommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
+        .target(
+            name: "Gateway",
+            dependencies: ["ScanDecoding", "LoyalgateProtocol", "LoyaltyDomain", "SocketServer", "CUdev", "CEvdev", "CXkbcommon", logging],
+            swiftSettings: swiftSettings),
+        // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
+        .target(name: "GatewayTesting", swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
@@ -59,12 +72,15 @@ let package = Package(
         .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),
         // Receipts: template + document -> bytes (logo via cairo, symbols via zint), preview PNG,
         // and print jobs through CUPS.
-        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "PrinterUSB", "Printing", "CCairo", "CZint"], swiftSettings: swiftSettings),
+        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
+        // libzint's module matrix through a C function, so Swift never imports struct zint_symbol
+        // (its 200x144 encoded_data tuple costs the compiler minutes per access).
+        .target(name: "CZintMatrix", linkerSettings: [.linkedLibrary("zint")]),
 
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "CardDesign", "CardRendering", "Printing", "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "Printing", "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
 
@@ -74,9 +90,11 @@ let package = Package(
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
-        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
+        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "GatewayTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
     ]
 )

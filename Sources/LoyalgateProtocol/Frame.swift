@@ -22,6 +22,12 @@ public enum Frame {
         encode(FailureAnswer(id: id, error: ErrorBody(code: error.code.rawValue, message: error.message)))
     }
 
+    /// A failure with a code that is not one of the core's `LoyaltyError` codes (the gateway's
+    /// own, documented in docs/gateway.md), in the same shape.
+    public static func failure(id: RequestID?, code: String, message: String) -> Data {
+        encode(FailureAnswer(id: id, error: ErrorBody(code: code, message: message)))
+    }
+
     /// An event line (gateway to till): `{"event": name, ...fields}`.
     public static func event(_ name: String, _ fields: some Encodable) -> Data {
         encode(EventLine(event: name, fields: fields))

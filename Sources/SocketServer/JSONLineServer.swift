@@ -10,6 +10,8 @@ import NIOPosix
 /// connection's failure never reaches another or the server.
 public final class JSONLineServer: Sendable {
     /// Answers one request line; the returned data is written as it is (it ends in `\n`).
+    /// Empty data writes nothing: the handler has written its answer itself (the gateway's
+    /// `subscribe` must put its answer before the events it starts).
     public typealias Handler = @Sendable (_ line: Data, _ connection: LineConnection) async -> Data
     /// Builds the line sent before closing a connection whose line was too large.
     public typealias TooLargeAnswer = @Sendable () -> Data
@@ -89,7 +91,7 @@ public final class JSONLineServer: Sendable {
                     case .line(let buffer):
                         guard connections.begin(connection) else { return }
                         let answer = await handler(Data(buffer.readableBytesView), connection)
-                        try await connection.write(answer)
+                        if !answer.isEmpty { try await connection.write(answer) }
                         guard connections.end(connection) else { return }
                     }
                 }

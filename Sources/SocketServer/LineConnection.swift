@@ -22,7 +22,14 @@ public final class LineConnection: Sendable, Hashable {
         try await outbound.write(ByteBuffer(bytes: line))
     }
 
-    func close() { channel.close(promise: nil) }
+    /// Closes the connection (the gateway drops a till that stopped reading; it resumes with
+    /// `since` when it reconnects).
+    public func close() { channel.close(promise: nil) }
+
+    /// Runs `action` once the connection has closed, whoever closed it.
+    public func onClose(_ action: @escaping @Sendable () -> Void) {
+        channel.closeFuture.whenComplete { _ in action() }
+    }
 
     public static func == (lhs: LineConnection, rhs: LineConnection) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }

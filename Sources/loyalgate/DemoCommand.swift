@@ -8,10 +8,11 @@ import LoyaltyStore
 import SocketServer
 
 /// For someone with no hardware: a core with a demo pharmacy on the embedded SQLite database,
+/// the gateway on emulated scanners (when umockdev is installed) showing what a till receives,
 /// and a till going through a day's transactions over the real socket.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a demo: a core with a demo merchant, and a till talking to it over its socket.")
+        abstract: "Run a demo: a core with a demo merchant, the gateway on emulated scanners, and a till.")
 
     @Option(help: "Where the demo keeps its data (a new temporary folder by default).") var data: String?
 
@@ -34,6 +35,7 @@ struct Demo: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             try await Self.waitForSocket(socket)
+            _ = try Self.playScanners(coreSocket: socket, directory: directory, cards: cards)
             try Self.playTill(socket: socket, card: cards[0].digits)
             server.stop()
             try await group.waitForAll()

@@ -4,9 +4,9 @@ import ArgumentParser
 struct Loyalgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loyalgate",
-        abstract: "Loyalty cards for independent shops: the loyalty core, set-up and a till simulator.",
+        abstract: "Loyalty cards for independent shops: the loyalty core, the device gateway, set-up and a till simulator.",
         version: "0.1.0",
-        subcommands: [Core.self, ProgramCommand.self, CardCommand.self, CardsCommand.self, Till.self, Demo.self, Bench.self, ReceiptCommand.self])
+        subcommands: [Core.self, GatewayCommand.self, DoctorCommand.self, ProgramCommand.self, CardCommand.self, CardsCommand.self, Till.self, Demo.self, Bench.self, ReceiptCommand.self])
 }
 
 /// Where state lives when no flag says: `./.loyalgate/` for a developer run (the contract).

@@ -5,7 +5,7 @@ import SocketServer
 struct Till: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A till simulator: talk to a core or gateway socket as a till would.",
-        subcommands: [Send.self])
+        subcommands: [Send.self, Watch.self])
 
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(

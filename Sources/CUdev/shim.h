@@ -1,0 +1,2 @@
+// libudev, found through pkg-config (libudev-dev): device enumeration and the hotplug monitor.
+#include <libudev.h>

@@ -1,0 +1,147 @@
+import Foundation
+
+/// The gateway's configuration file (JSON, `--config`; documented in docs/gateway.md). Every
+/// field is optional: an empty object `{}` is a working configuration.
+public struct GatewayConfiguration: Sendable, Codable, Equatable {
+    /// Per-device settings; the first entry that matches a device applies.
+    public var devices: [DeviceSettings]
+    /// Card-number ranges, when they should not be learned from the core's `core.status`
+    /// (needed only if the gateway must tell cards from products before it ever reached the core).
+    public var cardRanges: [CardRange]?
+    /// Only this merchant's card ranges count (a core serving several merchants).
+    public var merchant: String?
+    /// hwdb files to read the scanner table from, instead of the default locations.
+    public var hwdb: [String]?
+    /// Longest scan accepted, in bytes; a longer one is reported as `scan.rejected`.
+    public var maximumScanLength: Int
+    /// How many past events a reconnecting till can get back, and for how long.
+    public var replayEvents: Int
+    public var replaySeconds: Int
+    /// How long a `card.lookup` may take before the core counts as unavailable.
+    public var coreTimeoutMilliseconds: Int
+
+    public struct CardRange: Sendable, Codable, Equatable {
+        public var merchant: String?
+        public var prefix: String
+        public init(merchant: String?, prefix: String) {
+            self.merchant = merchant
+            self.prefix = prefix
+        }
+    }
+
+    public struct DeviceSettings: Sendable, Codable, Equatable {
+        /// A device id (`0c2e:0b81:12345`, `0c2e:0b81@1-2`), a USB id (`0c2e:0b81`, every device
+        /// of that model) or a node (`/dev/input/event5`).
+        public var match: String
+        /// true: read it as a scanner even if the table does not list it; false: never touch it.
+        public var scanner: Bool?
+        /// `keyboard`, `hid-pos` or `serial`.
+        public var mode: String?
+        /// XKB layout the scanner emulates (`us`, `de`, `fr`, `be`, `nl`, `no`, `bg`, ...).
+        public var layout: String?
+        /// XKB variant, e.g. `nodeadkeys`.
+        public var variant: String?
+        /// Keyboard: `enter`, `tab` or `none`. Serial: `cr`, `lf`, `crlf` or `tab` (`enter` = `cr`).
+        public var suffix: String?
+        /// With suffix `none`: the silence that ends a scan.
+        public var idleGapMilliseconds: Int?
+
+        public init(match: String, scanner: Bool? = nil, mode: String? = nil, layout: String? = nil, variant: String? = nil,
+                    suffix: String? = nil, idleGapMilliseconds: Int? = nil) {
+            self.match = match
+            self.scanner = scanner
+            self.mode = mode
+            self.layout = layout
+            self.variant = variant
+            self.suffix = suffix
+            self.idleGapMilliseconds = idleGapMilliseconds
+        }
+
+        func matches(_ facts: DeviceFacts) -> Bool {
+            let pattern = match.lowercased()
+            return pattern == facts.id.lowercased() || pattern == facts.usbID || pattern == facts.devnode
+        }
+    }
+
+    public init(devices: [DeviceSettings] = [], cardRanges: [CardRange]? = nil, merchant: String? = nil, hwdb: [String]? = nil,
+                maximumScanLength: Int = 4096, replayEvents: Int = 1000, replaySeconds: Int = 600,
+                coreTimeoutMilliseconds: Int = 2000) {
+        self.devices = devices
+        self.cardRanges = cardRanges
+        self.merchant = merchant
+        self.hwdb = hwdb
+        self.maximumScanLength = maximumScanLength
+        self.replayEvents = replayEvents
+        self.replaySeconds = replaySeconds
+        self.coreTimeoutMilliseconds = coreTimeoutMilliseconds
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case devices, cardRanges, merchant, hwdb, maximumScanLength, replayEvents, replaySeconds, coreTimeoutMilliseconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = GatewayConfiguration()
+        devices = try container.decodeIfPresent([DeviceSettings].self, forKey: .devices) ?? []
+        cardRanges = try container.decodeIfPresent([CardRange].self, forKey: .cardRanges)
+        merchant = try container.decodeIfPresent(String.self, forKey: .merchant)
+        hwdb = try container.decodeIfPresent([String].self, forKey: .hwdb)
+        maximumScanLength = try container.decodeIfPresent(Int.self, forKey: .maximumScanLength) ?? defaults.maximumScanLength
+        replayEvents = try container.decodeIfPresent(Int.self, forKey: .replayEvents) ?? defaults.replayEvents
+        replaySeconds = try container.decodeIfPresent(Int.self, forKey: .replaySeconds) ?? defaults.replaySeconds
+        coreTimeoutMilliseconds = try container.decodeIfPresent(Int.self, forKey: .coreTimeoutMilliseconds) ?? defaults.coreTimeoutMilliseconds
+    }
+
+    /// Reads and checks a configuration file; the error names the file and what is wrong.
+    public static func load(path: String) throws -> GatewayConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("Cannot read the configuration file \(path).")
+        }
+        let configuration: GatewayConfiguration
+        do {
+            configuration = try JSONDecoder().decode(GatewayConfiguration.self, from: data)
+        } catch {
+            throw ConfigurationError("\(path) is not a valid gateway configuration: \(error)")
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    public func validate() throws {
+        guard maximumScanLength > 0, maximumScanLength <= 60_000 else {
+            throw ConfigurationError("maximumScanLength must be between 1 and 60000 (an event line is at most 65536 bytes).")
+        }
+        guard replayEvents >= 0, replaySeconds >= 0 else { throw ConfigurationError("replayEvents and replaySeconds must not be negative.") }
+        for device in devices {
+            if let mode = device.mode, ScannerMode(rawValue: mode) == nil {
+                throw ConfigurationError("Device \(device.match): mode must be keyboard, hid-pos or serial, not \(mode).")
+            }
+            if let suffix = device.suffix, !["enter", "tab", "none", "cr", "lf", "crlf"].contains(suffix) {
+                throw ConfigurationError("Device \(device.match): suffix must be enter, tab, none, cr, lf or crlf, not \(suffix).")
+            }
+        }
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, LocalizedError {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+    public var errorDescription: String? { description }
+}
+
+/// How a scanner talks to the PC; the value of `mode` in the protocol's device object.
+public enum ScannerMode: String, Sendable, Codable {
+    case keyboard
+    case hidPOS = "hid-pos"
+    case serial
+
+    /// The node kind a scanner in this mode is read through.
+    var nodeKind: DeviceFacts.NodeKind {
+        switch self {
+        case .keyboard: .input
+        case .hidPOS: .hidraw
+        case .serial: .tty
+        }
+    }
+}

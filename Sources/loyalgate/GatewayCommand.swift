@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Logging
+
+/// `loyalgate gateway --core PATH --socket PATH [--config FILE]` (the contract).
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "The device gateway: reads barcode scanners and streams scans to tills (docs/gateway.md).")
+
+    @Option(help: "The core's socket.") var core: String = ".loyalgate/core.sock"
+    @Option(help: "The socket tills connect to.") var socket: String = ".loyalgate/gateway.sock"
+    @Option(help: "Configuration file (JSON, see docs/gateway.md); a missing default file means defaults.")
+    var config: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOYALGATE_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            return handler
+        }
+        let logger = Logger(label: "loyalgate.gateway")
+        var configuration = GatewayConfiguration()
+        if let config {
+            if FileManager.default.fileExists(atPath: config) {
+                configuration = try GatewayConfiguration.load(path: config)
+            } else {
+                // A fresh install has no file yet (the systemd unit names one): defaults apply.
+                logger.warning("configuration file not found; using the defaults (docs/gateway.md)", metadata: ["config": "\(config)"])
+            }
+        }
+        try? FileManager.default.createDirectory(atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let service = GatewayService(corePath: core, socketPath: socket, configuration: configuration, logger: logger)
+        let signals = SignalWatcher { name in
+            logger.info("stopping", metadata: ["signal": "\(name)"])
+            service.stop()
+        }
+        try await service.run()
+        signals.cancel()
+        logger.info("stopped")
+    }
+}

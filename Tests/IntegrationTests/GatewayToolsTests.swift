@@ -1,0 +1,77 @@
+import Foundation
+import GatewayTesting
+import SocketServer
+import Testing
+
+/// The technician's tools, run as the technician runs them: `loyalgate doctor` and
+/// `loyalgate till watch` against a gateway on emulated scanners.
+@Suite(.serialized, .enabled(if: EmulatedDevices.isAvailable, "umockdev is not installed (scripts/install-deps)"))
+struct GatewayToolsTests {
+    let core = CoreProcess()
+    let devices: EmulatedDevices
+
+    init() throws {
+        devices = try EmulatedDevices()
+        try core.setUp(programs: ["dutch-pharmacy"])
+        try core.start()
+    }
+
+    @Test func doctorExplainsEachDeviceAndFailsWhenTheCoreIsDown() throws {
+        let scanner = EmulatedScanner.honeywellKeyboard()
+        try devices.plug(scanner)
+        try devices.plug(.ordinaryKeyboard())
+        let gateway = try GatewayProcess(core: core, devices: devices)
+        let till = try gateway.till()
+        try till.subscribe()
+        try scan(.usScan("4006381333931"), on: scanner, in: devices)
+        #expect(till.nextScan() != nil, "\(gateway.log)")
+
+        let arguments = ["doctor", "--socket", gateway.socket, "--core", core.socket]
+        let healthy = try Loyalgate.run(arguments, environment: devices.environment)
+        #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
+        #expect(healthy.stdout.contains("/dev/input/event20  0c2e:0b81"))
+        #expect(healthy.stdout.contains("SCANNER, keyboard mode, honeywell family"))
+        #expect(healthy.stdout.contains("grabbed (keys do not reach the desktop)"))
+        #expect(healthy.stdout.contains(#"last scan: "4006381333931""#))
+        #expect(healthy.stdout.contains("not a scanner: an ordinary keyboard"))
+        #expect(healthy.stdout.contains("keyboard layout us"))
+        #expect(healthy.stdout.contains("All good."))
+
+        core.kill9()
+        let broken = try Loyalgate.run(arguments, environment: devices.environment)
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("The core does not answer"))
+    }
+
+    @Test func doctorSaysSoWhenNoScannerIsPluggedIn() throws {
+        try devices.plug(.ordinaryKeyboard())
+        let result = try Loyalgate.run(["doctor", "--socket", core.data + "/none.sock", "--core", core.socket], environment: devices.environment)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("No scanner found"))
+        #expect(result.stdout.contains("The gateway does not answer"))
+    }
+
+    @Test func tillWatchPrintsTheEventStream() throws {
+        let scanner = EmulatedScanner.honeywellKeyboard()
+        try devices.plug(scanner)
+        let gateway = try GatewayProcess(core: core, devices: devices)
+        let watch = Process()
+        watch.executableURL = URL(fileURLWithPath: Loyalgate.binary)
+        watch.arguments = ["till", "watch", "--socket", gateway.socket, "--count", "2", "--seconds", "60"]
+        let output = Pipe()
+        watch.standardOutput = output
+        watch.standardError = Pipe()
+        try watch.run()
+        // The watcher is subscribed once the gateway counts a till.
+        let probe = try gateway.till()
+        for _ in 0..<500 where (try probe.request("gateway.status")["tills"] as? Int ?? 0) < 1 { usleep(10_000) }
+        try scan(.usScan("4006381333931"), on: scanner, in: devices)
+        try devices.unplug(scanner)
+        watch.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2, "\(text)\n\(gateway.log)")
+        #expect(lines.first?.contains(#"scan  0c2e:0b81:12345  EAN-13  "4006381333931"  other"#) == true, "\(text)")
+        #expect(lines.last?.contains("device.removed  0c2e:0b81:12345") == true)
+    }
+}
