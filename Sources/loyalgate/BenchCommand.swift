@@ -7,7 +7,7 @@ import SocketServer
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; see docs/benchmarks.md for how they are run and compared.",
-        subcommands: [CoreEarns.self])
+        subcommands: [CoreEarns.self, GatewayLatency.self, ReceiptBench.self])
 
     struct CoreEarns: ParsableCommand {
         static let configuration = CommandConfiguration(
