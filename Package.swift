@@ -5,9 +5,10 @@ import PackageDescription
 //   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
 //   PersonalData (encryption at rest)     <- LoyaltyStore
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
-//   ScanDecoding (pure scanner formats)   <- Gateway (libudev, libevdev, libxkbcommon) <- loyalgate
 //   CardDesign (pure design files)  <- CardRendering (cairo, zint)  <- loyalgate
 //   Printing (libcups, generic: cards and receipts)                 <- loyalgate
+//   ReceiptEncoding (pure ESC/POS)  <- Receipts (cairo, zint, Printing, PrinterUSB: libusb) <- Gateway
+//   ScanDecoding (pure scanner formats)   <- Gateway (libudev, libevdev, libxkbcommon) <- loyalgate
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
@@ -44,12 +45,17 @@ let package = Package(
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
         .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CUsb", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
 
         // MARK: - Pure logic, no I/O
         .target(name: "LoyaltyDomain", swiftSettings: swiftSettings),
         .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
-        .target(name: "ScanDecoding", swiftSettings: swiftSettings),
         .target(name: "CardDesign", swiftSettings: swiftSettings),
+        // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
+        // Resources/printer-profiles.json is compiled in (scripts/embed-printer-profiles), not a
+        // resource bundle: an installed binary has no bundle beside it.
+        .target(name: "ReceiptEncoding", exclude: ["Resources"], swiftSettings: swiftSettings),
+        .target(name: "ScanDecoding", swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
         .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
@@ -68,23 +74,34 @@ let package = Package(
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
+        // A USB receipt printer's own status (DLE EOT) through libusb, where CUPS cannot tell.
+        .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),
+        // Receipts: template + document -> bytes (logo via cairo, symbols via zint), preview PNG,
+        // and print jobs through CUPS.
+        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
+        // libzint's module matrix through a C function, so Swift never imports struct zint_symbol
+        // (its 200x144 encoded_data tuple costs the compiler minutes per access).
+        .target(name: "CZintMatrix", linkerSettings: [.linkedLibrary("zint")]),
 
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", "CardDesign",
-                           "CardRendering", "Printing", argumentParser, logging, nioCore, nioPosix],
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "Printing",
+                           "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Tests
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
-        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
-        .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "GatewayTesting", "Printing"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "GatewayTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
     ]
 )

@@ -7,7 +7,7 @@ import SocketServer
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; see docs/benchmarks.md for how they are run and compared.",
-        subcommands: [CoreEarns.self, Customers.self, GatewayLatency.self, CardsRender.self])
+        subcommands: [CoreEarns.self, Customers.self, GatewayLatency.self, ReceiptBench.self, CardsRender.self])
 
     struct CoreEarns: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -10,7 +10,7 @@ final class GatewayProcess {
     let directory: String
     private(set) var process: Process?
 
-    init(core: CoreProcess, devices: EmulatedDevices, configuration: String? = nil) throws {
+    init(core: CoreProcess, devices: EmulatedDevices, configuration: String? = nil, environment: [String: String] = [:]) throws {
         directory = core.data
         socket = core.data + "/gateway.sock"
         logPath = core.data + "/gateway.log"
@@ -23,7 +23,7 @@ final class GatewayProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(devices.environment) { _, new in new }
+        process.environment = ProcessInfo.processInfo.environment.merging(devices.environment) { _, new in new }.merging(environment) { _, new in new }
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = log

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The receipt side of the gateway's configuration: printers and merchant templates.
+public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
+    public var printers: [ReceiptPrinterSettings]
+    public var templates: [String: ReceiptTemplate]
+    /// A job that makes no progress while CUPS or the printer reports a problem (offline, paper
+    /// out, cannot connect) for this long is cancelled and reported `failed`: a cashier needs an
+    /// answer while the customer waits, and a receipt that prints an hour later helps nobody.
+    public var failAfterSeconds: Double
+
+    public init(printers: [ReceiptPrinterSettings] = [], templates: [String: ReceiptTemplate] = [:], failAfterSeconds: Double = 20) {
+        self.printers = printers
+        self.templates = templates
+        self.failAfterSeconds = failAfterSeconds
+    }
+
+    private enum CodingKeys: String, CodingKey { case printers, templates, failAfterSeconds }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        printers = try container.decodeIfPresent([ReceiptPrinterSettings].self, forKey: .printers) ?? []
+        templates = try container.decodeIfPresent([String: ReceiptTemplate].self, forKey: .templates) ?? [:]
+        failAfterSeconds = try container.decodeIfPresent(Double.self, forKey: .failAfterSeconds) ?? 20
+    }
+
+    /// Relative logo paths are taken relative to `directory` (the configuration file's folder).
+    public func resolvingLogos(relativeTo directory: String) -> ReceiptsConfiguration {
+        var copy = self
+        for (name, template) in templates {
+            guard let logo = template.logo, !logo.hasPrefix("/") else { continue }
+            copy.templates[name]?.logo = URL(fileURLWithPath: directory).appendingPathComponent(logo).path
+        }
+        return copy
+    }
+
+    /// Errors a technician fixes before the gateway starts: duplicate ids, unknown templates,
+    /// bad cut modes. Printer models and logos are checked per printer when first used, so one
+    /// bad printer does not stop the others (or the scanners).
+    public func validate() throws(ReceiptsError) {
+        var seen = Set<String>()
+        for printer in printers {
+            guard seen.insert(printer.id).inserted else { throw ReceiptsError(.invalidConfiguration, "The receipt printer id \"\(printer.id)\" is used twice.") }
+            if let template = printer.template, templates[template] == nil {
+                throw ReceiptsError(.invalidConfiguration, "Receipt printer \"\(printer.id)\" names the template \"\(template)\", which is not in \"templates\".")
+            }
+            if let cut = printer.cut, cut != "partial", cut != "full" {
+                throw ReceiptsError(.invalidConfiguration, "Receipt printer \"\(printer.id)\": cut is \"partial\" or \"full\", not \"\(cut)\".")
+            }
+        }
+        guard failAfterSeconds > 0 else { throw ReceiptsError(.invalidConfiguration, "failAfterSeconds must be positive.") }
+    }
+}
