@@ -72,8 +72,8 @@ final class CupsHarness {
     /// A raw queue (the job's bytes go to the device unchanged, as a driver queue's output would)
     /// whose device is the catcher's TCP port.
     func addQueue(_ name: String, catcher: PrinterCatcher) throws {
-        // snmp=false: the socket backend would otherwise query 127.0.0.1 for supply levels.
-        _ = try lp("lpadmin", ["-p", name, "-v", "socket://127.0.0.1:\(catcher.port)?snmp=false", "-m", "raw", "-E"])
+        // No "?snmp=false": CUPS 2.4's lpadmin refuses it as a bad device-uri.
+        _ = try lp("lpadmin", ["-p", name, "-v", "socket://127.0.0.1:\(catcher.port)", "-m", "raw", "-E"])
     }
 
     /// Runs a CUPS client tool against this scheduler and returns its output.
@@ -93,7 +93,10 @@ final class CupsHarness {
     }
 
     deinit {
-        if let process { process.terminate(); process.waitUntilExit() }
+        // SIGKILL, not SIGTERM: a child of the test process inherits its blocked signal mask,
+        // so cupsd never sees SIGTERM and waitUntilExit would wait forever. Its state is a
+        // temporary folder; nothing is lost.
+        if let process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         try? FileManager.default.removeItem(atPath: root)
     }
 }
