@@ -67,7 +67,7 @@ let package = Package(
         .systemLibrary(name: "CXkbcommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
         .target(
             name: "Gateway",
-            dependencies: ["ScanDecoding", "LoyalgateProtocol", "LoyaltyDomain", "SocketServer", "CUdev", "CEvdev", "CXkbcommon", logging],
+            dependencies: ["ScanDecoding", "LoyalgateProtocol", "LoyaltyDomain", "SocketServer", "CUdev", "CEvdev", "CXkbcommon", "Receipts", "PrinterUSB", logging],
             swiftSettings: swiftSettings),
         // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
         .target(name: "GatewayTesting", swiftSettings: swiftSettings),
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "GatewayTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "GatewayTesting", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import Receipts
 
 /// The gateway's configuration file (JSON, `--config`; documented in docs/gateway.md). Every
 /// field is optional: an empty object `{}` is a working configuration.
@@ -19,6 +20,8 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     public var replaySeconds: Int
     /// How long a `card.lookup` may take before the core counts as unavailable.
     public var coreTimeoutMilliseconds: Int
+    /// Receipt printers and merchant templates (docs/receipts.md); nil: no printing.
+    public var receipts: ReceiptsConfiguration?
 
     public struct CardRange: Sendable, Codable, Equatable {
         public var merchant: String?
@@ -77,7 +80,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case devices, cardRanges, merchant, hwdb, maximumScanLength, replayEvents, replaySeconds, coreTimeoutMilliseconds
+        case devices, cardRanges, merchant, hwdb, maximumScanLength, replayEvents, replaySeconds, coreTimeoutMilliseconds, receipts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,6 +94,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         replayEvents = try container.decodeIfPresent(Int.self, forKey: .replayEvents) ?? defaults.replayEvents
         replaySeconds = try container.decodeIfPresent(Int.self, forKey: .replaySeconds) ?? defaults.replaySeconds
         coreTimeoutMilliseconds = try container.decodeIfPresent(Int.self, forKey: .coreTimeoutMilliseconds) ?? defaults.coreTimeoutMilliseconds
+        receipts = try container.decodeIfPresent(ReceiptsConfiguration.self, forKey: .receipts)
     }
 
     /// Reads and checks a configuration file; the error names the file and what is wrong.
@@ -98,9 +102,11 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError("Cannot read the configuration file \(path).")
         }
-        let configuration: GatewayConfiguration
+        var configuration: GatewayConfiguration
         do {
             configuration = try JSONDecoder().decode(GatewayConfiguration.self, from: data)
+            // Logo files are named relative to the configuration file.
+            configuration.receipts = configuration.receipts?.resolvingLogos(relativeTo: (path as NSString).deletingLastPathComponent)
         } catch {
             throw ConfigurationError("\(path) is not a valid gateway configuration: \(error)")
         }
@@ -113,6 +119,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
             throw ConfigurationError("maximumScanLength must be between 1 and 60000 (an event line is at most 65536 bytes).")
         }
         guard replayEvents >= 0, replaySeconds >= 0 else { throw ConfigurationError("replayEvents and replaySeconds must not be negative.") }
+        do { try receipts?.validate() } catch { throw ConfigurationError(error.message) }
         for device in devices {
             if let mode = device.mode, ScannerMode(rawValue: mode) == nil {
                 throw ConfigurationError("Device \(device.match): mode must be keyboard, hid-pos or serial, not \(mode).")

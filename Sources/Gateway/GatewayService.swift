@@ -15,6 +15,7 @@ public final class GatewayService: Sendable {
     let sessions = SessionTable()
     let logger: Logger
     let table: ScannerTable
+    let receipts: ReceiptPrinting?
 
     public init(corePath: String, socketPath: String, configuration: GatewayConfiguration, logger: Logger) {
         let table = ScannerTable.load(paths: configuration.hwdb ?? ScannerTable.defaultPaths())
@@ -28,7 +29,9 @@ public final class GatewayService: Sendable {
         self.devices = DeviceLoop(classifier: DeviceClassifier(table: table, configuration: configuration), configuration: configuration,
                                   hub: hub, registry: registry, pipeline: pipeline, logger: logger)
         let sessions = self.sessions
-        let router = TillRequests(hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table)
+        let receipts = configuration.receipts.map { ReceiptPrinting(configuration: $0, hub: hub) }
+        self.receipts = receipts
+        let router = TillRequests(hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
         self.server = JSONLineServer(
             path: socketPath, logger: logger,
             tooLargeAnswer: { Frame.failure(id: nil, LoyaltyError(.frameTooLarge, "The request is longer than 65536 bytes; the connection is closed.")) },
@@ -41,11 +44,13 @@ public final class GatewayService: Sendable {
         }
         pipeline.start()
         try devices.start()
+        receipts?.startPolling(interval: receipts?.service.configuration.statusIntervalSeconds ?? 0)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.server.run() }
             try await group.waitForAll()
         }
         devices.stop()
+        receipts?.stop()
         pipeline.stop()
         sessions.finishAll(hub)
     }

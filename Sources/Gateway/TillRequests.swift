@@ -11,6 +11,7 @@ struct TillRequests: Sendable {
     let pipeline: ScanPipeline
     let sessions: SessionTable
     let table: ScannerTable
+    let receipts: ReceiptPrinting?
 
     struct SubscribeParameters: Decodable {
         var devices: [String]?
@@ -60,8 +61,16 @@ struct TillRequests: Sendable {
                     "nodes": .array(registry.status()),
                 ]))
             case "receipt.print":
-                return Frame.failure(id: request.id, code: "printer-unavailable",
-                                     message: "This gateway has no receipt printing configured yet; the scan side works without it.")
+                guard let receipts else {
+                    return Frame.failure(id: request.id, code: "printer-unavailable",
+                                         message: "This gateway has no receipt printers configured (\"receipts\" in its configuration, docs/receipts.md).")
+                }
+                return try await receipts.print(request, connection: connection)
+            case "printer.status":
+                guard let receipts else {
+                    return Frame.failure(id: request.id, code: "printer-unavailable", message: "This gateway has no receipt printers configured.")
+                }
+                return try receipts.status(request)
             default:
                 throw LoyaltyError(.unknownOp, "The gateway has no op \"\(request.op.prefix(64))\"; see docs/gateway.md.")
             }

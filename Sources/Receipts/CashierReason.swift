@@ -24,6 +24,14 @@ enum CashierReason {
         return nil
     }
 
+    /// The socket backend keeps retrying a printer that refuses connections and says so only in
+    /// printer-state-message ("The printer may not exist or is unavailable at this time."), with
+    /// connecting-to-device set only between its sleeps.
+    static func from(message: String) -> String? {
+        message.contains("may not exist or is unavailable") || message.contains("not responding")
+            ? "The printer cannot be reached: check that it is switched on and its cable is in." : nil
+    }
+
     /// The sentence for a job CUPS ended without printing.
     static func forFinishedJob(_ status: JobStatus, printer: PrinterStatus?, queue: String) -> String {
         if let printer, let reason = from(reasons: printer.reasons, queue: queue, stopped: printer.state == .stopped) { return reason }

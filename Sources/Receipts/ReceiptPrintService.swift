@@ -149,7 +149,7 @@ public final class ReceiptPrintService: @unchecked Sendable {
                 break
             }
             let printer = try? connection.printerStatus(settings.queue)
-            let problem = printer.flatMap { CashierReason.from(reasons: $0.reasons, queue: settings.queue, stopped: $0.state == .stopped) }
+            let problem = printer.flatMap { CashierReason.from(reasons: $0.reasons, queue: settings.queue, stopped: $0.state == .stopped) ?? CashierReason.from(message: $0.message) }
             if let problem {
                 let since = problemSince ?? Date()
                 problemSince = since

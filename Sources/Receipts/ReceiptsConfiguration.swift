@@ -8,20 +8,24 @@ public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
     /// out, cannot connect) for this long is cancelled and reported `failed`: a cashier needs an
     /// answer while the customer waits, and a receipt that prints an hour later helps nobody.
     public var failAfterSeconds: Double
+    /// How often the gateway asks USB printers for their own status (0: never).
+    public var statusIntervalSeconds: Double
 
-    public init(printers: [ReceiptPrinterSettings] = [], templates: [String: ReceiptTemplate] = [:], failAfterSeconds: Double = 20) {
+    public init(printers: [ReceiptPrinterSettings] = [], templates: [String: ReceiptTemplate] = [:], failAfterSeconds: Double = 20, statusIntervalSeconds: Double = 30) {
         self.printers = printers
         self.templates = templates
         self.failAfterSeconds = failAfterSeconds
+        self.statusIntervalSeconds = statusIntervalSeconds
     }
 
-    private enum CodingKeys: String, CodingKey { case printers, templates, failAfterSeconds }
+    private enum CodingKeys: String, CodingKey { case printers, templates, failAfterSeconds, statusIntervalSeconds }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         printers = try container.decodeIfPresent([ReceiptPrinterSettings].self, forKey: .printers) ?? []
         templates = try container.decodeIfPresent([String: ReceiptTemplate].self, forKey: .templates) ?? [:]
         failAfterSeconds = try container.decodeIfPresent(Double.self, forKey: .failAfterSeconds) ?? 20
+        statusIntervalSeconds = try container.decodeIfPresent(Double.self, forKey: .statusIntervalSeconds) ?? 30
     }
 
     /// Relative logo paths are taken relative to `directory` (the configuration file's folder).

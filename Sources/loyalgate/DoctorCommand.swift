@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import LoyalgateProtocol
+import Receipts
 import SocketServer
 
 /// `loyalgate doctor`: what a technician runs after plugging a scanner in. Lists every input,
@@ -102,6 +103,13 @@ struct DoctorCommand: ParsableCommand {
 
         print("\nCUPS print queues:")
         print(Self.cupsQueues().map { "  " + $0 }.joined(separator: "\n"))
+
+        if let receipts = configuration.receipts {
+            print("\nReceipt printers:")
+            let report = ReceiptPrinterDoctor.check(receipts)
+            print(report.lines.map { "  " + $0 }.joined(separator: "\n"))
+            problems += report.problems
+        }
 
         if problems.isEmpty {
             print("\nAll good.")

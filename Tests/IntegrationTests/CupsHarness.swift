@@ -73,9 +73,12 @@ final class CupsHarness {
 
     /// A raw queue (the job's bytes go to the device unchanged, as a driver queue's output would)
     /// whose device is the catcher's TCP port.
-    func addQueue(_ name: String, catcher: PrinterCatcher) throws {
+    func addQueue(_ name: String, catcher: PrinterCatcher, plainSocket: Bool = false) throws {
         // snmp=false: the socket backend would otherwise query 127.0.0.1 for supply levels.
-        _ = try lp("lpadmin", ["-p", name, "-v", "testsocket://127.0.0.1:\(catcher.port)/?snmp=false", "-m", "raw", "-E"])
+        // A plain socket:// queue (CUPS 2.4's lpadmin refuses ?snmp=false on it) fails a job when
+        // the printer resets the connection, which the receipt tests use.
+        let uri = plainSocket ? "socket://127.0.0.1:\(catcher.port)" : "testsocket://127.0.0.1:\(catcher.port)/?snmp=false"
+        _ = try lp("lpadmin", ["-p", name, "-v", uri, "-m", "raw", "-E"])
     }
 
     /// Makes the backend fail these CUPS job ids, as a card printer that jams or runs out of

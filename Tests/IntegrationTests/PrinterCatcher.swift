@@ -14,6 +14,7 @@ final class PrinterCatcher: Sendable {
         var received: [Data] = []
         var accepted = 0
         var delay: TimeInterval = 0
+        var refuse: Set<Int> = []
     }
 
     init() throws {
@@ -44,11 +45,27 @@ final class PrinterCatcher: Sendable {
         set { inbox.lock.withLock { inbox.delay = newValue } }
     }
 
+    /// Connections (1-based) to drop without reading, as a printer that resets mid-job.
+    var refuse: Set<Int> {
+        get { inbox.lock.withLock { inbox.refuse } }
+        set { inbox.lock.withLock { inbox.refuse = newValue } }
+    }
+
     private static func acceptLoop(_ listener: Int32, _ inbox: Inbox) {
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
-            let delay = inbox.lock.withLock { inbox.accepted += 1; return inbox.delay }
+            let (delay, refused) = inbox.lock.withLock {
+                inbox.accepted += 1
+                return (inbox.delay, inbox.refuse.contains(inbox.accepted))
+            }
+            if refused {
+                // SO_LINGER 0: close with a reset, so the backend's write fails.
+                var linger = Foundation.linger(l_onoff: 1, l_linger: 0)
+                setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Foundation.linger>.size))
+                close(connection)
+                continue
+            }
             if delay > 0 { Thread.sleep(forTimeInterval: delay) }
             var data = Data()
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
