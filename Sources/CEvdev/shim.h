@@ -13,3 +13,8 @@ static inline int loyalgate_hidraw_descriptor(int fd, struct hidraw_report_descr
     descriptor->size = (unsigned int)size;
     return ioctl(fd, HIDIOCGRDESC, descriptor);
 }
+
+/// HIDIOCSFEATURE: sends a feature report (the first byte is the report ID).
+static inline int loyalgate_hidraw_set_feature(int fd, unsigned char *report, unsigned long length) {
+    return ioctl(fd, HIDIOCSFEATURE(length), report);
+}

@@ -126,7 +126,12 @@ final class DeviceLoop: @unchecked Sendable {
         do {
             switch classification.mode {
             case .keyboard: reader = try KeyboardReader(facts: facts, classification: classification, maximumLength: configuration.maximumScanLength)
-            case .hidPOS: reader = try HIDPOSReader(facts: facts, maximumLength: configuration.maximumScanLength)
+            case .hidPOS:
+                let hid = try HIDPOSReader(facts: facts, family: classification.family, maximumLength: configuration.maximumScanLength)
+                if let result = hid.enableResult {
+                    logger.info("Honeywell HID POS enable report (0xFE = 1)", metadata: ["node": "\(facts.devnode)", "result": "\(result)"])
+                }
+                reader = hid
             case .serial: reader = try SerialReader(facts: facts, classification: classification, maximumLength: configuration.maximumScanLength)
             case nil: return
             }

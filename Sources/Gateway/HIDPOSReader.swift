@@ -11,7 +11,10 @@ final class HIDPOSReader: DeviceReader {
     private var decoder: HIDPOSReportDecoder
     private var partial: [UInt8] = []
 
-    init(facts: DeviceFacts, maximumLength: Int) throws {
+    /// The result of the Honeywell enable report, for the log (nil when none was sent).
+    private(set) var enableResult: String?
+
+    init(facts: DeviceFacts, family: String?, maximumLength: Int) throws {
         let fd = open(facts.devnode, O_RDWR | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw GatewayError("Cannot open \(facts.devnode): \(errnoText()).") }
         var bytes = facts.reportDescriptor
@@ -30,6 +33,13 @@ final class HIDPOSReader: DeviceReader {
         }
         self.fd = fd
         self.facts = facts
+        if family == "honeywell" {
+            // Honeywell HID POS scanners stay silent on hidraw until feature report 0xFE = 1
+            // puts them into HID POS output (NielsLeenheer/WebHidBarcodeScanner, src/main.js;
+            // hardware-notes/scanners-honeywell.md). Harmless when already enabled.
+            var report: [UInt8] = [0xFE, 0x01]
+            enableResult = loyalgate_hidraw_set_feature(fd, &report, UInt(report.count)) >= 0 ? "sent" : "refused: \(errnoText())"
+        }
     }
 
     func readAvailable(_ emit: (ScanOutcome, Duration) -> Void) -> String? {

@@ -80,12 +80,10 @@ public final class KeyDecoder {
         case UInt32(XKB_KEY_Tab), UInt32(XKB_KEY_ISO_Left_Tab): return .tab(at: time)
         default: break
         }
-        var buffer = [CChar](repeating: 0, count: 16)
-        let length = xkb_state_key_get_utf8(state, keycode, &buffer, buffer.count)
-        guard length > 0 else { return nil }
-        let text = String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let character = text.first, text.count == 1 else { return nil }
-        return .character(character, at: time)
+        // One code point per key; XKB applies the Control transformation (Ctrl+] is GS).
+        let codePoint = xkb_state_key_get_utf32(state, keycode)
+        guard codePoint != 0, let scalar = Unicode.Scalar(codePoint) else { return nil }
+        return .character(Character(scalar), at: time)
     }
 
     /// Whether XKB knows a layout name, for doctor and configuration checks.

@@ -54,6 +54,9 @@ public final class EmulatedDevices: @unchecked Sendable {
 
     deinit {
         try? input.close()
+        // A child that inherited the other end of the pipe keeps it open; do not wait for ever.
+        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+        if process.isRunning { process.terminate() }
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: scriptDirectory)
         try? FileManager.default.removeItem(atPath: root)
@@ -95,10 +98,14 @@ public final class EmulatedDevices: @unchecked Sendable {
     /// plus `pause`), so how long this process takes to prepare them does not matter. Returns
     /// the time stamp of the last key event (wall clock, as evdev's).
     @discardableResult
-    public func type(_ script: KeyScript, on node: String, gap: Duration = .milliseconds(4), pause: Duration = .milliseconds(100)) throws -> Duration {
+    /// With `endingNow`, the last key is stamped at the write (the scan has just been completed,
+    /// what the benchmark times from); otherwise the first is, and a long burst runs ahead.
+    public func type(_ script: KeyScript, on node: String, gap: Duration = .milliseconds(4), pause: Duration = .milliseconds(100),
+                     endingNow: Bool = false) throws -> Duration {
         let bytes = script.records(start: .zero, gap: gap)
         let pauseSeconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
-        let reply = try send(["op": "keys", "node": node, "hex": Self.hex(bytes), "pause": String(pauseSeconds)])
+        let reply = try send(["op": "keys", "node": node, "hex": Self.hex(bytes), "pause": String(pauseSeconds),
+                              "endingNow": endingNow ? "1" : ""])
         guard let last = reply["last"] as? Double else { throw EmulationError("umockdev: no time stamp in \(reply)") }
         return .microseconds(Int64((last * 1e6).rounded()))
     }
@@ -173,7 +180,9 @@ for line in sys.stdin:
         elif op == "keys":
             # input_event records with times relative to 0: stamp them now, as the kernel would.
             data = bytearray(bytes.fromhex(cmd["hex"]))
-            base = max(time.time(), ends.get(cmd["node"], 0) + float(cmd.get("pause", "0.1")))
+            span = max([s + u / 1e6 for s, u in (struct.unpack_from("<qq", data, o) for o in range(0, len(data) - 23, 24))] or [0])
+            now = time.time() - (span if cmd.get("endingNow") else 0)
+            base = max(now, ends.get(cmd["node"], 0) + float(cmd.get("pause", "0.1")))
             last = base
             for offset in range(0, len(data) - 23, 24):
                 seconds, micros = struct.unpack_from("<qq", data, offset)

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import PropertyBased
 import Testing
 
 /// The replay window: what a reconnecting till gets back, and when it is told it missed some.
@@ -39,5 +40,23 @@ import Testing
         for _ in 0..<10_000 { _ = buffer.append(name: "scan", deviceID: nil, fields: [:], time: Date()) }
         #expect(buffer.events(after: 0, now: Date()).events.count == 5)
         #expect(buffer.lastCursor == 10_000)
+    }
+}
+
+/// Random windows and random reconnect points: a till gets exactly the retained events after
+/// its cursor, in order, and is told `complete` exactly when nothing after its cursor was lost.
+@Suite struct ReplayBufferPropertyTests {
+    @Test func aResumingTillGetsExactlyWhatIsLeftAfterItsCursor() async {
+        await propertyCheck(input: Gen.int(in: 0...50), Gen.int(in: 0...200), Gen.int(in: 0...220)) { capacity, appended, since in
+            var buffer = ReplayBuffer(capacity: capacity, maximumAge: 600)
+            let now = Date()
+            for _ in 0..<appended { _ = buffer.append(name: "scan", deviceID: nil, fields: [:], time: now) }
+            let (events, complete) = buffer.events(after: Int64(since), now: now)
+            let oldestKept = appended - min(capacity, appended) + 1
+            let lowest = max(since + 1, oldestKept)
+            let expected = lowest <= appended ? (lowest...appended).map(Int64.init) : []
+            #expect(events.map(\.cursor) == expected)
+            #expect(complete == (since + 1 >= oldestKept || since >= appended))
+        }
     }
 }

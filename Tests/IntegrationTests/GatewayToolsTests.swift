@@ -74,4 +74,39 @@ struct GatewayToolsTests {
         #expect(lines.first?.contains(#"scan  0c2e:0b81:12345  EAN-13  "4006381333931"  other"#) == true, "\(text)")
         #expect(lines.last?.contains("device.removed  0c2e:0b81:12345") == true)
     }
+
+    @Test func tillWatchResumesAfterTheGatewayRestarts() throws {
+        let scanner = EmulatedScanner.honeywellKeyboard()
+        try devices.plug(scanner)
+        var gateway = try GatewayProcess(core: core, devices: devices)
+        let watch = Process()
+        watch.executableURL = URL(fileURLWithPath: Loyalgate.binary)
+        watch.arguments = ["till", "watch", "--socket", gateway.socket, "--count", "3", "--seconds", "60"]
+        let output = Pipe(), errors = Pipe()
+        watch.standardOutput = output
+        watch.standardError = errors
+        try watch.run()
+        let probe = try gateway.till()
+        for _ in 0..<500 where (try probe.request("gateway.status")["tills"] as? Int ?? 0) < 1 { usleep(10_000) }
+        try scan(.usScan("4006381333931"), on: scanner, in: devices)
+        for _ in 0..<500 where (try probe.request("gateway.status")["cursor"] as? Int ?? 0) < 1 { usleep(10_000) }
+        usleep(200_000)  // let the watcher print it before the gateway goes
+        #expect(gateway.terminate() == 0)
+
+        // A new gateway run: the watcher reconnects, resubscribes with its cursor and the old
+        // epoch, and gets this run's events (the scanner found again, then the new scan).
+        gateway = try GatewayProcess(core: core, devices: devices)
+        let probe2 = try gateway.till()
+        for _ in 0..<500 where (try probe2.request("gateway.status")["tills"] as? Int ?? 0) < 1 { usleep(20_000) }
+        try scan(.usScan("96385074"), on: scanner, in: devices)
+        watch.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 3, "\(text)\n\(log)")
+        #expect(lines.first?.contains(#""4006381333931""#) == true)
+        #expect(lines.dropFirst().first?.contains("device.added  0c2e:0b81:12345") == true, "\(text)")
+        #expect(lines.last?.contains(#""96385074""#) == true, "\(text)")
+        #expect(log.contains("some events were missed while away"))
+    }
 }
