@@ -11,7 +11,7 @@ final class ReceiptGateway {
     let core = CoreProcess()
     let devices: EmulatedDevices
     let printer = try! PrinterCatcher()
-    /// Resets its first connection: a printer that drops the job.
+    /// Behind a queue the test stops and starts (cupsdisable/cupsenable).
     let flaky: PrinterCatcher
     let gateway: GatewayProcess
     let folder: String
@@ -23,7 +23,6 @@ final class ReceiptGateway {
         cups = try CupsHarness()
         devices = try EmulatedDevices()
         flaky = try PrinterCatcher()
-        flaky.refuse = [1]
         folder = core.data
         try cups.addQueue("receipt", catcher: printer, plainSocket: true)
         try cups.addQueue("flaky", catcher: flaky, plainSocket: true)
@@ -107,5 +106,19 @@ extension TillConnection {
             if ["completed", "failed"].contains(event["state"] as? String ?? "") { break }
         }
         return events
+    }
+}
+
+extension ReceiptGateway {
+    /// Runs a CUPS administration tool from /usr/sbin against this scheduler.
+    func admin(_ tool: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/" + tool)
+        process.arguments = ["-h", cups.socket] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CoreProcess.SetupError("\(tool) \(arguments) failed") }
     }
 }
