@@ -58,8 +58,13 @@ final class CupsHarness {
 
             """.write(toFile: root + "/cups-files.conf", atomically: true, encoding: .utf8)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/cupsd")
-        process.arguments = ["-f", "-c", root + "/cupsd.conf", "-s", root + "/cups-files.conf"]
+        // Started through python3 to unblock every signal first: a child of the test process
+        // inherits its blocked mask (dispatch workers block SIGTERM), and cupsd stops a cancelled
+        // job's backend with SIGTERM. With it blocked, a backend retrying an unreachable printer
+        // never ends and the cancelled job never finishes.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])",
+                             "/usr/sbin/cupsd", "-f", "-c", root + "/cupsd.conf", "-s", root + "/cups-files.conf"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
