@@ -34,7 +34,6 @@ public final class GatewayService: Sendable {
         let router = TillRequests(hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
         self.server = JSONLineServer(
             path: socketPath, logger: logger,
-            tooLargeAnswer: { Frame.failure(id: nil, LoyaltyError(.frameTooLarge, "The request is longer than 65536 bytes; the connection is closed.")) },
             handler: { line, connection in await router.answer(line: line, connection: connection) })
     }
 

@@ -28,6 +28,10 @@ public enum Frame {
         encode(FailureAnswer(id: id, error: ErrorBody(code: code, message: message)))
     }
 
+    /// The answer to a line over the limit, sent just before the connection is closed.
+    public static let tooLarge = failure(
+        id: nil, LoyaltyError(.frameTooLarge, "The request is longer than \(maximumLineLength) bytes; the connection is closed."))
+
     /// An event line (gateway to till): `{"event": name, ...fields}`.
     public static func event(_ name: String, _ fields: some Encodable) -> Data {
         encode(EventLine(event: name, fields: fields))

@@ -13,21 +13,17 @@ public final class JSONLineServer: Sendable {
     /// Empty data writes nothing: the handler has written its answer itself (the gateway's
     /// `subscribe` must put its answer before the events it starts).
     public typealias Handler = @Sendable (_ line: Data, _ connection: LineConnection) async -> Data
-    /// Builds the line sent before closing a connection whose line was too large.
-    public typealias TooLargeAnswer = @Sendable () -> Data
 
     let path: String
     let handler: Handler
-    let tooLargeAnswer: TooLargeAnswer
     let logger: Logger
     let connections = ConnectionRegistry()
     private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
     let group: MultiThreadedEventLoopGroup
 
-    public init(path: String, logger: Logger, tooLargeAnswer: @escaping TooLargeAnswer, handler: @escaping Handler) {
+    public init(path: String, logger: Logger, handler: @escaping Handler) {
         self.path = path
         self.handler = handler
-        self.tooLargeAnswer = tooLargeAnswer
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup.singleton
     }
@@ -86,7 +82,7 @@ public final class JSONLineServer: Sendable {
                 for try await frame in inbound {
                     switch frame {
                     case .tooLarge:
-                        try await connection.write(tooLargeAnswer())
+                        try await connection.write(Frame.tooLarge)
                         return
                     case .line(let buffer):
                         guard connections.begin(connection) else { return }

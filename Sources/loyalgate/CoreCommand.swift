@@ -36,7 +36,6 @@ struct Core: AsyncParsableCommand {
             let service = CoreService(database: database, policy: policy)
             let server = JSONLineServer(
                 path: socket, logger: logger,
-                tooLargeAnswer: { Frame.failure(id: nil, LoyaltyError(.frameTooLarge, "The request is longer than 65536 bytes; the connection is closed.")) },
                 handler: { line, connection in
                     await service.answer(line: line, caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid) })
                 })

@@ -29,7 +29,6 @@ struct Demo: AsyncParsableCommand {
         let service = CoreService(database: database)
         let server = JSONLineServer(
             path: socket, logger: Logger(label: "loyalgate.demo"),
-            tooLargeAnswer: { Frame.failure(id: nil, LoyaltyError(.frameTooLarge, "Line too long.")) },
             handler: { line, _ in await service.answer(line: line) })
         print("core: \(directory)/loyalgate.sqlite, socket \(socket)\n")
         try await withThrowingTaskGroup(of: Void.self) { group in
