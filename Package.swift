@@ -23,6 +23,7 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -48,26 +50,30 @@ let package = Package(
         .systemLibrary(name: "CUsb", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
 
         // MARK: - Pure logic, no I/O
-        .target(name: "LoyaltyDomain", swiftSettings: swiftSettings),
+        // The GS1 mod-10 check digit of EAN/UPC/GTIN codes: card numbers, scans, printed barcodes.
+        .target(name: "GS1", swiftSettings: swiftSettings),
+        .target(name: "LoyaltyDomain", dependencies: ["GS1"], swiftSettings: swiftSettings),
         .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .target(name: "CardDesign", swiftSettings: swiftSettings),
         // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
         // Resources/printer-profiles.json is compiled in (scripts/embed-printer-profiles), not a
         // resource bundle: an installed binary has no bundle beside it.
         .target(name: "ReceiptEncoding", exclude: ["Resources"], swiftSettings: swiftSettings),
-        .target(name: "ScanDecoding", swiftSettings: swiftSettings),
+        .target(name: "ScanDecoding", dependencies: ["GS1"], swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
         .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
-        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "PersonalData", grdb, csv], swiftSettings: swiftSettings),
-        .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging], swiftSettings: swiftSettings),
+        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv], swiftSettings: swiftSettings),
+        .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging, serviceLifecycle], swiftSettings: swiftSettings),
+        // The one client of the core and the gateway: typed calls, blocking or async.
+        .target(name: "LoyalgateClient", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
         // libudev, libevdev and libxkbcommon through pkg-config (scripts/install-deps installs them).
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
         .systemLibrary(name: "CXkbcommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
         .target(
             name: "Gateway",
-            dependencies: ["ScanDecoding", "LoyalgateProtocol", "LoyaltyDomain", "SocketServer", "CUdev", "CEvdev", "CXkbcommon", "Receipts", "PrinterUSB", logging],
+            dependencies: ["ScanDecoding", "LoyalgateProtocol", "LoyalgateClient", "LoyaltyDomain", "SocketServer", "CUdev", "CEvdev", "CXkbcommon", "Receipts", "PrinterUSB", logging],
             swiftSettings: swiftSettings),
         // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
         .target(name: "GatewayTesting", swiftSettings: swiftSettings),
@@ -86,7 +92,7 @@ let package = Package(
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "Printing",
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient", serviceLifecycle, "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "Printing",
                            "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
@@ -100,8 +106,9 @@ let package = Package(
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "GatewayTesting", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
-        .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "LoyalgateClient", "LoyalgateProtocol", "Printing", "GatewayTesting", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", "GS1", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "GS1Tests", dependencies: ["GS1"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
     ]
 )

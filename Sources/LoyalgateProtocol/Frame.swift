@@ -32,9 +32,40 @@ public enum Frame {
     public static let tooLarge = failure(
         id: nil, LoyaltyError(.frameTooLarge, "The request is longer than \(maximumLineLength) bytes; the connection is closed."))
 
-    /// An event line (gateway to till): `{"event": name, ...fields}`.
+    /// An event line (gateway to till): `{"event": name, "seq", "cursor", ...fields}`.
+    public static func event(_ line: EventLine) -> Data {
+        encode(line)
+    }
+
+    /// TEMPORARY until the gateway publishes typed events: `{"event": name, ...fields}`.
     public static func event(_ name: String, _ fields: some Encodable) -> Data {
-        encode(EventLine(event: name, fields: fields))
+        encode(UntypedEventLine(event: name, fields: fields))
+    }
+
+    /// A request line: `{"id": ..., "op": name, ...parameters}` followed by a newline.
+    public static func request<Op: WireOperation>(_ op: Op.Type, id: RequestID?, _ parameters: Op.Parameters) -> Data {
+        encode(RequestLine(id: id, op: Op.name, parameters: parameters))
+    }
+
+    /// Reads an answer line: the op's answer when `ok` is true, the error it carries otherwise.
+    /// A line that is neither is an `internal-error` naming what was wrong.
+    public static func answer<Answer: Decodable>(_ type: Answer.Type, from line: Data) -> (id: RequestID?, result: Result<Answer, LoyaltyError>) {
+        let decoder = JSONDecoder()
+        guard let head = try? decoder.decode(AnswerHead.self, from: line) else {
+            return (nil, .failure(LoyaltyError(.internalError, "The answer is not a JSON object with \"ok\": \(String(decoding: line.prefix(200), as: UTF8.self))")))
+        }
+        if !head.ok {
+            let body = head.error ?? ErrorBody(code: LoyaltyError.Code.internalError.rawValue, message: "The answer gave no reason.")
+            let code = LoyaltyError.Code(rawValue: body.code) ?? .internalError
+            return (head.id, .failure(LoyaltyError(code, code.rawValue == body.code ? body.message : "\(body.code): \(body.message)")))
+        }
+        do {
+            return (head.id, .success(try decoder.decode(Answer.self, from: line)))
+        } catch let error as DecodingError {
+            return (head.id, .failure(LoyaltyError(.internalError, "The answer does not have the contract's shape: \(error.explained)")))
+        } catch {
+            return (head.id, .failure(LoyaltyError(.internalError, "The answer could not be read.")))
+        }
     }
 
     static func encode(_ value: some Encodable) -> Data {
@@ -49,12 +80,42 @@ public enum Frame {
     }
 }
 
-struct ErrorBody: Encodable {
-    var code: String
-    var message: String
+/// `{code, message}`: the error of a failed answer, and of a scan the core could not look up.
+public struct ErrorBody: Sendable, Codable, Equatable, Hashable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public init(_ error: LoyaltyError) {
+        self.init(code: error.code.rawValue, message: error.message)
+    }
 }
 
-private enum AnswerKeys: String, CodingKey { case id, ok, error, event }
+private enum AnswerKeys: String, CodingKey { case id, ok, error, op, event }
+
+private struct AnswerHead: Decodable {
+    var id: RequestID?
+    var ok: Bool
+    var error: ErrorBody?
+}
+
+private struct RequestLine<Parameters: Encodable>: Encodable {
+    var id: RequestID?
+    var op: String
+    var parameters: Parameters
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: AnswerKeys.self)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encode(op, forKey: .op)
+        // The parameters go into the same object, beside id and op.
+        try parameters.encode(to: encoder)
+    }
+}
 
 private struct SuccessAnswer<Result: Encodable>: Encodable {
     var id: RequestID?
@@ -81,7 +142,7 @@ private struct FailureAnswer: Encodable {
     }
 }
 
-private struct EventLine<Fields: Encodable>: Encodable {
+private struct UntypedEventLine<Fields: Encodable>: Encodable {
     var event: String
     var fields: Fields
 

@@ -31,6 +31,11 @@ public struct Request: Sendable {
 
     private struct IDOnly: Decodable { var id: RequestID? }
 
+    /// The parameters of `op`, read from the same line.
+    public func parameters<Op: WireOperation>(of op: Op.Type) throws(LoyaltyError) -> Op.Parameters {
+        try parameters(Op.Parameters.self)
+    }
+
     /// Decodes the op's parameters from the same line; a missing or mistyped field becomes a
     /// `bad-request` naming the field.
     public func parameters<P: Decodable>(_ type: P.Type) throws(LoyaltyError) -> P {

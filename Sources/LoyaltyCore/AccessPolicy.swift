@@ -1,15 +1,9 @@
 import Foundation
+import LoyalgateProtocol
 
 /// Who may do what: the kernel-reported uid and gid of a caller mapped to a role, and
 /// optionally bound to one merchant. Read from the core's access file (docs/protocol.md).
 public struct AccessPolicy: Sendable, Codable, Equatable {
-    public enum Role: String, Sendable, Codable {
-        /// Look up, earn, redeem, return; sees a display name, never an address or birth date.
-        case till
-        /// Everything, including personal data, card life and exports.
-        case backOffice = "back-office"
-    }
-
     public struct Rule: Sendable, Codable, Equatable {
         public var uid: UInt32?
         public var gid: UInt32?

@@ -4,18 +4,16 @@ import LoyaltyDomain
 import LoyaltyStore
 
 /// Answers core ops: one request line in, one answer line out. Knows the wire format, the access
-/// rules and the ledger, nothing about sockets, so it is tested without any.
+/// rules and the store, nothing about sockets, so it is tested in-process (LoyaltyCoreTests).
 public struct CoreService: Sendable {
     public static let version = "0.1.0"
-    /// Receipts are bounded so one request cannot hold the single writer for long.
-    public static let maximumLines = 1_000
 
-    let database: LedgerDatabase
+    let store: any LedgerStore
     let policy: AccessPolicy
     let coreUID: UInt32
 
-    public init(database: LedgerDatabase, policy: AccessPolicy = .empty, coreUID: UInt32 = getuid()) {
-        self.database = database
+    public init(store: any LedgerStore, policy: AccessPolicy = .empty, coreUID: UInt32 = getuid()) {
+        self.store = store
         self.policy = policy
         self.coreUID = coreUID
     }
@@ -38,17 +36,19 @@ public struct CoreService: Sendable {
         case .success(let parsed): request = parsed
         }
         do {
-            guard let operation = Self.operations[request.op] else {
+            guard let handler = Self.handlers[request.op] else {
                 throw LoyaltyError(.unknownOp, "The core has no op \"\(request.op.prefix(64))\"; see docs/protocol.md.")
             }
             let grant = policy.grant(uid: caller?.uid ?? coreUID, gid: caller?.gid, coreUID: coreUID)
-            if operation.role == .backOffice && grant.role != .backOffice {
+            if handler.role == .backOffice && grant.role != .backOffice {
                 throw LoyaltyError(.forbidden, "A till may not do \(request.op): it is for the back office.")
             }
-            let context = OperationContext(database: database, request: request, grant: grant)
-            return Frame.success(id: request.id, try await operation.handle(context))
+            let context = HandlerContext(store: store, grant: grant)
+            return Frame.success(id: request.id, try await handler.handle(context, request))
         } catch let error as LoyaltyError {
             return Frame.failure(id: request.id, error)
+        } catch let violation as RuleViolation {
+            return Frame.failure(id: request.id, LoyaltyError(violation))
         } catch let error as ProgramError {
             return Frame.failure(id: request.id, LoyaltyError(.internalError, "The stored program could not be used: \(error.message)"))
         } catch {
@@ -56,25 +56,31 @@ public struct CoreService: Sendable {
         }
     }
 
-    static let operations: [String: Operation] = Dictionary(
-        uniqueKeysWithValues: (tillOperations + cardOperations + customerOperations).map { ($0.name, $0) })
+    /// Every op's handler by name; `CoreOp.all` and this list name the same ops (tested).
+    static let handlers: [String: Handler] = Dictionary(
+        uniqueKeysWithValues: (tillHandlers + cardHandlers + customerHandlers).map { ($0.name, $0) })
+
+    /// The names of the ops this core answers.
+    public static var opNames: Set<String> { Set(handlers.keys) }
 }
 
-/// One op: its name, the least role that may call it, and what it does.
-struct Operation: Sendable {
+/// One op's handler: decodes the op's parameters from the request line and answers with the
+/// op's answer type, so a handler cannot drift from the contract's types.
+struct Handler: Sendable {
     let name: String
-    let role: AccessPolicy.Role
-    let handle: @Sendable (OperationContext) async throws -> any Encodable
+    let role: Role
+    let handle: @Sendable (HandlerContext, Request) async throws -> any Encodable
+
+    init<Op: WireOperation>(_ op: Op.Type, _ body: @escaping @Sendable (HandlerContext, Op.Parameters) async throws -> Op.Answer) {
+        name = Op.name
+        role = Op.role
+        handle = { context, request in try await body(context, try request.parameters(of: Op.self)) }
+    }
 }
 
-struct OperationContext: Sendable {
-    let database: LedgerDatabase
-    let request: Request
+struct HandlerContext: Sendable {
+    let store: any LedgerStore
     let grant: AccessPolicy.Grant
-
-    func parameters<P: Decodable>(_ type: P.Type) throws(LoyaltyError) -> P {
-        try request.parameters(type)
-    }
 
     /// The merchant the op acts for: the caller's own if its role is bound to one (naming
     /// another is refused), else the op's `merchant`.

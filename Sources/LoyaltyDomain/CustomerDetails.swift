@@ -34,26 +34,26 @@ public struct CustomerDetails: Sendable, Hashable, Codable {
         return "\(first) \(initial)."
     }
 
-    public func validate() throws(LoyaltyError) {
+    public func validate() throws(RuleViolation) {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
-            throw LoyaltyError(.badRequest, "A customer needs a name of at most 200 characters.")
+            throw RuleViolation(.invalidInput, "A customer needs a name of at most 200 characters.")
         }
         for (field, value) in [("address", address), ("postcode", postcode), ("gender", gender), ("displayName", displayName)] {
             if let value, value.count > 300 {
-                throw LoyaltyError(.badRequest, "\(field) is longer than 300 characters.")
+                throw RuleViolation(.invalidInput, "\(field) is longer than 300 characters.")
             }
         }
         if let email, !(email.contains("@") && email.count <= 254) {
-            throw LoyaltyError(.badRequest, "\"\(email.prefix(64))\" is not an email address.")
+            throw RuleViolation(.invalidInput, "\"\(email.prefix(64))\" is not an email address.")
         }
         if let phone, !(6...15).contains(phone.filter(\.isNumber).count) {
-            throw LoyaltyError(.badRequest, "\"\(phone.prefix(32))\" is not a phone number.")
+            throw RuleViolation(.invalidInput, "\"\(phone.prefix(32))\" is not a phone number.")
         }
         if let birthDate {
             let parts = birthDate.split(separator: "-")
             guard parts.count == 3, parts[0].count == 4, let month = Int(parts[1]), let day = Int(parts[2]),
                   (1...12).contains(month), (1...31).contains(day), Int(parts[0]) != nil else {
-                throw LoyaltyError(.badRequest, "birthDate \"\(birthDate.prefix(32))\" is not a date like 1980-04-30.")
+                throw RuleViolation(.invalidInput, "birthDate \"\(birthDate.prefix(32))\" is not a date like 1980-04-30.")
             }
         }
     }

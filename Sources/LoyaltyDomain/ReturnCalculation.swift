@@ -20,7 +20,7 @@ public struct ReturnCalculation: Sendable {
     ///   - alreadyTaken: what those returns already took back.
     ///   - returning: the lines of this return (`sku` and `amount`).
     public func takeBack(rules: EarningRules, earlierReturns: [SaleLine], alreadyTaken: Earning,
-                         returning: [SaleLine]) throws(LoyaltyError) -> Earning {
+                         returning: [SaleLine]) throws(RuleViolation) -> Earning {
         var remaining: [String: Int64] = [:]
         var order: [String] = []
         var attributes: [String: SaleLine] = [:]
@@ -30,10 +30,10 @@ public struct ReturnCalculation: Sendable {
         }
         for line in earlierReturns + returning {
             guard let left = remaining[line.sku] else {
-                throw LoyaltyError(.returnExceedsOriginal, "Item \(line.sku) is not on the original receipt.")
+                throw RuleViolation(.returnExceedsOriginal, "Item \(line.sku) is not on the original receipt.")
             }
             guard line.amount.minorUnits <= left else {
-                throw LoyaltyError(.returnExceedsOriginal, "The return of \(line.sku) is more than the original receipt sold.")
+                throw RuleViolation(.returnExceedsOriginal, "The return of \(line.sku) is more than the original receipt sold.")
             }
             remaining[line.sku] = left - line.amount.minorUnits
         }

@@ -11,7 +11,7 @@ import GRDB
 /// run one after another, so every check (idempotency, balance) sees the ones before it.
 final class GroupCommit: @unchecked Sendable {
     /// Unchecked Sendable: `queue`, `stopping` and `running` are only touched under `condition`.
-    private let writer: DatabasePool
+    private let writer: any DatabaseWriter
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var stopping = false
@@ -23,7 +23,7 @@ final class GroupCommit: @unchecked Sendable {
         let finish: ((any Error)?) -> Void
     }
 
-    init(writer: DatabasePool) {
+    init(writer: any DatabaseWriter) {
         self.writer = writer
     }
 

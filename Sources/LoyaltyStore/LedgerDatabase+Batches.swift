@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 /// Card batches: fresh numbers from the merchant's range, allocated once, printed once each.
@@ -68,7 +69,7 @@ extension LedgerDatabase {
             // A number registered by hand earlier is skipped, never given out twice.
             if try card(db, merchant: merchant, number: number) != nil { continue }
             let accountID = try insertAccount(db, merchant: merchant, member: false)
-            try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, 'issued', ?)",
+            try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, '\(CardStatus.issued.rawValue)', ?)",
                            arguments: [merchant.id, number.digits, accountID, nowText()])
             numbers.append(number)
         }

@@ -1,15 +1,11 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 /// A card's life: issued (blank) → active → blocked (lost or stolen) → replaced. Each step is one
 /// transaction; a fee is a ledger entry, never a silent change of balance.
 extension LedgerDatabase {
-    public struct CardStateAnswer: Sendable, Codable, Equatable {
-        public var card: CardView
-        public var activeFrom: String?
-    }
-
     /// Hands a card out: it earns after the program's activation delay. A customer already
     /// registered may be attached at the same time.
     public func activate(merchant code: String?, card text: String, customer: Int64?, at instant: Date = Date()) async throws -> CardStateAnswer {
@@ -17,17 +13,15 @@ extension LedgerDatabase {
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
-            guard card.status == "issued" || card.status == "active" else {
-                throw LoyaltyError(.cardBlocked, "Card \(number) is \(card.status) and cannot be activated again.")
-            }
+            try card.status.requireActivatable(card: number.digits)
             let (_, rules) = try self.currentProgram(db, merchant: merchant)
-            let activeFrom = card.status == "active" ? card.activeFrom : instant.addingTimeInterval(rules.activationDelay)
-            try db.execute(sql: "UPDATE card SET status = 'active', active_from = ? WHERE id = ?",
-                           arguments: [activeFrom.map(Timestamp.format), card.id])
+            let activeFrom = card.status == .active ? card.activeFrom : instant.addingTimeInterval(rules.activationDelay)
+            try db.execute(sql: "UPDATE card SET status = ?, active_from = ? WHERE id = ?",
+                           arguments: [CardStatus.active.rawValue, activeFrom.map(Timestamp.format), card.id])
             if let customer {
                 try Self.attach(db, merchant: merchant, customer: customer, account: card.accountID)
             }
-            return CardStateAnswer(card: CardView(number: number.digits, status: activeFrom.map { $0 > instant ? "issued" : "active" } ?? "active"),
+            return CardStateAnswer(card: CardView(number: number.digits, status: CardStatus.active.shown(at: instant, activeFrom: activeFrom)),
                                    activeFrom: activeFrom.map(Timestamp.format))
         }
     }
@@ -38,25 +32,11 @@ extension LedgerDatabase {
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
-            guard card.status != "replaced" else {
-                throw LoyaltyError(.cardBlocked, "Card \(number) was already replaced.")
-            }
-            try db.execute(sql: "UPDATE card SET status = 'blocked', status_reason = ? WHERE id = ?", arguments: [reason, card.id])
-            return CardStateAnswer(card: CardView(number: number.digits, status: "blocked"), activeFrom: nil)
+            try card.status.requireNotReplaced(card: number.digits)
+            try db.execute(sql: "UPDATE card SET status = ?, status_reason = ? WHERE id = ?",
+                           arguments: [CardStatus.blocked.rawValue, reason, card.id])
+            return CardStateAnswer(card: CardView(number: number.digits, status: .blocked), activeFrom: nil)
         }
-    }
-
-    public struct ReplaceAnswer: Sendable, Codable, Equatable {
-        public struct Fee: Sendable, Codable, Equatable {
-            public var amount: String
-            /// `balance` when taken from the discount balance, `till` when the customer pays it at the till.
-            public var paidFrom: String
-        }
-
-        public var card: CardView
-        public var replaced: CardView
-        public var account: AccountView
-        public var fee: Fee?
     }
 
     /// Moves the account, with its whole balance, to a new card and retires the old number for
@@ -64,22 +44,20 @@ extension LedgerDatabase {
     /// without it, the next number of the merchant's range.
     public func replace(merchant code: String?, card text: String, reason: String, newCard: String?) async throws -> ReplaceAnswer {
         let oldNumber = try CardNumber(text)
-        let wanted = try newCard.map { text throws(LoyaltyError) in try CardNumber(text) }
+        let wanted = try newCard.map { text throws(RuleViolation) in try CardNumber(text) }
         guard Program.CardRules.replacementReasons.contains(reason) else {
             throw LoyaltyError(.badRequest, "The reason must be one of \(Program.CardRules.replacementReasons.joined(separator: ", ")).")
         }
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let old = try Self.requireCard(db, merchant: merchant, number: oldNumber)
-            guard old.status != "replaced" else {
-                throw LoyaltyError(.cardBlocked, "Card \(oldNumber) was already replaced.")
-            }
+            try old.status.requireNotReplaced(card: oldNumber.digits)
             let newNumber: CardNumber
             if let wanted {
                 if let blank = try Self.card(db, merchant: merchant, number: wanted) {
                     let spare = try Self.account(db, id: blank.accountID)
                     let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entry WHERE account_id = ?", arguments: [spare.id]) ?? 0
-                    guard blank.status == "issued", used == 0 else {
+                    guard blank.status.isBlank, used == 0 else {
                         throw LoyaltyError(.badRequest, "Card \(wanted) is already in use; give a blank card.")
                     }
                     try db.execute(sql: "DELETE FROM card WHERE id = ?", arguments: [blank.id])
@@ -88,11 +66,11 @@ extension LedgerDatabase {
             } else {
                 newNumber = try Self.nextFreeNumber(db, merchant: merchant)
             }
-            try db.execute(sql: "UPDATE card SET status = 'replaced', status_reason = ?, replaced_by = ? WHERE id = ?",
-                           arguments: [reason, newNumber.digits, old.id])
+            try db.execute(sql: "UPDATE card SET status = ?, status_reason = ?, replaced_by = ? WHERE id = ?",
+                           arguments: [CardStatus.replaced.rawValue, reason, newNumber.digits, old.id])
             try db.execute(sql: """
-                INSERT INTO card (merchant_id, number, account_id, status, created_at, patient_ref) VALUES (?, ?, ?, 'active', ?, ?)
-                """, arguments: [merchant.id, newNumber.digits, old.accountID, nowText(), old.patientRef])
+                INSERT INTO card (merchant_id, number, account_id, status, created_at, patient_ref) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [merchant.id, newNumber.digits, old.accountID, CardStatus.active.rawValue, nowText(), old.patientRef])
 
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
             var account = try Self.account(db, id: old.accountID)
@@ -107,10 +85,10 @@ extension LedgerDatabase {
                     points: 0, minor: fromBalance ? -fee.minorUnits : 0, shortfallMinor: fromBalance ? 0 : fee.minorUnits,
                     programVersionID: versionID, at: nowText()))
                 if fromBalance { account.balanceMinor -= fee.minorUnits }
-                feeAnswer = .init(amount: fee.decimalString, paidFrom: fromBalance ? "balance" : "till")
+                feeAnswer = .init(amount: fee.decimalString, paidFrom: fromBalance ? .balance : .till)
             }
-            return ReplaceAnswer(card: CardView(number: newNumber.digits, status: "active"),
-                                 replaced: CardView(number: oldNumber.digits, status: "replaced"),
+            return ReplaceAnswer(card: CardView(number: newNumber.digits, status: .active),
+                                 replaced: CardView(number: oldNumber.digits, status: .replaced),
                                  account: Self.view(account, merchant: merchant), fee: feeAnswer)
         }
     }

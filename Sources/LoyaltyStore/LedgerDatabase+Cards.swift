@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 extension LedgerDatabase {
     /// Registers cards, each on an account of its own, in one transaction: all or none.
-    public func addCards(merchant code: String?, numbers: [CardNumber], status: String = "active", member: Bool = false) throws {
+    public func addCards(merchant code: String?, numbers: [CardNumber], status: CardStatus = .active, member: Bool = false) throws {
         try writer.write { db in
             let merchant = try Self.merchant(db, code: code)
             for number in numbers {
@@ -13,7 +14,7 @@ extension LedgerDatabase {
                 }
                 let accountID = try Self.insertAccount(db, merchant: merchant, member: member)
                 try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [merchant.id, number.digits, accountID, status, nowText()])
+                               arguments: [merchant.id, number.digits, accountID, status.rawValue, nowText()])
             }
         }
     }
@@ -21,17 +22,17 @@ extension LedgerDatabase {
     /// What a till shows when a card is scanned.
     public func lookup(merchant code: String?, card text: String) async throws -> CardLookupAnswer {
         let number = try CardNumber(text)
-        return try await writer.read { db in
+        return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             guard let card = try Self.card(db, merchant: merchant, number: number) else {
                 // A card of a shared design that this shop has not seen yet: it will be enrolled
                 // on its first earn, so the till may go ahead.
                 let (_, rules) = try self.currentProgram(db, merchant: merchant)
-                guard rules.program.autoEnrol == true, Self.isInRange(number, of: merchant) else {
-                    throw LoyaltyError(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
+                guard rules.mayEnrol(number, cardPrefix: merchant.cardPrefix) else {
+                    throw RuleViolation(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
                 }
                 return CardLookupAnswer(
-                    card: CardView(number: number.digits, status: "active"),
+                    card: CardView(number: number.digits, status: .active),
                     account: AccountView(id: nil, points: 0, balance: Money.zero(merchant.currency).decimalString,
                                          currency: merchant.currency.code),
                     customer: nil, patientRef: nil, member: false)
@@ -47,11 +48,11 @@ extension LedgerDatabase {
     /// The account's ledger, newest first. A card shows its whole account's history.
     public func history(merchant code: String?, card text: String, limit: Int) async throws -> HistoryAnswer {
         let number = try CardNumber(text)
-        return try await writer.read { db in
+        return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM ledger_entry WHERE account_id = ? ORDER BY id DESC LIMIT ?
+                SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.account_id = ? ORDER BY e.id DESC LIMIT ?
                 """, arguments: [card.accountID, max(1, min(limit, 1000))])
             return HistoryAnswer(entries: rows.map { Self.historyEntry($0, merchant: merchant) })
         }
@@ -59,13 +60,9 @@ extension LedgerDatabase {
 }
 
 extension LedgerDatabase {
-    public struct RewardsAnswer: Sendable, Codable, Equatable {
-        public var rewards: [Program.Reward]
-    }
-
     /// The reward catalog of the merchant's current program.
     public func rewards(merchant code: String?) async throws -> RewardsAnswer {
-        try await writer.read { db in
+        try await read { db in
             let merchant = try Self.merchant(db, code: code)
             return RewardsAnswer(rewards: try self.currentProgram(db, merchant: merchant).rules.program.rewards ?? [])
         }

@@ -1,51 +1,17 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 /// Customers: registered once, sealed at rest, found at the till by phone or email through keyed
 /// hashes, exported or erased on request.
 extension LedgerDatabase {
-    public struct Consents: Sendable, Codable, Equatable {
-        public var mail: Bool
-        public var profiling: Bool
-
-        public init(mail: Bool, profiling: Bool) {
-            self.mail = mail
-            self.profiling = profiling
-        }
-    }
-
-    /// Everything held on a customer: for the back office only.
-    public struct CustomerRecord: Sendable, Codable, Equatable {
-        public var id: Int64
-        public var details: CustomerDetails?
-        public var displayName: String?
-        public var consents: Consents
-        public var cards: [CardView]
-        public var accounts: [AccountView]
-        public var createdAt: String
-        public var updatedAt: String
-        public var erasedAt: String?
-    }
-
-    /// What a till may see of a customer found by phone or email.
-    public struct CustomerMatch: Sendable, Codable, Equatable {
-        public var id: Int64
-        public var displayName: String
-        public var cards: [CardView]
-        public var accounts: [AccountView]
-    }
-
-    public struct CustomerMatches: Sendable, Codable, Equatable {
-        public var customers: [CustomerMatch]
-    }
-
     func sealingContext(_ merchant: Merchant) -> String { "customer:\(merchant.id)" }
 
     /// Registers a customer, optionally on the account of a card the customer holds.
     public func register(merchant code: String?, details: CustomerDetails, consents: Consents, card: String?) async throws -> CustomerRecord {
         try details.validate()
-        let number = try card.map { text throws(LoyaltyError) in try CardNumber(text) }
+        let number = try card.map { text throws(RuleViolation) in try CardNumber(text) }
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let sealed = try self.cipher.seal(try Self.answerEncoder.encode(details), context: self.sealingContext(merchant))
@@ -87,12 +53,12 @@ extension LedgerDatabase {
     }
 
     public func customer(merchant code: String?, id: Int64) async throws -> CustomerRecord {
-        try await writer.read { db in try self.record(db, merchant: try Self.merchant(db, code: code), id: id) }
+        try await read { db in try self.record(db, merchant: try Self.merchant(db, code: code), id: id) }
     }
 
     /// A till's look-up of a customer who forgot the card: by phone or by email.
     public func findCustomers(merchant code: String?, phone: String?, email: String?) async throws -> CustomerMatches {
-        try await writer.read { db in
+        try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let hash: Data?
             let column: String
@@ -153,7 +119,7 @@ extension LedgerDatabase {
             .map { Self.view(try Self.account(db, id: $0), merchant: merchant) }
         let cards = try Row.fetchAll(db, sql: """
             SELECT c.* FROM card c JOIN account a ON a.id = c.account_id WHERE a.customer_id = ? ORDER BY c.id
-            """, arguments: [id]).map(Self.cardRow).map { CardView(number: $0.number, status: $0.status(at: Date())) }
+            """, arguments: [id]).map(Self.cardRow).map(\.view)
         return CustomerRecord(id: id, details: details, displayName: details?.shownName,
                               consents: Consents(mail: row["consent_mail"], profiling: row["consent_profiling"]),
                               cards: cards, accounts: accounts, createdAt: row["created_at"], updatedAt: row["updated_at"],

@@ -1,38 +1,27 @@
 import CSV
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 /// The shop owns its data: everything on one customer as JSON (the right of access), and
 /// everything of a merchant as CSV.
 extension LedgerDatabase {
-    public struct CustomerExport: Sendable, Codable, Equatable {
-        public struct PatientLink: Sendable, Codable, Equatable {
-            public var card: String
-            public var patientRef: String
-        }
-
-        public var merchant: String
-        public var exportedAt: String
-        public var customer: CustomerRecord
-        public var patientLinks: [PatientLink]
-        public var ledger: [HistoryEntry]
-    }
-
-    public func exportCustomer(merchant code: String?, id: Int64) async throws -> CustomerExport {
-        try await writer.read { db in
+    public func exportCustomer(merchant code: String?, id: Int64) async throws -> CustomerDataExport {
+        try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let record = try self.record(db, merchant: merchant, id: id)
             let cards = try Row.fetchAll(db, sql: """
                 SELECT c.* FROM card c JOIN account a ON a.id = c.account_id WHERE a.customer_id = ? ORDER BY c.id
                 """, arguments: [id]).map(Self.cardRow)
             let links = try cards.compactMap { card in
-                try self.patientRef(card, merchant: merchant).map { CustomerExport.PatientLink(card: card.number, patientRef: $0) }
+                try self.patientRef(card, merchant: merchant).map { CustomerDataExport.PatientLink(card: card.number, patientRef: $0) }
             }
             let entries = try Row.fetchAll(db, sql: """
-                SELECT e.* FROM ledger_entry e JOIN account a ON a.id = e.account_id WHERE a.customer_id = ? ORDER BY e.id
+                SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e JOIN account a ON a.id = e.account_id
+                WHERE a.customer_id = ? ORDER BY e.id
                 """, arguments: [id]).map { Self.historyEntry($0, merchant: merchant) }
-            return CustomerExport(merchant: merchant.code, exportedAt: nowText(), customer: record, patientLinks: links, ledger: entries)
+            return CustomerDataExport(merchant: merchant.code, exportedAt: nowText(), customer: record, patientLinks: links, ledger: entries)
         }
     }
 
@@ -64,7 +53,9 @@ extension LedgerDatabase {
             counts["ledger.csv"] = try Self.writeCSV(folder.appendingPathComponent("ledger.csv"),
                 header: ["id", "account", "card", "kind", "till", "receipt", "points", "amount", "shortfall_points",
                          "shortfall_amount", "program_version", "at", "recorded_at"],
-                rows: try Row.fetchCursor(db, sql: "SELECT * FROM ledger_entry WHERE merchant_id = ? ORDER BY id", arguments: [merchant.id]).map { row in
+                rows: try Row.fetchCursor(db, sql: """
+                    SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.merchant_id = ? ORDER BY e.id
+                    """, arguments: [merchant.id]).map { row in
                     let entry = Self.historyEntry(row, merchant: merchant)
                     return [String(entry.id), Self.text(row["account_id"]), entry.card, entry.kind, entry.till ?? "", entry.receipt ?? "",
                             String(entry.points), entry.amount, String(entry.shortfallPoints), entry.shortfallAmount,
@@ -99,11 +90,16 @@ extension LedgerDatabase {
         }
     }
 
+    /// The column a history query adds to `ledger_entry e`: the merchant's own version number of
+    /// the program (1, 2, ...), not the row id of the version, which counts every merchant's.
+    static let programVersionNumber = "(SELECT version FROM program_version WHERE id = e.program_version_id) AS program_version"
+
+    /// One ledger entry of a query that selected `e.*` and `programVersionNumber`.
     static func historyEntry(_ row: Row, merchant: Merchant) -> HistoryEntry {
         let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
         return HistoryEntry(id: row["id"], kind: row["kind"], card: row["card_number"], till: row["till"], receipt: row["receipt"],
                             points: row["points"], amount: money(row["amount_minor"]),
                             shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
-                            programVersion: row["program_version_id"], at: row["at"], recordedAt: row["recorded_at"])
+                            programVersion: row["program_version"], at: row["at"], recordedAt: row["recorded_at"])
     }
 }

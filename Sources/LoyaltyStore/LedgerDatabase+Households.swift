@@ -1,15 +1,11 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 /// Households: several cards, each with its own number, on one account. Pooling and splitting
 /// move balances with transfer entries, so the ledger still shows which card earned what.
 extension LedgerDatabase {
-    public struct HouseholdAnswer: Sendable, Codable, Equatable {
-        public var account: AccountView
-        public var cards: [CardView]
-    }
-
     /// Puts `card` on the account of `into`. If that leaves the card's old account without a
     /// card, the old account's whole balance moves along; otherwise it stays with the cards left.
     public func pool(merchant code: String?, card text: String, into target: String) async throws -> HouseholdAnswer {
@@ -19,9 +15,7 @@ extension LedgerDatabase {
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             let into = try Self.requireCard(db, merchant: merchant, number: targetNumber)
-            for side in [card, into] where side.status == "blocked" || side.status == "replaced" {
-                throw LoyaltyError(.cardBlocked, "Card \(side.number) is \(side.status); it cannot join a household.")
-            }
+            for side in [card, into] { try side.status.requireMayJoinHousehold(card: side.number) }
             guard card.accountID != into.accountID else {
                 throw LoyaltyError(.badRequest, "Cards \(number) and \(targetNumber) already share an account.")
             }
@@ -77,7 +71,7 @@ extension LedgerDatabase {
 
     static func household(_ db: Database, merchant: Merchant, account: Int64) throws -> HouseholdAnswer {
         let cards = try Row.fetchAll(db, sql: "SELECT * FROM card WHERE account_id = ? ORDER BY id", arguments: [account])
-            .map(cardRow).map { CardView(number: $0.number, status: $0.status(at: Date())) }
+            .map(cardRow).map(\.view)
         return HouseholdAnswer(account: view(try self.account(db, id: account), merchant: merchant), cards: cards)
     }
 }

@@ -1,6 +1,7 @@
 import CSV
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 extension LedgerDatabase {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 /// The pieces every till transaction is made of: the replay check, the card and its account,
@@ -8,17 +9,18 @@ extension LedgerDatabase {
     struct CardRow {
         var id: Int64
         var number: String
-        var status: String
+        var status: CardStatus
         var accountID: Int64
         /// Set by an activation with a delay: the card earns from then on.
         var activeFrom: Date?
         var patientRef: Data?
 
         /// The status a till is shown: an activated card still in its activation delay is `issued`.
-        func status(at instant: Date) -> String {
-            if status == "active", let activeFrom, activeFrom > instant { return "issued" }
-            return status
+        func status(at instant: Date) -> CardStatus {
+            status.shown(at: instant, activeFrom: activeFrom)
         }
+
+        var view: CardView { CardView(number: number, status: status(at: Date())) }
     }
 
     struct AccountRow {
@@ -55,7 +57,7 @@ extension LedgerDatabase {
     }
 
     static func cardRow(_ row: Row) -> CardRow {
-        CardRow(id: row["id"], number: row["number"], status: row["status"], accountID: row["account_id"],
+        CardRow(id: row["id"], number: row["number"], status: CardStatus(rawValue: row["status"]) ?? .blocked, accountID: row["account_id"],
                 activeFrom: (row["active_from"] as String?).flatMap(Timestamp.parse), patientRef: row["patient_ref"])
     }
 
@@ -77,23 +79,7 @@ extension LedgerDatabase {
 
     /// Refuses a card that may not take part in a till transaction, with the contract's code.
     static func requireActive(_ card: CardRow, at instant: Date) throws {
-        switch card.status(at: instant) {
-        case "active": return
-        case "issued":
-            if let activeFrom = card.activeFrom {
-                throw LoyaltyError(.cardNotActive, "Card \(card.number) becomes active at \(Timestamp.format(activeFrom)); it earns from then on.")
-            }
-            throw LoyaltyError(.cardNotActive, "Card \(card.number) is not active yet: it has not been handed out.")
-        case "replaced":
-            throw LoyaltyError(.cardBlocked, "Card \(card.number) was replaced by a new card: ask for the new one.")
-        default:
-            throw LoyaltyError(.cardBlocked, "Card \(card.number) is blocked: it was reported lost or stolen.")
-        }
-    }
-
-    static func isInRange(_ number: CardNumber, of merchant: Merchant) -> Bool {
-        guard let prefix = merchant.cardPrefix else { return false }
-        return number.digits.hasPrefix(prefix)
+        try card.status.requireUsable(card: card.number, activeFrom: card.activeFrom, at: instant)
     }
 
     static func view(_ account: AccountRow, merchant: Merchant) -> AccountView {
@@ -127,20 +113,11 @@ extension LedgerDatabase {
     static func post(_ db: Database, merchant: Merchant, _ posting: Posting) throws -> TxnAnswer {
         let at = Timestamp.format(posting.at)
         let linesJSON = try posting.lines.map { String(decoding: try answerEncoder.encode($0), as: UTF8.self) }
-        try db.cachedStatement(sql: """
-            INSERT INTO till_txn (merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
-                                  original_txn_id, member, lines, points, amount_minor, answer, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
-            """).execute(arguments: [merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
-                             posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
-                             posting.intendedPoints, posting.intendedMinor, at])
-        let txnID = db.lastInsertedRowID
+        // The transaction's id is part of its answer, and the answer is stored with it: the id is
+        // taken before the insert (writes are serialised, so nobody else takes it meanwhile).
+        let txnID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM till_txn")) ?? 1)
         let shortfallPoints = posting.points - posting.intendedPoints
         let shortfallMinor = posting.minor - posting.intendedMinor
-        try appendEntry(db, Entry(
-            merchantID: merchant.id, accountID: posting.account.id, card: posting.card, kind: posting.kind,
-            points: posting.points, minor: posting.minor, shortfallPoints: shortfallPoints, shortfallMinor: shortfallMinor,
-            txnID: txnID, till: posting.till, receipt: posting.receipt, programVersionID: posting.programVersionID, at: at))
         var after = posting.account
         after.points += posting.points
         after.balanceMinor += posting.minor
@@ -151,8 +128,18 @@ extension LedgerDatabase {
             shortfall: shortfallPoints == 0 && shortfallMinor == 0 ? nil
                 : TxnAnswer.Shortfall(points: shortfallPoints, amount: money(shortfallMinor)),
             replayed: false)
-        try db.execute(sql: "UPDATE till_txn SET answer = ? WHERE id = ?",
-                       arguments: [String(decoding: try answerEncoder.encode(answer), as: UTF8.self), txnID])
+        try db.cachedStatement(sql: """
+            INSERT INTO till_txn (id, merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
+                                  original_txn_id, member, lines, points, amount_minor, answer, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [txnID, merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
+                             posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
+                             posting.intendedPoints, posting.intendedMinor,
+                             String(decoding: try answerEncoder.encode(answer), as: UTF8.self), at])
+        try appendEntry(db, Entry(
+            merchantID: merchant.id, accountID: posting.account.id, card: posting.card, kind: posting.kind,
+            points: posting.points, minor: posting.minor, shortfallPoints: shortfallPoints, shortfallMinor: shortfallMinor,
+            txnID: txnID, till: posting.till, receipt: posting.receipt, programVersionID: posting.programVersionID, at: at))
         return answer
     }
 

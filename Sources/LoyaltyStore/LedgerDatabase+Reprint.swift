@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 extension LedgerDatabase {
@@ -7,7 +8,7 @@ extension LedgerDatabase {
     /// card that replaced it (following the chain), since the old number is retired for good.
     public struct CardToPrint: Sendable, Equatable {
         public var number: String
-        public var status: String
+        public var status: CardStatus
         /// The retired numbers on the way, oldest first; empty when the card was never replaced.
         public var replaced: [String]
     }
@@ -18,7 +19,7 @@ extension LedgerDatabase {
             let merchant = try Self.merchant(db, code: code)
             var card = try Self.requireCard(db, merchant: merchant, number: number)
             var replaced: [String] = []
-            while card.status == "replaced", replaced.count < 1000,
+            while card.status == .replaced, replaced.count < 1000,
                   let next = try String.fetchOne(db, sql: "SELECT replaced_by FROM card WHERE id = ?", arguments: [card.id]) {
                 replaced.append(card.number)
                 card = try Self.requireCard(db, merchant: merchant, number: try CardNumber(next))

@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 extension LedgerDatabase {
     /// Takes back what the returned lines earned, under the rules the original receipt earned
     /// with. Points the customer already spent cannot be taken: the account stops at zero and
     /// the entry records the shortfall. Idempotent on the return's own (till, receipt).
-    public func returnLines(_ request: ReturnRequest) async throws -> TxnAnswer {
-        try await write { db in
+    public func returnLines(_ request: CoreOp.TxnReturn.Parameters) async throws -> TxnAnswer {
+        let saleTime = try request.time()
+        return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
             if let answer = try Self.replay(db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "return") {
                 return answer
@@ -15,8 +17,8 @@ extension LedgerDatabase {
             guard let original = try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT id, account_id, card_number, program_version_id, member, lines, points, amount_minor
                 FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ? AND kind = 'earn'
-                """), arguments: [merchant.id, request.originalTill, request.originalReceipt]) else {
-                throw LoyaltyError(.unknownReceipt, "No earn is recorded for receipt \(request.originalReceipt) of till \(request.originalTill).")
+                """), arguments: [merchant.id, request.original.till, request.original.receipt]) else {
+                throw LoyaltyError(.unknownReceipt, "No earn is recorded for receipt \(request.original.receipt) of till \(request.original.till).")
             }
             let originalID: Int64 = original["id"]
             let versionID: Int64 = original["program_version_id"]
@@ -43,7 +45,7 @@ extension LedgerDatabase {
                 programVersionID: versionID, originalTxnID: originalID, lines: returning,
                 intendedPoints: -back.points, intendedMinor: -back.discount.minorUnits,
                 points: -min(back.points, account.points), minor: -min(back.discount.minorUnits, account.balanceMinor),
-                at: request.at ?? Date(), redeemed: nil))
+                at: saleTime ?? Date(), redeemed: nil))
         }
     }
 }

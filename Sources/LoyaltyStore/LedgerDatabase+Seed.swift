@@ -1,4 +1,5 @@
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
 extension LedgerDatabase {

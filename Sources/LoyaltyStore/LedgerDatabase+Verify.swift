@@ -1,15 +1,17 @@
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 
-extension LedgerDatabase {
-    public struct VerifyReport: Sendable, Equatable {
-        public var accounts: Int
-        public var entries: Int
-        public var transactions: Int
-        /// One sentence per difference found; empty when the ledger is consistent.
-        public var problems: [String]
-    }
+/// What `verify` found: counts, and one sentence per difference.
+public struct VerifyReport: Sendable, Equatable {
+    public var accounts: Int
+    public var entries: Int
+    public var transactions: Int
+    /// One sentence per difference found; empty when the ledger is consistent.
+    public var problems: [String]
+}
 
+extension LedgerDatabase {
     /// Recomputes every balance from the ledger and compares it with the account, and checks
     /// that each till transaction has exactly one entry and no balance is negative.
     public func verify() throws -> VerifyReport {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
 import LoyaltyDomain
 import PersonalData
 
@@ -9,8 +10,10 @@ import PersonalData
 /// ledger entries, never below zero, and a (till, receipt) gets one answer only. SQLite runs
 /// write transactions one at a time, so a check and the write that depends on it cannot be
 /// interleaved by another till.
-public final class LedgerDatabase: Sendable {
-    let writer: DatabasePool
+public final class LedgerDatabase: LedgerStore {
+    /// A `DatabasePool` on a file in WAL mode; any GRDB writer works (the tests of the store's
+    /// rules may open a `DatabaseQueue`).
+    let writer: any DatabaseWriter
     let programs = ProgramCache()
     let cipher: PersonalDataCipher
     let groupCommit: GroupCommit
@@ -24,7 +27,26 @@ public final class LedgerDatabase: Sendable {
                       keyPath: keyPath ?? directory.appendingPathComponent("keys/personal-data.key").path)
     }
 
-    public init(path: String, keyPath: String) throws {
+    public convenience init(path: String, keyPath: String) throws {
+        let pool = try DatabasePool(path: path, configuration: Self.configuration)
+        // FULL makes each commit wait for the WAL fsync: a transaction the till saw answered
+        // survives a power cut. GRDB sets NORMAL on the pool's writer when it turns WAL on,
+        // after `prepareDatabase`, so FULL is set here, on the one writer connection, which
+        // lives as long as the pool.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try self.init(writer: pool, keyPath: keyPath)
+    }
+
+    /// Brings the schema of `writer` up to date and opens its personal-data key.
+    public init(writer: any DatabaseWriter, keyPath: String) throws {
+        self.writer = writer
+        try Migrations.migrator.migrate(writer)
+        cipher = PersonalDataCipher(key: try Self.personalDataKey(writer, path: keyPath))
+        groupCommit = GroupCommit(writer: writer)
+    }
+
+    /// Every connection's settings.
+    public static var configuration: Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -33,15 +55,7 @@ public final class LedgerDatabase: Sendable {
             // index look-ups of a card or account back to the file.
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
-        writer = try DatabasePool(path: path, configuration: configuration)
-        // FULL makes each commit wait for the WAL fsync: a transaction the till saw answered
-        // survives a power cut. GRDB sets NORMAL on the pool's writer when it turns WAL on,
-        // after `prepareDatabase`, so FULL is set here, on the one writer connection, which
-        // lives as long as the pool.
-        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try Migrations.migrator.migrate(writer)
-        cipher = PersonalDataCipher(key: try Self.personalDataKey(writer, path: keyPath))
-        groupCommit = GroupCommit(writer: writer)
+        return configuration
     }
 
     /// One invariant-preserving write, committed durably (possibly together with others that
@@ -50,9 +64,14 @@ public final class LedgerDatabase: Sendable {
         try await groupCommit.perform(body)
     }
 
+    /// A read of committed data; never waits for the writer.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.read(body)
+    }
+
     /// The key is created with the database; afterwards the database remembers its fingerprint
     /// and refuses any other key, rather than sealing new records with a key old ones don't open.
-    static func personalDataKey(_ writer: DatabasePool, path: String) throws -> PersonalDataKey {
+    static func personalDataKey(_ writer: any DatabaseWriter, path: String) throws -> PersonalDataKey {
         try writer.write { db in
             let known = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'personal-data-key'")
             let key = try PersonalDataKey.load(path: path, create: known == nil)
@@ -106,11 +125,11 @@ public struct Merchant: Sendable, Hashable {
 extension LedgerDatabase {
     /// The merchant an op is for: the named one, or the only one when the core serves one.
     public func merchant(code: String?) async throws -> Merchant {
-        try await writer.read { db in try Self.merchant(db, code: code) }
+        try await read { db in try Self.merchant(db, code: code) }
     }
 
     public func merchants() async throws -> [Merchant] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM merchant ORDER BY code").map(Self.merchant(row:))
         }
     }

@@ -1,3 +1,4 @@
+import GS1
 /// An AIM / ISO/IEC 15424 symbology identifier: `]`, a code character, and a modifier
 /// (`]E0` EAN-13/UPC, `]E4` EAN-8, `]C1` GS1-128, `]Q1` QR, `]d2` GS1 DataMatrix, ...).
 ///

@@ -1,3 +1,4 @@
+import LoyalgateClient
 import ArgumentParser
 import Foundation
 import Gateway

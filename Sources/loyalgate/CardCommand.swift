@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
 
@@ -17,16 +18,16 @@ struct CardCommand: ParsableCommand {
         @OptionGroup var data: DataOptions
         @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
         @Flag(help: "Mark the accounts as members (the member multiplier applies).") var member = false
-        @Option(help: "issued or active.") var status: String = "active"
+        @Option(help: "issued or active.") var status: CardStatus = .active
         @Argument(help: "13-digit card numbers.") var numbers: [String]
 
         func validate() throws {
-            guard ["issued", "active"].contains(status) else { throw ValidationError("--status is issued or active.") }
+            guard status == .issued || status == .active else { throw ValidationError("--status is issued or active.") }
             guard !numbers.isEmpty else { throw ValidationError("Give at least one card number.") }
         }
 
         func run() throws {
-            let cards = try numbers.map { text throws(LoyaltyError) in try CardNumber(text) }
+            let cards = try numbers.map { text throws(RuleViolation) in try CardNumber(text) }
             let database = try data.open()
             try database.addCards(merchant: merchant, numbers: cards, status: status, member: member)
             print("\(cards.count) card(s) registered")
@@ -37,7 +38,7 @@ struct CardCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "What a till sees when the card is scanned.")
         @OptionGroup var core: CoreSocketOptions
         @Argument(help: "The card number.") var card: String
-        func run() throws { try core.send("card.lookup", ["card": card]) }
+        func run() throws { try core.call(CoreOp.CardLookup.self, .init(merchant: core.merchant, card: card)) }
     }
 
     struct Activate: ParsableCommand {
@@ -45,7 +46,7 @@ struct CardCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @Option(help: "Attach the card to this registered customer.") var customer: Int64?
         @Argument(help: "The card number.") var card: String
-        func run() throws { try core.send("card.activate", ["card": card, "customer": customer]) }
+        func run() throws { try core.call(CoreOp.CardActivate.self, .init(merchant: core.merchant, card: card, customer: customer)) }
     }
 
     struct Block: ParsableCommand {
@@ -53,7 +54,7 @@ struct CardCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @Option(help: "lost, stolen or another word for the record.") var reason: String = "lost"
         @Argument(help: "The card number.") var card: String
-        func run() throws { try core.send("card.block", ["card": card, "reason": reason]) }
+        func run() throws { try core.call(CoreOp.CardBlock.self, .init(merchant: core.merchant, card: card, reason: reason)) }
     }
 
     struct Replace: ParsableCommand {
@@ -63,7 +64,7 @@ struct CardCommand: ParsableCommand {
         @Option(help: "lost, stolen, worn or defective (the program sets the fee for each).") var reason: String
         @Option(help: "A blank card's number; the next number of the range when left out.") var newCard: String?
         @Argument(help: "The card being replaced.") var card: String
-        func run() throws { try core.send("card.replace", ["card": card, "reason": reason, "newCard": newCard]) }
+        func run() throws { try core.call(CoreOp.CardReplace.self, .init(merchant: core.merchant, card: card, reason: reason, newCard: newCard)) }
     }
 
     struct LinkPatient: ParsableCommand {
@@ -72,7 +73,7 @@ struct CardCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @Argument(help: "The card number.") var card: String
         @Argument(help: "The patient reference; leave out to remove it.") var patientRef: String?
-        func run() throws { try core.send("card.link-patient", ["card": card, "patientRef": patientRef]) }
+        func run() throws { try core.call(CoreOp.CardLinkPatient.self, .init(merchant: core.merchant, card: card, patientRef: patientRef)) }
     }
 
     struct Pool: ParsableCommand {
@@ -80,7 +81,7 @@ struct CardCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @Argument(help: "The card joining.") var card: String
         @Argument(help: "A card of the household it joins.") var into: String
-        func run() throws { try core.send("account.pool", ["card": card, "into": into]) }
+        func run() throws { try core.call(CoreOp.AccountPool.self, .init(merchant: core.merchant, card: card, into: into)) }
     }
 
     struct Split: ParsableCommand {
@@ -89,6 +90,8 @@ struct CardCommand: ParsableCommand {
         @Option(help: "Points the card takes along.") var points: Int64 = 0
         @Option(help: "Discount the card takes along, e.g. 2.50.") var amount: String?
         @Argument(help: "The card leaving.") var card: String
-        func run() throws { try core.send("account.split", ["card": card, "points": points, "amount": amount]) }
+        func run() throws { try core.call(CoreOp.AccountSplit.self, .init(merchant: core.merchant, card: card, points: points, amount: amount)) }
     }
 }
+
+extension CardStatus: ExpressibleByArgument {}

@@ -22,7 +22,7 @@ enum CardsCommand {
 
         func run() throws {
             let renderer = try CardRenderer(path: design)
-            let card = try number.map { text throws(LoyaltyError) in try CardNumber(text) } ?? CardNumber(prefix: "2", serial: 1)
+            let card = try number.map { text throws(RuleViolation) in try CardNumber(text) } ?? CardNumber(prefix: "2", serial: 1)
             let path = output ?? (design.hasSuffix(".json") ? String(design.dropLast(5)) : design) + "-preview.png"
             try renderer.renderPreviewPNG(number: card.digits, dpi: dpi, guides: !noGuides, to: path)
             print("preview written to \(path)")
@@ -61,7 +61,7 @@ enum CardsCommand {
         func jobOptions() throws -> [String: String] { try parseJobOptions(options) }
 
         func run() throws {
-            let database = try LedgerDatabase(directory: URL(fileURLWithPath: data.data))
+            let database = try data.open()
             let batchID: Int64
             let renderer: CardRenderer
             let queue: String
@@ -109,11 +109,11 @@ enum CardsCommand {
 
         func run() throws {
             let renderer = try CardRenderer(path: design)
-            let database = try LedgerDatabase(directory: URL(fileURLWithPath: data.data))
+            let database = try data.open()
             // A replaced card's number is retired: the reprint carries the number that replaced it.
             // A blocked card (lost or stolen) is not put back in circulation by a reprint.
             let target = try database.cardToPrint(merchant: merchant, card: card)
-            guard target.status != "blocked" else {
+            guard target.status != .blocked else {
                 throw ValidationError("Card \(target.number) is blocked (lost or stolen): replace it first (loyalgate cards replace --reason lost \(target.number)), then reprint.")
             }
             if let first = target.replaced.first {

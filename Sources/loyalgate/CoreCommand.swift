@@ -6,6 +6,7 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import ServiceLifecycle
 import SocketServer
 
 struct Core: AsyncParsableCommand {
@@ -33,18 +34,17 @@ struct Core: AsyncParsableCommand {
             let accessPath = access ?? data.data + "/access.json"
             let policy = access != nil || FileManager.default.fileExists(atPath: accessPath)
                 ? try AccessPolicy.load(path: accessPath) : .empty
-            let service = CoreService(database: database, policy: policy)
+            let service = CoreService(store: database, policy: policy)
             let server = JSONLineServer(
                 path: socket, logger: logger,
                 handler: { line, connection in
                     await service.answer(line: line, caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid) })
                 })
-            let signals = SignalWatcher { name in
-                logger.info("stopping", metadata: ["signal": "\(name)"])
-                server.stop()
-            }
-            try await server.run()
-            signals.cancel()
+            // SIGTERM and SIGINT stop the server gracefully; the database closes after the last answer.
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: LineServerService(server), serviceName: "core socket")],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
             try database.close()
             logger.info("stopped")
         }
@@ -64,22 +64,4 @@ struct Core: AsyncParsableCommand {
             print("ledger consistent: every balance equals the sum of its entries")
         }
     }
-}
-
-/// Turns SIGTERM and SIGINT into a call instead of the default sudden exit.
-/// Unchecked: the sources are set once in `init` and only cancelled afterwards.
-final class SignalWatcher: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-
-    init(onSignal: @escaping @Sendable (String) -> Void) {
-        sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { onSignal(name) }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() { sources.forEach { $0.cancel() } }
 }

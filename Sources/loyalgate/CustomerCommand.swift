@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import LoyalgateProtocol
+import LoyaltyDomain
 import LoyaltyStore
 
 struct CustomerCommand: ParsableCommand {
@@ -17,9 +19,9 @@ struct CustomerCommand: ParsableCommand {
         @Option(help: "YYYY-MM-DD.") var birthDate: String?
         @Option var gender: String?
 
-        var details: [String: Any?] {
-            ["name": name, "displayName": displayName, "address": address, "postcode": postcode, "email": email,
-             "phone": phone, "birthDate": birthDate, "gender": gender].filter { $0.value != nil }
+        var patch: CustomerPatch {
+            CustomerPatch(name: name, displayName: displayName, address: address, postcode: postcode, email: email, phone: phone,
+                          birthDate: birthDate, gender: gender)
         }
     }
 
@@ -34,8 +36,11 @@ struct CustomerCommand: ParsableCommand {
         func validate() throws { if fields.name == nil { throw ValidationError("--name is required.") } }
 
         func run() throws {
-            try core.send("customer.register", ["details": fields.details.compactMapValues { $0 }, "card": card,
-                                                "consents": ["mail": consentMail, "profiling": consentProfiling]])
+            let f = fields
+            let details = CustomerDetails(name: f.name ?? "", displayName: f.displayName, address: f.address, postcode: f.postcode,
+                                          email: f.email, phone: f.phone, birthDate: f.birthDate, gender: f.gender)
+            try core.call(CoreOp.CustomerRegister.self, .init(
+                merchant: core.merchant, details: details, consents: Consents(mail: consentMail, profiling: consentProfiling), card: card))
         }
     }
 
@@ -44,14 +49,14 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @OptionGroup var fields: Fields
         @Argument(help: "The customer's id.") var customer: Int64
-        func run() throws { try core.send("customer.update", ["customer": customer, "details": fields.details.compactMapValues { $0 }]) }
+        func run() throws { try core.call(CoreOp.CustomerUpdate.self, .init(merchant: core.merchant, customer: customer, details: fields.patch)) }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Everything held on a customer.")
         @OptionGroup var core: CoreSocketOptions
         @Argument(help: "The customer's id.") var customer: Int64
-        func run() throws { try core.send("customer.get", ["customer": customer]) }
+        func run() throws { try core.call(CoreOp.CustomerGet.self, .init(merchant: core.merchant, customer: customer)) }
     }
 
     struct Find: ParsableCommand {
@@ -60,14 +65,14 @@ struct CustomerCommand: ParsableCommand {
         @Option var phone: String?
         @Option var email: String?
         func validate() throws { if (phone == nil) == (email == nil) { throw ValidationError("Give --phone or --email.") } }
-        func run() throws { try core.send("customer.find", ["phone": phone, "email": email]) }
+        func run() throws { try core.call(CoreOp.CustomerFind.self, .init(merchant: core.merchant, phone: phone, email: email)) }
     }
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Everything held on one customer, as JSON (the right of access).")
         @OptionGroup var core: CoreSocketOptions
         @Argument(help: "The customer's id.") var customer: Int64
-        func run() throws { try core.send("customer.export", ["customer": customer]) }
+        func run() throws { try core.call(CoreOp.CustomerExport.self, .init(merchant: core.merchant, customer: customer)) }
     }
 
     struct Erase: ParsableCommand {
@@ -77,7 +82,7 @@ struct CustomerCommand: ParsableCommand {
         @Flag(help: "Confirm: this cannot be undone.") var yes = false
         @Argument(help: "The customer's id.") var customer: Int64
         func validate() throws { if !yes { throw ValidationError("Erasure cannot be undone: add --yes.") } }
-        func run() throws { try core.send("customer.erase", ["customer": customer]) }
+        func run() throws { try core.call(CoreOp.CustomerErase.self, .init(merchant: core.merchant, customer: customer)) }
     }
 
     struct Import: ParsableCommand {

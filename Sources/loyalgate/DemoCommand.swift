@@ -1,3 +1,4 @@
+import LoyalgateClient
 import ArgumentParser
 import Foundation
 import Logging
@@ -26,7 +27,7 @@ struct Demo: AsyncParsableCommand {
             try database.addCards(merchant: nil, numbers: [card])
         }
         let socket = directory + "/core.sock"
-        let service = CoreService(database: database)
+        let service = CoreService(store: database)
         let server = JSONLineServer(
             path: socket, logger: Logger(label: "loyalgate.demo"),
             handler: { line, _ in await service.answer(line: line) })

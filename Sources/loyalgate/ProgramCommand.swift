@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
 
@@ -48,5 +49,9 @@ extension ProgramError: LocalizedError {
 }
 
 extension LoyaltyError: LocalizedError {
+    public var errorDescription: String? { message }
+}
+
+extension RuleViolation: LocalizedError {
     public var errorDescription: String? { message }
 }

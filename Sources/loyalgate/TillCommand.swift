@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SocketServer
+import LoyalgateClient
 
 struct Till: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import LoyalgateClient
 import Foundation
 import SocketServer
 import Testing

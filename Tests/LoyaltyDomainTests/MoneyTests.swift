@@ -38,24 +38,24 @@ import Testing
     }
 
     @Test func rejectsAWrongCheckDigitWithTheContractsCode() {
-        #expect(throws: LoyaltyError.self) { try CardNumber("4006381333932") }
+        #expect(throws: RuleViolation.self) { try CardNumber("4006381333932") }
         do {
             _ = try CardNumber("4006381333932")
         } catch {
-            #expect(error.code == .invalidCardNumber)
+            #expect(error.rule == .invalidCardNumber)
             #expect(error.message.contains("check digit"))
         }
     }
 
     @Test(arguments: ["400638133393", "40063813339311", "400638133393a", ""])
     func rejectsWrongLengthsAndLetters(text: String) {
-        #expect(throws: LoyaltyError(.invalidCardNumber, text.isEmpty ? "An empty number is not a card number: a card number has 13 digits." : "\"\(text)\" is not a card number: a card number has 13 digits.")) {
+        #expect(throws: RuleViolation(.invalidCardNumber, text.isEmpty ? "An empty number is not a card number: a card number has 13 digits." : "\"\(text)\" is not a card number: a card number has 13 digits.")) {
             try CardNumber(text)
         }
     }
 
     @Test func buildsNumbersFromAPrefixAndSerial() throws {
         #expect(try CardNumber(prefix: "2990001", serial: 1).digits == "2990001000018")
-        #expect(throws: LoyaltyError.self) { try CardNumber(prefix: "2990001", serial: 100_000) }
+        #expect(throws: RuleViolation.self) { try CardNumber(prefix: "2990001", serial: 100_000) }
     }
 }

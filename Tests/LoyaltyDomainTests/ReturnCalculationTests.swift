@@ -41,11 +41,11 @@ import Testing
 
     @Test func aReturnLargerThanTheSaleIsRefused() {
         let calculation = ReturnCalculation(originalLines: original, originalEarning: rules.earning(for: original, member: false), member: false)
-        #expect(throws: LoyaltyError.self) {
+        #expect(throws: RuleViolation.self) {
             try calculation.takeBack(rules: rules, earlierReturns: [], alreadyTaken: Earning(points: 0, discount: .zero(lev)),
                                      returning: [line("cola", "3.00")])
         }
-        #expect(throws: LoyaltyError.self) {
+        #expect(throws: RuleViolation.self) {
             try calculation.takeBack(rules: rules, earlierReturns: [], alreadyTaken: Earning(points: 0, discount: .zero(lev)),
                                      returning: [line("bread", "1.00")])
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LoyaltyDomain
+import LoyalgateProtocol
 import LoyaltyStore
 import PropertyBased
 import Testing
@@ -65,14 +66,14 @@ import Testing
         let cards = (0..<3).map { ledger.card("2800", Int64($0)) }
         for card in cards { try ledger.addCard(card) }
         var sent: [(request: () async throws -> TxnAnswer, answer: TxnAnswer)] = []
-        var earns: [(receipt: String, lines: [LineInput])] = []
+        var earns: [(receipt: String, lines: [SaleLineInput])] = []
 
         for (index, step) in steps.enumerated() {
             let receipt = "R\(index)"
             var request: (() async throws -> TxnAnswer)?
             switch step {
             case .earn(let card, let amounts):
-                let lines = amounts.enumerated().map { LineInput(sku: "sku\($0.offset)", amount: Money(minorUnits: $0.element, currency: Currency(code: "EUR")!).decimalString, category: $0.offset == 1 ? "food" : nil) }
+                let lines = amounts.enumerated().map { SaleLineInput(sku: "sku\($0.offset)", amount: Money(minorUnits: $0.element, currency: Currency(code: "EUR")!).decimalString, category: $0.offset == 1 ? "food" : nil) }
                 earns.append((receipt, lines))
                 request = { try await ledger.earn(cards[card], receipt: receipt, lines) }
             case .redeemPoints(let card, let points):
@@ -85,7 +86,7 @@ import Testing
                 let original = earns[earn % earns.count]
                 let lines = original.lines.prefix(lineCount).map { line in
                     let minor = try! Money(parsing: line.amount, currency: Currency(code: "EUR")!).minorUnits
-                    return LineInput(sku: line.sku, amount: Money(minorUnits: minor * percent / 100, currency: Currency(code: "EUR")!).decimalString)
+                    return SaleLineInput(sku: line.sku, amount: Money(minorUnits: minor * percent / 100, currency: Currency(code: "EUR")!).decimalString)
                 }
                 request = { try await ledger.giveBack(receipt: receipt, original: original.receipt, lines) }
             case .retry(let target):
@@ -102,9 +103,9 @@ import Testing
             if let request {
                 do {
                     sent.append((request, try await request()))
-                } catch let error as LoyaltyError {
+                } catch let violation as RuleViolation {
                     // Refusals are part of the game (insufficient balance, a return beyond the sale...).
-                    #expect([.insufficientBalance, .belowThreshold, .returnExceedsOriginal].contains(error.code), "\(step): \(error)")
+                    #expect([.insufficientBalance, .belowThreshold, .returnExceedsOriginal].contains(violation.rule), "\(step): \(violation)")
                 }
             }
             for (points, balance) in try await balances(ledger, cards) {

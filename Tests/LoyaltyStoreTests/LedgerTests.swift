@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoyaltyDomain
+import LoyalgateProtocol
 import LoyaltyStore
 import Testing
 
@@ -29,7 +30,7 @@ import Testing
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
         try ledger.addCard(card)
-        _ = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "a", amount: "42.00")])
+        _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "42.00")])
         #expect(try ledger.database.verify().problems.isEmpty)
         try ledger.database.unsafeExecute("UPDATE account SET points = points + 1000")
         let report = try ledger.database.verify()
@@ -41,16 +42,16 @@ import Testing
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
         try ledger.addCard(card)
-        _ = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "a", amount: "40.00"), LineInput(sku: "b", amount: "10.00")])
+        _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "40.00"), SaleLineInput(sku: "b", amount: "10.00")])
         // The pharmacy doubles its rate: version 2.
         var doubled = try TestLedger.program("dutch-pharmacy")
         doubled.program.points?.points = 2
         let imported = try ledger.database.importProgram(doubled)
         #expect(imported.version == 2 && imported.created)
         #expect(try ledger.database.importProgram(doubled).created == false)
-        #expect(try await ledger.earn(card, receipt: "R2", [LineInput(sku: "a", amount: "10.00")]).points == 20)
+        #expect(try await ledger.earn(card, receipt: "R2", [SaleLineInput(sku: "a", amount: "10.00")]).points == 20)
         // Returning a line of the first receipt takes back what version 1 gave for it: 40, not 80.
-        let back = try await ledger.giveBack(receipt: "RET1", original: "R1", [LineInput(sku: "a", amount: "40.00")])
+        let back = try await ledger.giveBack(receipt: "RET1", original: "R1", [SaleLineInput(sku: "a", amount: "40.00")])
         #expect(back.points == -40)
         let history = try await ledger.database.history(merchant: nil, card: card, limit: 10)
         #expect(history.entries.map(\.programVersion) == [1, 2, 1])
@@ -60,16 +61,16 @@ import Testing
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
         try ledger.addCard(card)
-        _ = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "tv", amount: "130.00")])
+        _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "tv", amount: "130.00")])
         _ = try await ledger.redeem(card, receipt: "R2", reward: "REWARD-HANDCREAM") // 30 left
-        let back = try await ledger.giveBack(receipt: "RET", original: "R1", [LineInput(sku: "tv", amount: "130.00")])
+        let back = try await ledger.giveBack(receipt: "RET", original: "R1", [SaleLineInput(sku: "tv", amount: "130.00")])
         #expect(back.points == -30)
         #expect(back.shortfall?.points == 100)
         #expect(back.account.points == 0)
         // Repeating the return changes nothing; a second return of the same goods is refused.
-        #expect(try await ledger.giveBack(receipt: "RET", original: "R1", [LineInput(sku: "tv", amount: "130.00")]).replayed)
-        #expect(await errorCode { try await ledger.giveBack(receipt: "RET2", original: "R1", [LineInput(sku: "tv", amount: "1.00")]) } == .returnExceedsOriginal)
-        #expect(await errorCode { try await ledger.giveBack(receipt: "RET3", original: "NOPE", [LineInput(sku: "tv", amount: "1.00")]) } == .unknownReceipt)
+        #expect(try await ledger.giveBack(receipt: "RET", original: "R1", [SaleLineInput(sku: "tv", amount: "130.00")]).replayed)
+        #expect(await errorCode { try await ledger.giveBack(receipt: "RET2", original: "R1", [SaleLineInput(sku: "tv", amount: "1.00")]) } == .returnExceedsOriginal)
+        #expect(await errorCode { try await ledger.giveBack(receipt: "RET3", original: "NOPE", [SaleLineInput(sku: "tv", amount: "1.00")]) } == .unknownReceipt)
         #expect(try ledger.database.verify().problems.isEmpty)
     }
 
@@ -77,7 +78,7 @@ import Testing
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
         try ledger.addCard(card)
-        _ = try await ledger.earn(card, receipt: "R0", [LineInput(sku: "a", amount: "100.00")])
+        _ = try await ledger.earn(card, receipt: "R0", [SaleLineInput(sku: "a", amount: "100.00")])
         let outcomes = await withTaskGroup(of: LoyaltyError.Code?.self) { group in
             for till in 0..<50 {
                 group.addTask { await errorCode { try await ledger.redeem(card, receipt: "X", till: "till-\(till)", points: 7) } }
@@ -100,7 +101,7 @@ import Testing
         let numbers = (first.items + second.items).map(\.number)
         #expect(Set(numbers).count == 5)
         #expect(!numbers.contains(ledger.card("2990001", 1)))
-        #expect(try await ledger.database.lookup(merchant: nil, card: numbers[0]).card.status == "issued")
+        #expect(try await ledger.database.lookup(merchant: nil, card: numbers[0]).card.status == .issued)
         #expect(await errorCode { try ledger.database.createBatch(merchant: nil, count: 0, design: "d", printer: nil) } == .badRequest)
         #expect(await errorCode { try ledger.database.createBatch(merchant: nil, count: 1_000_000, design: "d", printer: nil) } == .badRequest)
     }

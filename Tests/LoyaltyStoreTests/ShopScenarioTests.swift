@@ -1,5 +1,6 @@
 import Foundation
 import LoyaltyDomain
+import LoyalgateProtocol
 import LoyaltyStore
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
         let card = ledger.card("2990001", 1)
         try ledger.addCard(card)
 
-        let earned = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "a", amount: "99.99"), LineInput(sku: "b", amount: "20.50")])
+        let earned = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "99.99"), SaleLineInput(sku: "b", amount: "20.50")])
         #expect(earned.points == 120)
         #expect(earned.account.points == 120)
 
@@ -30,8 +31,8 @@ import Testing
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 2)
         try ledger.addCard(card)
-        let first = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "a", amount: "10.00")])
-        let again = try await ledger.earn(card, receipt: "R1", [LineInput(sku: "a", amount: "10.00")])
+        let first = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "10.00")])
+        let again = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "10.00")])
         #expect(first.replayed == false)
         #expect(again.replayed == true)
         #expect(again.txn == first.txn)
@@ -44,12 +45,12 @@ import Testing
     @Test func cardStatesAndNumbersGiveTheContractsErrors() async throws {
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let issued = ledger.card("2990001", 3)
-        try ledger.addCard(issued, status: "issued")
-        #expect(await errorCode { try await ledger.earn(issued, receipt: "R1", [LineInput(sku: "a", amount: "1.00")]) } == .cardNotActive)
+        try ledger.addCard(issued, status: .issued)
+        #expect(await errorCode { try await ledger.earn(issued, receipt: "R1", [SaleLineInput(sku: "a", amount: "1.00")]) } == .cardNotActive)
         let mistyped = String(issued.dropLast()) + String((Int(String(issued.last!))! + 1) % 10)
-        #expect(await errorCode { try await ledger.earn(mistyped, receipt: "R2", [LineInput(sku: "a", amount: "1.00")]) } == .invalidCardNumber)
-        #expect(await errorCode { try await ledger.earn(ledger.card("2990001", 4), receipt: "R3", [LineInput(sku: "a", amount: "1.00")]) } == .unknownCard)
-        #expect(await errorCode { try await ledger.earn(issued, receipt: "R4", [LineInput(sku: "a", amount: "1.005")]) } == .badRequest)
+        #expect(await errorCode { try await ledger.earn(mistyped, receipt: "R2", [SaleLineInput(sku: "a", amount: "1.00")]) } == .invalidCardNumber)
+        #expect(await errorCode { try await ledger.earn(ledger.card("2990001", 4), receipt: "R3", [SaleLineInput(sku: "a", amount: "1.00")]) } == .unknownCard)
+        #expect(await errorCode { try await ledger.earn(issued, receipt: "R4", [SaleLineInput(sku: "a", amount: "1.005")]) } == .badRequest)
     }
 
     // MARK: Bulgarian cooperative
@@ -60,7 +61,7 @@ import Testing
         let guest = ledger.card("2910", 2)
         try ledger.addCard(member, member: true)
         try ledger.addCard(guest)
-        let basket = [LineInput(sku: "coop-oil", amount: "15.00", brand: "Coop"), LineInput(sku: "cola", amount: "15.00", brand: "Cola")]
+        let basket = [SaleLineInput(sku: "coop-oil", amount: "15.00", brand: "Coop"), SaleLineInput(sku: "cola", amount: "15.00", brand: "Cola")]
         // 30 lv at 1 point per 0.50: guest 30 + 30 x 2 = 90; member (x2 everything, x4 own brand) = 120 + 60 = 180.
         #expect(try await ledger.earn(guest, receipt: "G1", basket).points == 90)
         #expect(try await ledger.earn(member, receipt: "M1", basket).points == 180)
@@ -76,13 +77,13 @@ import Testing
         let card = ledger.card("2755", 1)
         // The shared anonymous card: never registered here, enrolled on its first earn.
         let first = try await ledger.earn(card, receipt: "R1", [
-            LineInput(sku: "insulin", amount: "80.00", category: "reimbursed-medicine"),
-            LineInput(sku: "sunscreen", amount: "60.00", category: "cosmetics"),
+            SaleLineInput(sku: "insulin", amount: "80.00", category: "reimbursed-medicine"),
+            SaleLineInput(sku: "sunscreen", amount: "60.00", category: "cosmetics"),
         ])
         #expect(first.discount == "3.00")
         #expect(await errorCode { try await ledger.redeem(card, receipt: "R2", amount: "3.00", purchaseTotal: "20.00") } == .belowThreshold)
 
-        let second = try await ledger.earn(card, receipt: "R3", [LineInput(sku: "cream", amount: "50.00", category: "cosmetics")])
+        let second = try await ledger.earn(card, receipt: "R3", [SaleLineInput(sku: "cream", amount: "50.00", category: "cosmetics")])
         #expect(second.account.balance == "5.50")
         #expect(await errorCode { try await ledger.redeem(card, receipt: "R4", amount: "5.50", cash: true) } == .cashOutNotAllowed)
         #expect(await errorCode { try await ledger.redeem(card, receipt: "R5", amount: "5.50", purchaseTotal: "4.00") } == .cashOutNotAllowed)
@@ -96,7 +97,7 @@ import Testing
     @Test func belgianCardEarnsNothingWhenTheProgramIsClosed() async throws {
         let ledger = try TestLedger(programs: ["belgian-pharmacy"])
         let card = ledger.card("2755", 2)
-        let cream = [LineInput(sku: "cream", amount: "50.00", category: "cosmetics")]
+        let cream = [SaleLineInput(sku: "cream", amount: "50.00", category: "cosmetics")]
         // Sunday, 19:30 local on a weekday, the Armistice holiday, the on-duty night of 27-28 November.
         for (receipt, at) in [("S", "2026-11-22T10:00:00Z"), ("E", "2026-11-24T18:30:00Z"),
                               ("H", "2026-11-11T10:00:00Z"), ("D", "2026-11-28T06:00:00Z")] {
@@ -112,7 +113,7 @@ import Testing
         second.merchant.name = "Pharmacie de la Gare"
         _ = try ledger.database.importProgram(second)
         let card = ledger.card("2755", 3)
-        _ = try await ledger.earn(card, receipt: "A1", merchant: "pharmacie-a", [LineInput(sku: "cream", amount: "100.00", category: "cosmetics")])
+        _ = try await ledger.earn(card, receipt: "A1", merchant: "pharmacie-a", [SaleLineInput(sku: "cream", amount: "100.00", category: "cosmetics")])
         let atA = try await ledger.database.lookup(merchant: "pharmacie-a", card: card)
         let atB = try await ledger.database.lookup(merchant: "pharmacie-b", card: card)
         #expect(atA.account.balance == "5.00")

@@ -1,4 +1,5 @@
 import Foundation
+import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
 
@@ -25,26 +26,25 @@ struct TestLedger {
 
     func card(_ prefix: String, _ serial: Int64) -> String { try! CardNumber(prefix: prefix, serial: serial).digits }
 
-    func addCard(_ number: String, merchant: String? = nil, status: String = "active", member: Bool = false) throws {
+    func addCard(_ number: String, merchant: String? = nil, status: CardStatus = .active, member: Bool = false) throws {
         try database.addCards(merchant: merchant, numbers: [try CardNumber(number)], status: status, member: member)
     }
 
     func earn(_ card: String, receipt: String, till: String = "till-1", merchant: String? = nil,
-              at: String? = "2026-11-24T10:00:00Z", _ lines: [LineInput]) async throws -> TxnAnswer {
-        try await database.earn(EarnRequest(merchant: merchant, card: card, till: till, receipt: receipt, lines: lines,
-                                            at: at.flatMap(Timestamp.parse)))
+              at: String? = "2026-11-24T10:00:00Z", _ lines: [SaleLineInput]) async throws -> TxnAnswer {
+        try await database.earn(.init(merchant: merchant, card: card, till: till, receipt: receipt, lines: lines, at: at))
     }
 
     func redeem(_ card: String, receipt: String, till: String = "till-1", merchant: String? = nil, points: Int64? = nil,
                 amount: String? = nil, reward: String? = nil, purchaseTotal: String? = nil, cash: Bool = false) async throws -> TxnAnswer {
-        try await database.redeem(RedeemRequest(merchant: merchant, card: card, till: till, receipt: receipt, points: points,
-                                                amount: amount, reward: reward, purchaseTotal: purchaseTotal, cash: cash, at: nil))
+        try await database.redeem(.init(merchant: merchant, card: card, till: till, receipt: receipt, points: points,
+                                        amount: amount, reward: reward, purchaseTotal: purchaseTotal, cash: cash))
     }
 
     func giveBack(receipt: String, original: String, till: String = "till-1", merchant: String? = nil,
-                  _ lines: [LineInput]) async throws -> TxnAnswer {
-        try await database.returnLines(ReturnRequest(merchant: merchant, till: till, receipt: receipt, originalTill: till,
-                                                     originalReceipt: original, lines: lines, at: nil))
+                  _ lines: [SaleLineInput]) async throws -> TxnAnswer {
+        try await database.returnLines(.init(merchant: merchant, till: till, receipt: receipt,
+                                             original: .init(till: till, receipt: original), lines: lines))
     }
 }
 
@@ -55,6 +55,8 @@ func errorCode(_ body: () async throws -> Any) async -> LoyaltyError.Code? {
         return nil
     } catch let error as LoyaltyError {
         return error.code
+    } catch let violation as RuleViolation {
+        return LoyaltyError(violation).code
     } catch {
         return .internalError
     }

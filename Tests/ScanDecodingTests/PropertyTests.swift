@@ -1,3 +1,4 @@
+import GS1
 import PropertyBased
 import Testing
 @testable import ScanDecoding

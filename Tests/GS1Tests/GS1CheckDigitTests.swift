@@ -1,5 +1,5 @@
 import Testing
-@testable import ScanDecoding
+@testable import GS1
 
 @Suite("GS1CheckDigit")
 struct GS1CheckDigitTests {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A blocking JSON Lines client over a Unix socket, for the CLI's till simulator, benchmarks
-/// and tests: what a simple till integration does.
+/// A blocking JSON Lines connection over a Unix socket: lines out, lines in, no meaning attached.
+/// `LoyalgateClient` speaks the contract over it; tests use it bare to send what a broken or
+/// hostile till would (garbage, a line without its newline, a line over the limit).
 /// Unchecked Sendable: a client may be handed to another thread, but is used by one thread at
 /// a time, like the socket under it.
 public final class UnixLineClient: @unchecked Sendable {
@@ -12,12 +13,14 @@ public final class UnixLineClient: @unchecked Sendable {
         case cannotConnect(String, Int32)
         case closed
         case pathTooLong(String)
+        case timedOut(String, Int32)
 
         public var description: String {
             switch self {
             case .cannotConnect(let path, let code): return "Cannot connect to \(path): \(String(cString: strerror(code)))."
             case .closed: return "The server closed the connection."
             case .pathTooLong(let path): return "The socket path \(path) is too long."
+            case .timedOut(let path, let milliseconds): return "\(path) did not answer within \(milliseconds) ms."
             }
         }
     }

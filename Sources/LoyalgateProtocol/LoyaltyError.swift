@@ -1,3 +1,5 @@
+import LoyaltyDomain
+
 /// An error a till can act on: a stable kebab-case code from the protocol contract and one
 /// sentence a cashier can read out.
 public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -34,4 +36,22 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
+
+    /// A broken program rule, with the code the contract gives it.
+    public init(_ violation: RuleViolation) {
+        let code: Code = switch violation.rule {
+        case .invalidInput: .badRequest
+        case .invalidCardNumber: .invalidCardNumber
+        case .unknownCard: .unknownCard
+        case .cardNotActive: .cardNotActive
+        case .cardBlocked: .cardBlocked
+        case .programClosed: .programClosed
+        case .insufficientBalance: .insufficientBalance
+        case .belowThreshold: .belowThreshold
+        case .cashOutNotAllowed: .cashOutNotAllowed
+        case .unknownReward: .unknownReward
+        case .returnExceedsOriginal: .returnExceedsOriginal
+        }
+        self.init(code, violation.message)
+    }
 }

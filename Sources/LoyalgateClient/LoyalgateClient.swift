@@ -1,0 +1,78 @@
+import Dispatch
+import Foundation
+import LoyalgateProtocol
+
+/// The one client of the core and the gateway: typed calls over a Unix socket, blocking or
+/// async. The gateway's core link, every CLI verb that talks to a running process, `doctor`,
+/// the benchmarks and the tests use it, so all of them speak the contract's types.
+///
+/// One request is in flight at a time, as on a till. The async calls run the blocking exchange
+/// on the client's own serial queue, never on Swift's cooperative threads, so a slow core
+/// cannot starve other tasks; a NIO pipeline would buy nothing for one request at a time.
+///
+/// Unchecked Sendable: the socket and the request counter are used only on `queue` (async
+/// calls) or by the one thread that owns the client (blocking calls), never both at once.
+public final class LoyalgateClient: @unchecked Sendable {
+    public let path: String
+    /// How long a call waits for its answer; nil waits as long as the server takes.
+    public let timeoutMilliseconds: Int32?
+    private let socket: UnixLineClient
+    private var nextID: Int64 = 0
+    private let queue = DispatchQueue(label: "loyalgate-client")
+
+    /// Connects to `path`; throws `UnixLineClient.ClientError` when nobody listens there.
+    public init(socket path: String, timeoutMilliseconds: Int32? = nil) throws {
+        self.path = path
+        self.timeoutMilliseconds = timeoutMilliseconds
+        socket = try UnixLineClient(path: path)
+    }
+
+    /// Calls `op` and waits for its answer. Throws the server's `LoyaltyError` when it refuses,
+    /// and `UnixLineClient.ClientError` when the connection fails or the answer is late (the
+    /// connection is then of no further use: open a new client).
+    public func call<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters) throws -> Op.Answer {
+        nextID += 1
+        let id = RequestID.number(nextID)
+        try socket.send(Array(Frame.request(op, id: id, parameters)))
+        if let timeoutMilliseconds, !socket.waitReadable(milliseconds: timeoutMilliseconds) {
+            throw UnixLineClient.ClientError.timedOut(path, timeoutMilliseconds)
+        }
+        guard let line = try socket.readLine() else { throw UnixLineClient.ClientError.closed }
+        let answer = Frame.answer(Op.Answer.self, from: Data(line.utf8))
+        // An answer to another request means the stream is out of step: nothing after it can
+        // be trusted.
+        if let answered = answer.id, answered != id {
+            throw LoyaltyError(.internalError, "\(path) answered request \(answered) instead of \(id).")
+        }
+        return try answer.result.get()
+    }
+
+    /// The same call from async code.
+    public func call<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters) async throws -> Op.Answer {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try self.call(op, parameters) }) }
+        }
+    }
+
+    /// An op without parameters.
+    public func call<Op: WireOperation>(_ op: Op.Type) throws -> Op.Answer where Op.Parameters == NoParameters {
+        try call(op, NoParameters())
+    }
+
+    public func call<Op: WireOperation>(_ op: Op.Type) async throws -> Op.Answer where Op.Parameters == NoParameters {
+        try await call(op, NoParameters())
+    }
+
+    /// The next event after a `subscribe` (gateway), waiting at most `milliseconds` (nil: as
+    /// long as it takes). Nil on timeout; throws when the gateway closed the connection or sent
+    /// a line that is not an event.
+    public func nextEvent(waitingAtMost milliseconds: Int32? = nil) throws -> EventLine? {
+        if let milliseconds, !socket.waitReadable(milliseconds: milliseconds) { return nil }
+        guard let line = try socket.readLine() else { throw UnixLineClient.ClientError.closed }
+        do {
+            return try JSONDecoder().decode(EventLine.self, from: Data(line.utf8))
+        } catch {
+            throw LoyaltyError(.internalError, "\(path) sent a line that is not an event: \(line.prefix(200))")
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/// The core's ops (docs/protocol.md). Each is a `WireOperation` declared in this folder beside its
+/// parameters and answer; `all` is the list the core serves and the docs must show.
+public enum CoreOp {
+    public static let all: [any WireOperation.Type] = [
+        CardLookup.self, TxnEarn.self, TxnRedeem.self, TxnReturn.self, AccountHistory.self, CustomerFind.self,
+        ProgramRewards.self, CoreStatus.self,
+        CardActivate.self, CardBlock.self, CardReplace.self, CardLinkPatient.self, AccountPool.self, AccountSplit.self,
+        CustomerRegister.self, CustomerUpdate.self, CustomerGet.self, CustomerExport.self, CustomerErase.self,
+    ]
+}

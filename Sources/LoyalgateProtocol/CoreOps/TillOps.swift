@@ -1,0 +1,408 @@
+import Foundation
+import LoyaltyDomain
+
+// The ops a till uses at the counter (docs/protocol.md, "Core ops"). Each names its parameters
+// and its answer; the core's handler for each is in LoyaltyCore/TillHandlers.swift.
+
+extension CoreOp {
+    /// What a till shows when a card is scanned.
+    public enum CardLookup: WireOperation {
+        public static let name = "card.lookup"
+        public static let role = Role.till
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var merchant: String?
+            public var card: String
+            public init(merchant: String? = nil, card: String) {
+                self.merchant = merchant
+                self.card = card
+            }
+        }
+        public typealias Answer = CardLookupAnswer
+    }
+
+    /// Points and discount for a sale; idempotent on (till, receipt).
+    public enum TxnEarn: WireOperation {
+        public static let name = "txn.earn"
+        public static let role = Role.till
+        public struct Parameters: Codable, Sendable, Equatable, TillTransaction {
+            public var merchant: String?
+            public var card: String
+            public var till: String
+            public var receipt: String
+            public var lines: [SaleLineInput]
+            /// When the sale happened (RFC 3339), for a till that was offline; now when absent.
+            public var at: String?
+            public init(merchant: String? = nil, card: String, till: String, receipt: String, lines: [SaleLineInput], at: String? = nil) {
+                self.merchant = merchant
+                self.card = card
+                self.till = till
+                self.receipt = receipt
+                self.lines = lines
+                self.at = at
+            }
+        }
+        public typealias Answer = TxnAnswer
+    }
+
+    /// Spends points, a reward's points price, or discount balance; idempotent on (till, receipt).
+    public enum TxnRedeem: WireOperation {
+        public static let name = "txn.redeem"
+        public static let role = Role.till
+        public struct Parameters: Codable, Sendable, Equatable, TillTransaction {
+            public var merchant: String?
+            public var card: String
+            public var till: String
+            public var receipt: String
+            public var points: Int64?
+            /// Discount balance to spend, a decimal string.
+            public var amount: String?
+            /// A reward catalog SKU: spends the reward's points price.
+            public var reward: String?
+            /// What the purchase the discount pays toward costs: a discount never pays out more.
+            public var purchaseTotal: String?
+            /// A till asking to pay the balance out in cash.
+            public var cash: Bool?
+            public var at: String?
+            public init(merchant: String? = nil, card: String, till: String, receipt: String, points: Int64? = nil, amount: String? = nil,
+                        reward: String? = nil, purchaseTotal: String? = nil, cash: Bool? = nil, at: String? = nil) {
+                self.merchant = merchant
+                self.card = card
+                self.till = till
+                self.receipt = receipt
+                self.points = points
+                self.amount = amount
+                self.reward = reward
+                self.purchaseTotal = purchaseTotal
+                self.cash = cash
+                self.at = at
+            }
+
+            public var lines: [SaleLineInput] { [] }
+
+            /// Exactly one of points, amount or reward, as the domain's ask.
+            public func ask() throws(LoyaltyError) -> RedeemAsk {
+                switch (points, amount, reward) {
+                case (let points?, nil, nil): return .points(points)
+                case (nil, let amount?, nil): return .discount(amount: amount, purchaseTotal: purchaseTotal, cash: cash ?? false)
+                case (nil, nil, let reward?): return .reward(sku: reward)
+                default: throw LoyaltyError(.badRequest, "A redeem needs exactly one of \"points\", \"amount\" or \"reward\".")
+                }
+            }
+        }
+        public typealias Answer = TxnAnswer
+    }
+
+    /// Takes back what returned lines earned; idempotent on (till, receipt).
+    public enum TxnReturn: WireOperation {
+        public static let name = "txn.return"
+        public static let role = Role.till
+        public struct Parameters: Codable, Sendable, Equatable, TillTransaction {
+            public struct Original: Codable, Sendable, Equatable {
+                public var till: String
+                public var receipt: String
+                public init(till: String, receipt: String) {
+                    self.till = till
+                    self.receipt = receipt
+                }
+            }
+
+            public var merchant: String?
+            public var till: String
+            public var receipt: String
+            /// The earn the returned lines were sold on.
+            public var original: Original
+            public var lines: [SaleLineInput]
+            public var at: String?
+            public init(merchant: String? = nil, till: String, receipt: String, original: Original, lines: [SaleLineInput], at: String? = nil) {
+                self.merchant = merchant
+                self.till = till
+                self.receipt = receipt
+                self.original = original
+                self.lines = lines
+                self.at = at
+            }
+        }
+        public typealias Answer = TxnAnswer
+    }
+
+    /// The account's ledger, newest first.
+    public enum AccountHistory: WireOperation {
+        public static let name = "account.history"
+        public static let role = Role.till
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var merchant: String?
+            public var card: String
+            /// At most this many entries (1 to 1000; 50 when absent).
+            public var limit: Int?
+            public init(merchant: String? = nil, card: String, limit: Int? = nil) {
+                self.merchant = merchant
+                self.card = card
+                self.limit = limit
+            }
+        }
+        public typealias Answer = HistoryAnswer
+    }
+
+    /// A customer found at the till by phone or email: display name, cards and accounts only.
+    public enum CustomerFind: WireOperation {
+        public static let name = "customer.find"
+        public static let role = Role.till
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var merchant: String?
+            public var phone: String?
+            public var email: String?
+            public init(merchant: String? = nil, phone: String? = nil, email: String? = nil) {
+                self.merchant = merchant
+                self.phone = phone
+                self.email = email
+            }
+        }
+        public typealias Answer = CustomerMatches
+    }
+
+    /// The reward catalog of the merchant's current program.
+    public enum ProgramRewards: WireOperation {
+        public static let name = "program.rewards"
+        public static let role = Role.till
+        public typealias Parameters = MerchantParameters
+        public typealias Answer = RewardsAnswer
+    }
+
+    /// Is the core there, which card ranges it knows, and what role the caller has: what a
+    /// gateway or `doctor` asks first.
+    public enum CoreStatus: WireOperation {
+        public static let name = "core.status"
+        public static let role = Role.till
+        public typealias Parameters = NoParameters
+        public typealias Answer = StatusAnswer
+    }
+}
+
+/// Parameters of an op that only names the merchant (or leaves it to the core when it has one).
+public struct MerchantParameters: Codable, Sendable, Equatable {
+    public var merchant: String?
+    public init(merchant: String? = nil) {
+        self.merchant = merchant
+    }
+}
+
+/// What earn, redeem and return share: the till, its receipt number and the sale's time.
+public protocol TillTransaction {
+    var merchant: String? { get }
+    var till: String { get }
+    var receipt: String { get }
+    var lines: [SaleLineInput] { get }
+    var at: String? { get }
+}
+
+extension TillTransaction {
+    /// Receipts are bounded so one request cannot hold the single writer for long.
+    public static var maximumLines: Int { 1_000 }
+
+    /// The checks every till transaction gets before any rule is applied.
+    public func checkReceipt(needsLines: Bool) throws(LoyaltyError) {
+        guard !till.isEmpty, till.count <= 64, !receipt.isEmpty, receipt.count <= 64 else {
+            throw LoyaltyError(.badRequest, "\"till\" and \"receipt\" must each be 1 to 64 characters.")
+        }
+        guard !needsLines || !lines.isEmpty else {
+            throw LoyaltyError(.badRequest, "The receipt has no lines.")
+        }
+        guard lines.count <= Self.maximumLines else {
+            throw LoyaltyError(.badRequest, "A receipt may have at most \(Self.maximumLines) lines; this one has \(lines.count).")
+        }
+    }
+
+    /// `at` as a time, or nil (now) when absent.
+    public func time() throws(LoyaltyError) -> Date? {
+        guard let at else { return nil }
+        guard let date = Timestamp.parse(at) else {
+            throw LoyaltyError(.badRequest, "\"at\" must be an RFC 3339 time like 2026-11-21T14:30:00Z.")
+        }
+        return date
+    }
+}
+
+/// One receipt line as a till sends it; amounts stay decimal strings until the merchant's
+/// currency is known.
+public struct SaleLineInput: Sendable, Codable, Hashable {
+    public var sku: String
+    /// The line total, a decimal string; never negative (returns go through txn.return).
+    public var amount: String
+    public var qty: Int?
+    public var brand: String?
+    public var category: String?
+
+    public init(sku: String, amount: String, qty: Int? = nil, brand: String? = nil, category: String? = nil) {
+        self.sku = sku
+        self.amount = amount
+        self.qty = qty
+        self.brand = brand
+        self.category = category
+    }
+
+    /// The domain's sale line in `currency`, or `bad-request` for an amount out of range.
+    public func saleLine(currency: Currency) throws(LoyaltyError) -> SaleLine {
+        let money: Money
+        do {
+            money = try Money(parsing: amount, currency: currency)
+        } catch {
+            throw LoyaltyError(.badRequest, "Line \(sku): \(error.description)")
+        }
+        guard money.minorUnits >= 0, money.minorUnits <= EarningRules.maximumLineMinorUnits else {
+            throw LoyaltyError(.badRequest, "Line \(sku): the amount \(amount) is out of range; returns go through txn.return.")
+        }
+        return SaleLine(sku: sku, amount: money, qty: qty, brand: brand, category: category)
+    }
+}
+
+public struct CardLookupAnswer: Sendable, Codable, Equatable {
+    public var card: CardView
+    public var account: AccountView
+    public var customer: CustomerView?
+    public var patientRef: String?
+    /// Whether the account earns the member multiplier.
+    public var member: Bool
+
+    public init(card: CardView, account: AccountView, customer: CustomerView?, patientRef: String?, member: Bool) {
+        self.card = card
+        self.account = account
+        self.customer = customer
+        self.patientRef = patientRef
+        self.member = member
+    }
+
+    // The contract shows `customer` and `patientRef` as null rather than absent.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(card, forKey: .card)
+        try container.encode(account, forKey: .account)
+        try container.encode(customer, forKey: .customer)
+        try container.encode(patientRef, forKey: .patientRef)
+        try container.encode(member, forKey: .member)
+    }
+}
+
+/// The answer to earn, redeem and return; stored with the transaction and replayed as it was.
+public struct TxnAnswer: Sendable, Codable, Equatable {
+    public var txn: Int64
+    public var kind: String
+    public var card: String
+    /// The change this transaction made to the account's points: positive for an earn,
+    /// negative for a redeem or return.
+    public var points: Int64
+    /// The change to the discount balance, a signed decimal string.
+    public var discount: String
+    public var account: AccountView
+    public var at: String
+    /// What a redeem spent, and the reward bought if any.
+    public var redeemed: Redeemed?
+    /// What a return could not take back because the customer had already spent it.
+    public var shortfall: Shortfall?
+    public var replayed: Bool
+
+    public init(txn: Int64, kind: String, card: String, points: Int64, discount: String, account: AccountView, at: String,
+                redeemed: Redeemed?, shortfall: Shortfall?, replayed: Bool) {
+        self.txn = txn
+        self.kind = kind
+        self.card = card
+        self.points = points
+        self.discount = discount
+        self.account = account
+        self.at = at
+        self.redeemed = redeemed
+        self.shortfall = shortfall
+        self.replayed = replayed
+    }
+
+    public struct Redeemed: Sendable, Codable, Equatable {
+        public var points: Int64
+        public var amount: String
+        public var reward: Program.Reward?
+        public init(points: Int64, amount: String, reward: Program.Reward?) {
+            self.points = points
+            self.amount = amount
+            self.reward = reward
+        }
+    }
+
+    public struct Shortfall: Sendable, Codable, Equatable {
+        public var points: Int64
+        public var amount: String
+        public init(points: Int64, amount: String) {
+            self.points = points
+            self.amount = amount
+        }
+    }
+}
+
+public struct HistoryEntry: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var kind: String
+    public var card: String
+    public var till: String?
+    public var receipt: String?
+    public var points: Int64
+    public var amount: String
+    public var shortfallPoints: Int64
+    public var shortfallAmount: String
+    /// The merchant's program version number (1, 2, ...) the entry was made under.
+    public var programVersion: Int64?
+    public var at: String
+    public var recordedAt: String
+
+    public init(id: Int64, kind: String, card: String, till: String?, receipt: String?, points: Int64, amount: String,
+                shortfallPoints: Int64, shortfallAmount: String, programVersion: Int64?, at: String, recordedAt: String) {
+        self.id = id
+        self.kind = kind
+        self.card = card
+        self.till = till
+        self.receipt = receipt
+        self.points = points
+        self.amount = amount
+        self.shortfallPoints = shortfallPoints
+        self.shortfallAmount = shortfallAmount
+        self.programVersion = programVersion
+        self.at = at
+        self.recordedAt = recordedAt
+    }
+}
+
+public struct HistoryAnswer: Sendable, Codable, Equatable {
+    public var entries: [HistoryEntry]
+    public init(entries: [HistoryEntry]) {
+        self.entries = entries
+    }
+}
+
+public struct RewardsAnswer: Sendable, Codable, Equatable {
+    public var rewards: [Program.Reward]
+    public init(rewards: [Program.Reward]) {
+        self.rewards = rewards
+    }
+}
+
+public struct StatusAnswer: Sendable, Codable, Equatable {
+    public struct MerchantSummary: Sendable, Codable, Equatable {
+        public var code: String
+        public var name: String
+        public var currency: String
+        /// Scans starting with this prefix are this merchant's cards.
+        public var cardPrefix: String?
+        public init(code: String, name: String, currency: String, cardPrefix: String?) {
+            self.code = code
+            self.name = name
+            self.currency = currency
+            self.cardPrefix = cardPrefix
+        }
+    }
+
+    public var version: String
+    public var role: Role
+    public var merchants: [MerchantSummary]
+
+    public init(version: String, role: Role, merchants: [MerchantSummary]) {
+        self.version = version
+        self.role = role
+        self.merchants = merchants
+    }
+}

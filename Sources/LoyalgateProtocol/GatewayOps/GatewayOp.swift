@@ -1,0 +1,98 @@
+/// The gateway's ops on its till socket (docs/gateway.md). Every till on the socket may call
+/// them; the core's roles apply to what the gateway asks the core.
+public enum GatewayOp {
+    /// Starts the event stream: replayed events after `since` first, then live ones.
+    public enum Subscribe: WireOperation {
+        public static let name = "subscribe"
+        public static let role = Role.till
+        public struct Parameters: Codable, Sendable, Equatable {
+            /// Only these devices' events; all devices when absent.
+            public var devices: [String]?
+            /// The last cursor the till saw, to get what it missed.
+            public var since: Int64?
+            /// The gateway run that cursor belongs to.
+            public var epoch: String?
+            public init(devices: [String]? = nil, since: Int64? = nil, epoch: String? = nil) {
+                self.devices = devices
+                self.since = since
+                self.epoch = epoch
+            }
+        }
+        public struct Answer: Codable, Sendable, Equatable {
+            public var devices: [Device]
+            public var epoch: String
+            /// The last event's cursor.
+            public var cursor: Int64
+            /// How many past events follow the answer.
+            public var replayed: Int
+            /// False when some events after `since` are no longer kept, or `epoch` is another run's.
+            public var complete: Bool
+            public init(devices: [Device], epoch: String, cursor: Int64, replayed: Int, complete: Bool) {
+                self.devices = devices
+                self.epoch = epoch
+                self.cursor = cursor
+                self.replayed = replayed
+                self.complete = complete
+            }
+        }
+    }
+
+    public enum DevicesList: WireOperation {
+        public static let name = "devices.list"
+        public static let role = Role.till
+        public typealias Parameters = NoParameters
+        public struct Answer: Codable, Sendable, Equatable {
+            public var devices: [Device]
+            public init(devices: [Device]) {
+                self.devices = devices
+            }
+        }
+    }
+
+    /// Everything `doctor` shows about the gateway.
+    public enum GatewayStatus: WireOperation {
+        public static let name = "gateway.status"
+        public static let role = Role.till
+        public typealias Parameters = NoParameters
+        public struct Answer: Codable, Sendable, Equatable {
+            public struct Core: Codable, Sendable, Equatable {
+                public var connected: Bool
+                public var error: String?
+                public var cardRanges: [CardRange]
+                public init(connected: Bool, error: String?, cardRanges: [CardRange]) {
+                    self.connected = connected
+                    self.error = error
+                    self.cardRanges = cardRanges
+                }
+            }
+
+            public var epoch: String
+            public var cursor: Int64
+            public var tills: Int
+            /// The scanner-table files read.
+            public var scannerTable: [String]
+            public var core: Core
+            public var nodes: [NodeStatus]
+            public init(epoch: String, cursor: Int64, tills: Int, scannerTable: [String], core: Core, nodes: [NodeStatus]) {
+                self.epoch = epoch
+                self.cursor = cursor
+                self.tills = tills
+                self.scannerTable = scannerTable
+                self.core = core
+                self.nodes = nodes
+            }
+        }
+    }
+
+    public static let all: [any WireOperation.Type] = [Subscribe.self, DevicesList.self, GatewayStatus.self]
+}
+
+/// A range of card numbers: scans starting with `prefix` are `merchant`'s cards.
+public struct CardRange: Sendable, Codable, Equatable, Hashable {
+    public var merchant: String?
+    public var prefix: String
+    public init(merchant: String?, prefix: String) {
+        self.merchant = merchant
+        self.prefix = prefix
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import LoyalgateProtocol
+import LoyaltyDomain
+
+/// What the core needs of a ledger store: one method per core op, each keeping the ledger's
+/// invariants (a balance is the sum of its entries and never negative; one answer per till and
+/// receipt; entries are never changed or removed) in one transaction.
+///
+/// `LedgerDatabase` is the SQLite store (the embedded default). A chain's PostgreSQL store fills
+/// in the same protocol; the core, its tests and the client do not change.
+public protocol LedgerStore: Sendable {
+    func merchants() async throws -> [Merchant]
+
+    // Till ops.
+    func lookup(merchant: String?, card: String) async throws -> CardLookupAnswer
+    func earn(_ request: CoreOp.TxnEarn.Parameters) async throws -> TxnAnswer
+    func redeem(_ request: CoreOp.TxnRedeem.Parameters) async throws -> TxnAnswer
+    func returnLines(_ request: CoreOp.TxnReturn.Parameters) async throws -> TxnAnswer
+    func history(merchant: String?, card: String, limit: Int) async throws -> HistoryAnswer
+    func findCustomers(merchant: String?, phone: String?, email: String?) async throws -> CustomerMatches
+    func rewards(merchant: String?) async throws -> RewardsAnswer
+
+    // A card's life and households.
+    func activate(merchant: String?, card: String, customer: Int64?, at instant: Date) async throws -> CardStateAnswer
+    func block(merchant: String?, card: String, reason: String) async throws -> CardStateAnswer
+    func replace(merchant: String?, card: String, reason: String, newCard: String?) async throws -> ReplaceAnswer
+    func linkPatient(merchant: String?, card: String, patientRef: String?) async throws
+    func pool(merchant: String?, card: String, into: String) async throws -> HouseholdAnswer
+    func split(merchant: String?, card: String, points: Int64, amount: String?) async throws -> HouseholdAnswer
+
+    // Customers' personal data.
+    func register(merchant: String?, details: CustomerDetails, consents: Consents, card: String?) async throws -> CustomerRecord
+    func updateCustomer(merchant: String?, id: Int64, patch: CustomerPatch, consents: Consents?) async throws -> CustomerRecord
+    func customer(merchant: String?, id: Int64) async throws -> CustomerRecord
+    func exportCustomer(merchant: String?, id: Int64) async throws -> CustomerDataExport
+    func erase(merchant: String?, id: Int64) async throws
+
+    /// Recomputes every balance from the entries (`loyalgate core verify`).
+    func verify() throws -> VerifyReport
+}
