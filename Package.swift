@@ -100,6 +100,9 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
+        // The core's ops in-process against a real SQLite file: no socket, no child process.
+        .testTarget(name: "LoyaltyCoreTests", dependencies: ["LoyaltyCore", "LoyaltyStore", "LoyalgateProtocol", "LoyaltyDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "LoyalgateProtocolTests", dependencies: ["LoyalgateProtocol", "LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),

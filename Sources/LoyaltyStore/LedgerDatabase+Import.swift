@@ -49,6 +49,8 @@ extension LedgerDatabase {
                                                          profiling: field("consent_profiling") == "1" || field("consent_profiling") == "true")))
             } catch let error as LoyaltyError {
                 throw LoyaltyError(.badRequest, "Line \(line): \(error.message)")
+            } catch let violation as RuleViolation {
+                throw LoyaltyError(.badRequest, "Line \(line): \(violation.message)")
             }
         }
         let merchant = try writer.read { db in try Self.merchant(db, code: code) }

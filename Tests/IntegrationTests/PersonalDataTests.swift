@@ -61,8 +61,8 @@ import Testing
         let number = card("2910", 52)
         try core.setUp(programs: ["bulgarian-coop"], cards: [number])
         try core.start()
-        let registered = try ask(try core.client(), #"{"id":1,"op":"customer.register","card":"\#(number)","details":\#(Self.anna)}"#)
-        let customer = registered["id"] as? Int ?? -1
+        let registered = try ask(try core.client(), #"{"id":41,"op":"customer.register","card":"\#(number)","details":\#(Self.anna)}"#)
+        let customer = registered["customer"] as? Int ?? -1
         #expect(core.terminate() == 0)
 
         // From now on this test's own user is a till for the core.
@@ -88,7 +88,7 @@ import Testing
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
         try core.start()
         let office = try core.client()
-        let customer = try ask(office, #"{"id":1,"op":"customer.register","card":"\#(number)","details":\#(Self.anna)}"#)["id"] as? Int ?? -1
+        let customer = try ask(office, #"{"id":41,"op":"customer.register","card":"\#(number)","details":\#(Self.anna)}"#)["customer"] as? Int ?? -1
         _ = try ask(office, #"{"id":2,"op":"card.link-patient","card":"\#(number)","patientRef":"PAT-0042"}"#)
         _ = try ask(office, #"{"id":3,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r1","lines":[{"sku":"x","amount":"64.00"}]}"#)
 

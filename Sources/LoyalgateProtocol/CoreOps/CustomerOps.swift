@@ -89,6 +89,9 @@ public struct Consents: Sendable, Codable, Equatable {
 }
 
 /// Everything held on a customer: for the back office only.
+///
+/// On the wire the customer's id is `customer`, as in the ops' parameters: an `id` key would
+/// sit beside the answer's own request `id` in the same flat object and replace it.
 public struct CustomerRecord: Sendable, Codable, Equatable {
     public var id: Int64
     /// Null once erased.
@@ -112,6 +115,11 @@ public struct CustomerRecord: Sendable, Codable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.erasedAt = erasedAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id = "customer"
+        case details, displayName, consents, cards, accounts, createdAt, updatedAt, erasedAt
     }
 }
 
