@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoyaltyDomain
 
 extension LedgerDatabase {
     /// Records that these unprinted cards of the batch are on their way to the printer as `job`
@@ -11,7 +12,8 @@ extension LedgerDatabase {
                 UPDATE card_batch_item SET print_job = ? WHERE batch_id = ? AND card_number = ? AND printed_at IS NULL
                 """)
             for number in numbers { try update.execute(arguments: [job, id, number]) }
-            try db.execute(sql: "UPDATE card_batch SET state = 'printing' WHERE id = ? AND state = 'allocated'", arguments: [id])
+            try db.execute(sql: "UPDATE card_batch SET state = ? WHERE id = ? AND state = ?",
+                           arguments: [CardBatchState.printing.rawValue, id, CardBatchState.allocated.rawValue])
         }
     }
 }

@@ -19,7 +19,7 @@ public struct CardBatch: Sendable, Equatable {
     public var merchant: String
     public var design: String
     public var printer: String?
-    public var state: String
+    public var state: CardBatchState
     public var items: [Item]
 
     public var unprinted: [Item] { items.filter { !$0.printed } }
@@ -39,7 +39,7 @@ extension LedgerDatabase {
             let merchant = try Self.merchant(db, code: code)
             let numbers = try Self.allocateNumbers(db, merchant: merchant, count: count)
             try db.execute(sql: """
-                INSERT INTO card_batch (merchant_id, count, design, printer, state, created_at) VALUES (?, ?, ?, ?, 'allocated', ?)
+                INSERT INTO card_batch (merchant_id, count, design, printer, state, created_at) VALUES (?, ?, ?, ?, '\(CardBatchState.allocated.rawValue)', ?)
                 """, arguments: [merchant.id, count, design, printer, nowText()])
             let batchID = db.lastInsertedRowID
             let item = try db.makeStatement(sql: "INSERT INTO card_batch_item (batch_id, position, card_number) VALUES (?, ?, ?)")
@@ -92,7 +92,7 @@ extension LedgerDatabase {
                 """, arguments: [id]).map {
                 CardBatch.Item(position: $0["position"], number: $0["card_number"], printed: $0["printed_at"] as String? != nil, job: $0["print_job"])
             }
-            return CardBatch(id: id, merchant: row["code"], design: row["design"], printer: row["printer"], state: row["state"], items: items)
+            return CardBatch(id: id, merchant: row["code"], design: row["design"], printer: row["printer"], state: CardBatchState(rawValue: row["state"]) ?? .allocated, items: items)
         }
     }
 
@@ -107,7 +107,7 @@ extension LedgerDatabase {
             }
             let left = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card_batch_item WHERE batch_id = ? AND printed_at IS NULL", arguments: [id]) ?? 0
             try db.execute(sql: "UPDATE card_batch SET state = ?, completed_at = ? WHERE id = ?",
-                           arguments: [left == 0 ? "completed" : "printing", left == 0 ? nowText() : nil, id])
+                           arguments: [(left == 0 ? CardBatchState.completed : .printing).rawValue, left == 0 ? nowText() : nil, id])
         }
     }
 }

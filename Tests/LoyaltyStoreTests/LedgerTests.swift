@@ -111,9 +111,9 @@ import Testing
         let batch = try ledger.database.createBatch(merchant: nil, count: 4, design: "d.json", printer: "cards")
         try ledger.database.markPrinted(batch: batch.id, numbers: batch.items.prefix(2).map(\.number), job: "cards-17")
         let resumed = try ledger.database.batch(id: batch.id)
-        #expect(resumed.state == "printing")
+        #expect(resumed.state == .printing)
         #expect(resumed.unprinted.map(\.number) == batch.items.suffix(2).map(\.number))
         try ledger.database.markPrinted(batch: batch.id, numbers: resumed.unprinted.map(\.number), job: "cards-18")
-        #expect(try ledger.database.batch(id: batch.id).state == "completed")
+        #expect(try ledger.database.batch(id: batch.id).state == .completed)
     }
 }
