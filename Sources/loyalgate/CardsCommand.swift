@@ -68,7 +68,7 @@ enum CardsCommand {
             var previousQueue: String?
             if let resume {
                 let stored = try database.batch(id: resume)
-                guard stored.state != "completed" else {
+                guard stored.state != .completed else {
                     print("batch \(resume) is already completed: \(stored.items.count) cards printed")
                     return
                 }
