@@ -103,6 +103,8 @@ let package = Package(
         // The core's ops in-process against a real SQLite file: no socket, no child process.
         .testTarget(name: "LoyaltyCoreTests", dependencies: ["LoyaltyCore", "LoyaltyStore", "LoyalgateProtocol", "LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "LoyalgateProtocolTests", dependencies: ["LoyalgateProtocol", "LoyaltyDomain"], swiftSettings: swiftSettings),
+        // The docs against the code: every op and event documented, the README's module table.
+        .testTarget(name: "DocumentationTests", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
