@@ -41,9 +41,8 @@ let package = Package(
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
-        // Debian's libcups2-dev and libzint-dev ship no .pc file, so these two link by name.
+        // Debian's libcups2-dev ships no .pc file, so it links by name (libzint: CZintMatrix below).
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
-        .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CUsb", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
 
@@ -72,15 +71,17 @@ let package = Package(
         // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
         .target(name: "GatewayTesting", swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
-        .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
+        .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         // A USB receipt printer's own status (DLE EOT) through libusb, where CUPS cannot tell.
         .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),
         // Receipts: template + document -> bytes (logo via cairo, symbols via zint), preview PNG,
         // and print jobs through CUPS.
         .target(name: "Receipts", dependencies: ["ReceiptEncoding", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
-        // libzint's module matrix through a C function, so Swift never imports struct zint_symbol
-        // (its 200x144 encoded_data tuple costs the compiler minutes per access).
+        // The one libzint binding: a symbol's module matrix (receipts) or its vector rectangles
+        // (cards) through C functions, so Swift never imports struct zint_symbol (its 200x144
+        // encoded_data tuple costs the compiler minutes per access). Debian's libzint-dev ships
+        // no .pc file, so it links by name.
         .target(name: "CZintMatrix", linkerSettings: [.linkedLibrary("zint")]),
 
         // MARK: - The command
@@ -99,7 +100,7 @@ let package = Package(
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
-        .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
+        .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign", "CCairo"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "GatewayTesting", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),

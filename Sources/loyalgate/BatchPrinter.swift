@@ -121,9 +121,13 @@ struct BatchPrinter {
     }
 
     private func follow(_ job: Int, on queue: String) throws -> JobStatus {
-        try connection.wait(for: job, on: queue, timeout: jobTimeout) { status, printer in
+        // Said once each time the printer's problems change, not every round of the wait.
+        var lastProblems: [String] = []
+        return try connection.wait(for: job, on: queue, timeout: jobTimeout) { _, printer in
             let problems = printer?.problems ?? []
-            if !problems.isEmpty { say("job \(queue)-\(job) waits: \(problems.joined(separator: "; "))") }
+            if problems != lastProblems, !problems.isEmpty { say("job \(queue)-\(job) waits: \(problems.joined(separator: "; "))") }
+            lastProblems = problems
+            return .keepWaiting
         }
     }
 
