@@ -5,9 +5,11 @@ import PackageDescription
 //   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
 //   PersonalData (encryption at rest)     <- LoyaltyStore
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
-//   CardDesign (pure design files)  <- CardRendering (cairo, zint)  <- loyalgate
-//   Printing (libcups, generic: cards and receipts)                 <- loyalgate
-//   ReceiptEncoding (pure ESC/POS)  <- Receipts (cairo, zint, Printing, PrinterUSB: libusb) <- Gateway
+//   ReceiptEncoding (pure ESC/POS)        <- LoyalgateProtocol (a receipt.print carries a ReceiptDocument)
+//   CardDesign (pure design files)  <- CardRendering (cairo, CZintMatrix: libzint)  <- loyalgate
+//   Printing (libcups, generic: cards and receipts; PrintConnection.wait follows every job) <- loyalgate
+//   LoyaltyStore, CardRendering, Printing <- CardBatches (batches and reprints)  <- loyalgate
+//   ReceiptEncoding, LoyalgateProtocol <- Receipts (cairo, CZintMatrix, Printing, PrinterUSB: libusb) <- Gateway
 //   ScanDecoding (pure scanner formats)   <- Gateway (libudev, libevdev, libxkbcommon) <- loyalgate
 
 let swiftSettings: [SwiftSetting] = [
@@ -48,7 +50,7 @@ let package = Package(
 
         // MARK: - Pure logic, no I/O
         .target(name: "LoyaltyDomain", swiftSettings: swiftSettings),
-        .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .target(name: "CardDesign", swiftSettings: swiftSettings),
         // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
         // Resources/printer-profiles.json is compiled in (scripts/embed-printer-profiles), not a
@@ -73,11 +75,14 @@ let package = Package(
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
+        // Card batches and reprints: numbers from the ledger, cards drawn, jobs through CUPS.
+        .target(name: "CardBatches", dependencies: ["LoyaltyStore", "CardRendering", "Printing"], swiftSettings: swiftSettings),
         // A USB receipt printer's own status (DLE EOT) through libusb, where CUPS cannot tell.
         .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),
         // Receipts: template + document -> bytes (logo via cairo, symbols via zint), preview PNG,
-        // and print jobs through CUPS.
-        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
+        // and the gateway's receipt.print / printer.status service: jobs through CUPS, events as
+        // typed values (LoyalgateProtocol's ReceiptMessages).
+        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "LoyalgateProtocol", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
         // The one libzint binding: a symbol's module matrix (receipts) or its vector rectangles
         // (cards) through C functions, so Swift never imports struct zint_symbol (its 200x144
         // encoded_data tuple costs the compiler minutes per access). Debian's libzint-dev ships
@@ -87,7 +92,7 @@ let package = Package(
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "Printing",
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "CardBatches", "Printing",
                            "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),

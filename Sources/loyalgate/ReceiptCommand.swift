@@ -24,7 +24,7 @@ struct ReceiptCommand: ParsableCommand {
         func run() throws {
             let templateValue = try template.map { path in
                 guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("Cannot read the template \(path).") }
-                do { return try JSONDecoder().decode(ReceiptTemplate.self, from: data) } catch {
+                do { return try JSONDecoder().decode(ReceiptHeader.self, from: data) } catch {
                     throw ValidationError("\(path) is not a receipt template: it needs at least \"merchantName\".")
                 }
             }
@@ -34,7 +34,7 @@ struct ReceiptCommand: ParsableCommand {
                 let document = try composer.document(json: json)
                 // A logo name is a file beside the template or, without one, beside the document.
                 let base = URL(fileURLWithPath: template ?? file).deletingLastPathComponent()
-                let logo = document.header.logo.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
+                let logo = document.header?.logo.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
                 let bytes = try composer.render(document, logoPath: logo)
                 if out == "-" {
                     FileHandle.standardOutput.write(Data(bytes))

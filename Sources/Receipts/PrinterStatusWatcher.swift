@@ -1,0 +1,56 @@
+import Foundation
+import LoyalgateProtocol
+import PrinterUSB
+
+/// Asks every USB receipt printer for its own status every `interval` seconds and reports it
+/// when it changes (paper near end, cover open, ...). A printer that is busy (CUPS printing) or
+/// does not answer is skipped until the next round.
+final class PrinterStatusWatcher: @unchecked Sendable {
+    let printers: [String]
+    let interval: Double
+    let read: @Sendable (String) -> PrinterStatusUpdate?
+    let report: @Sendable (PrinterStatusUpdate) -> Void
+    private let lock = NSLock()
+    private var last: [String: PrinterStatusUpdate] = [:]
+    private var stopped = false
+
+    init(printers: [String], interval: Double, read: @escaping @Sendable (String) -> PrinterStatusUpdate?,
+         report: @escaping @Sendable (PrinterStatusUpdate) -> Void) {
+        self.printers = printers
+        self.interval = interval
+        self.read = read
+        self.report = report
+    }
+
+    /// Does nothing without USB printers or with an interval of 0 (watching switched off).
+    func start() {
+        guard interval > 0, !printers.isEmpty else { return }
+        let thread = Thread { [self] in
+            while !lock.withLock({ stopped }) {
+                for printer in printers {
+                    guard let status = read(printer) else { continue }
+                    let changed = lock.withLock {
+                        defer { last[printer] = status }
+                        return last[printer] != status
+                    }
+                    if changed { report(status) }
+                }
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        thread.name = "receipt printer status"
+        thread.start()
+    }
+
+    func stop() {
+        lock.withLock { stopped = true }
+    }
+}
+
+extension PrinterStatusUpdate {
+    /// The wire form of what the printer answered over USB.
+    init(_ report: PrinterStatusReport) {
+        self.init(printer: report.printer, online: report.online, coverOpen: report.coverOpen, paperNearEnd: report.paperNearEnd,
+                  paperOut: report.paperOut, drawerOpen: report.drawerOpen, error: report.error, problems: report.problems)
+    }
+}
