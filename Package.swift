@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign", "CCairo"], swiftSettings: swiftSettings),
