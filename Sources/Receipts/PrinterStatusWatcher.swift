@@ -1,6 +1,5 @@
 import Foundation
 import LoyalgateProtocol
-import PrinterUSB
 
 /// Asks every USB receipt printer for its own status every `interval` seconds and reports it
 /// when it changes (paper near end, cover open, ...). A printer that is busy (CUPS printing) or
@@ -44,13 +43,5 @@ final class PrinterStatusWatcher: @unchecked Sendable {
 
     func stop() {
         lock.withLock { stopped = true }
-    }
-}
-
-extension PrinterStatusUpdate {
-    /// The wire form of what the printer answered over USB.
-    init(_ report: PrinterStatusReport) {
-        self.init(printer: report.printer, online: report.online, coverOpen: report.coverOpen, paperNearEnd: report.paperNearEnd,
-                  paperOut: report.paperOut, drawerOpen: report.drawerOpen, error: report.error, problems: report.problems)
     }
 }

@@ -116,7 +116,7 @@ public final class ReceiptPrintService: @unchecked Sendable {
         guard let usb = settings.usb else {
             throw ReceiptsError(.printerUnavailable, "Receipt printer \"\(id)\" has no \"usb\" in the configuration, so only CUPS knows its state.")
         }
-        do { return PrinterStatusUpdate(PrinterStatusReport(printer: id, status: try USBStatusReader(device: USBDeviceID(usb)).read())) } catch {
+        do { return PrinterStatusUpdate(printer: id, status: try USBStatusReader(device: USBDeviceID(usb)).read()) } catch {
             throw ReceiptsError(.printerUnavailable, error.description)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoyalgateProtocol
 import PrinterUSB
 import ReceiptEncoding
 import Receipts
@@ -76,9 +77,9 @@ struct ReceiptCommand: ParsableCommand {
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: try encoder.encode(PrinterStatusReport(printer: usb, status: status)), as: UTF8.self))
+                    print(String(decoding: try encoder.encode(PrinterStatusUpdate(printer: usb, status: status)), as: UTF8.self))
                 } else {
-                    print(PrinterStatusReport(printer: usb, status: status).summary)
+                    print(PrinterStatusUpdate(printer: usb, status: status).summary)
                 }
             } catch let error as PrinterUSBError {
                 throw ValidationError(error.description)
