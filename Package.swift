@@ -5,9 +5,11 @@ import PackageDescription
 //   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
 //   PersonalData (encryption at rest)     <- LoyaltyStore
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
-//   CardDesign (pure design files)  <- CardRendering (cairo, zint)  <- loyalgate
-//   Printing (libcups, generic: cards and receipts)                 <- loyalgate
-//   ReceiptEncoding (pure ESC/POS)  <- Receipts (cairo, zint, Printing, PrinterUSB: libusb) <- Gateway
+//   ReceiptEncoding (pure ESC/POS)        <- LoyalgateProtocol (a receipt.print carries a ReceiptDocument)
+//   CardDesign (pure design files)  <- CardRendering (cairo, CZintMatrix: libzint)  <- loyalgate
+//   Printing (libcups, generic: cards and receipts; PrintConnection.wait follows every job) <- loyalgate
+//   LoyaltyStore, CardRendering, Printing <- CardBatches (batches and reprints)  <- loyalgate
+//   ReceiptEncoding, LoyalgateProtocol <- Receipts (cairo, CZintMatrix, Printing, PrinterUSB: libusb) <- Gateway
 //   ScanDecoding (pure scanner formats)   <- Gateway (libudev, libevdev, libxkbcommon) <- loyalgate
 
 let swiftSettings: [SwiftSetting] = [
@@ -43,9 +45,8 @@ let package = Package(
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
-        // Debian's libcups2-dev and libzint-dev ship no .pc file, so these two link by name.
+        // Debian's libcups2-dev ships no .pc file, so it links by name (libzint: CZintMatrix below).
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
-        .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CUsb", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
 
@@ -53,7 +54,7 @@ let package = Package(
         // The GS1 mod-10 check digit of EAN/UPC/GTIN codes: card numbers, scans, printed barcodes.
         .target(name: "GS1", swiftSettings: swiftSettings),
         .target(name: "LoyaltyDomain", dependencies: ["GS1"], swiftSettings: swiftSettings),
-        .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .target(name: "CardDesign", swiftSettings: swiftSettings),
         // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
         // Resources/printer-profiles.json is compiled in (scripts/embed-printer-profiles), not a
@@ -78,21 +79,26 @@ let package = Package(
         // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
         .target(name: "GatewayTesting", swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
-        .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
+        .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
+        // Card batches and reprints: numbers from the ledger, cards drawn, jobs through CUPS.
+        .target(name: "CardBatches", dependencies: ["LoyaltyDomain", "LoyaltyStore", "CardRendering", "Printing"], swiftSettings: swiftSettings),
         // A USB receipt printer's own status (DLE EOT) through libusb, where CUPS cannot tell.
         .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),
         // Receipts: template + document -> bytes (logo via cairo, symbols via zint), preview PNG,
-        // and print jobs through CUPS.
-        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
-        // libzint's module matrix through a C function, so Swift never imports struct zint_symbol
-        // (its 200x144 encoded_data tuple costs the compiler minutes per access).
+        // and the gateway's receipt.print / printer.status service: jobs through CUPS, events as
+        // typed values (LoyalgateProtocol's ReceiptMessages).
+        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "LoyalgateProtocol", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
+        // The one libzint binding: a symbol's module matrix (receipts) or its vector rectangles
+        // (cards) through C functions, so Swift never imports struct zint_symbol (its 200x144
+        // encoded_data tuple costs the compiler minutes per access). Debian's libzint-dev ships
+        // no .pc file, so it links by name.
         .target(name: "CZintMatrix", linkerSettings: [.linkedLibrary("zint")]),
 
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient", serviceLifecycle, "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "Printing",
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient", serviceLifecycle, "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "CardBatches", "Printing",
                            "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
@@ -107,10 +113,10 @@ let package = Package(
         .testTarget(name: "DocumentationTests", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
-        .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
+        .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign", "CCairo"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "LoyalgateClient", "LoyalgateProtocol", "Printing", "GatewayTesting", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", "GS1", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "GS1Tests", dependencies: ["GS1"], swiftSettings: swiftSettings),

@@ -3,7 +3,7 @@
 /// The bars fill the box's width less the quiet zones, so a wider box gives wider modules;
 /// the box must be wide enough for the smallest module a till scanner reads.
 public struct BarcodeLayout: Sendable, Equatable {
-    public var symbology: Symbology
+    public var symbology: CardBarcodeKind
     /// The bars (or QR modules) alone, without quiet zones, in mm on the card.
     public var bars: Box
     public var moduleMM: Double

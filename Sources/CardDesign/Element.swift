@@ -60,20 +60,20 @@ public enum Element: Sendable, Equatable, Codable {
     /// The card number's barcode. The box includes the quiet zones, which are painted
     /// `background` (white unless given) so that a dark card still scans.
     public struct Barcode: Sendable, Equatable, Codable {
-        public var symbology: Symbology
+        public var symbology: CardBarcodeKind
         public var x: Double, y: Double, width: Double, height: Double
         public var background: Colour
         public var box: Box { Box(x: x, y: y, width: width, height: height) }
 
         enum CodingKeys: String, CodingKey { case symbology, x, y, width, height, background }
 
-        public init(symbology: Symbology = .ean13, x: Double, y: Double, width: Double, height: Double, background: Colour = .white) {
+        public init(symbology: CardBarcodeKind = .ean13, x: Double, y: Double, width: Double, height: Double, background: Colour = .white) {
             self.symbology = symbology; self.x = x; self.y = y; self.width = width; self.height = height; self.background = background
         }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            symbology = try c.decodeIfPresent(Symbology.self, forKey: .symbology) ?? .ean13
+            symbology = try c.decodeIfPresent(CardBarcodeKind.self, forKey: .symbology) ?? .ean13
             x = try c.decode(Double.self, forKey: .x)
             y = try c.decode(Double.self, forKey: .y)
             width = try c.decode(Double.self, forKey: .width)

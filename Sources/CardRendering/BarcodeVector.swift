@@ -1,4 +1,4 @@
-import CZint
+import CZintMatrix
 import CardDesign
 
 /// A barcode as libzint's vector output: filled rectangles, so the PDF carries sharp bars at
@@ -13,45 +13,42 @@ struct BarcodeVector {
     /// The symbol's width in modules, as zint encoded it.
     var modules: Int
 
-    init(_ symbology: Symbology, data: String) throws(DesignError) {
-        guard let symbol = ZBarcode_Create() else { throw DesignError("libzint could not allocate a barcode.") }
-        defer { ZBarcode_Delete(symbol) }
-        switch symbology {
-        case .ean13: symbol.pointee.symbology = BARCODE_EANX
-        case .code128: symbol.pointee.symbology = BARCODE_CODE128
-        case .qr:
-            symbol.pointee.symbology = BARCODE_QRCODE
-            symbol.pointee.option_1 = 2   // error correction M: 15 % of a scratched card may be lost
+    init(_ kind: CardBarcodeKind, data: String) throws(DesignError) {
+        // zint's BARCODE_* numbers (zint.h); QR at error correction M: 15 % of a scratched card may be lost.
+        let (symbology, option1): (Int32, Int32) = switch kind {
+        case .ean13: (13, 0)     // BARCODE_EANX
+        case .code128: (20, 0)   // BARCODE_CODE128
+        case .qr: (58, 2)        // BARCODE_QRCODE
         }
-        // The number is drawn by the design's own `number` element, in the shop's font.
-        symbol.pointee.show_hrt = 0
         let bytes = Array(data.utf8)
-        let status = bytes.withUnsafeBufferPointer { ZBarcode_Encode(symbol, $0.baseAddress, Int32($0.count)) }
-        guard status < ZINT_ERROR else {
-            throw DesignError("The \(symbology.displayName) barcode cannot hold \(data): \(Self.message(symbol)).")
+        var error = [CChar](repeating: 0, count: 128)
+        var count: Int32 = 0, columns: Int32 = 0
+        // A 13-digit number needs a few hundred rectangles at most; a larger symbol says how many
+        // it needs and is asked for again.
+        var capacity: Int32 = 1024
+        var rectangles: [Float] = []
+        var status: Int32 = 0
+        for _ in 0..<2 {
+            rectangles = [Float](repeating: 0, count: Int(capacity) * 4)
+            status = loyalgate_zint_vector(symbology, option1, bytes, Int32(bytes.count), &rectangles, capacity, &count, &columns, &error, Int32(error.count))
+            guard status != 0, count > capacity else { break }
+            capacity = count
         }
-        guard ZBarcode_Buffer_Vector(symbol, 0) < ZINT_ERROR, let vector = symbol.pointee.vector else {
-            throw DesignError("libzint could not draw the \(symbology.displayName) barcode: \(Self.message(symbol)).")
+        guard status == 0 else {
+            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw DesignError("The \(kind.displayName) barcode cannot hold \(data): \(message).")
         }
         var bars: [Bar] = []
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
-        var rect = vector.pointee.rectangles
-        while let current = rect {
-            let r = current.pointee
-            let bar = Bar(x: Double(r.x), y: Double(r.y), width: Double(r.width), height: Double(r.height))
+        for index in 0..<Int(count) {
+            let bar = Bar(x: Double(rectangles[4 * index]), y: Double(rectangles[4 * index + 1]),
+                          width: Double(rectangles[4 * index + 2]), height: Double(rectangles[4 * index + 3]))
             bars.append(bar)
             minX = min(minX, bar.x); minY = min(minY, bar.y)
             maxX = max(maxX, bar.x + bar.width); maxY = max(maxY, bar.y + bar.height)
-            rect = r.next
         }
         self.bars = bars
         self.bounds = (minX, minY, maxX, maxY)
-        self.modules = Int(symbol.pointee.width)
-    }
-
-    private static func message(_ symbol: UnsafeMutablePointer<zint_symbol>) -> String {
-        withUnsafeBytes(of: symbol.pointee.errtxt) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
+        self.modules = Int(columns)
     }
 }

@@ -50,7 +50,7 @@ extension CardRenderer {
 
     private func drawText(_ line: String, style: Element.Text, on cr: OpaquePointer?) {
         let pt = CardGeometry.points
-        TextStyle(style).apply(to: cr)
+        CardTextStyle(style).apply(to: cr)
         var font = cairo_font_extents_t()
         cairo_font_extents(cr, &font)
         var extents = cairo_text_extents_t()

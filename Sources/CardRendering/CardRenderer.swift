@@ -71,7 +71,7 @@ public final class CardRenderer {
                 case .number(let text): (style, sample, what) = (text, design.text(of: text, number: widest, isNumber: true), "card number")
                 default: continue
                 }
-                TextStyle(style).apply(to: cr)
+                CardTextStyle(style).apply(to: cr)
                 if let missing = Self.missingGlyphs(cr, sample) {
                     throw DesignError("The font \"\(style.font)\" has no glyph for \(missing) in the \(what) on the \(name): choose a font that has them (fc-list :lang=bg lists fonts with Cyrillic).")
                 }

@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import Logging
+import Receipts
 import SocketServer
 
 /// `loyalgate gateway`: the device thread, the scan pipeline and the till socket, wired
@@ -15,7 +16,7 @@ public final class GatewayService: Sendable {
     let sessions = SessionTable()
     let logger: Logger
     let table: ScannerTable
-    let receipts: ReceiptPrinting?
+    let receipts: ReceiptPrintService?
 
     public init(corePath: String, socketPath: String, configuration: GatewayConfiguration, logger: Logger) {
         let table = ScannerTable.load(paths: configuration.hwdb ?? ScannerTable.defaultPaths())
@@ -29,7 +30,12 @@ public final class GatewayService: Sendable {
         self.devices = DeviceLoop(classifier: DeviceClassifier(table: table, configuration: configuration), configuration: configuration,
                                   hub: hub, registry: registry, pipeline: pipeline, logger: logger)
         let sessions = self.sessions
-        let receipts = configuration.receipts.map { ReceiptPrinting(configuration: $0, hub: hub) }
+        // The receipt side reports typed updates; they reach the tills as events through the hub.
+        let receipts = configuration.receipts.map { receipts in
+            ReceiptPrintService(configuration: receipts, events: ReceiptEvents(
+                printJob: { hub.publish(PrintJobUpdate.event, deviceID: $0.printer, fields: eventFields($0)) },
+                printerStatus: { hub.publish(PrinterStatusUpdate.event, deviceID: $0.printer, fields: eventFields($0)) }))
+        }
         self.receipts = receipts
         let router = TillRequests(hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
         self.server = JSONLineServer(
@@ -43,7 +49,7 @@ public final class GatewayService: Sendable {
         }
         pipeline.start()
         try devices.start()
-        receipts?.startPolling(interval: receipts?.service.configuration.statusIntervalSeconds ?? 0)
+        receipts?.startWatchingPrinters()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.server.run() }
             try await group.waitForAll()
@@ -82,4 +88,10 @@ final class SessionTable: @unchecked Sendable {
         let all = lock.withLock { Array(sessions.values) }
         for session in all { hub.remove(session) }
     }
+}
+
+/// A typed event's fields, as the hub takes them (beside `event` on the till's line).
+private func eventFields(_ value: some Encodable) -> [String: JSONValue] {
+    guard let data = try? JSONEncoder().encode(value), case .object(let fields)? = JSONValue.parse(data) else { return [:] }
+    return fields
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
+import Receipts
 import SocketServer
 
 /// The gateway's ops on the till socket (docs/gateway.md): `subscribe`, `devices.list`,
@@ -11,7 +12,7 @@ struct TillRequests: Sendable {
     let pipeline: ScanPipeline
     let sessions: SessionTable
     let table: ScannerTable
-    let receipts: ReceiptPrinting?
+    let receipts: ReceiptPrintService?
 
     struct SubscribeParameters: Decodable {
         var devices: [String]?
@@ -65,12 +66,20 @@ struct TillRequests: Sendable {
                     return Frame.failure(id: request.id, code: "printer-unavailable",
                                          message: "This gateway has no receipt printers configured (\"receipts\" in its configuration, docs/receipts.md).")
                 }
-                return try await receipts.print(request, connection: connection)
+                // The answer goes first, then the job starts, so the till has the job id before its first event.
+                let ticket: ReceiptPrintService.Ticket
+                do { ticket = try receipts.accept(line: line) } catch { return Frame.failure(id: request.id, code: error.code.rawValue, message: error.message) }
+                do { try await connection.write(Frame.success(id: request.id, ticket.answer)) } catch { return Data() }
+                ticket.start()
+                return Data()
             case "printer.status":
                 guard let receipts else {
                     return Frame.failure(id: request.id, code: "printer-unavailable", message: "This gateway has no receipt printers configured.")
                 }
-                return try receipts.status(request)
+                let parameters = try request.parameters(PrinterStatusRequest.self)
+                do { return Frame.success(id: request.id, try receipts.status(parameters)) } catch {
+                    return Frame.failure(id: request.id, code: error.code.rawValue, message: error.message)
+                }
             default:
                 throw LoyaltyError(.unknownOp, "The gateway has no op \"\(request.op.prefix(64))\"; see docs/gateway.md.")
             }

@@ -84,20 +84,38 @@ public final class PrintConnection {
                          message: strings(response, "job-printer-state-message", IPP_TAG_TEXT).first ?? "")
     }
 
-    /// Waits until the job is completed, cancelled or aborted, calling `progress` whenever the
-    /// job's or the printer's situation changes (out of cards, ribbon, offline, …).
+    /// What a caller following a job wants next (see `wait(for:on:poll:timeout:check:)`).
+    public enum WaitStep: Sendable {
+        case keepWaiting
+        /// Cancel the job, then go on waiting until CUPS has finished it.
+        case cancel
+    }
+
+    /// The one loop that follows a CUPS job, for card batches and receipts alike: asks for the
+    /// job's state every `poll` until it is completed, cancelled or aborted, and returns that
+    /// final state.
+    ///
+    /// Every round, `check` sees the job and the queue's state (nil if the queue cannot be read)
+    /// and may ask for `.cancel` (a receipt whose printer has been out of paper too long). The job
+    /// is then cancelled and the wait goes on, without calling `check` again, until CUPS reports
+    /// the job final: a cancelled job can still complete, and a caller must not tell anyone it
+    /// failed while it may yet print.
+    ///
+    /// Bounded: after `timeout` it throws `.timedOut` naming the printer's problems, and the job
+    /// is left as it is (a batch can be resumed later and find it).
     public func wait(for job: Int, on queue: String, poll: Duration = .milliseconds(200), timeout: Duration = .seconds(600),
-                     progress: (JobStatus, PrinterStatus?) -> Void = { _, _ in }) throws(PrintingError) -> JobStatus {
+                     check: (JobStatus, PrinterStatus?) -> WaitStep = { _, _ in .keepWaiting }) throws(PrintingError) -> JobStatus {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
-        var last: (JobStatus, [String])?
+        var cancelled = false
         while true {
             let status = try status(of: job, on: queue)
             if status.state.isFinal { return status }
             let printer = try? printerStatus(queue)
-            if last?.0 != status || last?.1 != printer?.problems {
-                progress(status, printer)
-                last = (status, printer?.problems ?? [])
+            if !cancelled, check(status, printer) == .cancel {
+                cancelled = true
+                // A job that ends on its own meanwhile cannot be cancelled: the next round sees it final.
+                try? cancel(job: job, on: queue)
             }
             guard clock.now < deadline else {
                 let why = printer?.problems.joined(separator: "; ") ?? status.message

@@ -1,39 +1,35 @@
 import Foundation
 import ReceiptEncoding
 
-/// Template + receipt document → ESC/POS bytes for one printer model: loads the logo (once),
+/// Template (a `ReceiptHeader`) + receipt document → ESC/POS bytes for one printer model: loads the logo (once),
 /// asks libzint for a symbol matrix where the printer cannot draw the footer symbol, and runs the
 /// encoder's renderer. One composer per configured printer; safe to share between tills.
 public final class ReceiptComposer: Sendable {
     public let profile: PrinterProfile
-    public let template: ReceiptTemplate?
+    /// The merchant's head for every receipt on this printer, whatever the document says.
+    public let template: ReceiptHeader?
     private let renderer: ReceiptRenderer
     private let logos: LogoCache
 
-    public init(model: String, template: ReceiptTemplate? = nil, options: RenderOptions = RenderOptions()) throws(ReceiptsError) {
+    public init(model: String, template: ReceiptHeader? = nil, options: RenderOptions = RenderOptions()) throws(ReceiptsError) {
         do { profile = try PrinterProfile.named(model) } catch { throw .model(error) }
         self.template = template
         renderer = ReceiptRenderer(profile: profile, options: options)
         logos = LogoCache(width: profile.dotsPerLine, dithering: options.logoDithering)
     }
 
-    /// Reads a receipt document (JSON, UTF-8). With a template, the template's name, address and
-    /// logo are the receipt's head whatever the document says, and the document needs no header.
+    /// Reads a receipt document (JSON, UTF-8) and prepares it (`prepared(_:)`).
     public func document(json: Data) throws(ReceiptsError) -> ReceiptDocument {
-        var data = json
-        if let template {
-            guard var object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
-                throw ReceiptsError(.invalidReceipt, "The receipt cannot be read: it is not a JSON object in UTF-8.")
-            }
-            var header: [String: Any] = ["merchantName": template.merchantName, "addressLines": template.addressLines]
-            if let logo = template.logo { header["logo"] = logo }
-            object["header"] = header
-            guard let merged = try? JSONSerialization.data(withJSONObject: object) else {
-                throw ReceiptsError(.invalidReceipt, "The receipt cannot be read.")
-            }
-            data = merged
-        }
-        do { return try ReceiptDocument.decode(json: data) } catch { throw .receipt(error) }
+        do { return try prepared(ReceiptDocument.decode(json: json, validate: false)) } catch { throw .receipt(error) }
+    }
+
+    /// The document as it prints: with a template, the template's name, address and logo are
+    /// the receipt's head whatever the document says (it needs no header); then validated.
+    public func prepared(_ document: ReceiptDocument) throws(ReceiptError) -> ReceiptDocument {
+        var document = document
+        if let template { document.header = template }
+        try document.validate()
+        return document
     }
 
     /// The bytes for `document`. `logoPath` is the file behind `header.logo` (the caller decides

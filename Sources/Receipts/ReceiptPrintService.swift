@@ -1,11 +1,26 @@
 import Foundation
+import LoyalgateProtocol
 import PrinterUSB
 import Printing
 import ReceiptEncoding
 
-/// `receipt.print` behind the gateway: renders a receipt for the named printer, sends it as a
-/// raw job through CUPS, follows the job to completed or failed and reports each step as a
-/// `PrintJobEvent`.
+/// Where the receipt side's events go. The gateway publishes them to its tills as `print.job`
+/// and `printer.status` events; this module does not know how.
+public struct ReceiptEvents: Sendable {
+    public var printJob: @Sendable (PrintJobUpdate) -> Void
+    public var printerStatus: @Sendable (PrinterStatusUpdate) -> Void
+
+    public init(printJob: @escaping @Sendable (PrintJobUpdate) -> Void, printerStatus: @escaping @Sendable (PrinterStatusUpdate) -> Void = { _ in }) {
+        self.printJob = printJob
+        self.printerStatus = printerStatus
+    }
+}
+
+/// The gateway's receipt side, which the gateway only routes to: `receipt.print` and
+/// `printer.status` from the tills, `print.job` and `printer.status` events back (docs/receipts.md).
+/// Renders a receipt for the named printer, sends it as a raw job through CUPS, follows the job
+/// to completed or failed and reports each step as a `PrintJobUpdate`; watches USB printers'
+/// own status.
 ///
 /// Idempotency (docs/receipts.md): every request has a key, the till's `key` or else one derived
 /// from the printer and the rendered bytes. The job id follows from printer and key, so a retry
@@ -16,19 +31,21 @@ import ReceiptEncoding
 /// retry. Jobs are titled `loyalgate receipt JOB`; after a gateway restart the CUPS job history is
 /// searched by that title before anything is sent.
 public final class ReceiptPrintService: @unchecked Sendable {
-    public typealias EventSink = @Sendable (PrintJobEvent) -> Void
-
     public let configuration: ReceiptsConfiguration
     let server: PrintServer
-    let events: EventSink
+    let events: ReceiptEvents
     /// How often a job's state is asked for; a local cupsd answers in well under a millisecond.
-    let pollInterval: TimeInterval = 0.05
+    let pollInterval: Duration = .milliseconds(50)
+    /// A receipt CUPS has not finished after this long is cancelled and reported failed, even
+    /// with no problem reported: nobody waits ten minutes at a till.
+    let giveUpAfter: Duration = .seconds(600)
 
     private let lock = NSLock()
     private var composers: [String: Result<ReceiptComposer, ReceiptsError>] = [:]
-    private var jobs: [String: PrintJobEvent] = [:]
+    private var jobs: [String: PrintJobUpdate] = [:]
+    private var watcher: PrinterStatusWatcher?
 
-    public init(configuration: ReceiptsConfiguration, server: PrintServer = .standard, events: @escaping EventSink) {
+    public init(configuration: ReceiptsConfiguration, server: PrintServer = .standard, events: ReceiptEvents) {
         self.configuration = configuration
         self.server = server
         self.events = events
@@ -36,53 +53,86 @@ public final class ReceiptPrintService: @unchecked Sendable {
 
     /// The answer to a `receipt.print`, and what to do once it has been written.
     public struct Ticket: Sendable {
-        public let job: String
-        public let replayed: Bool
+        public let answer: ReceiptPrintAnswer
         /// Starts the job (or repeats a replayed job's current state as an event). Called after
         /// the answer is written, so the till has the job id before its first event.
         public let start: @Sendable () -> Void
     }
 
+    /// `receipt.print` from its request line: the receipt document is decoded once, here.
+    public func accept(line: Data) throws(ReceiptsError) -> Ticket {
+        let request: ReceiptPrintRequest
+        do {
+            request = try ReceiptPrintRequest.read(line: line)
+        } catch {
+            switch error {
+            case .badParameters(let message): throw ReceiptsError(.badRequest, message)
+            case .invalidReceipt(let error): throw .receipt(error)
+            }
+        }
+        return try accept(request)
+    }
+
     /// Checks and renders the receipt and reserves the job; any error here is the answer to the
     /// request and nothing is printed.
-    public func accept(printer id: String, receipt: Data, key: String?) throws(ReceiptsError) -> Ticket {
+    public func accept(_ request: ReceiptPrintRequest) throws(ReceiptsError) -> Ticket {
+        let id = request.printer
         guard let settings = configuration.printers.first(where: { $0.id == id }) else {
             let known = configuration.printers.map(\.id).joined(separator: ", ")
             throw ReceiptsError(.unknownPrinter, "There is no receipt printer \"\(id.prefix(64))\" here" + (known.isEmpty ? "." : "; the printers are: \(known)."))
         }
-        if let key, key.isEmpty || key.utf8.count > 200 {
+        if let key = request.key, key.isEmpty || key.utf8.count > 200 {
             throw ReceiptsError(.invalidReceipt, "key must be 1 to 200 characters.")
         }
         let composer = try composer(for: settings)
-        let document = try composer.document(json: receipt)
+        let document: ReceiptDocument
+        do { document = try composer.prepared(request.receipt) } catch { throw .receipt(error) }
         let bytes = try composer.render(document, logoPath: composer.template?.logo)
-        let job = Self.jobID(printer: id, key: key ?? "auto:" + Self.fnv1a(bytes))
+        let job = Self.jobID(printer: id, key: request.key ?? "auto:" + Self.fnv1a(bytes))
 
-        let (attempt, current): (Int, PrintJobEvent?) = lock.withLock {
+        let (attempt, current): (Int, PrintJobUpdate?) = lock.withLock {
             if let existing = jobs[job], existing.state != .failed { return (existing.attempt, existing) }
             let attempt = (jobs[job]?.attempt ?? 0) + 1
-            jobs[job] = PrintJobEvent(job: job, printer: id, state: .queued, attempt: attempt)
+            jobs[job] = PrintJobUpdate(job: job, printer: id, state: .queued, attempt: attempt)
             return (attempt, nil)
         }
         if let current {
-            return Ticket(job: job, replayed: true, start: { [events] in events(current) })
+            return Ticket(answer: ReceiptPrintAnswer(job: job, replayed: true), start: { [events] in events.printJob(current) })
         }
-        return Ticket(job: job, replayed: false, start: { [self] in
+        return Ticket(answer: ReceiptPrintAnswer(job: job, replayed: false), start: { [self] in
             DispatchQueue.global().async { self.run(job: job, attempt: attempt, settings: settings, bytes: bytes) }
         })
     }
 
-    /// The printer's own status over USB, for printers configured with `usb`.
-    public func status(printer id: String) throws(ReceiptsError) -> PrinterStatusReport {
+    /// `printer.status`: the printer's own status over USB, for printers configured with `usb`.
+    public func status(_ request: PrinterStatusRequest) throws(ReceiptsError) -> PrinterStatusUpdate {
+        try status(printer: request.printer)
+    }
+
+    public func status(printer id: String) throws(ReceiptsError) -> PrinterStatusUpdate {
         guard let settings = configuration.printers.first(where: { $0.id == id }) else {
             throw ReceiptsError(.unknownPrinter, "There is no receipt printer \"\(id.prefix(64))\" here.")
         }
         guard let usb = settings.usb else {
             throw ReceiptsError(.printerUnavailable, "Receipt printer \"\(id)\" has no \"usb\" in the configuration, so only CUPS knows its state.")
         }
-        do { return PrinterStatusReport(printer: id, status: try USBStatusReader(device: USBDeviceID(usb)).read()) } catch {
+        do { return PrinterStatusUpdate(printer: id, status: try USBStatusReader(device: USBDeviceID(usb)).read()) } catch {
             throw ReceiptsError(.printerUnavailable, error.description)
         }
+    }
+
+    /// Starts asking the USB printers for their status every `statusIntervalSeconds`, reporting
+    /// changes as `printer.status` events (see `PrinterStatusWatcher`).
+    public func startWatchingPrinters() {
+        let printers = configuration.printers.filter { $0.usb != nil }.map(\.id)
+        let watcher = PrinterStatusWatcher(printers: printers, interval: configuration.statusIntervalSeconds,
+                                           read: { [self] in try? status(printer: $0) }, report: events.printerStatus)
+        lock.withLock { self.watcher = watcher }
+        watcher.start()
+    }
+
+    public func stop() {
+        lock.withLock { watcher }?.stop()
     }
 
     // MARK: - Rendering
@@ -102,14 +152,14 @@ public final class ReceiptPrintService: @unchecked Sendable {
 
     // MARK: - Following the job
 
-    private func emit(_ event: PrintJobEvent) {
-        lock.withLock { jobs[event.job] = event }
-        events(event)
+    private func emit(_ update: PrintJobUpdate) {
+        lock.withLock { jobs[update.job] = update }
+        events.printJob(update)
     }
 
     private func run(job: String, attempt: Int, settings: ReceiptPrinterSettings, bytes: [UInt8]) {
-        func report(_ state: PrintJobEvent.State, _ reason: String? = nil) {
-            emit(PrintJobEvent(job: job, printer: settings.id, state: state, reason: reason, attempt: attempt))
+        func report(_ state: PrintJobUpdate.State, _ reason: String? = nil) {
+            emit(PrintJobUpdate(job: job, printer: settings.id, state: state, attempt: attempt, reason: reason))
         }
         report(.queued)
         let title = "loyalgate receipt \(job)"
@@ -128,48 +178,47 @@ public final class ReceiptPrintService: @unchecked Sendable {
         }
     }
 
+    /// Follows the job with `PrintConnection.wait`: `printing` once CUPS sends it, and when the
+    /// printer has a problem (offline, paper out, ...) for `failAfterSeconds` the job is cancelled;
+    /// `wait` returns only once CUPS has finished it, so it cannot print after the till was told it
+    /// failed (and possibly printed the retry).
     private func follow(_ cupsJob: Int, settings: ReceiptPrinterSettings, connection: PrintConnection,
-                        report: (PrintJobEvent.State, String?) -> Void) throws(PrintingError) {
+                        report: (PrintJobUpdate.State, String?) -> Void) throws(PrintingError) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let failAfter = Duration.milliseconds(Int64(configuration.failAfterSeconds * 1000))
         var printing = false
-        var problemSince: Date?
-        while true {
-            let status = try connection.status(of: cupsJob, on: settings.queue)
-            switch status.state {
-            case .completed:
-                report(.completed, nil)
-                return
-            case .aborted, .cancelled:
-                let printer = try? connection.printerStatus(settings.queue)
-                report(.failed, usbProblem(settings) ?? CashierReason.forFinishedJob(status, printer: printer, queue: settings.queue))
-                return
-            case .processing where !printing:
+        var problemSince: ContinuousClock.Instant?
+        var gaveUpBecause: String?
+        let final = try connection.wait(for: cupsJob, on: settings.queue, poll: pollInterval, timeout: giveUpAfter + .seconds(60)) { status, printer in
+            if status.state == .processing, !printing {
                 printing = true
                 report(.printing, nil)
-            default:
-                break
             }
-            let printer = try? connection.printerStatus(settings.queue)
-            let problem = printer.flatMap { CashierReason.from(reasons: $0.reasons, queue: settings.queue, stopped: $0.state == .stopped) ?? CashierReason.from(message: $0.message) }
-            if let problem {
-                let since = problemSince ?? Date()
-                problemSince = since
-                if Date().timeIntervalSince(since) >= configuration.failAfterSeconds {
-                    try? connection.cancel(job: cupsJob, on: settings.queue)
-                    // Report only once CUPS has finished the job, so it cannot print after the
-                    // till was told it failed (and possibly printed the retry).
-                    while true {
-                        let final = try connection.status(of: cupsJob, on: settings.queue)
-                        if final.state == .completed { report(.completed, nil); return }
-                        if final.state.isFinal { break }
-                        Thread.sleep(forTimeInterval: pollInterval)
-                    }
-                    report(.failed, usbProblem(settings) ?? problem)
-                    return
-                }
-            } else {
+            if clock.now - started >= giveUpAfter {
+                gaveUpBecause = "The receipt has not printed in \(giveUpAfter.components.seconds / 60) minutes; it was cancelled."
+                return .cancel
+            }
+            let problem = printer.flatMap {
+                CashierReason.from(reasons: $0.reasons, queue: settings.queue, stopped: $0.state == .stopped) ?? CashierReason.from(message: $0.message)
+            }
+            guard let problem else {
                 problemSince = nil
+                return .keepWaiting
             }
-            Thread.sleep(forTimeInterval: pollInterval)
+            let since = problemSince ?? clock.now
+            problemSince = since
+            guard clock.now - since >= failAfter else { return .keepWaiting }
+            gaveUpBecause = problem
+            return .cancel
+        }
+        if final.state == .completed {
+            report(.completed, nil)
+        } else if let gaveUpBecause {
+            report(.failed, usbProblem(settings) ?? gaveUpBecause)
+        } else {
+            let printer = try? connection.printerStatus(settings.queue)
+            report(.failed, usbProblem(settings) ?? CashierReason.forFinishedJob(final, printer: printer, queue: settings.queue))
         }
     }
 

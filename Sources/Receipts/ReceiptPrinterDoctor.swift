@@ -1,3 +1,4 @@
+import LoyalgateProtocol
 import PrinterUSB
 import Printing
 
@@ -26,7 +27,7 @@ public enum ReceiptPrinterDoctor {
             }
             guard let usb = printer.usb else { continue }
             do {
-                let status = PrinterStatusReport(printer: printer.id, status: try USBStatusReader(device: USBDeviceID(usb)).read())
+                let status = PrinterStatusUpdate(printer: printer.id, status: try USBStatusReader(device: USBDeviceID(usb)).read())
                 report.lines.append("  USB \(usb): " + status.summary)
                 report.problems += status.problems.map { "\(printer.id): \($0)" }
             } catch {

@@ -1,9 +1,12 @@
 import Foundation
+import ReceiptEncoding
 
 /// The receipt side of the gateway's configuration: printers and merchant templates.
 public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
     public var printers: [ReceiptPrinterSettings]
-    public var templates: [String: ReceiptTemplate]
+    /// A merchant's fixed receipt head by name (a printer's `template`): name, address and
+    /// logo, the same on every till, so a till never has to send the logo.
+    public var templates: [String: ReceiptHeader]
     /// A job that makes no progress while CUPS or the printer reports a problem (offline, paper
     /// out, cannot connect) for this long is cancelled and reported `failed`: a cashier needs an
     /// answer while the customer waits, and a receipt that prints an hour later helps nobody.
@@ -11,7 +14,7 @@ public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
     /// How often the gateway asks USB printers for their own status (0: never).
     public var statusIntervalSeconds: Double
 
-    public init(printers: [ReceiptPrinterSettings] = [], templates: [String: ReceiptTemplate] = [:], failAfterSeconds: Double = 20, statusIntervalSeconds: Double = 30) {
+    public init(printers: [ReceiptPrinterSettings] = [], templates: [String: ReceiptHeader] = [:], failAfterSeconds: Double = 20, statusIntervalSeconds: Double = 30) {
         self.printers = printers
         self.templates = templates
         self.failAfterSeconds = failAfterSeconds
@@ -23,7 +26,7 @@ public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         printers = try container.decodeIfPresent([ReceiptPrinterSettings].self, forKey: .printers) ?? []
-        templates = try container.decodeIfPresent([String: ReceiptTemplate].self, forKey: .templates) ?? [:]
+        templates = try container.decodeIfPresent([String: ReceiptHeader].self, forKey: .templates) ?? [:]
         failAfterSeconds = try container.decodeIfPresent(Double.self, forKey: .failAfterSeconds) ?? 20
         statusIntervalSeconds = try container.decodeIfPresent(Double.self, forKey: .statusIntervalSeconds) ?? 30
     }

@@ -5,6 +5,8 @@ import ReceiptEncoding
 /// for a person. The codes are documented in docs/receipts.md.
 public struct ReceiptsError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
+        /// The request's own parameters are wrong (`printer` missing, `key` not a string, ...).
+        case badRequest = "bad-request"
         /// The document is not a valid receipt (bad JSON, invalid UTF-8, too many lines, bad amounts).
         case invalidReceipt = "invalid-receipt"
         /// The printer model is not in the profile catalog.

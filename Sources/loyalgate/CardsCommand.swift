@@ -1,4 +1,5 @@
 import ArgumentParser
+import CardBatches
 import CardDesign
 import CardRendering
 import Foundation
@@ -7,7 +8,8 @@ import LoyaltyStore
 import Printing
 
 /// Branded card batches: preview a design, print a batch through CUPS, reprint one card. These
-/// are subcommands of `loyalgate cards` (CardCommand.swift), beside the card's life.
+/// are subcommands of `loyalgate cards` (CardCommand.swift), beside the card's life. Only the
+/// arguments and the printed results are here; the work is in the CardBatches module.
 enum CardsCommand {
 
     struct Preview: ParsableCommand {
@@ -62,37 +64,18 @@ enum CardsCommand {
 
         func run() throws {
             let database = try data.open()
-            let batchID: Int64
-            let renderer: CardRenderer
-            let queue: String
-            var previousQueue: String?
-            if let resume {
-                let stored = try database.batch(id: resume)
-                guard stored.state != .completed else {
-                    print("batch \(resume) is already completed: \(stored.items.count) cards printed")
-                    return
-                }
-                guard let storedQueue = printer ?? stored.printer else { throw ValidationError("Batch \(resume) has no printer: give --printer QUEUE.") }
-                renderer = try CardRenderer(path: stored.design)
-                queue = storedQueue
-                previousQueue = stored.printer
-                batchID = resume
+            let run = CardBatchRun(database: database, chunkSize: chunk, jobOptions: try jobOptions(), jobTimeout: .seconds(jobTimeout), say: { print($0) })
+            let outcome = if let resume {
+                try run.resume(batch: resume, printer: printer)
             } else {
-                // Everything that can be wrong is checked before a number is allocated.
-                let designPath = URL(fileURLWithPath: design!).standardizedFileURL.path
-                renderer = try CardRenderer(path: designPath)
-                queue = printer!
-                try PrintConnection().requireAccepting(queue)
-                let created = try database.createBatch(merchant: merchant, count: count!, design: designPath, printer: queue)
-                batchID = created.id
-                print("batch \(created.id): \(created.items.count) card numbers allocated for \(created.merchant) (\(created.items.first!.number) … \(created.items.last!.number))")
+                try run.start(merchant: merchant, count: count!, design: design!, printer: printer!)
             }
-            let printer = BatchPrinter(database: database, renderer: renderer, connection: try PrintConnection(), queue: queue,
-                                       previousQueue: previousQueue, chunkSize: chunk, options: try jobOptions(), jobTimeout: .seconds(jobTimeout))
-            let report = try printer.run(batch: batchID)
-            let batch = try database.batch(id: batchID)
-            let printed = batch.items.filter(\.printed).count
-            print("batch \(batchID) \(batch.state): \(printed) of \(batch.items.count) cards printed, \(report.printedNow.count) in this run in \(report.jobs.count) job(s)")
+            let batch = outcome.batch
+            if outcome.wasAlreadyCompleted {
+                print("batch \(batch.id) is already completed: \(batch.items.count) cards printed")
+                return
+            }
+            print("batch \(batch.id) \(batch.state): \(outcome.printed) of \(batch.items.count) cards printed, \(outcome.printedNow) in this run in \(outcome.jobs) job(s)")
         }
     }
 
@@ -108,28 +91,12 @@ enum CardsCommand {
         @Argument(help: "The card number.") var card: String
 
         func run() throws {
-            let renderer = try CardRenderer(path: design)
             let database = try data.open()
-            // A replaced card's number is retired: the reprint carries the number that replaced it.
-            // A blocked card (lost or stolen) is not put back in circulation by a reprint.
-            let target = try database.cardToPrint(merchant: merchant, card: card)
-            guard target.status != .blocked else {
-                throw ValidationError("Card \(target.number) is blocked (lost or stolen): replace it first (loyalgate cards replace --reason lost \(target.number)), then reprint.")
+            let reprint = CardReprint(database: database, jobOptions: try parseJobOptions(options))
+            let outcome = try reprint.run(merchant: merchant, card: card, design: design, printer: printer) { number, replaced in
+                if let first = replaced.first { print("card \(first) was replaced by \(number): printing \(number)") }
             }
-            if let first = target.replaced.first {
-                print("card \(first) was replaced by \(target.number): printing \(target.number)")
-            }
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-reprint-\(getpid()).pdf").path
-            defer { try? FileManager.default.removeItem(atPath: file) }
-            try renderer.renderPDF(numbers: [target.number], to: file)
-            let connection = try PrintConnection()
-            let jobOptions = try parseJobOptions(options)
-            let job = try connection.submit(PrintDocument(.file(file), format: PrintDocument.pdf, title: "loyalgate reprint \(target.number)", options: jobOptions), to: printer)
-            let status = try connection.wait(for: job, on: printer)
-            guard status.state == .completed else {
-                throw PrintingError(.jobFailed, "The printer \"\(printer)\" did not print card \(target.number): job \(job) was \(status.state) (\(status.message)).")
-            }
-            print("card \(target.number) printed (job \(printer)-\(job))")
+            print("card \(outcome.number) printed (job \(outcome.queue)-\(outcome.job))")
         }
     }
 }

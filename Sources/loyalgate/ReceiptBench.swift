@@ -31,7 +31,7 @@ struct ReceiptBench: ParsableCommand {
 
         // (a) The gateway's path: document JSON -> ReceiptComposer (decode, validate, layout,
         // logo from the cache, QR footer) -> bytes.
-        let template = ReceiptTemplate(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logoPath)
+        let template = ReceiptHeader(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logoPath)
         let composer = try ReceiptComposer(model: profile.id, template: template, options: RenderOptions(qrCode: QRCodeOptions(moduleSize: 6)))
         let json = try Self.documentJSON()
         var size = 0

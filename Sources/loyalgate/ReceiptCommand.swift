@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoyalgateProtocol
 import PrinterUSB
 import ReceiptEncoding
 import Receipts
@@ -24,7 +25,7 @@ struct ReceiptCommand: ParsableCommand {
         func run() throws {
             let templateValue = try template.map { path in
                 guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("Cannot read the template \(path).") }
-                do { return try JSONDecoder().decode(ReceiptTemplate.self, from: data) } catch {
+                do { return try JSONDecoder().decode(ReceiptHeader.self, from: data) } catch {
                     throw ValidationError("\(path) is not a receipt template: it needs at least \"merchantName\".")
                 }
             }
@@ -34,7 +35,7 @@ struct ReceiptCommand: ParsableCommand {
                 let document = try composer.document(json: json)
                 // A logo name is a file beside the template or, without one, beside the document.
                 let base = URL(fileURLWithPath: template ?? file).deletingLastPathComponent()
-                let logo = document.header.logo.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
+                let logo = document.header?.logo.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
                 let bytes = try composer.render(document, logoPath: logo)
                 if out == "-" {
                     FileHandle.standardOutput.write(Data(bytes))
@@ -76,9 +77,9 @@ struct ReceiptCommand: ParsableCommand {
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: try encoder.encode(PrinterStatusReport(printer: usb, status: status)), as: UTF8.self))
+                    print(String(decoding: try encoder.encode(PrinterStatusUpdate(printer: usb, status: status)), as: UTF8.self))
                 } else {
-                    print(PrinterStatusReport(printer: usb, status: status).summary)
+                    print(PrinterStatusUpdate(printer: usb, status: status).summary)
                 }
             } catch let error as PrinterUSBError {
                 throw ValidationError(error.description)

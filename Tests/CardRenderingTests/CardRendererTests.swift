@@ -1,3 +1,4 @@
+import CCairo
 import CardDesign
 @testable import CardRendering
 import Foundation
@@ -9,8 +10,8 @@ import Testing
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples/cards")
 
-    @Test(arguments: Symbology.allCases)
-    func libzintEncodesACardNumberInTheModulesTheFitCheckAssumes(symbology: Symbology) throws {
+    @Test(arguments: CardBarcodeKind.allCases)
+    func libzintEncodesACardNumberInTheModulesTheFitCheckAssumes(symbology: CardBarcodeKind) throws {
         let vector = try BarcodeVector(symbology, data: "2990001000018")
         #expect(vector.modules == symbology.modules)
         #expect(!vector.bars.isEmpty)
@@ -42,9 +43,15 @@ import Testing
         #expect(error?.message.hasPrefix(#"The font "DejaVu Sans" has no glyph for "会", "员", "卡""#) == true)
     }
 
+    /// The shop's Cyrillic name is drawn, and drawn as letters: "Ж" has far more ink than "І"
+    /// (one stem), where missing glyphs would be drawn as nothing or as identical boxes.
     @Test func cyrillicTextIsDrawnWithRealGlyphs() throws {
-        let design = try design(#"{"type": "text", "text": "{shop}", "x": 4, "y": 4, "width": 78, "size": 12, "bold": true}"#)
-        _ = try CardRenderer(design: design, directory: Self.examples)
+        let shop = try textInk(#"{"type": "text", "text": "{shop}", "x": 4, "y": 4, "width": 78, "size": 12, "bold": true}"#)
+        let heavy = try textInk(#"{"type": "text", "text": "ЖЖЖЖЖЖ", "x": 4, "y": 4, "width": 78, "size": 12, "bold": true}"#)
+        let thin = try textInk(#"{"type": "text", "text": "ІІІІІІ", "x": 4, "y": 4, "width": 78, "size": 12, "bold": true}"#)
+        #expect(shop > 1000, "Кооперация Пловдив left \(shop) dark pixels in its box")
+        #expect(thin > 100, "ІІІІІІ left \(thin) dark pixels in its box")
+        #expect(Double(heavy) > 2 * Double(thin), "ЖЖЖЖЖЖ: \(heavy) dark pixels, ІІІІІІ: \(thin)")
     }
 
     @Test func aLineWiderThanItsBoxIsRefusedWithItsWidth() throws {
@@ -62,6 +69,33 @@ import Testing
         let pdf = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
         // 85.60 × 53.98 mm in points; front and back of two cards.
         #expect(pdf.components(separatedBy: "/MediaBox [ 0 0 242.645669 153.014173 ]").count - 1 == 4)
+    }
+
+    /// Dark pixels in the band of the card's front where a text at y 4 mm is drawn (the
+    /// design's barcode sits lower, from 25 mm), in a 300 dpi preview without guides.
+    private func textInk(_ element: String) throws -> Int {
+        let renderer = try CardRenderer(design: design(element), directory: Self.examples)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lg-ink-\(UUID().uuidString.prefix(8)).png").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try renderer.renderPreviewPNG(number: "2990001000018", dpi: 300, guides: false, to: file)
+        let surface = cairo_image_surface_create_from_png(file)
+        defer { cairo_surface_destroy(surface) }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let pixels = cairo_image_surface_get_data(surface) else {
+            Issue.record("the preview \(file) cannot be read back")
+            return 0
+        }
+        let stride = Int(cairo_image_surface_get_stride(surface)), width = Int(cairo_image_surface_get_width(surface))
+        let dotsPerMM = 300 / 25.4
+        var dark = 0
+        for y in Int(3 * dotsPerMM)..<Int(12 * dotsPerMM) {
+            for x in 0..<width {
+                // RGB24: one 32-bit word per pixel, blue in the low byte.
+                let word = pixels.advanced(by: y * stride + 4 * x).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
+                let luminance = (Int(word >> 16 & 0xFF) + Int(word >> 8 & 0xFF) + Int(word & 0xFF)) / 3
+                if luminance < 128 { dark += 1 }
+            }
+        }
+        return dark
     }
 
     private func design(_ element: String) throws -> CardDesign {

@@ -17,7 +17,7 @@ final class ReceiptGateway {
     let folder: String
 
     static let logo = Loyalgate.examples.appendingPathComponent("cards/linde-logo.png").path
-    static let template = ReceiptTemplate(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logo)
+    static let template = ReceiptHeader(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logo)
 
     init(failAfterSeconds: Double = 3) throws {
         cups = try CupsHarness()

@@ -54,7 +54,7 @@ struct ReceiptComposerTests {
 
     @Test("A template is the receipt's head: its name, address and logo, whatever the till sent")
     func template() throws {
-        let template = ReceiptTemplate(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12", "9800 Deinze"],
+        let template = ReceiptHeader(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12", "9800 Deinze"],
                                        logo: examples.appendingPathComponent("cards/linde-logo.png").path)
         let composer = try ReceiptComposer(model: "epson-tm-t20iii", template: template)
         let document = try composer.document(json: Data(#"{"header":{"merchantName":"Till 3"},"lines":[{"description":"Zeep","amount":"2.50"}]}"#.utf8))
@@ -118,7 +118,7 @@ struct ReceiptComposerTests {
     func preview(model: String, file: String, symbol: String) throws {
         let composer = try ReceiptComposer(model: model)
         let document = try composer.document(json: Data(contentsOf: examples.appendingPathComponent(file)))
-        let bytes = try composer.render(document, logoPath: examples.appendingPathComponent(file).deletingLastPathComponent().appendingPathComponent(document.header.logo!).path)
+        let bytes = try composer.render(document, logoPath: examples.appendingPathComponent(file).deletingLastPathComponent().appendingPathComponent(document.header!.logo!).path)
         if model == "generic-58mm" { #expect(!containsQRCommand(bytes)) }
         let png = try temporaryFile("preview.png", Data())
         try ReceiptPreview(profile: composer.profile).writePNG(bytes: bytes, to: png)

@@ -94,9 +94,13 @@ public enum GatewayEvent: Sendable, Equatable {
     case deviceAdded(DeviceAdded)
     case deviceRemoved(DeviceRemoved)
     case scanRejected(ScanRejected)
+    /// A receipt job moved on (queued, printing, completed, failed).
+    case printJob(PrintJobUpdate)
+    /// A USB receipt printer's status changed (paper near end, cover open, ...).
+    case printerStatus(PrinterStatusUpdate)
 
     /// The `event` string of each case; docs/gateway.md lists exactly these.
-    public static let names = ["scan", "device.added", "device.removed", "scan.rejected"]
+    public static let names = ["scan", "device.added", "device.removed", "scan.rejected", "print.job", "printer.status"]
 
     public var name: String {
         switch self {
@@ -104,6 +108,8 @@ public enum GatewayEvent: Sendable, Equatable {
         case .deviceAdded: "device.added"
         case .deviceRemoved: "device.removed"
         case .scanRejected: "scan.rejected"
+        case .printJob: "print.job"
+        case .printerStatus: "printer.status"
         }
     }
 
@@ -114,6 +120,8 @@ public enum GatewayEvent: Sendable, Equatable {
         case .deviceAdded(let event): event.device.id
         case .deviceRemoved(let event): event.device.id
         case .scanRejected(let event): event.device.id
+        case .printJob(let event): event.printer
+        case .printerStatus(let event): event.printer
         }
     }
 
@@ -123,6 +131,8 @@ public enum GatewayEvent: Sendable, Equatable {
         case .deviceAdded(let event): try event.encode(to: encoder)
         case .deviceRemoved(let event): try event.encode(to: encoder)
         case .scanRejected(let event): try event.encode(to: encoder)
+        case .printJob(let event): try event.encode(to: encoder)
+        case .printerStatus(let event): try event.encode(to: encoder)
         }
     }
 
@@ -132,6 +142,8 @@ public enum GatewayEvent: Sendable, Equatable {
         case "device.added": .deviceAdded(try DeviceAdded(from: decoder))
         case "device.removed": .deviceRemoved(try DeviceRemoved(from: decoder))
         case "scan.rejected": .scanRejected(try ScanRejected(from: decoder))
+        case "print.job": .printJob(try PrintJobUpdate(from: decoder))
+        case "printer.status": .printerStatus(try PrinterStatusUpdate(from: decoder))
         default: nil
         }
     }

@@ -84,7 +84,26 @@ public enum GatewayOp {
         }
     }
 
-    public static let all: [any WireOperation.Type] = [Subscribe.self, DevicesList.self, GatewayStatus.self]
+    /// Prints a receipt document on a configured printer (docs/receipts.md); answered with the
+    /// job id before the job's first `print.job` event.
+    public enum ReceiptPrint: WireOperation {
+        public static let name = "receipt.print"
+        public static let role = Role.till
+        public typealias Parameters = ReceiptPrintRequest
+        public typealias Answer = ReceiptPrintAnswer
+    }
+
+    /// A USB receipt printer's own status (paper, cover, drawer), read with DLE EOT.
+    public enum PrinterStatus: WireOperation {
+        public static let name = "printer.status"
+        public static let role = Role.till
+        public typealias Parameters = PrinterStatusRequest
+        public typealias Answer = PrinterStatusUpdate
+    }
+
+    public static let all: [any WireOperation.Type] = [
+        Subscribe.self, DevicesList.self, GatewayStatus.self, ReceiptPrint.self, PrinterStatus.self,
+    ]
 }
 
 /// A range of card numbers: scans starting with `prefix` are `merchant`'s cards.

@@ -2,10 +2,13 @@
 enum ReceiptDecodingMessage {
     private static let moneyKeys: Set<String> = ["amount", "discountEarned", "discountSpendable"]
 
-    static func receiptError(for error: DecodingError) -> ReceiptError {
+    /// `depth`: how many keys of the coding path lie above the document (1 for the `receipt` of a
+    /// request); they are left out of the field names.
+    static func receiptError(for error: DecodingError, below depth: Int = 0) -> ReceiptError {
+        let field = { (codingPath: [any CodingKey]) in path(Array(codingPath.dropFirst(depth))) }
         switch error {
         case .typeMismatch(let type, let context):
-            let path = self.path(context.codingPath)
+            let path = field(context.codingPath)
             // The protocol's rule is that money is never a JSON number; say so in those words.
             if type == String.self, let key = context.codingPath.last?.stringValue, moneyKeys.contains(key) {
                 return .invalidAmount(field: path, value: "not a string (a JSON number?)")
@@ -15,11 +18,11 @@ enum ReceiptDecodingMessage {
             }
             return .invalidDocument("\(path) has the wrong type (expected \(type)).")
         case .valueNotFound(_, let context):
-            return .invalidDocument("\(path(context.codingPath)) is null but must have a value.")
+            return .invalidDocument("\(field(context.codingPath)) is null but must have a value.")
         case .keyNotFound(let key, let context):
-            return .invalidDocument("\(path(context.codingPath + [key])) is missing.")
+            return .invalidDocument("\(field(context.codingPath + [key])) is missing.")
         case .dataCorrupted(let context):
-            let path = self.path(context.codingPath)
+            let path = field(context.codingPath)
             return .invalidDocument(path == "document" ? "it is not valid JSON." : "\(path): \(context.debugDescription)")
         @unknown default:
             return .invalidDocument(String(describing: error))

@@ -13,7 +13,9 @@ public struct ReceiptDocument: Sendable, Hashable, Codable {
     public var language: String?
     /// Printed before the amounts of totals and payments, e.g. "EUR" or "€"; nothing if absent.
     public var currency: String?
-    public var header: ReceiptHeader
+    /// Who sold. May be left out when the printer has a merchant template, which is the head
+    /// whatever the document says; `validate()` requires one.
+    public var header: ReceiptHeader?
     public var lines: [ReceiptLine]
     public var totals: [ReceiptTotal]
     public var payments: [ReceiptPayment]
@@ -23,7 +25,7 @@ public struct ReceiptDocument: Sendable, Hashable, Codable {
     public var labels: [String: String]?
 
     public init(
-        language: String? = nil, currency: String? = nil, header: ReceiptHeader, lines: [ReceiptLine],
+        language: String? = nil, currency: String? = nil, header: ReceiptHeader?, lines: [ReceiptLine],
         totals: [ReceiptTotal] = [], payments: [ReceiptPayment] = [], loyalty: LoyaltyBlock? = nil,
         footer: ReceiptFooter? = nil, labels: [String: String]? = nil
     ) {
@@ -42,7 +44,7 @@ public struct ReceiptDocument: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         language = try container.decodeIfPresent(String.self, forKey: .language)
         currency = try container.decodeIfPresent(String.self, forKey: .currency)
-        header = try container.decode(ReceiptHeader.self, forKey: .header)
+        header = try container.decodeIfPresent(ReceiptHeader.self, forKey: .header)
         lines = try container.decodeIfPresent([ReceiptLine].self, forKey: .lines) ?? []
         totals = try container.decodeIfPresent([ReceiptTotal].self, forKey: .totals) ?? []
         payments = try container.decodeIfPresent([ReceiptPayment].self, forKey: .payments) ?? []
@@ -51,8 +53,10 @@ public struct ReceiptDocument: Sendable, Hashable, Codable {
         labels = try container.decodeIfPresent([String: String].self, forKey: .labels)
     }
 
-    /// Reads and validates a JSON document; every failure is a `ReceiptError` naming the field.
-    public static func decode(json: Data) throws(ReceiptError) -> ReceiptDocument {
+    /// Reads a JSON document; every failure is a `ReceiptError` naming the field. With
+    /// `validate` (the default) it is also checked; a caller that still fills in the header from
+    /// a template validates afterwards.
+    public static func decode(json: Data, validate: Bool = true) throws(ReceiptError) -> ReceiptDocument {
         let document: ReceiptDocument
         do {
             document = try JSONDecoder().decode(ReceiptDocument.self, from: json)
@@ -61,12 +65,27 @@ public struct ReceiptDocument: Sendable, Hashable, Codable {
         } catch {
             throw .invalidDocument(String(describing: error))
         }
-        try document.validate()
+        if validate { try document.validate() }
         return document
+    }
+
+    /// Reads a document that is one field of a larger JSON value (the `receipt` of a
+    /// `receipt.print` request), so it is decoded once, straight from the request line. Failures
+    /// name fields from the document down (`lines[0].amount`), as `decode(json:)` does. Not
+    /// validated: the header may still come from a template.
+    public static func decode(from decoder: any Decoder) throws(ReceiptError) -> ReceiptDocument {
+        do {
+            return try ReceiptDocument(from: decoder)
+        } catch let error as DecodingError {
+            throw ReceiptDecodingMessage.receiptError(for: error, below: decoder.codingPath.count)
+        } catch {
+            throw .invalidDocument(String(describing: error))
+        }
     }
 
     /// Checks everything that would otherwise fail half-way through printing.
     public func validate() throws(ReceiptError) {
+        guard let header else { throw .invalidDocument("header is missing.") }
         guard !header.merchantName.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw .invalidDocument("header.merchantName is empty.")
         }

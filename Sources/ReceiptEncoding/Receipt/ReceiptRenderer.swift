@@ -35,7 +35,8 @@ public struct ReceiptRenderer: Sendable {
         var encoder = blankEncoder
         encoder.rasterBandRows = options.rasterBandRows
         encoder.initialize()
-        try header(document.header, logo: logoBitmap, into: &encoder)
+        // validate() has made sure there is a header.
+        if let header = document.header { try self.header(header, logo: logoBitmap, into: &encoder) }
         body(document, labels: labels, into: &encoder)
         if let loyalty = document.loyalty { self.loyalty(loyalty, labels: labels, into: &encoder) }
         if let footer = document.footer { try self.footer(footer, symbolMatrix: symbolMatrix, into: &encoder) }

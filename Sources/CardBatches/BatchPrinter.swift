@@ -10,25 +10,32 @@ import Printing
 /// title#id), and its cards are marked printed only when CUPS reports the job completed. A resumed
 /// run first asks CUPS about such in-flight jobs: completed ones are marked, unfinished ones are
 /// waited for, failed or never-created ones are sent again.
-struct BatchPrinter {
-    var database: LedgerDatabase
-    var renderer: CardRenderer
-    var connection: PrintConnection
-    var queue: String
+public struct BatchPrinter {
+    public var database: LedgerDatabase
+    public var renderer: CardRenderer
+    public var connection: PrintConnection
+    public var queue: String
     /// Where an interrupted run sent its jobs, if the batch is resumed on another queue.
-    var previousQueue: String?
-    var chunkSize: Int
-    var attempts = 3
-    var options: [String: String] = [:]
-    var jobTimeout: Duration = .seconds(600)
-    var say: (String) -> Void = { print($0) }
+    public var previousQueue: String?
+    public var chunkSize: Int
+    public var attempts = 3
+    public var options: [String: String] = [:]
+    public var jobTimeout: Duration = .seconds(600)
+    /// Progress for the person at the printer, one line at a time.
+    public var say: (String) -> Void
 
-    struct Report {
-        var printedNow: [String] = []
-        var jobs: [Int] = []
+    public init(database: LedgerDatabase, renderer: CardRenderer, connection: PrintConnection, queue: String, previousQueue: String? = nil,
+                chunkSize: Int, options: [String: String] = [:], jobTimeout: Duration = .seconds(600), say: @escaping (String) -> Void) {
+        self.database = database; self.renderer = renderer; self.connection = connection; self.queue = queue
+        self.previousQueue = previousQueue; self.chunkSize = chunkSize; self.options = options; self.jobTimeout = jobTimeout; self.say = say
     }
 
-    func run(batch id: Int64) throws -> Report {
+    public struct Report: Sendable {
+        public var printedNow: [String] = []
+        public var jobs: [Int] = []
+    }
+
+    public func run(batch id: Int64) throws -> Report {
         var report = Report()
         try settleInFlightJobs(batch: id, report: &report)
         let left = try database.batch(id: id).unprinted
@@ -121,9 +128,13 @@ struct BatchPrinter {
     }
 
     private func follow(_ job: Int, on queue: String) throws -> JobStatus {
-        try connection.wait(for: job, on: queue, timeout: jobTimeout) { status, printer in
+        // Said once each time the printer's problems change, not every round of the wait.
+        var lastProblems: [String] = []
+        return try connection.wait(for: job, on: queue, timeout: jobTimeout) { _, printer in
             let problems = printer?.problems ?? []
-            if !problems.isEmpty { say("job \(queue)-\(job) waits: \(problems.joined(separator: "; "))") }
+            if problems != lastProblems, !problems.isEmpty { say("job \(queue)-\(job) waits: \(problems.joined(separator: "; "))") }
+            lastProblems = problems
+            return .keepWaiting
         }
     }
 

@@ -1,8 +1,9 @@
-/// The barcodes a card may carry, with the sizes a till scanner needs.
+/// The barcode kinds (symbologies) a card may carry, with the sizes a till scanner needs. Not
+/// ScanDecoding's `Symbology`, which names what a scanner reported.
 ///
 /// Card numbers are always 13 digits (GS1 check digit), so each symbology's width in modules
 /// is fixed; `CardRenderingTests` checks these counts against libzint's own output.
-public enum Symbology: String, Sendable, Codable, CaseIterable {
+public enum CardBarcodeKind: String, Sendable, Codable, CaseIterable {
     case ean13
     case code128
     case qr

@@ -6,7 +6,7 @@ import CardDesign
 /// cairo's "toy" font API is enough here: it finds the family through fontconfig and draws
 /// Latin and Cyrillic with DejaVu; cards need no shaping (Arabic, Indic) that would call for
 /// pango. A font without the glyphs is caught by `CardRenderer.missingGlyphs`, not printed as boxes.
-struct TextStyle {
+struct CardTextStyle {
     var font: String
     var bold: Bool
     var sizePoints: Double
