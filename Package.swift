@@ -59,7 +59,7 @@ let package = Package(
         // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
         // Resources/printer-profiles.json is compiled in (scripts/embed-printer-profiles), not a
         // resource bundle: an installed binary has no bundle beside it.
-        .target(name: "ReceiptEncoding", exclude: ["Resources"], swiftSettings: swiftSettings),
+        .target(name: "ReceiptEncoding", dependencies: ["GS1"], exclude: ["Resources"], swiftSettings: swiftSettings),
         .target(name: "ScanDecoding", dependencies: ["GS1"], swiftSettings: swiftSettings),
 
         // MARK: - I/O at the edges
@@ -88,7 +88,7 @@ let package = Package(
         // Receipts: template + document -> bytes (logo via cairo, symbols via zint), preview PNG,
         // and the gateway's receipt.print / printer.status service: jobs through CUPS, events as
         // typed values (LoyalgateProtocol's ReceiptMessages).
-        .target(name: "Receipts", dependencies: ["ReceiptEncoding", "LoyalgateProtocol", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
+        .target(name: "Receipts", dependencies: ["GS1", "ReceiptEncoding", "LoyalgateProtocol", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
         // The one libzint binding: a symbol's module matrix (receipts) or its vector rectangles
         // (cards) through C functions, so Swift never imports struct zint_symbol (its 200x144
         // encoded_data tuple costs the compiler minutes per access). Debian's libzint-dev ships

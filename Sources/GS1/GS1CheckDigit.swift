@@ -27,7 +27,8 @@ public enum GS1CheckDigit {
         return String(payload) + String(digit)
     }
 
-    static func checkDigit(forDigits digits: ArraySlice<Int>) -> Int {
+    /// The check digit for `digits` (each 0...9), the payload without its check digit.
+    public static func checkDigit(forDigits digits: some BidirectionalCollection<Int>) -> Int {
         var sum = 0
         for (position, digit) in digits.reversed().enumerated() {
             sum += digit * (position.isMultiple(of: 2) ? 3 : 1)

@@ -1,4 +1,5 @@
 import CCairo
+import GS1
 import ReceiptEncoding
 
 /// A PNG of what the printer would print, one image pixel per printer dot, so a developer sees a
@@ -109,7 +110,7 @@ public struct ReceiptPreview {
             var legend = data
             if symbology == "EAN-13" {
                 var digits = data.compactMap { $0.wholeNumberValue }
-                if digits.count == 12 { digits.append(EAN13.checkDigit(of: digits)) }
+                if digits.count == 12 { digits.append(GS1CheckDigit.checkDigit(forDigits: digits)) }
                 modules = EAN13.modules(for: digits)
                 legend = digits.map(String.init).joined()
             } else {

@@ -1,14 +1,7 @@
+import GS1
+
 /// EAN-13 data checks and, for printers without `GS k`, the bar pattern.
 public enum EAN13 {
-    /// The GS1 check digit of 12 digits: weights 1 and 3 alternate from the left.
-    public static func checkDigit(of body: [Int]) -> Int {
-        var sum = 0
-        for (index, digit) in body.enumerated() {
-            sum += digit * (index % 2 == 0 ? 1 : 3)
-        }
-        return (10 - sum % 10) % 10
-    }
-
     /// The 13 digits for `data`: 12 digits get their check digit appended, 13 digits must end
     /// in the right one. Anything else is an error that says why.
     public static func validated(_ data: String) throws(ReceiptError) -> [Int] {
@@ -20,7 +13,7 @@ public enum EAN13 {
         guard digits.count == 12 || digits.count == 13 else {
             throw fail("it needs 12 or 13 digits, not \(digits.count)")
         }
-        let check = checkDigit(of: Array(digits.prefix(12)))
+        let check = GS1CheckDigit.checkDigit(forDigits: digits.prefix(12))
         if digits.count == 13, digits[12] != check {
             throw fail("the check digit is \(digits[12]) but should be \(check)")
         }
