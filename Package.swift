@@ -8,7 +8,7 @@ import PackageDescription
 //   CardDesign (pure design files)  <- CardRendering (cairo, zint)  <- loyalgate
 //   Printing (libcups, generic: cards and receipts)                 <- loyalgate
 //   ReceiptEncoding (pure ESC/POS)  <- Receipts (cairo, zint, Printing, PrinterUSB: libusb) <- Gateway
-//   ScanDecoding (pure scanner formats)   <- Gateway (libudev, libevdev, libxkbcommon) <- loyalgate
+//   ScanDecoding (pure scanner formats)   <- ScannerDrivers (libudev, libevdev, libxkbcommon) <- Gateway <- loyalgate
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
@@ -24,6 +24,7 @@ let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", 
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
     name: "loyalgate",
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -65,9 +67,14 @@ let package = Package(
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
         .systemLibrary(name: "CXkbcommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
+        // Scanner drivers: udev discovery and hotplug, evdev + xkbcommon, hidraw, serial and the
+        // device thread's poll loop. Knows nothing of tills, the core or JSON: it reports
+        // DriverEvents and the gateway turns them into till events.
+        .target(name: "ScannerDrivers", dependencies: ["ScanDecoding", "CUdev", "CEvdev", "CXkbcommon", logging], swiftSettings: swiftSettings),
         .target(
             name: "Gateway",
-            dependencies: ["ScanDecoding", "LoyalgateProtocol", "LoyaltyDomain", "SocketServer", "CUdev", "CEvdev", "CXkbcommon", "Receipts", "PrinterUSB", logging],
+            dependencies: ["ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", "LoyaltyDomain", "SocketServer", "Receipts", "PrinterUSB", logging,
+                           nioPosix, serviceLifecycle],
             swiftSettings: swiftSettings),
         // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
         .target(name: "GatewayTesting", swiftSettings: swiftSettings),
@@ -86,8 +93,8 @@ let package = Package(
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "Printing",
-                           "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "ScannerDrivers", "GatewayTesting", "CardDesign", "CardRendering", "Printing",
+                           "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
 
@@ -102,6 +109,7 @@ let package = Package(
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "GatewayTesting", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "ScannerDriversTests", dependencies: ["ScannerDrivers", "ScanDecoding", propertyBased], swiftSettings: swiftSettings),
     ]
 )

@@ -96,7 +96,7 @@ public final class EmulatedDevices: @unchecked Sendable {
     /// A scanner scanning: the key events of `script`, `gap` apart. Like the kernel, the test
     /// bed stamps them when it writes them (never before the previous burst on this node ended,
     /// plus `pause`), so how long this process takes to prepare them does not matter. Returns
-    /// the time stamp of the last key event (wall clock, as evdev's).
+    /// the time stamp of the last key event (CLOCK_MONOTONIC, as the gateway asks evdev for).
     @discardableResult
     /// With `endingNow`, the last key is stamped at the write (the scan has just been completed,
     /// what the benchmark times from); otherwise the first is, and a long burst runs ahead.
@@ -178,10 +178,11 @@ for line in sys.stdin:
             while data:
                 data = data[os.write(fd, data):]
         elif op == "keys":
-            # input_event records with times relative to 0: stamp them now, as the kernel would.
+            # input_event records with times relative to 0: stamp them now on CLOCK_MONOTONIC, as
+            # the kernel does once the gateway asked for it (libevdev_set_clock_id).
             data = bytearray(bytes.fromhex(cmd["hex"]))
             span = max([s + u / 1e6 for s, u in (struct.unpack_from("<qq", data, o) for o in range(0, len(data) - 23, 24))] or [0])
-            now = time.time() - (span if cmd.get("endingNow") else 0)
+            now = time.clock_gettime(time.CLOCK_MONOTONIC) - (span if cmd.get("endingNow") else 0)
             base = max(now, ends.get(cmd["node"], 0) + float(cmd.get("pause", "0.1")))
             last = base
             for offset in range(0, len(data) - 23, 24):

@@ -83,10 +83,10 @@ public struct KeyScript: Sendable {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
     }
 
-    /// The wall clock as evdev stamps events.
+    /// CLOCK_MONOTONIC, as evdev stamps events for the gateway (`libevdev_set_clock_id`).
     public static func now() -> Duration {
         var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
+        clock_gettime(CLOCK_MONOTONIC, &spec)
         return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
     }
 }

@@ -4,6 +4,7 @@ import Gateway
 import GatewayTesting
 import LoyaltyDomain
 import ScanDecoding
+import ScannerDrivers
 import SocketServer
 
 extension Bench {
@@ -120,7 +121,7 @@ extension Bench {
                 var offset = 0
                 while offset < bytes.count {
                     let end = min(bytes.count, offset + KeyboardScanDecoder.recordSize * 256)
-                    decoder.feed(bytes[offset..<end]) { outcome, _ in if case .scan = outcome { scansOut += 1 } }
+                    decoder.feed(bytes[offset..<end], readAt: MonotonicClock.now()) { outcome, _ in if case .scan = outcome { scansOut += 1 } }
                     offset = end
                 }
             }

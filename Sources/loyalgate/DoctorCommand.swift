@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import ScannerDrivers
 import LoyalgateProtocol
 import Receipts
 import SocketServer

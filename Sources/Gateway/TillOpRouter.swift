@@ -1,11 +1,12 @@
 import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
+import ScannerDrivers
 import SocketServer
 
 /// The gateway's ops on the till socket (docs/gateway.md): `subscribe`, `devices.list`,
 /// `gateway.status` and `receipt.print`.
-struct TillRequests: Sendable {
+struct TillOpRouter: Sendable {
     let hub: EventHub
     let registry: DeviceRegistry
     let pipeline: ScanPipeline

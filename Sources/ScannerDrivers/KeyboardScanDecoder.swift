@@ -16,21 +16,38 @@ public final class KeyboardScanDecoder {
         assembler = ScanAssembler(configuration: configuration)
     }
 
-    /// Feeds bytes as read from the evdev node; a record split across reads is completed by the
-    /// next call. Each outcome comes with the event time of the input that completed it.
-    public func feed(_ bytes: some Collection<UInt8>, _ emit: (ScanOutcome, Duration) -> Void) {
+    /// How old a kernel stamp may be, against the read that delivered it, and still be trusted.
+    /// A scan's keys are read within milliseconds of being stamped; a second is generous for a
+    /// busy PC, and far less than any wall-clock step.
+    public static let stampTolerance: Duration = .seconds(1)
+
+    /// Feeds bytes as read from the evdev node at `readAt` (a `MonotonicClock` instant); a record
+    /// split across reads is completed by the next call. Each outcome comes with the time of the
+    /// input that completed it, on the monotonic clock.
+    ///
+    /// An event's own stamp is used only when it agrees with `readAt`: not after it and at most
+    /// `stampTolerance` before it. The kernel stamps on CLOCK_MONOTONIC once asked
+    /// (`libevdev_set_clock_id`), but a kernel or driver that ignores the request stamps in
+    /// wall-clock time, which steps; such a stamp is replaced by the read time, so the gaps that
+    /// end a suffix-less scan and tell a person typing from a scanner stay on one clock.
+    public func feed(_ bytes: some Collection<UInt8>, readAt: Duration, _ emit: (ScanOutcome, Duration) -> Void) {
         pending.append(contentsOf: bytes)
         var offset = 0
         while pending.count - offset >= Self.recordSize {
             let event = pending.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: input_event.self) }
             offset += Self.recordSize
-            feed(type: event.type, code: event.code, value: event.value,
-                 time: .seconds(event.time.tv_sec) + .microseconds(event.time.tv_usec), emit)
+            let stamp: Duration = .seconds(event.time.tv_sec) + .microseconds(event.time.tv_usec)
+            feed(type: event.type, code: event.code, value: event.value, time: Self.trusted(stamp, readAt: readAt), emit)
         }
         pending.removeFirst(offset)
     }
 
-    /// Feeds one event.
+    /// The event's stamp when it agrees with the time it was read, else the time it was read.
+    public static func trusted(_ stamp: Duration, readAt: Duration) -> Duration {
+        stamp <= readAt && readAt - stamp <= stampTolerance ? stamp : readAt
+    }
+
+    /// Feeds one event whose time is already on the monotonic clock.
     public func feed(type: UInt16, code: UInt16, value: Int32, time: Duration, _ emit: (ScanOutcome, Duration) -> Void) {
         switch Int32(type) {
         case EV_KEY:

@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+import ScannerDrivers
 import Testing
 
 /// The shipped hwdb file, read by the gateway as udev reads it.

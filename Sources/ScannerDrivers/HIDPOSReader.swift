@@ -14,9 +14,9 @@ final class HIDPOSReader: DeviceReader {
     /// The result of the Honeywell enable report, for the log (nil when none was sent).
     private(set) var enableResult: String?
 
-    init(facts: DeviceFacts, family: String?, maximumLength: Int) throws {
+    init(facts: DeviceFacts, settings: ScannerSettings) throws {
         let fd = open(facts.devnode, O_RDWR | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw GatewayError("Cannot open \(facts.devnode): \(errnoText()).") }
+        guard fd >= 0 else { throw DriverError("Cannot open \(facts.devnode): \(errnoText()).") }
         var bytes = facts.reportDescriptor
         if bytes == nil {
             var descriptor = hidraw_report_descriptor()
@@ -25,15 +25,15 @@ final class HIDPOSReader: DeviceReader {
             }
         }
         do {
-            guard let bytes else { throw GatewayError("The report descriptor of \(facts.devnode) cannot be read.") }
-            decoder = HIDPOSReportDecoder(layout: try HIDPOSReportLayout(descriptorBytes: bytes), maximumLength: maximumLength)
+            guard let bytes else { throw DriverError("The report descriptor of \(facts.devnode) cannot be read.") }
+            decoder = HIDPOSReportDecoder(layout: try HIDPOSReportLayout(descriptorBytes: bytes), maximumLength: settings.maximumLength)
         } catch {
             Glibc.close(fd)
-            throw GatewayError("\(facts.devnode) is not a usable HID POS scanner: \(error).")
+            throw DriverError("\(facts.devnode) is not a usable HID POS scanner: \(error).")
         }
         self.fd = fd
         self.facts = facts
-        if family == "honeywell" {
+        if settings.family == "honeywell" {
             // Honeywell HID POS scanners stay silent on hidraw until feature report 0xFE = 1
             // puts them into HID POS output (NielsLeenheer/WebHidBarcodeScanner, src/main.js;
             // hardware-notes/scanners-honeywell.md). Harmless when already enabled.
@@ -56,7 +56,7 @@ final class HIDPOSReader: DeviceReader {
                 return "read failed: \(errnoText())"
             }
             if count == 0 { return "the device closed" }
-            let now = wallClock()
+            let now = MonotonicClock.now()
             let chunk = buffer[..<count]
             if partial.isEmpty, count < length, decoder.layout.reportID.map({ chunk.first != $0 }) ?? false {
                 // A shorter report with another ID: a whole report of another kind.

@@ -19,7 +19,7 @@ public final class KeyDecoder {
     private static let evdevOffset: UInt32 = 8
 
     public init(layout: String, variant: String? = nil) throws {
-        guard let context = xkb_context_new(XKB_CONTEXT_NO_FLAGS) else { throw GatewayError("libxkbcommon could not be initialised.") }
+        guard let context = xkb_context_new(XKB_CONTEXT_NO_FLAGS) else { throw DriverError("libxkbcommon could not be initialised.") }
         let keymap: OpaquePointer? = "evdev".withCString { rules in
             "pc105".withCString { model in
                 layout.withCString { layoutName in
@@ -32,7 +32,7 @@ public final class KeyDecoder {
         }
         guard let keymap else {
             xkb_context_unref(context)
-            throw GatewayError("The keyboard layout \"\(layout)\"\(variant.map { " variant \"\($0)\"" } ?? "") is not known to XKB (see /usr/share/X11/xkb/rules/base.lst).")
+            throw DriverError("The keyboard layout \"\(layout)\"\(variant.map { " variant \"\($0)\"" } ?? "") is not known to XKB (see /usr/share/X11/xkb/rules/base.lst).")
         }
         self.layout = layout
         self.variant = variant

@@ -1,7 +1,8 @@
 import Foundation
 import ScanDecoding
 
-/// One open scanner node, read by the device thread when its fd is readable.
+/// One open scanner node, read by the device loop when its fd is readable. Times are
+/// `MonotonicClock` instants.
 protocol DeviceReader: AnyObject {
     var fd: Int32 { get }
     var facts: DeviceFacts { get }
@@ -16,13 +17,3 @@ protocol DeviceReader: AnyObject {
     /// Closes the node; a partial scan is dropped, never delivered.
     func close()
 }
-
-/// Wall-clock time as a Duration since 1970, the clock of evdev event timestamps.
-func wallClock() -> Duration {
-    var spec = timespec()
-    clock_gettime(CLOCK_REALTIME, &spec)
-    return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
-}
-
-/// The errno text, for log lines.
-func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }

@@ -55,7 +55,7 @@ public struct DeviceFacts: Sendable, Equatable {
 
     public var isKeyboard: Bool { properties["ID_INPUT_KEYBOARD"] == "1" || properties["ID_INPUT_KEY"] == "1" }
 
-    static func hex(_ value: UInt16) -> String {
+    public static func hex(_ value: UInt16) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }

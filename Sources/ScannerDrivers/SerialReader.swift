@@ -9,24 +9,24 @@ final class SerialReader: DeviceReader {
     let grabbed = false
     private var splitter: SerialLineSplitter
 
-    init(facts: DeviceFacts, classification: DeviceClassifier.Classification, maximumLength: Int) throws {
+    init(facts: DeviceFacts, settings: ScannerSettings) throws {
         let fd = open(facts.devnode, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw GatewayError("Cannot open \(facts.devnode): \(errnoText()).") }
-        var settings = termios()
-        if tcgetattr(fd, &settings) == 0 {
-            cfmakeraw(&settings)
-            settings.c_cflag |= tcflag_t(CLOCAL | CREAD)
-            tcsetattr(fd, TCSANOW, &settings)
+        guard fd >= 0 else { throw DriverError("Cannot open \(facts.devnode): \(errnoText()).") }
+        var terminal = termios()
+        if tcgetattr(fd, &terminal) == 0 {
+            cfmakeraw(&terminal)
+            terminal.c_cflag |= tcflag_t(CLOCAL | CREAD)
+            tcsetattr(fd, TCSANOW, &terminal)
         }
         self.fd = fd
         self.facts = facts
-        let suffix: SerialLineSplitter.Suffix = switch classification.suffix {
+        let suffix: SerialLineSplitter.Suffix = switch settings.suffix {
         case "lf": .lf
         case "crlf": .crlf
         case "tab": .tab
         default: .cr  // "enter"/"cr"; an LF right after the CR is dropped, so CR LF works too
         }
-        splitter = SerialLineSplitter(suffix: suffix, maximumLength: maximumLength)
+        splitter = SerialLineSplitter(suffix: suffix, maximumLength: settings.maximumLength)
     }
 
     func readAvailable(_ emit: (ScanOutcome, Duration) -> Void) -> String? {
@@ -39,7 +39,7 @@ final class SerialReader: DeviceReader {
                 return "read failed: \(errnoText())"
             }
             if count == 0 { return "the device closed" }
-            let now = wallClock()
+            let now = MonotonicClock.now()
             for outcome in splitter.feed(buffer[..<count]) { emit(outcome, now) }
         }
     }

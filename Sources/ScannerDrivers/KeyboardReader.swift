@@ -10,6 +10,10 @@ import ScanDecoding
 /// with `libevdev_next_event`: libevdev drops a read that is not a whole number of records,
 /// which never happens on a kernel evdev node but does on umockdev's PTY-backed emulated node
 /// the tests use; the records are the same either way.
+///
+/// The kernel is asked to stamp events with CLOCK_MONOTONIC (`libevdev_set_clock_id`, as
+/// libinput does) so the stamps are on the same clock as everything else in the drivers; the
+/// decoder still checks each stamp against the time of the read (`KeyboardScanDecoder`).
 final class KeyboardReader: DeviceReader {
     let fd: Int32
     let facts: DeviceFacts
@@ -17,27 +21,29 @@ final class KeyboardReader: DeviceReader {
     private let evdev: OpaquePointer?
     private let decoder: KeyboardScanDecoder
 
-    init(facts: DeviceFacts, classification: DeviceClassifier.Classification, maximumLength: Int) throws {
-        let suffix: ScanAssembler.Configuration.Suffix = switch classification.suffix {
+    init(facts: DeviceFacts, settings: ScannerSettings) throws {
+        let suffix: ScanAssembler.Configuration.Suffix = switch settings.suffix {
         case "tab": .tab
         case "none": .none
         default: .enter
         }
         let decoder = try KeyboardScanDecoder(
-            layout: classification.layout, variant: classification.variant,
-            configuration: .init(suffix: suffix, idleGap: .milliseconds(classification.idleGapMilliseconds), maximumLength: maximumLength))
+            layout: settings.layout, variant: settings.variant,
+            configuration: .init(suffix: suffix, idleGap: settings.idleGap, maximumLength: settings.maximumLength))
         let fd = open(facts.devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw GatewayError("Cannot open \(facts.devnode): \(errnoText()).") }
+        guard fd >= 0 else { throw DriverError("Cannot open \(facts.devnode): \(errnoText()).") }
         var device: OpaquePointer?
         let status = libevdev_new_from_fd(fd, &device)
         guard status == 0, let device else {
             Glibc.close(fd)
-            throw GatewayError("libevdev cannot read \(facts.devnode): \(errnoText(-status)).")
+            throw DriverError("libevdev cannot read \(facts.devnode): \(errnoText(-status)).")
         }
         self.fd = fd
         self.facts = facts
         self.evdev = device
         self.decoder = decoder
+        // Fails only on kernels older than 4.4; the stamps are then checked and replaced anyway.
+        _ = libevdev_set_clock_id(device, CLOCK_MONOTONIC)
         grabbed = libevdev_grab(device, LIBEVDEV_GRAB) == 0
     }
 
@@ -51,7 +57,7 @@ final class KeyboardReader: DeviceReader {
                 return "read failed: \(errnoText())"
             }
             if count == 0 { return "the device closed" }
-            decoder.feed(buffer[..<count], emit)
+            decoder.feed(buffer[..<count], readAt: MonotonicClock.now(), emit)
         }
     }
 

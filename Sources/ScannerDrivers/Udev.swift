@@ -3,18 +3,18 @@ import Foundation
 
 /// libudev, for the two things the gateway needs from it: the devices present at start and the
 /// hotplug events after. One instance per thread (libudev objects are not thread-safe).
-final class Udev {
+public final class Udev {
     private let context: OpaquePointer
 
-    init() throws {
-        guard let context = udev_new() else { throw GatewayError("libudev could not be initialised.") }
+    public init() throws {
+        guard let context = udev_new() else { throw DriverError("libudev could not be initialised.") }
         self.context = context
     }
 
     deinit { udev_unref(context) }
 
     /// The scanner-capable nodes present now: input event nodes, hidraw nodes and CDC-ACM ttys.
-    func enumerate() -> [DeviceFacts] {
+    public func enumerate() -> [DeviceFacts] {
         guard let enumerate = udev_enumerate_new(context) else { return [] }
         defer { udev_enumerate_unref(enumerate) }
         for subsystem in Self.subsystems { udev_enumerate_add_match_subsystem(enumerate, subsystem) }
@@ -91,12 +91,12 @@ final class Udev {
 
         init(_ udev: Udev) throws {
             guard let monitor = udev_monitor_new_from_netlink(udev.context, "udev") else {
-                throw GatewayError("The udev monitor could not be created.")
+                throw DriverError("The udev monitor could not be created.")
             }
             for subsystem in Udev.subsystems { udev_monitor_filter_add_match_subsystem_devtype(monitor, subsystem, nil) }
             guard udev_monitor_enable_receiving(monitor) >= 0 else {
                 udev_monitor_unref(monitor)
-                throw GatewayError("The udev monitor could not be enabled.")
+                throw DriverError("The udev monitor could not be enabled.")
             }
             self.monitor = monitor
             self.fd = udev_monitor_get_fd(monitor)
@@ -124,10 +124,4 @@ final class Udev {
             }
         }
     }
-}
-
-public struct GatewayError: Error, CustomStringConvertible, LocalizedError {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-    public var errorDescription: String? { description }
 }

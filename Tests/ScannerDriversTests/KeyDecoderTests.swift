@@ -1,4 +1,4 @@
-import Gateway
+import ScannerDrivers
 import ScanDecoding
 import Testing
 
