@@ -76,8 +76,9 @@ let package = Package(
             dependencies: ["ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", "LoyaltyDomain", "SocketServer", "Receipts", "PrinterUSB", logging,
                            nioPosix, serviceLifecycle],
             swiftSettings: swiftSettings),
-        // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
-        .target(name: "GatewayTesting", swiftSettings: swiftSettings),
+        // The test bed, never shipped: umockdev-emulated devices and the shipped binary's location,
+        // for the integration tests and `loyalgate-testbed` (demo, benchmarks).
+        .target(name: "Testbed", swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
@@ -93,8 +94,16 @@ let package = Package(
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "ScannerDrivers", "GatewayTesting", "CardDesign", "CardRendering", "Printing",
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "Gateway", "ScannerDrivers", "CardDesign", "CardRendering", "Printing",
                            "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+
+        // The demo and the benchmarks: runs the shipped `loyalgate` binary on emulated devices.
+        .executableTarget(
+            name: "loyalgate-testbed",
+            dependencies: ["Testbed", "LoyaltyCore", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "SocketServer", "ScanDecoding", "ScannerDrivers",
+                           "CardRendering", "CCairo", "ReceiptEncoding", "Receipts", argumentParser, logging],
             swiftSettings: swiftSettings
         ),
 
@@ -107,7 +116,7 @@ let package = Package(
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign"], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "GatewayTesting", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "Printing", "Testbed", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "ScannerDriversTests", dependencies: ["ScannerDrivers", "ScanDecoding", propertyBased], swiftSettings: swiftSettings),

@@ -9,6 +9,8 @@ public final class KeyboardScanDecoder {
     private let keys: KeyDecoder
     private var assembler: ScanAssembler
     private var pending: [UInt8] = []
+    /// The time given to the last event fed from the device (monotonic).
+    private var latest: Duration = .zero
     public static let recordSize = MemoryLayout<input_event>.size
 
     public init(layout: String, variant: String? = nil, configuration: ScanAssembler.Configuration) throws {
@@ -37,7 +39,9 @@ public final class KeyboardScanDecoder {
             let event = pending.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: input_event.self) }
             offset += Self.recordSize
             let stamp: Duration = .seconds(event.time.tv_sec) + .microseconds(event.time.tv_usec)
-            feed(type: event.type, code: event.code, value: event.value, time: Self.trusted(stamp, readAt: readAt), emit)
+            // Never backwards: a trusted stamp after a replaced one must not make a negative gap.
+            latest = max(latest, Self.trusted(stamp, readAt: readAt))
+            feed(type: event.type, code: event.code, value: event.value, time: latest, emit)
         }
         pending.removeFirst(offset)
     }

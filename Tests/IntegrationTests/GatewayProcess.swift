@@ -1,5 +1,5 @@
 import Foundation
-import GatewayTesting
+import Testbed
 import SocketServer
 
 /// A `loyalgate gateway` process inside a umockdev test bed, started and stopped by the test.

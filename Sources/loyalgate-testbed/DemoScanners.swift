@@ -1,5 +1,5 @@
 import Foundation
-import GatewayTesting
+import Testbed
 import LoyalgateProtocol
 import LoyaltyDomain
 import SocketServer
@@ -22,7 +22,7 @@ extension Demo {
         let log = directory + "/gateway.log"
         FileManager.default.createFile(atPath: log, contents: nil)
         let gateway = Process()
-        gateway.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        gateway.executableURL = URL(fileURLWithPath: try LoyalgateBinary.path())
         gateway.arguments = ["gateway", "--core", coreSocket, "--socket", socket]
         gateway.environment = ProcessInfo.processInfo.environment.merging(devices.environment) { _, new in new }
         gateway.standardError = FileHandle(forWritingAtPath: log)
@@ -76,7 +76,7 @@ extension Demo {
             var received = 0
             // Wait for the expected events; then a short quiet period shows nothing else came.
             while till.waitReadable(milliseconds: received < expected ? 5000 : 400), let line = try till.readLine() {
-                print("< \(Till.Watch.describe(JSONValue.parse(Data(line.utf8)) ?? .null))")
+                print("< \(line)")  // the event line exactly as the till receives it
                 received += 1
             }
             if received == 0 { print("  (nothing)") }

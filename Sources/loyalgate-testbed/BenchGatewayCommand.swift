@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
-import GatewayTesting
+import Testbed
 import LoyaltyDomain
 import ScanDecoding
 import ScannerDrivers
@@ -39,7 +39,7 @@ extension Bench {
             try devices.plug(scanner)
             let gatewaySocket = dir + "/gateway.sock"
             let gateway = Process()
-            gateway.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            gateway.executableURL = URL(fileURLWithPath: try LoyalgateBinary.path())
             gateway.arguments = ["gateway", "--core", coreSocket, "--socket", gatewaySocket]
             gateway.environment = ProcessInfo.processInfo.environment.merging(devices.environment) { _, new in new }
             gateway.standardError = FileHandle.nullDevice

@@ -94,8 +94,8 @@ public final class EmulatedDevices: @unchecked Sendable {
     }
 
     /// A scanner scanning: the key events of `script`, `gap` apart. Like the kernel, the test
-    /// bed stamps them when it writes them (never before the previous burst on this node ended,
-    /// plus `pause`), so how long this process takes to prepare them does not matter. Returns
+    /// bed stamps them when it writes them (at least `pause` after it wrote the previous burst on
+    /// this node), so how long this process takes to prepare them does not matter. Returns
     /// the time stamp of the last key event (CLOCK_MONOTONIC, as the gateway asks evdev for).
     @discardableResult
     /// With `endingNow`, the last key is stamped at the write (the scan has just been completed,
@@ -182,8 +182,12 @@ for line in sys.stdin:
             # the kernel does once the gateway asked for it (libevdev_set_clock_id).
             data = bytearray(bytes.fromhex(cmd["hex"]))
             span = max([s + u / 1e6 for s, u in (struct.unpack_from("<qq", data, o) for o in range(0, len(data) - 23, 24))] or [0])
-            now = time.clock_gettime(time.CLOCK_MONOTONIC) - (span if cmd.get("endingNow") else 0)
-            base = max(now, ends.get(cmd["node"], 0) + float(cmd.get("pause", "0.1")))
+            # The pause before this burst is real time (the gateway trusts no stamp in the future,
+            # so a burst written early would run into the previous one).
+            wait = ends.get(cmd["node"], 0) + float(cmd.get("pause", "0.1")) - time.clock_gettime(time.CLOCK_MONOTONIC)
+            if wait > 0:
+                time.sleep(wait)
+            base = time.clock_gettime(time.CLOCK_MONOTONIC) - (span if cmd.get("endingNow") else 0)
             last = base
             for offset in range(0, len(data) - 23, 24):
                 seconds, micros = struct.unpack_from("<qq", data, offset)
@@ -191,11 +195,11 @@ for line in sys.stdin:
                 whole = int(stamp)
                 struct.pack_into("<qq", data, offset, whole, int(round((stamp - whole) * 1e6)) % 1000000)
                 last = max(last, stamp)
-            ends[cmd["node"]] = last
             fd = tb.get_dev_fd(cmd["node"])
             view = bytes(data)
             while view:
                 view = view[os.write(fd, view):]
+            ends[cmd["node"]] = time.clock_gettime(time.CLOCK_MONOTONIC)
             print(json.dumps({"ok": True, "last": last}), flush=True)
             continue
         elif op == "break":

@@ -3,6 +3,7 @@ import Foundation
 import LoyaltyDomain
 import LoyaltyStore
 import SocketServer
+import Testbed
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -80,7 +81,7 @@ struct Bench: ParsableCommand {
 
         static func startCore(binaryArguments: [String]) throws -> Process {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            process.executableURL = URL(fileURLWithPath: try LoyalgateBinary.path())
             process.arguments = binaryArguments
             process.standardError = FileHandle.nullDevice
             try process.run()
