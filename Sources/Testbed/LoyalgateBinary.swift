@@ -22,14 +22,11 @@ public enum LoyalgateBinary {
         }
         guard root.path != "/" else { throw EmulationError("\(beside) is missing; build it with swift build --product loyalgate") }
         FileHandle.standardError.write(Data("building loyalgate (the test bed runs the real binary): swift build -c \(configuration) --product loyalgate\n".utf8))
-        let build = Process()
-        build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        build.arguments = ["swift", "build", "-c", configuration, "--product", "loyalgate"]
-        build.currentDirectoryURL = root
-        try build.run()
-        build.waitUntilExit()
-        guard build.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: beside) else {
-            throw EmulationError("\(beside) could not be built (swift build --product loyalgate)")
+        let build = try ChildProcess("/usr/bin/env", ["swift", "build", "-c", configuration, "--package-path", root.path, "--product", "loyalgate"])
+        try build.start()
+        guard build.waitForExit(within: .seconds(3600)), !build.isRunning, FileManager.default.isExecutableFile(atPath: beside) else {
+            build.kill()
+            throw EmulationError("\(beside) could not be built (swift build --product loyalgate):\n\(build.stdout)\(build.stderr)")
         }
         return beside
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CardRendering
 import Foundation
 import LoyaltyDomain
+import Testbed
 
 extension Bench {
     /// Cards rendered per second into one PDF, beside glabels-3-batch merging the same kind of
@@ -37,17 +38,12 @@ extension Bench {
             guard FileManager.default.isExecutableFile(atPath: peer) else {
                 print("peer \(peer) not found: no ratio"); return
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [peer, String(peerCount), FileManager.default.currentDirectoryPath + "/" + dir + "/glabels-cards.pdf"]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let line = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let peerRun = try ChildProcess.run("/bin/bash", [peer, String(peerCount), FileManager.default.currentDirectoryPath + "/" + dir + "/glabels-cards.pdf"],
+                                               within: .seconds(3600))
+            let line = peerRun.stdout
             print(line.trimmingCharacters(in: .whitespacesAndNewlines))
             // "glabels-3-batch: 1000 cards in 5.86 s = 171 cards/s"
-            guard process.terminationStatus == 0, let rate = line.split(separator: "=").last.flatMap({ Double($0.split(separator: " ").first ?? "") }) else {
+            guard peerRun.status == 0, let rate = line.split(separator: "=").last.flatMap({ Double($0.split(separator: " ").first ?? "") }) else {
                 throw ValidationError("The peer failed (is glabels installed? scripts/install-deps --bench).")
             }
             print(String(format: "ratio: loyalgate renders %.1f× as many cards per second as glabels-3-batch", ours / rate))

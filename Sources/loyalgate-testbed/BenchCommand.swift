@@ -26,8 +26,8 @@ struct Bench: ParsableCommand {
             try seedIfNeeded()
             let socket = dir + "/core.sock"
             let core = try Self.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
-            defer { core.terminate(); core.waitUntilExit() }
-            try Self.waitForSocket(socket)
+            defer { core.stop() }
+            try core.waitForSocket(socket, within: .seconds(30))
 
             let perClient = earns / clients
             let latencies = LatencyRecorder()
@@ -79,21 +79,10 @@ struct Bench: ParsableCommand {
             _ = FileManager.default.createFile(atPath: marker, contents: Data())
         }
 
-        static func startCore(binaryArguments: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try LoyalgateBinary.path())
-            process.arguments = binaryArguments
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+        static func startCore(binaryArguments: [String]) throws -> ChildProcess {
+            let process = try ChildProcess(try LoyalgateBinary.path(), binaryArguments)
+            try process.start()
             return process
-        }
-
-        static func waitForSocket(_ path: String) throws {
-            for _ in 0..<500 {
-                if (try? UnixLineClient(path: path)) != nil { return }
-                usleep(20_000)
-            }
-            throw ValidationError("The core did not start.")
         }
     }
 }
@@ -125,8 +114,8 @@ extension Bench {
 
             let socket = dir + "/core.sock"
             let core = try CoreEarns.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
-            defer { core.terminate(); core.waitUntilExit() }
-            try CoreEarns.waitForSocket(socket)
+            defer { core.stop() }
+            try core.waitForSocket(socket, within: .seconds(30))
             let client = try UnixLineClient(path: socket)
             var generator = SystemRandomNumberGenerator()
             for (label, make) in [

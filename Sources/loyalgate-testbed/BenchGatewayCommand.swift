@@ -31,21 +31,18 @@ extension Bench {
             try core.seedIfNeeded()
             let coreSocket = dir + "/core.sock"
             let coreProcess = try Bench.CoreEarns.startCore(binaryArguments: ["core", "--data", dir, "--socket", coreSocket])
-            defer { coreProcess.terminate(); coreProcess.waitUntilExit() }
-            try Bench.CoreEarns.waitForSocket(coreSocket)
+            defer { coreProcess.stop() }
+            try coreProcess.waitForSocket(coreSocket, within: .seconds(30))
 
             let devices = try EmulatedDevices()
             let scanner = EmulatedScanner.honeywellKeyboard()
             try devices.plug(scanner)
             let gatewaySocket = dir + "/gateway.sock"
-            let gateway = Process()
-            gateway.executableURL = URL(fileURLWithPath: try LoyalgateBinary.path())
-            gateway.arguments = ["gateway", "--core", coreSocket, "--socket", gatewaySocket]
-            gateway.environment = ProcessInfo.processInfo.environment.merging(devices.environment) { _, new in new }
-            gateway.standardError = FileHandle.nullDevice
-            try gateway.run()
-            defer { gateway.terminate(); gateway.waitUntilExit() }
-            try Bench.CoreEarns.waitForSocket(gatewaySocket)
+            let gateway = try ChildProcess(try LoyalgateBinary.path(), ["gateway", "--core", coreSocket, "--socket", gatewaySocket],
+                                           environment: devices.environment)
+            try gateway.start()
+            defer { gateway.stop() }
+            try gateway.waitForSocket(gatewaySocket, within: .seconds(30))
             let till = try UnixLineClient(path: gatewaySocket)
             _ = try till.request(#"{"id":1,"op":"subscribe"}"#)
 

@@ -20,23 +20,16 @@ extension Demo {
 
         let socket = directory + "/gateway.sock"
         let log = directory + "/gateway.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let gateway = Process()
-        gateway.executableURL = URL(fileURLWithPath: try LoyalgateBinary.path())
-        gateway.arguments = ["gateway", "--core", coreSocket, "--socket", socket]
-        gateway.environment = ProcessInfo.processInfo.environment.merging(devices.environment) { _, new in new }
-        gateway.standardError = FileHandle(forWritingAtPath: log)
-        try gateway.run()
-        defer {
-            gateway.terminate()
-            gateway.waitUntilExit()
+        let gateway = try ChildProcess(try LoyalgateBinary.path(), ["gateway", "--core", coreSocket, "--socket", socket],
+                                       environment: devices.environment, stdoutPath: directory + "/gateway.out", stderrPath: log)
+        try gateway.start()
+        defer { gateway.stop() }
+        do {
+            try gateway.waitForSocket(socket, within: .seconds(10))
+        } catch {
+            throw EmulationError("the demo gateway did not start (\(error)); see \(log)")
         }
-        var till: UnixLineClient?
-        for _ in 0..<500 where till == nil {
-            till = try? UnixLineClient(path: socket)
-            if till == nil { usleep(10_000) }
-        }
-        guard let till else { throw EmulationError("the demo gateway did not start; see \(log)") }
+        let till = try UnixLineClient(path: socket)
 
         print("gateway: \(socket) (log \(log)), scanners emulated with umockdev\n")
         print("# A till connects to the gateway and subscribes to every scanner")

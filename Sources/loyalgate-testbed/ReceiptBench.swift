@@ -3,6 +3,7 @@ import CCairo
 import Foundation
 import ReceiptEncoding
 import Receipts
+import Testbed
 
 /// `loyalgate bench receipts`: receipts rendered and encoded per second for the receipt the
 /// python-escpos peer prints (/work/shared/peers/escpos_peer.py: logo, 30 lines, QR, EAN-13), and
@@ -48,14 +49,8 @@ struct ReceiptBench: ParsableCommand {
         print(String(format: "loyalgate, encoder calls as the peer (logo dithered each time): %.0f receipts/s (%.3f ms each, %d bytes)", encoderRate, 1000 / encoderRate, encoded.count))
 
         guard !peer.isEmpty else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [peer, String(peerCount)]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        process.waitUntilExit()
+        let text = try ChildProcess.run(python, [peer, String(peerCount)], within: .seconds(3600)).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         print(text)
         guard let peerRate = text.split(separator: " ").firstIndex(of: "receipts/s").flatMap({ Double(text.split(separator: " ")[$0 - 1]) }) else { return }
         print(String(format: "ratio loyalgate/python-escpos: document path %.1fx, encoder path %.1fx", documentRate / peerRate, encoderRate / peerRate))

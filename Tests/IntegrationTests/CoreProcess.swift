@@ -1,5 +1,6 @@
 import Foundation
 import SocketServer
+import Testbed
 
 /// The real `loyalgate` binary, built beside the test bundle, run as a till's shop would run it.
 enum Loyalgate {
@@ -33,7 +34,7 @@ enum Loyalgate {
 final class CoreProcess {
     let data: String
     let socket: String
-    private(set) var process: Process?
+    private(set) var process: ChildProcess?
 
     init(data: String = Loyalgate.temporaryDirectory()) {
         self.data = data
@@ -55,42 +56,32 @@ final class CoreProcess {
     struct SetupError: Error { let message: String; init(_ message: String) { self.message = message } }
 
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
-        process.arguments = ["core", "--data", data, "--socket", socket]
-        // The shared null device, never closed: a handle of our own would be closed by its
-        // deinit while other tests spawn processes in parallel.
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(Loyalgate.binary, ["core", "--data", data, "--socket", socket])
+        try process.start()
         self.process = process
-        for _ in 0..<500 {
-            if (try? UnixLineClient(path: socket)) != nil { return }
-            usleep(10_000)
+        do {
+            try process.waitForSocket(socket, within: .seconds(5))
+        } catch {
+            throw SetupError("the core did not start: \(error)")
         }
-        throw SetupError("the core did not start")
     }
 
     func client() throws -> UnixLineClient { try UnixLineClient(path: socket) }
 
     func kill9() {
-        guard let process else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
+        process?.kill()
+        process = nil
     }
 
-    /// SIGTERM, then the exit status.
+    /// SIGTERM (SIGKILL after 10 s), then the exit status.
     func terminate() -> Int32 {
         guard let process else { return -1 }
-        process.terminate()
-        process.waitUntilExit()
         self.process = nil
-        return process.terminationStatus
+        return process.stop()
     }
 
     deinit {
-        if let process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        process?.kill()
         try? FileManager.default.removeItem(atPath: data)
     }
 }

@@ -8,7 +8,7 @@ final class GatewayProcess {
     let socket: String
     let logPath: String
     let directory: String
-    private(set) var process: Process?
+    private(set) var process: ChildProcess?
 
     init(core: CoreProcess, devices: EmulatedDevices, configuration: String? = nil, environment: [String: String] = [:]) throws {
         directory = core.data
@@ -20,39 +20,30 @@ final class GatewayProcess {
             try configuration.write(toFile: path, atomically: true, encoding: .utf8)
             arguments += ["--config", path]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(devices.environment) { _, new in new }.merging(environment) { _, new in new }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Closed here, once, right after the child has its copy (as ChildProcess does).
-        try log.close()
+        let process = try ChildProcess(Loyalgate.binary, arguments, environment: devices.environment.merging(environment) { _, new in new },
+                                       stdoutPath: core.data + "/gateway.out", stderrPath: logPath)
+        try process.start()
         self.process = process
-        for _ in 0..<1000 {
-            if (try? UnixLineClient(path: socket)) != nil { return }
-            usleep(10_000)
+        do {
+            try process.waitForSocket(socket, within: .seconds(10))
+        } catch {
+            throw CoreProcess.SetupError("the gateway did not start: \(error)\n\(log)")
         }
-        throw CoreProcess.SetupError("the gateway did not start: \(log)")
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func till() throws -> TillConnection { TillConnection(try UnixLineClient(path: socket)) }
 
+    /// SIGTERM (SIGKILL after 10 s), then the exit status.
     func terminate() -> Int32 {
         guard let process else { return -1 }
-        process.terminate()
-        process.waitUntilExit()
         self.process = nil
-        return process.terminationStatus
+        return process.stop()
     }
 
     deinit {
-        if let process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        process?.kill()
     }
 }
 
