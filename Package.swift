@@ -78,7 +78,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         // The test bed, never shipped: umockdev-emulated devices and the shipped binary's location,
         // for the integration tests and `loyalgate-testbed` (demo, benchmarks).
-        .target(name: "Testbed", swiftSettings: swiftSettings),
+        // Devices/ holds one data file per emulated model, read from the checkout (EmulatedScanner.folder).
+        .target(name: "Testbed", exclude: ["Devices"], swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZint"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),

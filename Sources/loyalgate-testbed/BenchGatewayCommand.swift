@@ -35,7 +35,7 @@ extension Bench {
             try coreProcess.waitForSocket(coreSocket, within: .seconds(30))
 
             let devices = try EmulatedDevices()
-            let scanner = EmulatedScanner.honeywellKeyboard()
+            let scanner = EmulatedScanner.keyboardWedge()
             try devices.plug(scanner)
             let gatewaySocket = dir + "/gateway.sock"
             let gateway = try ChildProcess(try LoyalgateBinary.path(), ["gateway", "--core", coreSocket, "--socket", gatewaySocket],

@@ -14,8 +14,8 @@ extension Demo {
             return false
         }
         let devices = try EmulatedDevices()
-        let wedge = EmulatedScanner.honeywellKeyboard()
-        let hidPOS = EmulatedScanner.honeywellHIDPOS()
+        let wedge = EmulatedScanner.keyboardWedge()
+        let hidPOS = EmulatedScanner.hidPOS()
         try devices.plug(wedge)
 
         let socket = directory + "/gateway.sock"
