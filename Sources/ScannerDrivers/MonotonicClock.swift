@@ -24,7 +24,7 @@ public enum MonotonicClock {
 
 extension Duration {
     /// The duration in seconds, as a Double (for poll timeouts and dates).
-    public var seconds: Double {
+    var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -217,8 +217,3 @@ for line in sys.stdin:
         print(json.dumps({"error": repr(e)}), flush=True)
 """#
 }
-
-public struct EmulationError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -2,34 +2,6 @@ import Foundation
 import SocketServer
 import Testbed
 
-/// The real `loyalgate` binary, built beside the test bundle, run as a till's shop would run it.
-enum Loyalgate {
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["LOYALGATE_BIN"] { return path }
-        let testBundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return testBundle.deletingLastPathComponent().appendingPathComponent("loyalgate").path
-    }()
-
-    static let examples = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples")
-
-    typealias Output = ChildProcess.Output
-
-    /// Runs a CLI command to completion.
-    @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        try ChildProcess.run(binary, arguments, environment: environment)
-    }
-
-    static func temporaryDirectory() -> String {
-        // Short: a Unix socket path must fit in 108 bytes.
-        let path = "/tmp/lg-\(UUID().uuidString.prefix(8))"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-}
-
 /// A `loyalgate core` process on a data folder, started and stopped by the test.
 final class CoreProcess {
     let data: String
@@ -84,21 +56,4 @@ final class CoreProcess {
         process?.kill()
         try? FileManager.default.removeItem(atPath: data)
     }
-}
-
-/// Reads an answer line as a dictionary.
-func json(_ line: String) -> [String: Any] {
-    (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
-}
-
-func errorCode(_ line: String) -> String? {
-    (json(line)["error"] as? [String: Any])?["code"] as? String
-}
-
-func card(_ prefix: String, _ serial: Int) -> String {
-    var body = prefix + String(repeating: "0", count: 12 - prefix.count - String(serial).count) + String(serial)
-    var sum = 0
-    for (offset, digit) in body.reversed().enumerated() { sum += Int(String(digit))! * (offset % 2 == 0 ? 3 : 1) }
-    body += String((10 - sum % 10) % 10)
-    return body
 }
