@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Gateway
 import Testbed
 import LoyaltyDomain
 import ScanDecoding
