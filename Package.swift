@@ -9,6 +9,7 @@ import PackageDescription
 //   Printing (libcups, generic: cards and receipts)                 <- loyalgate
 //   ReceiptEncoding (pure ESC/POS)  <- Receipts (cairo, zint, Printing, PrinterUSB: libusb) <- Gateway
 //   ScanDecoding (pure scanner formats)   <- ScannerDrivers (libudev, libevdev, libxkbcommon) <- Gateway <- loyalgate
+//   Testbed (umockdev devices, child processes; never shipped) <- loyalgate-testbed (demo, benchmarks), IntegrationTests
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md

@@ -80,9 +80,4 @@ public final class GatewayService: Service, Sendable {
         receipts?.stop()
         pipeline.finish()
     }
-
-    /// Stops the service from outside a ServiceGroup (tests, embedding).
-    public func stop() {
-        server.stop()
-    }
 }
