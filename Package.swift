@@ -5,12 +5,15 @@ import PackageDescription
 //   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
 //   PersonalData (encryption at rest)     <- LoyaltyStore
 //   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
+//   GS1 (check digits) <- LoyaltyDomain, ScanDecoding, ReceiptEncoding, Receipts
 //   ReceiptEncoding (pure ESC/POS)        <- LoyalgateProtocol (a receipt.print carries a ReceiptDocument)
+//   LoyalgateProtocol <- LoyalgateClient (typed calls)  <- Gateway, loyalgate, loyalgate-testbed, tests
 //   CardDesign (pure design files)  <- CardRendering (cairo, CZintMatrix: libzint)  <- loyalgate
 //   Printing (libcups, generic: cards and receipts; PrintConnection.wait follows every job) <- loyalgate
 //   LoyaltyStore, CardRendering, Printing <- CardBatches (batches and reprints)  <- loyalgate
 //   ReceiptEncoding, LoyalgateProtocol <- Receipts (cairo, CZintMatrix, Printing, PrinterUSB: libusb) <- Gateway
-//   ScanDecoding (pure scanner formats)   <- Gateway (libudev, libevdev, libxkbcommon) <- loyalgate
+//   ScanDecoding (pure scanner formats)   <- ScannerDrivers (libudev, libevdev, libxkbcommon) <- Gateway <- loyalgate
+//   Testbed (umockdev devices, child processes; never shipped) <- loyalgate-testbed (demo, benchmarks), IntegrationTests
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
@@ -72,12 +75,19 @@ let package = Package(
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
         .systemLibrary(name: "CXkbcommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
+        // Scanner drivers: udev discovery and hotplug, evdev + xkbcommon, hidraw, serial and the
+        // device thread's poll loop. Knows nothing of tills, the core or JSON: it reports
+        // DriverEvents and the gateway turns them into till events.
+        .target(name: "ScannerDrivers", dependencies: ["ScanDecoding", "CUdev", "CEvdev", "CXkbcommon", logging], swiftSettings: swiftSettings),
         .target(
             name: "Gateway",
-            dependencies: ["ScanDecoding", "LoyalgateProtocol", "LoyalgateClient", "LoyaltyDomain", "SocketServer", "CUdev", "CEvdev", "CXkbcommon", "Receipts", "PrinterUSB", logging],
+            dependencies: ["ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", "LoyalgateClient", "LoyaltyDomain", "SocketServer", "Receipts", logging,
+                           nioPosix, serviceLifecycle],
             swiftSettings: swiftSettings),
-        // Emulated scanners (umockdev) for the integration tests, `loyalgate demo` and the benchmark.
-        .target(name: "GatewayTesting", swiftSettings: swiftSettings),
+        // The test bed, never shipped: umockdev-emulated devices and the shipped binary's location,
+        // for the integration tests and `loyalgate-testbed` (demo, benchmarks).
+        // Devices/ holds one data file per emulated model, read from the checkout (EmulatedScanner.folder).
+        .target(name: "Testbed", exclude: ["Devices"], swiftSettings: swiftSettings),
         .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
@@ -98,8 +108,16 @@ let package = Package(
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient", serviceLifecycle, "Gateway", "GatewayTesting", "CardDesign", "CardRendering", "CardBatches", "Printing",
-                           "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix],
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient", "Gateway", "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
+                           "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+
+        // The demo and the benchmarks: runs the shipped `loyalgate` binary on emulated devices.
+        .executableTarget(
+            name: "loyalgate-testbed",
+            dependencies: ["Testbed", "LoyaltyCore", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "LoyalgateClient", "SocketServer", "ScanDecoding", "ScannerDrivers",
+                           "CardRendering", "CCairo", "ReceiptEncoding", "Receipts", argumentParser, logging],
             swiftSettings: swiftSettings
         ),
 
@@ -117,9 +135,10 @@ let package = Package(
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign", "CCairo"], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "LoyalgateClient", "LoyalgateProtocol", "Printing", "GatewayTesting", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "LoyalgateClient", "LoyalgateProtocol", "Printing", "Testbed", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", "GS1", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "GS1Tests", dependencies: ["GS1"], swiftSettings: swiftSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "ScannerDriversTests", dependencies: ["ScannerDrivers", "ScanDecoding", propertyBased], swiftSettings: swiftSettings),
     ]
 )

@@ -3,10 +3,11 @@ import Foundation
 import LoyalgateProtocol
 import SocketServer
 
-/// The gateway's connection to the core: blocking, used only from the scan pipeline's thread.
+/// The gateway's connection to the core: blocking, so the scan pipeline runs its calls on a
+/// thread of their own, one call at a time, and awaits each (hence `@unchecked Sendable`).
 /// It (re)connects with exponential backoff and learns the card-number ranges from
 /// `core.status` each time it connects.
-final class CoreLink {
+final class CoreLink: @unchecked Sendable {
     let path: String
     let timeoutMilliseconds: Int32
     private var client: UnixLineClient?
@@ -56,7 +57,7 @@ final class CoreLink {
         backoff = min(backoff * 2, Self.maximumBackoff)
     }
 
-    enum LookupResult {
+    enum LookupResult: Sendable {
         case card(JSONValue)
         case error(code: String, message: String)
     }

@@ -1,4 +1,5 @@
 import ScanDecoding
+import ScannerDrivers
 
 /// Whether a node is a scanner the gateway reads, and why: the configuration first, then what
 /// udev imported from the installed hwdb (`LOYALGATE_*`), then the gateway's own copy of the
@@ -23,6 +24,13 @@ public struct DeviceClassifier: Sendable {
         public var variant: String?
         public var suffix: String
         public var idleGapMilliseconds: Int
+
+        /// How the drivers read the node; nil when it is not read.
+        public func settings(maximumLength: Int) -> ScannerSettings? {
+            guard isScanner, let mode else { return nil }
+            return ScannerSettings(mode: mode, family: family, layout: layout, variant: variant, suffix: suffix,
+                                   idleGap: .milliseconds(idleGapMilliseconds), maximumLength: maximumLength)
+        }
     }
 
     public func classify(_ facts: DeviceFacts) -> Classification {

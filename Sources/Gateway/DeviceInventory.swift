@@ -1,4 +1,5 @@
 import Foundation
+import ScannerDrivers
 
 /// The input, hidraw and CDC-ACM nodes present now, each with the gateway's verdict: what
 /// `loyalgate doctor` shows a technician. Uses the same table and rules as the gateway.

@@ -1,4 +1,5 @@
 import Foundation
+import ScannerDrivers
 import LoyalgateProtocol
 import LoyaltyDomain
 

@@ -1,5 +1,6 @@
 import Foundation
 import Receipts
+import ScannerDrivers
 
 /// The gateway's configuration file (JSON, `--config`; documented in docs/gateway.md). Every
 /// field is optional: an empty object `{}` is a working configuration.
@@ -135,20 +136,4 @@ public struct ConfigurationError: Error, CustomStringConvertible, LocalizedError
     public let description: String
     public init(_ description: String) { self.description = description }
     public var errorDescription: String? { description }
-}
-
-/// How a scanner talks to the PC; the value of `mode` in the protocol's device object.
-public enum ScannerMode: String, Sendable, Codable {
-    case keyboard
-    case hidPOS = "hid-pos"
-    case serial
-
-    /// The node kind a scanner in this mode is read through.
-    var nodeKind: DeviceFacts.NodeKind {
-        switch self {
-        case .keyboard: .input
-        case .hidPOS: .hidraw
-        case .serial: .tty
-        }
-    }
 }

@@ -1,13 +1,16 @@
 import Foundation
-import LoyalgateProtocol
-import LoyaltyDomain
 import Logging
+import LoyalgateProtocol
 import Receipts
+import ScannerDrivers
+import ServiceLifecycle
 import SocketServer
 
-/// `loyalgate gateway`: the device thread, the scan pipeline and the till socket, wired
-/// together. `run()` serves until `stop()`.
-public final class GatewayService: Sendable {
+/// `loyalgate gateway` as a swift-service-lifecycle `Service`: the device loop, the scan
+/// pipeline and the till socket, wired together (docs/gateway.md, "Concurrency"). `run()` serves
+/// until graceful shutdown (SIGTERM/SIGINT, handled by the command's `ServiceGroup`), then stops
+/// taking tills, closes the devices, lets the pipeline finish the scans already read, and returns.
+public final class GatewayService: Service, Sendable {
     public let hub: EventHub
     public let registry = DeviceRegistry()
     let pipeline: ScanPipeline
@@ -22,13 +25,19 @@ public final class GatewayService: Sendable {
         let table = ScannerTable.load(paths: configuration.hwdb ?? ScannerTable.defaultPaths())
         let hub = EventHub(replayEvents: configuration.replayEvents, replaySeconds: configuration.replaySeconds)
         let registry = self.registry
-        let pipeline = ScanPipeline(corePath: corePath, configuration: configuration, hub: hub, registry: registry, logger: logger)
+        let classifier = DeviceClassifier(table: table, configuration: configuration)
+        let publisher = DeviceEventPublisher(classifier: classifier, registry: registry, hub: hub,
+                                             maximumScanLength: configuration.maximumScanLength, logger: logger)
+        let pipeline = ScanPipeline(corePath: corePath, configuration: configuration, devices: publisher, hub: hub, registry: registry, logger: logger)
         self.table = table
         self.hub = hub
         self.pipeline = pipeline
         self.logger = logger
-        self.devices = DeviceLoop(classifier: DeviceClassifier(table: table, configuration: configuration), configuration: configuration,
-                                  hub: hub, registry: registry, pipeline: pipeline, logger: logger)
+        let maximumLength = configuration.maximumScanLength
+        self.devices = DeviceLoop(
+            logger: logger,
+            select: { classifier.classify($0).settings(maximumLength: maximumLength) },
+            report: { pipeline.deliver($0) })
         let sessions = self.sessions
         // The receipt side reports typed updates; they reach the tills as events through the hub.
         let receipts = configuration.receipts.map { receipts in
@@ -37,7 +46,7 @@ public final class GatewayService: Sendable {
                 printerStatus: { hub.publish(PrinterStatusUpdate.event, deviceID: $0.printer, fields: eventFields($0)) }))
         }
         self.receipts = receipts
-        let router = TillRequests(hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
+        let router = TillOpRouter(hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
         self.server = JSONLineServer(
             path: socketPath, logger: logger,
             handler: { line, connection in await router.answer(line: line, connection: connection) })
@@ -47,46 +56,36 @@ public final class GatewayService: Sendable {
         if table.records.isEmpty {
             logger.warning("no scanner table found; only devices listed in the configuration are read", metadata: ["looked in": "\(ScannerTable.defaultPaths())"])
         }
-        pipeline.start()
-        try devices.start()
-        receipts?.startWatchingPrinters()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.server.run() }
+            group.addTask { await self.pipeline.run() }
+            do {
+                try await devices.start()
+            } catch {
+                pipeline.finish()
+                throw error
+            }
+            receipts?.startWatchingPrinters()
+            do {
+                try await withGracefulShutdownHandler {
+                    try await self.server.run()
+                } onGracefulShutdown: {
+                    self.server.stop()
+                }
+            } catch {
+                await shutDown()
+                throw error
+            }
+            await shutDown()
             try await group.waitForAll()
         }
-        devices.stop()
-        receipts?.stop()
-        pipeline.stop()
         sessions.finishAll(hub)
     }
 
-    public func stop() {
-        server.stop()
-    }
-}
-
-/// Till sessions by connection (so a connection's second `subscribe` re-filters its session).
-final class SessionTable: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sessions: [LineConnection: TillSession] = [:]
-
-    func session(for connection: LineConnection, hub: EventHub) -> TillSession {
-        lock.withLock {
-            if let session = sessions[connection] { return session }
-            let session = TillSession(connection: connection)
-            sessions[connection] = session
-            // The session ends with its connection.
-            connection.onClose { [weak self] in
-                guard let self else { return }
-                if let session = self.lock.withLock({ self.sessions.removeValue(forKey: connection) }) { hub.remove(session) }
-            }
-            return session
-        }
-    }
-
-    func finishAll(_ hub: EventHub) {
-        let all = lock.withLock { Array(sessions.values) }
-        for session in all { hub.remove(session) }
+    /// The devices first, so no new scan arrives; then the pipeline drains what was read.
+    private func shutDown() async {
+        await devices.stop()
+        receipts?.stop()
+        pipeline.finish()
     }
 }
 

@@ -1,16 +1,27 @@
 import Foundation
+import Logging
 import LoyalgateProtocol
 import LoyaltyDomain
-import Logging
+import NIOPosix
 import ScanDecoding
+import ScannerDrivers
 
-/// Turns scans into `scan` events, one at a time and in the order they were read: card
-/// numbers are looked up in the core first, everything else goes straight out as
-/// `kind: "other"`. Runs on its own thread so a slow core never stalls the scanners.
+/// The one task between the drivers and the tills: takes the device loop's events in the order
+/// they happened (through one unbounded `AsyncStream`, so the device thread never waits) and
+/// turns them into till events: device events through `DeviceEventPublisher`, scans into `scan`
+/// events, one at a time and in the order they were read. Card numbers are looked up in the core
+/// first, everything else goes straight out as `kind: "other"`.
+///
+/// The core link is a blocking client, so its calls run on a one-thread pool of their own
+/// (`coreThread`) and the task awaits them: a slow core never stalls the scanners or the async
+/// threads the tills are written from.
 ///
 /// When the core does not answer, the scan still goes out at once with `core-unavailable`, and
 /// is kept (up to `maximumUnanswered`) to be looked up again when the core is back; the till
 /// then gets a second `scan` event with the same `scanId` and `"resent": true`.
+///
+/// The state below the stream is the task's own: only `run()` touches it (hence
+/// `@unchecked Sendable`); `coreStatus` is read by till requests under `statusLock`.
 public final class ScanPipeline: @unchecked Sendable {
     struct Job {
         var scanID: Int64
@@ -19,48 +30,62 @@ public final class ScanPipeline: @unchecked Sendable {
         var at: Date
     }
 
+    enum Input: Sendable {
+        case driver(DriverEvent)
+        /// Time to try the core again (reconnection backoff, lookups owed).
+        case coreRetryDue
+    }
+
+    private let inputs: AsyncStream<Input>
+    private let continuation: AsyncStream<Input>.Continuation
+    private let devices: DeviceEventPublisher
     private let hub: EventHub
     private let registry: DeviceRegistry
     private let core: CoreLink
+    private let coreThread = NIOThreadPool(numberOfThreads: 1)
     private let configuration: GatewayConfiguration
     private let logger: Logger
-    private let condition = NSCondition()
-    private var jobs: [Job] = []
     private var unanswered: [Job] = []
-    private var stopping = false
     private var nextScanID: Int64 = 0
-    private var thread: Thread?
+    private var retryScheduled = false
     private var warnedNoRanges = false
     static let maximumUnanswered = 1000
 
-    init(corePath: String, configuration: GatewayConfiguration, hub: EventHub, registry: DeviceRegistry, logger: Logger) {
+    init(corePath: String, configuration: GatewayConfiguration, devices: DeviceEventPublisher, hub: EventHub, registry: DeviceRegistry, logger: Logger) {
         self.core = CoreLink(path: corePath, timeoutMilliseconds: configuration.coreTimeoutMilliseconds)
         self.configuration = configuration
+        self.devices = devices
         self.hub = hub
         self.registry = registry
         self.logger = logger
+        (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
     }
 
-    func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "scan-pipeline"
-        self.thread = thread
-        thread.start()
+    /// Called by the device loop on its thread: never blocks.
+    func deliver(_ event: DriverEvent) {
+        continuation.yield(.driver(event))
     }
 
-    func stop() {
-        condition.withLock {
-            stopping = true
-            condition.broadcast()
+    /// No more events will come (the device loop has stopped): `run()` finishes what is queued
+    /// and returns.
+    func finish() {
+        continuation.finish()
+    }
+
+    /// Serves until `finish()`; events queued before it are still handled.
+    func run() async {
+        coreThread.start()
+        continuation.yield(.coreRetryDue)  // reach the core at start, to learn the card ranges
+        for await input in inputs {
+            // The core first: lookups owed from before it came back go out before new scans.
+            await serviceCore()
+            switch input {
+            case .driver(let event): await handle(event)
+            case .coreRetryDue: retryScheduled = false
+            }
+            scheduleRetryIfOwed()
         }
-    }
-
-    func submit(deviceID: String, scan: Scan, at: Date) {
-        condition.withLock {
-            nextScanID += 1
-            jobs.append(Job(scanID: nextScanID, deviceID: deviceID, scan: scan, at: at))
-            condition.signal()
-        }
+        try? await coreThread.shutdownGracefully()
     }
 
     /// For gateway.status: whether the core answers and why not.
@@ -68,30 +93,53 @@ public final class ScanPipeline: @unchecked Sendable {
     private var coreState: (connected: Bool, error: String?, ranges: [GatewayConfiguration.CardRange]) = (false, nil, [])
     var coreStatus: (connected: Bool, error: String?, ranges: [GatewayConfiguration.CardRange]) { statusLock.withLock { coreState } }
 
-    private func run() {
-        while true {
-            let job: Job? = condition.withLock {
-                while !stopping, jobs.isEmpty {
-                    // Wake for the next reconnection attempt while lookups are owed.
-                    if !unanswered.isEmpty || !core.isConnected {
-                        let wait = max(0.01, min(1.0, (core.nextAttempt - ContinuousClock.now).seconds))
-                        _ = condition.wait(until: Date(timeIntervalSinceNow: wait))
-                        break
-                    }
-                    condition.wait()
-                }
-                if stopping { return nil }
-                return jobs.isEmpty ? nil : jobs.removeFirst()
-            }
-            if job == nil, condition.withLock({ stopping }) { return }
-            let wasConnected = core.isConnected
-            if core.connectIfDue() {
-                if !wasConnected { logger.info("core connected", metadata: ["socket": "\(core.path)"]) }
-                retryUnanswered()
-            }
-            publishStatus()
-            if let job { process(job) }
+    private func handle(_ event: DriverEvent) async {
+        switch event {
+        case .appeared(let facts): devices.appeared(facts)
+        case .opened(let facts, let grabbed, let note): devices.opened(facts, grabbed: grabbed, note: note)
+        case .openFailed(let facts, let error, let retrying): devices.openFailed(facts, error: error, retrying: retrying)
+        case .closed(let facts, let reason): devices.closed(facts, reason: reason)
+        case .disappeared(let syspath): devices.disappeared(syspath: syspath)
+        case .outcome(let facts, .scan(let scan), let time):
+            nextScanID += 1
+            // The drivers measure on the monotonic clock; the till is shown wall-clock time,
+            // derived here at the edge from how long ago the scan completed.
+            let job = Job(scanID: nextScanID, deviceID: facts.id, scan: scan, at: MonotonicClock.wallClockDate(of: time))
+            await process(job)
+        case .outcome(let facts, let outcome, _): devices.rejected(outcome, from: facts)
         }
+    }
+
+    /// Connects when a reconnection is due, and then looks up what is owed.
+    private func serviceCore() async {
+        let wasConnected = core.isConnected
+        // Without a call owed, no trip to the core's thread: a scan goes straight through.
+        let owed = wasConnected ? !unanswered.isEmpty : ContinuousClock.now >= core.nextAttempt
+        guard owed else { return publishStatus() }
+        if (try? await onCoreThread({ $0.connectIfDue() })) ?? false {
+            if !wasConnected { logger.info("core connected", metadata: ["socket": "\(core.path)"]) }
+            await retryUnanswered()
+        }
+        publishStatus()
+    }
+
+    /// Wakes the task for the next reconnection attempt while the core is away or lookups are owed.
+    private func scheduleRetryIfOwed() {
+        guard !retryScheduled, !unanswered.isEmpty || !core.isConnected else { return }
+        retryScheduled = true
+        let wait = max(.milliseconds(10), min(.seconds(1), core.nextAttempt - ContinuousClock.now))
+        let continuation = self.continuation
+        Task {
+            try? await Task.sleep(for: wait)
+            continuation.yield(.coreRetryDue)
+        }
+    }
+
+    /// Runs a blocking core-link call on the core's own thread (started in `run()`, so always
+    /// active while the task calls it).
+    private func onCoreThread<T: Sendable>(_ body: @escaping @Sendable (CoreLink) throws -> T) async throws -> T {
+        let core = self.core
+        return try await coreThread.runIfActive { try body(core) }
     }
 
     private func publishStatus() {
@@ -109,14 +157,17 @@ public final class ScanPipeline: @unchecked Sendable {
         return ranges.first { data.hasPrefix($0.prefix) }
     }
 
-    private func process(_ job: Job) {
+    private func process(_ job: Job) async {
         guard let range = cardRange(for: job.scan.data) else {
             publish(job, kind: "other", card: .null, error: .null)
             return
         }
-        if core.isConnected || core.connectIfDue() {
+        var connected = core.isConnected
+        if !connected { connected = (try? await onCoreThread({ $0.connectIfDue() })) ?? false }
+        if connected {
             do {
-                switch try core.lookup(card: job.scan.data, merchant: range.merchant) {
+                let merchant = range.merchant, data = job.scan.data
+                switch try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }) {
                 case .card(let card): publish(job, kind: "card", card: card, error: .null)
                 case .error(let code, let message): publish(job, kind: "card", card: .null, error: Self.error(code, message))
                 }
@@ -134,7 +185,7 @@ public final class ScanPipeline: @unchecked Sendable {
         }
     }
 
-    private func retryUnanswered() {
+    private func retryUnanswered() async {
         while !unanswered.isEmpty, core.isConnected {
             let job = unanswered[0]
             guard let range = cardRange(for: job.scan.data) else {
@@ -142,7 +193,8 @@ public final class ScanPipeline: @unchecked Sendable {
                 continue
             }
             do {
-                switch try core.lookup(card: job.scan.data, merchant: range.merchant) {
+                let merchant = range.merchant, data = job.scan.data
+                switch try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }) {
                 case .card(let card): publish(job, kind: "card", card: card, error: .null, resent: true)
                 case .error(let code, let message): publish(job, kind: "card", card: .null, error: Self.error(code, message), resent: true)
                 }
@@ -171,11 +223,5 @@ public final class ScanPipeline: @unchecked Sendable {
         if resent { fields["resent"] = .bool(true) }
         hub.publish("scan", deviceID: job.deviceID, fields: fields)
         if !resent { registry.scanned(deviceID: job.deviceID, data: job.scan.data) }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

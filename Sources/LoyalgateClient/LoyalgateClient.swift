@@ -1,3 +1,4 @@
+import LoyalgateClient
 import Dispatch
 import Foundation
 import LoyalgateProtocol

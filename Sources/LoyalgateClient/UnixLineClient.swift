@@ -1,3 +1,4 @@
+import LoyalgateClient
 import Foundation
 
 /// A blocking JSON Lines connection over a Unix socket: lines out, lines in, no meaning attached.

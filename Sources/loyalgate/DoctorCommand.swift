@@ -2,6 +2,7 @@ import LoyalgateClient
 import ArgumentParser
 import Foundation
 import Gateway
+import ScannerDrivers
 import LoyalgateProtocol
 import Receipts
 import SocketServer

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import Logging
+import ServiceLifecycle
 
 /// `loyalgate gateway --core PATH --socket PATH [--config FILE]` (the contract).
 struct GatewayCommand: AsyncParsableCommand {
@@ -32,12 +33,11 @@ struct GatewayCommand: AsyncParsableCommand {
         }
         try? FileManager.default.createDirectory(atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let service = GatewayService(corePath: core, socketPath: socket, configuration: configuration, logger: logger)
-        let signals = SignalWatcher { name in
-            logger.info("stopping", metadata: ["signal": "\(name)"])
-            service.stop()
-        }
-        try await service.run()
-        signals.cancel()
+        // SIGTERM and SIGINT are handled here and nowhere else: the group turns them into the
+        // service's graceful shutdown (finish in-flight scans, remove the socket), then run()
+        // returns and the command exits 0.
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         logger.info("stopped")
     }
 }

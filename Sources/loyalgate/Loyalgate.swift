@@ -9,7 +9,7 @@ struct Loyalgate: AsyncParsableCommand {
         abstract: "Loyalty cards for independent shops: the loyalty core, the device gateway, set-up and a till simulator.",
         version: "0.1.0",
         subcommands: [Core.self, GatewayCommand.self, DoctorCommand.self, ProgramCommand.self, CardCommand.self,
-                      CustomerCommand.self, ExportCommand.self, ReceiptCommand.self, Till.self, Demo.self, Bench.self])
+                      CustomerCommand.self, ExportCommand.self, ReceiptCommand.self, Till.self])
 }
 
 /// Where state lives when no flag says: `./.loyalgate/` for a developer run (the contract).

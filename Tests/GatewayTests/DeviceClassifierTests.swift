@@ -1,4 +1,5 @@
 import Gateway
+import ScannerDrivers
 import Testing
 
 /// Which nodes are scanners, from data only: the table, udev's properties, the configuration.

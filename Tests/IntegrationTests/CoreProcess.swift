@@ -1,40 +1,13 @@
 import LoyalgateClient
 import Foundation
 import SocketServer
-
-/// The real `loyalgate` binary, built beside the test bundle, run as a till's shop would run it.
-enum Loyalgate {
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["LOYALGATE_BIN"] { return path }
-        let testBundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return testBundle.deletingLastPathComponent().appendingPathComponent("loyalgate").path
-    }()
-
-    static let examples = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples")
-
-    typealias Output = ChildProcess.Output
-
-    /// Runs a CLI command to completion.
-    @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        try ChildProcess.run(binary, arguments, environment: environment)
-    }
-
-    static func temporaryDirectory() -> String {
-        // Short: a Unix socket path must fit in 108 bytes.
-        let path = "/tmp/lg-\(UUID().uuidString.prefix(8))"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-}
+import Testbed
 
 /// A `loyalgate core` process on a data folder, started and stopped by the test.
 final class CoreProcess {
     let data: String
     let socket: String
-    private(set) var process: Process?
+    private(set) var process: ChildProcess?
 
     init(data: String = Loyalgate.temporaryDirectory()) {
         self.data = data
@@ -56,59 +29,32 @@ final class CoreProcess {
     struct SetupError: Error { let message: String; init(_ message: String) { self.message = message } }
 
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
-        process.arguments = ["core", "--data", data, "--socket", socket]
-        // The shared null device, never closed: a handle of our own would be closed by its
-        // deinit while other tests spawn processes in parallel.
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(Loyalgate.binary, ["core", "--data", data, "--socket", socket])
+        try process.start()
         self.process = process
-        for _ in 0..<500 {
-            if (try? UnixLineClient(path: socket)) != nil { return }
-            usleep(10_000)
+        do {
+            try process.waitForSocket(socket, within: .seconds(5))
+        } catch {
+            throw SetupError("the core did not start: \(error)")
         }
-        throw SetupError("the core did not start")
     }
 
     func client() throws -> UnixLineClient { try UnixLineClient(path: socket) }
 
     func kill9() {
-        guard let process else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
+        process?.kill()
+        process = nil
     }
 
-    /// SIGTERM, then the exit status.
+    /// SIGTERM (SIGKILL after 10 s), then the exit status.
     func terminate() -> Int32 {
         guard let process else { return -1 }
-        process.terminate()
-        process.waitUntilExit()
         self.process = nil
-        return process.terminationStatus
+        return process.stop()
     }
 
     deinit {
-        if let process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        process?.kill()
         try? FileManager.default.removeItem(atPath: data)
     }
-}
-
-/// Reads an answer line as a dictionary.
-func json(_ line: String) -> [String: Any] {
-    (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
-}
-
-func errorCode(_ line: String) -> String? {
-    (json(line)["error"] as? [String: Any])?["code"] as? String
-}
-
-func card(_ prefix: String, _ serial: Int) -> String {
-    var body = prefix + String(repeating: "0", count: 12 - prefix.count - String(serial).count) + String(serial)
-    var sum = 0
-    for (offset, digit) in body.reversed().enumerated() { sum += Int(String(digit))! * (offset % 2 == 0 ? 3 : 1) }
-    body += String((10 - sum % 10) % 10)
-    return body
 }

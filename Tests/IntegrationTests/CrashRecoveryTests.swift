@@ -23,7 +23,10 @@ import Testing
             }
         }
         streaming.start()
-        while acknowledged.values.count < 150 { usleep(2_000) }
+        // Bounded: a core that stops answering fails the test instead of hanging it.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while acknowledged.values.count < 150, ContinuousClock.now < deadline { usleep(2_000) }
+        try #require(acknowledged.values.count >= 150, "fewer than 150 earns answered within 60 s")
         core.kill9()
         usleep(100_000)
         let answered = acknowledged.values

@@ -1,4 +1,5 @@
 import Foundation
+import Testbed
 
 /// A private CUPS scheduler for one test: its own cupsd in a temporary folder, listening on a
 /// Unix socket, with queues whose "printer" is a `PrinterCatcher` in the test.

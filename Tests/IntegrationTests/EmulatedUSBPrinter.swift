@@ -1,4 +1,5 @@
 import Foundation
+import Testbed
 
 /// An Epson TM-T20II (04b8:0e15) on USB bus 1, address 5, emulated with umockdev: a sysfs
 /// description with its USB descriptors (a printer-class interface with bulk OUT 0x01 and bulk
@@ -71,17 +72,7 @@ struct EmulatedUSBPrinter {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try deviceDescription.write(toFile: folder + "/printer.umockdev", atomically: true, encoding: .utf8)
         try ioctlScript.write(toFile: folder + "/printer.ioctl", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/umockdev-run")
-        process.arguments = ["-d", folder + "/printer.umockdev", "-i", Self.node + "=" + folder + "/printer.ioctl", "--", Loyalgate.binary] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Loyalgate.Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                stderr: String(decoding: stderr, as: UTF8.self))
+        return try ChildProcess.run("/usr/bin/umockdev-run",
+                                    ["-d", folder + "/printer.umockdev", "-i", Self.node + "=" + folder + "/printer.ioctl", "--", Loyalgate.binary] + arguments)
     }
 }

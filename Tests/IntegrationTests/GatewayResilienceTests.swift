@@ -1,5 +1,5 @@
 import Foundation
-import GatewayTesting
+import Testbed
 import SocketServer
 import Testing
 
@@ -22,7 +22,7 @@ struct GatewayResilienceTests {
         let till = try gateway.till()
         #expect((try till.subscribe()["devices"] as? [Any])?.isEmpty == true)
 
-        let scanner = EmulatedScanner.honeywellKeyboard(serial: nil, port: 5)
+        let scanner = EmulatedScanner.keyboardWedge(serial: nil, port: 5)
         try devices.plug(scanner)
         let added = try #require(till.next("device.added"), "\(gateway.log)")
         #expect(added.deviceID == scanner.id)
@@ -40,7 +40,7 @@ struct GatewayResilienceTests {
 
         // Plugged in again into the same port (the kernel gives it a new event node): same id,
         // and the first scan is whole.
-        let replugged = EmulatedScanner.honeywellKeyboard(serial: nil, port: 5, event: 22)
+        let replugged = EmulatedScanner.keyboardWedge(serial: nil, port: 5, event: 22)
         try devices.plug(replugged)
         #expect(till.next("device.added")?.deviceID == scanner.id)
         try scan(.usScan(member), on: replugged, in: devices)
@@ -51,7 +51,7 @@ struct GatewayResilienceTests {
     }
 
     @Test func scansKeepFlowingWhileTheCoreIsDownAndCardsAreLookedUpAgainWhenItIsBack() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let till = try gateway.till()
@@ -81,8 +81,8 @@ struct GatewayResilienceTests {
     }
 
     @Test func aTillThatReconnectsGetsWhatItMissedAndEachTillOnlyItsScanners() throws {
-        let front = EmulatedScanner.honeywellKeyboard(serial: "FRONT", port: 2, event: 20)
-        let back = EmulatedScanner.honeywellKeyboard(serial: "BACK", port: 3, event: 21)
+        let front = EmulatedScanner.keyboardWedge(serial: "FRONT", port: 2, event: 20)
+        let back = EmulatedScanner.keyboardWedge(serial: "BACK", port: 3, event: 21)
         try devices.plug(front)
         try devices.plug(back)
         let gateway = try GatewayProcess(core: core, devices: devices)
@@ -118,7 +118,7 @@ struct GatewayResilienceTests {
     }
 
     @Test func garbageIsSurvived() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let till = try gateway.till()
@@ -155,7 +155,7 @@ struct GatewayResilienceTests {
     }
 
     @Test func aDeviceSendingBadReportsOrFailingIsReportedAndTheRestGoesOn() throws {
-        let scanner = EmulatedScanner.honeywellHIDPOS()
+        let scanner = EmulatedScanner.hidPOS()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let till = try gateway.till()

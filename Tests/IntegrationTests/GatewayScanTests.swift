@@ -1,5 +1,5 @@
 import Foundation
-import GatewayTesting
+import Testbed
 import SocketServer
 import Testing
 
@@ -18,7 +18,7 @@ struct GatewayScanTests {
     }
 
     @Test func aUSKeyboardWedgeScanOfALoyaltyCardArrivesWithTheAccount() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let till = try gateway.till()
@@ -50,7 +50,7 @@ struct GatewayScanTests {
     }
 
     @Test func aGermanLayoutScannerTypesCode128WithLettersDigitsAndAltGr() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices,
                                          configuration: #"{"devices":[{"match":"0c2e:0b81","layout":"de"}]}"#)
@@ -81,7 +81,7 @@ struct GatewayScanTests {
 
     @Test func aFrenchLayoutScannerNeedsShiftForDigitsAndSwapsAAndZ() throws {
         // The layout comes from udev here, as the installed hwdb/site file would set it.
-        let scanner = EmulatedScanner.honeywellKeyboard(properties: ["LOYALGATE_SCANNER": "1", "LOYALGATE_SCANNER_MODE": "keyboard",
+        let scanner = EmulatedScanner.keyboardWedge(properties: ["LOYALGATE_SCANNER": "1", "LOYALGATE_SCANNER_MODE": "keyboard",
                                                                      "LOYALGATE_SCANNER_FAMILY": "honeywell", "LOYALGATE_SCANNER_LAYOUT": "fr"])
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
@@ -108,7 +108,7 @@ struct GatewayScanTests {
     }
 
     @Test func aHIDPOSScannerJoinsAContinuedReportAndNamesTheSymbology() throws {
-        let scanner = EmulatedScanner.honeywellHIDPOS()
+        let scanner = EmulatedScanner.hidPOS()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let till = try gateway.till()
@@ -129,7 +129,7 @@ struct GatewayScanTests {
     }
 
     @Test func aSerialScannerSplitsLinesOnTheSuffix() throws {
-        let scanner = EmulatedScanner.newlandSerial()
+        let scanner = EmulatedScanner.serialScanner()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let till = try gateway.till()
@@ -146,7 +146,7 @@ struct GatewayScanTests {
     }
 
     @Test func aPersonTypingOnAScannerOrAnOrdinaryKeyboardProducesNothing() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         let keyboard = EmulatedScanner.ordinaryKeyboard()
         try devices.plug(scanner)
         try devices.plug(keyboard)
@@ -180,7 +180,7 @@ struct GatewayScanTests {
     }
 
     @Test func aWrongCheckDigitIsACardScanWithTheCoresError() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let till = try gateway.till()

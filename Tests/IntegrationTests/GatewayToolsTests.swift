@@ -1,5 +1,5 @@
 import Foundation
-import GatewayTesting
+import Testbed
 import SocketServer
 import Testing
 
@@ -17,7 +17,7 @@ struct GatewayToolsTests {
     }
 
     @Test func doctorExplainsEachDeviceAndFailsWhenTheCoreIsDown() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         try devices.plug(.ordinaryKeyboard())
         let gateway = try GatewayProcess(core: core, devices: devices)
@@ -52,7 +52,7 @@ struct GatewayToolsTests {
     }
 
     @Test func tillWatchPrintsTheEventStream() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let watch = Process()
@@ -76,7 +76,7 @@ struct GatewayToolsTests {
     }
 
     @Test func tillWatchResumesAfterTheGatewayRestarts() throws {
-        let scanner = EmulatedScanner.honeywellKeyboard()
+        let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         var gateway = try GatewayProcess(core: core, devices: devices)
         let watch = Process()

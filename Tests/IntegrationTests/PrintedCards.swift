@@ -1,4 +1,5 @@
 import Foundation
+import Testbed
 
 /// What came out of the "printer", read with the tools a technician would use: poppler's
 /// pdfinfo, pdftoppm and pdftotext, and zbarimg as a stand-in for the till's scanner.

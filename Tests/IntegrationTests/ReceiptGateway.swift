@@ -1,5 +1,5 @@
 import Foundation
-import GatewayTesting
+import Testbed
 import Receipts
 import ReceiptEncoding
 

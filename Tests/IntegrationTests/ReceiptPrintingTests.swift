@@ -1,6 +1,6 @@
 import LoyalgateClient
 import Foundation
-import GatewayTesting
+import Testbed
 import SocketServer
 import Testing
 

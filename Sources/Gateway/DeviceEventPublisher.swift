@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import LoyalgateProtocol
+import ScanDecoding
+import ScannerDrivers
+
+/// The drivers' device events as the gateway shows them: the registry (for `devices.list`,
+/// `gateway.status` and doctor), the log, and `device.added` / `device.removed` /
+/// `scan.rejected` events for the tills. Called by the scan pipeline's task only, in the order
+/// the device loop reported, so `device.added` always precedes the device's first scan.
+struct DeviceEventPublisher: Sendable {
+    let classifier: DeviceClassifier
+    let registry: DeviceRegistry
+    let hub: EventHub
+    let maximumScanLength: Int
+    let logger: Logger
+
+    func appeared(_ facts: DeviceFacts) {
+        let classification = classifier.classify(facts)
+        registry.seen(facts, classification)
+        if !classification.isScanner {
+            logger.debug("not a scanner", metadata: ["node": "\(facts.devnode)", "why": "\(classification.reason)"])
+        }
+    }
+
+    func opened(_ facts: DeviceFacts, grabbed: Bool, note: String?) {
+        let classification = classifier.classify(facts)
+        let firstNode = !registry.isOpen(deviceID: facts.id, except: facts.syspath)
+        registry.opened(facts.syspath, grabbed: grabbed)
+        if let note { logger.info("\(note)", metadata: ["node": "\(facts.devnode)"]) }
+        logger.info("scanner added", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "mode": "\(classification.mode?.rawValue ?? "?")",
+                                                "layout": "\(classification.layout)", "grabbed": "\(grabbed)", "why": "\(classification.reason)"])
+        if classification.mode == .keyboard, !grabbed {
+            logger.warning("scanner not grabbed: another program holds it (keyd, a kiosk?); its keys also reach the desktop", metadata: ["node": "\(facts.devnode)"])
+        }
+        if firstNode, let device = registry.deviceObject(syspath: facts.syspath) {
+            hub.publish("device.added", deviceID: facts.id, fields: ["device": device])
+        }
+    }
+
+    func openFailed(_ facts: DeviceFacts, error: String, retrying: Bool) {
+        registry.failed(facts.syspath, error: error)
+        if retrying {
+            logger.warning("scanner cannot be opened yet; trying again", metadata: ["node": "\(facts.devnode)", "error": "\(error)"])
+        } else {
+            logger.error("scanner cannot be opened", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "error": "\(error)"])
+        }
+    }
+
+    func closed(_ facts: DeviceFacts, reason: String) {
+        let device = registry.deviceObject(syspath: facts.syspath)
+        registry.failed(facts.syspath, error: reason)
+        logger.info("scanner removed", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "reason": "\(reason)"])
+        if !registry.isOpen(deviceID: facts.id, except: facts.syspath), let device {
+            hub.publish("device.removed", deviceID: facts.id, fields: ["device": device, "reason": .string(reason)])
+        }
+    }
+
+    func disappeared(syspath: String) {
+        registry.removed(syspath)
+    }
+
+    /// Outcomes that are not scans: rejected ones become `scan.rejected`, the rest log lines.
+    func rejected(_ outcome: ScanOutcome, from facts: DeviceFacts) {
+        let id = facts.id
+        switch outcome {
+        case .scan:
+            break
+        case .tooLong(let length):
+            logger.warning("scan rejected: too long", metadata: ["node": "\(facts.devnode)", "length": "\(length)"])
+            hub.publish("scan.rejected", deviceID: id, fields: ["device": .string(id), "reason": .string("too-long"),
+                                                              "message": .string("A scan of more than \(maximumScanLength) bytes was dropped.")])
+        case .malformed(let why):
+            logger.warning("scan rejected: malformed", metadata: ["node": "\(facts.devnode)", "why": "\(why)"])
+            hub.publish("scan.rejected", deviceID: id, fields: ["device": .string(id), "reason": .string("malformed"), "message": .string(why)])
+        case .garbage(let text):
+            let shown = text.unicodeScalars.prefix(32).map { String(format: "U+%04X", $0.value) }.joined(separator: " ")
+            logger.warning("non-printable characters removed from a scan", metadata: ["node": "\(facts.devnode)", "characters": "\(shown)"])
+        case .discardedHumanTyping:
+            logger.info("keys typed by hand on a scanner ignored", metadata: ["node": "\(facts.devnode)"])
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import LoyalgateClient
+import ArgumentParser
+import Foundation
+import LoyaltyDomain
+import LoyaltyStore
+import SocketServer
+import Testbed
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks; see docs/benchmarks.md for how they are run and compared.",
+        subcommands: [CoreEarns.self, Customers.self, GatewayLatency.self, ReceiptBench.self, CardsRender.self])
+
+    struct CoreEarns: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "core",
+            abstract: "Durable earns per second and latency over the core's socket, on a large database.")
+
+        @Option(help: "Working folder; the seeded database is kept and reused between runs.") var dir: String = ".build-bench/core"
+        @Option(help: "Cards in the database.") var cards: Int = 1_000_000
+        @Option(help: "Ledger entries per card before the run.") var entriesPerCard: Int = 5
+        @Option(help: "Earns to send.") var earns: Int = 20_000
+        @Option(help: "Concurrent till connections.") var clients: Int = 8
+
+        func run() throws {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try seedIfNeeded()
+            let socket = dir + "/core.sock"
+            let core = try Self.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
+            defer { core.stop() }
+            try core.waitForSocket(socket, within: .seconds(30))
+
+            let perClient = earns / clients
+            let latencies = LatencyRecorder()
+            let runID = UInt64(Date().timeIntervalSince1970 * 1000)
+            let clock = ContinuousClock()
+            let started = clock.now
+            DispatchQueue.concurrentPerform(iterations: clients) { worker in
+                do {
+                    let client = try UnixLineClient(path: socket)
+                    var generator = SystemRandomNumberGenerator()
+                    var mine: [Duration] = []
+                    for index in 0..<perClient {
+                        let card = try CardNumber(prefix: "2800", serial: Int64.random(in: 0..<Int64(cards), using: &generator))
+                        let line = #"{"id":\#(index),"op":"txn.earn","card":"\#(card)","till":"bench-\#(worker)","receipt":"\#(runID)-\#(index)","lines":[{"sku":"4006381333931","amount":"12.50"},{"sku":"5000112637922","amount":"3.20","category":"food"}]}"#
+                        let sent = clock.now
+                        let answer = try client.request(line)
+                        mine.append(clock.now - sent)
+                        guard answer.contains(#""ok":true"#) else { throw ValidationError("earn failed: \(answer)") }
+                    }
+                    latencies.add(mine)
+                } catch {
+                    FileHandle.standardError.write(Data("client \(worker): \(error)\n".utf8))
+                }
+            }
+            let elapsed = clock.now - started
+            let sorted = latencies.all.sorted()
+            guard sorted.count == perClient * clients else { throw ExitCode(1) }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print("cards: \(cards), ledger entries before: \(cards * entriesPerCard), clients: \(clients), earns: \(sorted.count)")
+            print(String(format: "durable earns/s: %.0f", Double(sorted.count) / seconds))
+            print("latency p50: \(Self.micro(sorted[sorted.count / 2])) us, p99: \(Self.micro(sorted[sorted.count * 99 / 100])) us")
+        }
+
+        static func micro(_ duration: Duration) -> Int64 {
+            duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        }
+
+        func seedIfNeeded() throws {
+            let marker = dir + "/seeded-\(cards)x\(entriesPerCard)"
+            guard !FileManager.default.fileExists(atPath: marker) else { return }
+            try? FileManager.default.removeItem(atPath: dir + "/loyalgate.sqlite")
+            let database = try LedgerDatabase(directory: URL(fileURLWithPath: dir))
+            _ = try database.importProgram(ProgramFile(
+                merchant: .init(code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam", cardPrefix: "2800"),
+                program: Program(points: .init(per: "1.00"))))
+            print("seeding \(cards) cards with \(entriesPerCard) entries each...")
+            try database.seedForBenchmark(merchant: "bench", cards: cards, entriesPerCard: entriesPerCard)
+            try database.close()
+            _ = FileManager.default.createFile(atPath: marker, contents: Data())
+        }
+
+        static func startCore(binaryArguments: [String]) throws -> ChildProcess {
+            let process = try ChildProcess(try LoyalgateBinary.path(), binaryArguments)
+            try process.start()
+            return process
+        }
+    }
+}
+
+extension Bench {
+    struct Customers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bulk import of customers with cards from CSV, then look-ups by card, phone and email over the socket.")
+
+        @Option(help: "Working folder; recreated each run.") var dir: String = ".build-bench/customers"
+        @Option(help: "Customers (each with a card) to import.") var count: Int = 1_000_000
+        @Option(help: "Look-ups of each kind.") var lookups: Int = 5_000
+
+        func run() throws {
+            try? FileManager.default.removeItem(atPath: dir)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let csvPath = dir + "/customers.csv"
+            try Self.writeCSV(path: csvPath, count: count)
+            let database = try LedgerDatabase(directory: URL(fileURLWithPath: dir))
+            _ = try database.importProgram(ProgramFile(
+                merchant: .init(code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam", cardPrefix: "2800"),
+                program: Program(points: .init(per: "1.00"))))
+            let clock = ContinuousClock()
+            let started = clock.now
+            let imported = try database.importCustomers(merchant: nil, csv: URL(fileURLWithPath: csvPath))
+            let importSeconds = Self.seconds(clock.now - started)
+            try database.close()
+            print("imported \(imported) customers with cards in \(String(format: "%.1f", importSeconds)) s: \(Int(Double(imported) / importSeconds)) rows/s")
+
+            let socket = dir + "/core.sock"
+            let core = try CoreEarns.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
+            defer { core.stop() }
+            try core.waitForSocket(socket, within: .seconds(30))
+            let client = try UnixLineClient(path: socket)
+            var generator = SystemRandomNumberGenerator()
+            for (label, make) in [
+                ("card.lookup", { (i: Int) in #"{"id":1,"op":"card.lookup","card":"\#(try! CardNumber(prefix: "2800", serial: Int64(i)))"}"# }),
+                ("customer.find by phone", { (i: Int) in #"{"id":1,"op":"customer.find","phone":"\#(Self.phone(i))"}"# }),
+                ("customer.find by email", { (i: Int) in #"{"id":1,"op":"customer.find","email":"\#(Self.email(i))"}"# }),
+            ] as [(String, (Int) -> String)] {
+                var latencies: [Duration] = []
+                for _ in 0..<lookups {
+                    let request = make(Int.random(in: 0..<count, using: &generator))
+                    let sent = clock.now
+                    let answer = try client.request(request)
+                    latencies.append(clock.now - sent)
+                    guard answer.contains(#""ok":true"#), !answer.contains(#""customers":[]"#) else { throw ValidationError("\(label) failed: \(answer)") }
+                }
+                latencies.sort()
+                print("\(label): p50 \(CoreEarns.micro(latencies[latencies.count / 2])) us, p99 \(CoreEarns.micro(latencies[latencies.count * 99 / 100])) us (\(lookups) look-ups, \(count) customers)")
+            }
+        }
+
+        static func phone(_ i: Int) -> String { "+3247\(String(format: "%07d", i))" }
+        static func email(_ i: Int) -> String { "customer\(i)@example.be" }
+
+        static func writeCSV(path: String, count: Int) throws {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("Cannot write \(path).") }
+            defer { try? handle.close() }
+            var chunk = "card,name,address,postcode,email,phone,birth_date,consent_mail\n"
+            for i in 0..<count {
+                let card = try CardNumber(prefix: "2800", serial: Int64(i))
+                chunk += "\(card),Customer \(i) Testname,\"Rue de la Loi \(i % 200), apt 3\",\(1000 + i % 9000),\(email(i)),\(phone(i)),19\(50 + i % 50)-0\(1 + i % 9)-1\(i % 10),\(i % 2)\n"
+                if chunk.utf8.count > 1 << 20 {
+                    handle.write(Data(chunk.utf8))
+                    chunk = ""
+                }
+            }
+            handle.write(Data(chunk.utf8))
+        }
+
+        static func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+    }
+}
+
+/// Latencies gathered from several worker threads.
+final class LatencyRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Duration] = []
+
+    func add(_ batch: [Duration]) { lock.withLock { values += batch } }
+    var all: [Duration] { lock.withLock { values } }
+}
