@@ -33,8 +33,8 @@ struct DeviceEventPublisher: Sendable {
         if classification.mode == .keyboard, !grabbed {
             logger.warning("scanner not grabbed: another program holds it (keyd, a kiosk?); its keys also reach the desktop", metadata: ["node": "\(facts.devnode)"])
         }
-        if firstNode, let device = registry.deviceObject(syspath: facts.syspath) {
-            hub.publish("device.added", deviceID: facts.id, fields: ["device": device])
+        if firstNode, let device = registry.device(syspath: facts.syspath) {
+            hub.publish(.deviceAdded(DeviceAdded(device: device)))
         }
     }
 
@@ -48,11 +48,11 @@ struct DeviceEventPublisher: Sendable {
     }
 
     func closed(_ facts: DeviceFacts, reason: String) {
-        let device = registry.deviceObject(syspath: facts.syspath)
+        let device = registry.device(syspath: facts.syspath)
         registry.failed(facts.syspath, error: reason)
         logger.info("scanner removed", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "reason": "\(reason)"])
         if !registry.isOpen(deviceID: facts.id, except: facts.syspath), let device {
-            hub.publish("device.removed", deviceID: facts.id, fields: ["device": device, "reason": .string(reason)])
+            hub.publish(.deviceRemoved(DeviceRemoved(device: device, reason: reason)))
         }
     }
 
@@ -62,17 +62,17 @@ struct DeviceEventPublisher: Sendable {
 
     /// Outcomes that are not scans: rejected ones become `scan.rejected`, the rest log lines.
     func rejected(_ outcome: ScanOutcome, from facts: DeviceFacts) {
-        let id = facts.id
+        let device = registry.device(syspath: facts.syspath) ?? DeviceRegistry.device(facts)
         switch outcome {
         case .scan:
             break
         case .tooLong(let length):
             logger.warning("scan rejected: too long", metadata: ["node": "\(facts.devnode)", "length": "\(length)"])
-            hub.publish("scan.rejected", deviceID: id, fields: ["device": .string(id), "reason": .string("too-long"),
-                                                              "message": .string("A scan of more than \(maximumScanLength) bytes was dropped.")])
+            hub.publish(.scanRejected(ScanRejected(
+                device: device, reason: .tooLong, message: "A scan of more than \(maximumScanLength) bytes was dropped.")))
         case .malformed(let why):
             logger.warning("scan rejected: malformed", metadata: ["node": "\(facts.devnode)", "why": "\(why)"])
-            hub.publish("scan.rejected", deviceID: id, fields: ["device": .string(id), "reason": .string("malformed"), "message": .string(why)])
+            hub.publish(.scanRejected(ScanRejected(device: device, reason: .malformed, message: why)))
         case .garbage(let text):
             let shown = text.unicodeScalars.prefix(32).map { String(format: "U+%04X", $0.value) }.joined(separator: " ")
             logger.warning("non-printable characters removed from a scan", metadata: ["node": "\(facts.devnode)", "characters": "\(shown)"])

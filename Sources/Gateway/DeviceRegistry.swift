@@ -63,55 +63,41 @@ public final class DeviceRegistry: @unchecked Sendable {
     }
 
     /// The scanners being read, as protocol device objects, one per device id.
-    public func devices() -> [JSONValue] {
+    public func devices() -> [Device] {
         lock.withLock {
             var seenIDs = Set<String>()
             return nodes.values.filter(\.open).sorted { $0.facts.devnode < $1.facts.devnode }
                 .filter { seenIDs.insert($0.facts.id).inserted }
-                .map { Self.deviceObject($0) }
+                .map(Self.device)
         }
     }
 
     /// Every node seen, scanner or not, with the reason (for doctor).
-    public func status() -> [JSONValue] {
+    public func status() -> [NodeStatus] {
         lock.withLock {
             nodes.values.sorted { $0.facts.devnode < $1.facts.devnode }.map { node in
-                var object = Self.deviceObject(node).objectValue
-                object["scanner"] = .bool(node.classification.isScanner)
-                object["reason"] = .string(node.classification.reason)
-                object["open"] = .bool(node.open)
-                object["grabbed"] = .bool(node.grabbed)
-                object["error"] = node.error.map(JSONValue.string) ?? .null
-                object["lastScan"] = node.lastScan.map(JSONValue.string) ?? .null
-                object["lastScanAt"] = node.lastScanAt.map { .string(Timestamp.format($0)) } ?? .null
-                return .object(object)
+                NodeStatus(device: Self.device(node), scanner: node.classification.isScanner, reason: node.classification.reason,
+                           open: node.open, error: node.error, lastScan: node.lastScan, lastScanAt: node.lastScanAt.map(Timestamp.format))
             }
         }
     }
 
-    static func deviceObject(_ node: Node) -> JSONValue {
+    static func device(_ node: Node) -> Device {
         let facts = node.facts
-        return .object([
-            "id": .string(facts.id),
-            "vendorId": facts.vendorID.map { .string(DeviceFacts.hex($0)) } ?? .null,
-            "productId": facts.productID.map { .string(DeviceFacts.hex($0)) } ?? .null,
-            "name": .string(facts.name),
-            "mode": node.classification.mode.map { .string($0.rawValue) } ?? .null,
-            "node": .string(facts.devnode),
-            "family": node.classification.family.map(JSONValue.string) ?? .null,
-            "layout": node.classification.mode == .keyboard ? .string(node.classification.layout) : .null,
-            "grabbed": .bool(node.grabbed),
-        ])
+        return Device(
+            id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex), productId: facts.productID.map(DeviceFacts.hex),
+            name: facts.name, mode: node.classification.mode?.rawValue, node: facts.devnode, family: node.classification.family,
+            layout: node.classification.mode == .keyboard ? node.classification.layout : nil, grabbed: node.grabbed)
     }
 
-    func deviceObject(syspath: String) -> JSONValue? {
-        lock.withLock { nodes[syspath].map(Self.deviceObject) }
+    /// A node the registry has not seen (yet): what its facts alone say.
+    static func device(_ facts: DeviceFacts) -> Device {
+        Device(id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex), productId: facts.productID.map(DeviceFacts.hex),
+               name: facts.name, mode: nil, node: facts.devnode, family: nil, layout: nil, grabbed: false)
     }
-}
 
-extension JSONValue {
-    var objectValue: [String: JSONValue] {
-        if case .object(let object) = self { return object }
-        return [:]
+    /// The device object of a node, as tills see it in its events.
+    func device(syspath: String) -> Device? {
+        lock.withLock { nodes[syspath].map(Self.device) }
     }
 }

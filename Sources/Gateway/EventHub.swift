@@ -19,9 +19,9 @@ public final class EventHub: @unchecked Sendable {
 
     public var lastCursor: Int64 { lock.withLock { buffer.lastCursor } }
 
-    public func publish(_ name: String, deviceID: String?, fields: [String: JSONValue]) {
+    public func publish(_ gatewayEvent: GatewayEvent) {
         lock.withLock {
-            let event = buffer.append(name: name, deviceID: deviceID, fields: fields, time: Date())
+            let event = buffer.append(gatewayEvent, time: Date())
             for session in sessions.values where session.wants(event) {
                 session.enqueue(event)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import LoyalgateProtocol
 import Receipts
 import ScannerDrivers
 
@@ -23,15 +24,6 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     public var coreTimeoutMilliseconds: Int
     /// Receipt printers and merchant templates (docs/receipts.md); nil: no printing.
     public var receipts: ReceiptsConfiguration?
-
-    public struct CardRange: Sendable, Codable, Equatable {
-        public var merchant: String?
-        public var prefix: String
-        public init(merchant: String?, prefix: String) {
-            self.merchant = merchant
-            self.prefix = prefix
-        }
-    }
 
     public struct DeviceSettings: Sendable, Codable, Equatable {
         /// A device id (`0c2e:0b81:12345`, `0c2e:0b81@1-2`), a USB id (`0c2e:0b81`, every device

@@ -42,8 +42,8 @@ public final class GatewayService: Service, Sendable {
         // The receipt side reports typed updates; they reach the tills as events through the hub.
         let receipts = configuration.receipts.map { receipts in
             ReceiptPrintService(configuration: receipts, events: ReceiptEvents(
-                printJob: { hub.publish(PrintJobUpdate.event, deviceID: $0.printer, fields: eventFields($0)) },
-                printerStatus: { hub.publish(PrinterStatusUpdate.event, deviceID: $0.printer, fields: eventFields($0)) }))
+                printJob: { hub.publish(.printJob($0)) },
+                printerStatus: { hub.publish(.printerStatus($0)) }))
         }
         self.receipts = receipts
         let router = TillOpRouter(hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
@@ -89,8 +89,3 @@ public final class GatewayService: Service, Sendable {
     }
 }
 
-/// A typed event's fields, as the hub takes them (beside `event` on the till's line).
-private func eventFields(_ value: some Encodable) -> [String: JSONValue] {
-    guard let data = try? JSONEncoder().encode(value), case .object(let fields)? = JSONValue.parse(data) else { return [:] }
-    return fields
-}

@@ -6,7 +6,7 @@ import LoyalgateProtocol
 public struct ReplayBuffer: Sendable {
     public let capacity: Int
     public let maximumAge: TimeInterval
-    private var events: [GatewayEvent] = []
+    private var events: [PublishedEvent] = []
     private var start = 0
     /// The cursor of the last event appended (0 before any).
     public private(set) var lastCursor: Int64 = 0
@@ -17,9 +17,9 @@ public struct ReplayBuffer: Sendable {
     }
 
     /// Numbers and keeps a new event.
-    public mutating func append(name: String, deviceID: String?, fields: [String: JSONValue], time: Date) -> GatewayEvent {
+    public mutating func append(_ gatewayEvent: GatewayEvent, time: Date) -> PublishedEvent {
         lastCursor += 1
-        let event = GatewayEvent(cursor: lastCursor, time: time, name: name, deviceID: deviceID, fields: fields)
+        let event = PublishedEvent(cursor: lastCursor, time: time, event: gatewayEvent)
         if capacity > 0 {
             events.append(event)
             if events.count - start > capacity { start += 1 }
@@ -33,7 +33,7 @@ public struct ReplayBuffer: Sendable {
 
     /// The retained events after `cursor` that are still young enough, oldest first, and whether
     /// that is everything after `cursor` (false when some fell out of the window).
-    public func events(after cursor: Int64, now: Date) -> (events: [GatewayEvent], complete: Bool) {
+    public func events(after cursor: Int64, now: Date) -> (events: [PublishedEvent], complete: Bool) {
         let live = events[start...].filter { $0.cursor > cursor && now.timeIntervalSince($0.time) <= maximumAge }
         let firstKept = live.first?.cursor ?? lastCursor + 1
         return (Array(live), firstKept <= cursor + 1 || cursor >= lastCursor)

@@ -25,7 +25,7 @@ import ScannerDrivers
 public final class ScanPipeline: @unchecked Sendable {
     struct Job {
         var scanID: Int64
-        var deviceID: String
+        var device: Device
         var scan: Scan
         var at: Date
     }
@@ -90,8 +90,8 @@ public final class ScanPipeline: @unchecked Sendable {
 
     /// For gateway.status: whether the core answers and why not.
     private let statusLock = NSLock()
-    private var coreState: (connected: Bool, error: String?, ranges: [GatewayConfiguration.CardRange]) = (false, nil, [])
-    var coreStatus: (connected: Bool, error: String?, ranges: [GatewayConfiguration.CardRange]) { statusLock.withLock { coreState } }
+    private var coreState = GatewayOp.GatewayStatus.Answer.Core(connected: false, error: nil, cardRanges: [])
+    var coreStatus: GatewayOp.GatewayStatus.Answer.Core { statusLock.withLock { coreState } }
 
     private func handle(_ event: DriverEvent) async {
         switch event {
@@ -104,7 +104,8 @@ public final class ScanPipeline: @unchecked Sendable {
             nextScanID += 1
             // The drivers measure on the monotonic clock; the till is shown wall-clock time,
             // derived here at the edge from how long ago the scan completed.
-            let job = Job(scanID: nextScanID, deviceID: facts.id, scan: scan, at: MonotonicClock.wallClockDate(of: time))
+            let device = registry.device(syspath: facts.syspath) ?? DeviceRegistry.device(facts)
+            let job = Job(scanID: nextScanID, device: device, scan: scan, at: MonotonicClock.wallClockDate(of: time))
             await process(job)
         case .outcome(let facts, let outcome, _): devices.rejected(outcome, from: facts)
         }
@@ -144,10 +145,11 @@ public final class ScanPipeline: @unchecked Sendable {
 
     private func publishStatus() {
         let ranges = configuration.cardRanges ?? core.learnedRanges.filter { configuration.merchant == nil || $0.merchant == configuration.merchant }
-        statusLock.withLock { coreState = (core.isConnected, core.lastError, ranges) }
+        let state = GatewayOp.GatewayStatus.Answer.Core(connected: core.isConnected, error: core.lastError, cardRanges: ranges)
+        statusLock.withLock { coreState = state }
     }
 
-    private func cardRange(for data: String) -> GatewayConfiguration.CardRange? {
+    private func cardRange(for data: String) -> CardRange? {
         guard data.utf8.count == 13, data.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         let ranges = configuration.cardRanges ?? core.learnedRanges.filter { configuration.merchant == nil || $0.merchant == configuration.merchant }
         if ranges.isEmpty, !warnedNoRanges {
@@ -159,7 +161,7 @@ public final class ScanPipeline: @unchecked Sendable {
 
     private func process(_ job: Job) async {
         guard let range = cardRange(for: job.scan.data) else {
-            publish(job, kind: "other", card: .null, error: .null)
+            publish(job, kind: .other, lookup: nil)
             return
         }
         var connected = core.isConnected
@@ -167,16 +169,14 @@ public final class ScanPipeline: @unchecked Sendable {
         if connected {
             do {
                 let merchant = range.merchant, data = job.scan.data
-                switch try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }) {
-                case .card(let card): publish(job, kind: "card", card: card, error: .null)
-                case .error(let code, let message): publish(job, kind: "card", card: .null, error: Self.error(code, message))
-                }
+                publish(job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }))
                 return
             } catch {
                 logger.warning("core lookup failed", metadata: ["error": "\(error)"])
             }
         }
-        publish(job, kind: "card", card: .null, error: Self.error("core-unavailable", "The loyalty core is not answering; the card will be looked up again when it is back."))
+        publish(job, kind: .card, lookup: .failure(LoyaltyError(
+            .coreUnavailable, "The loyalty core is not answering; the card will be looked up again when it is back.")))
         publishStatus()
         unanswered.append(job)
         if unanswered.count > Self.maximumUnanswered {
@@ -194,10 +194,7 @@ public final class ScanPipeline: @unchecked Sendable {
             }
             do {
                 let merchant = range.merchant, data = job.scan.data
-                switch try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }) {
-                case .card(let card): publish(job, kind: "card", card: card, error: .null, resent: true)
-                case .error(let code, let message): publish(job, kind: "card", card: .null, error: Self.error(code, message), resent: true)
-                }
+                publish(job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }), resent: true)
                 unanswered.removeFirst()
             } catch {
                 return
@@ -205,23 +202,18 @@ public final class ScanPipeline: @unchecked Sendable {
         }
     }
 
-    static func error(_ code: String, _ message: String) -> JSONValue {
-        .object(["code": .string(code), "message": .string(message)])
-    }
-
-    private func publish(_ job: Job, kind: String, card: JSONValue, error: JSONValue, resent: Bool = false) {
-        var fields: [String: JSONValue] = [
-            "device": .string(job.deviceID),
-            "at": .string(Timestamp.format(job.at)),
-            "symbology": job.scan.symbology.map { .string($0.wireName) } ?? .null,
-            "data": .string(job.scan.data),
-            "kind": .string(kind),
-            "card": card,
-            "error": error,
-            "scanId": .int(job.scanID),
-        ]
-        if resent { fields["resent"] = .bool(true) }
-        hub.publish("scan", deviceID: job.deviceID, fields: fields)
-        if !resent { registry.scanned(deviceID: job.deviceID, data: job.scan.data) }
+    /// A `scan` event: `lookup` is the core's answer for a card scan (nil for other codes).
+    private func publish(_ job: Job, kind: ScanEvent.Kind, lookup: Result<CardLookupAnswer, LoyaltyError>?, resent: Bool = false) {
+        var card: CardLookupAnswer?
+        var error: ErrorBody?
+        switch lookup {
+        case .success(let answer): card = answer
+        case .failure(let refusal): error = ErrorBody(refusal)
+        case nil: break
+        }
+        hub.publish(.scan(ScanEvent(
+            device: job.device, at: Timestamp.format(job.at), symbology: job.scan.symbology?.wireName, data: job.scan.data,
+            kind: kind, card: card, error: error, scanId: job.scanID, resent: resent ? true : nil)))
+        if !resent { registry.scanned(deviceID: job.device.id, data: job.scan.data) }
     }
 }

@@ -5,8 +5,9 @@ import Receipts
 import ScannerDrivers
 import SocketServer
 
-/// The gateway's ops on the till socket (docs/gateway.md): `subscribe`, `devices.list`,
-/// `gateway.status` and `receipt.print`.
+/// The gateway's ops on the till socket (docs/gateway.md; their types: `GatewayOp` in
+/// LoyalgateProtocol): `subscribe`, `devices.list`, `gateway.status`, `receipt.print` and
+/// `printer.status`.
 struct TillOpRouter: Sendable {
     let hub: EventHub
     let registry: DeviceRegistry
@@ -14,12 +15,6 @@ struct TillOpRouter: Sendable {
     let sessions: SessionTable
     let table: ScannerTable
     let receipts: ReceiptPrintService?
-
-    struct SubscribeParameters: Decodable {
-        var devices: [String]?
-        var since: Int64?
-        var epoch: String?
-    }
 
     func answer(line: Data, connection: LineConnection) async -> Data {
         let request: Request
@@ -29,40 +24,25 @@ struct TillOpRouter: Sendable {
         }
         do {
             switch request.op {
-            case "subscribe":
-                let parameters = try request.parameters(SubscribeParameters.self)
+            case GatewayOp.Subscribe.name:
+                let parameters = try request.parameters(of: GatewayOp.Subscribe.self)
                 let session = sessions.session(for: connection, hub: hub)
-                let subscription = hub.subscribe(session, devices: parameters.devices.map(Set.init), since: parameters.since, epoch: parameters.epoch)
-                let answer = Frame.success(id: request.id, JSONValue.object([
-                    "devices": .array(registry.devices().filter { device in
-                        parameters.devices.map { $0.contains(device["id"]?.stringValue ?? "") } ?? true
-                    }),
-                    "epoch": .string(hub.epoch),
-                    "cursor": .int(subscription.cursor),
-                    "replayed": .int(Int64(subscription.replayed)),
-                    "complete": .bool(subscription.complete),
-                ]))
+                let wanted = parameters.devices.map(Set.init)
+                let subscription = hub.subscribe(session, devices: wanted, since: parameters.since, epoch: parameters.epoch)
+                let answer = GatewayOp.Subscribe.Answer(
+                    devices: registry.devices().filter { wanted?.contains($0.id) ?? true }, epoch: hub.epoch,
+                    cursor: subscription.cursor, replayed: subscription.replayed, complete: subscription.complete)
                 // The answer goes first, then the replayed and live events (hence written here).
-                do { try await connection.write(answer) } catch { return Data() }
+                do { try await connection.write(Frame.success(id: request.id, answer)) } catch { return Data() }
                 session.resume()
                 return Data()
-            case "devices.list":
-                return Frame.success(id: request.id, JSONValue.object(["devices": .array(registry.devices())]))
-            case "gateway.status":
-                let core = pipeline.coreStatus
-                return Frame.success(id: request.id, JSONValue.object([
-                    "epoch": .string(hub.epoch),
-                    "cursor": .int(hub.lastCursor),
-                    "tills": .int(Int64(hub.tillCount)),
-                    "scannerTable": .array(table.sources.map(JSONValue.string)),
-                    "core": .object([
-                        "connected": .bool(core.connected),
-                        "error": core.error.map(JSONValue.string) ?? .null,
-                        "cardRanges": .array(core.ranges.map { .object(["merchant": $0.merchant.map(JSONValue.string) ?? .null, "prefix": .string($0.prefix)]) }),
-                    ]),
-                    "nodes": .array(registry.status()),
-                ]))
-            case "receipt.print":
+            case GatewayOp.DevicesList.name:
+                return Frame.success(id: request.id, GatewayOp.DevicesList.Answer(devices: registry.devices()))
+            case GatewayOp.GatewayStatus.name:
+                return Frame.success(id: request.id, GatewayOp.GatewayStatus.Answer(
+                    epoch: hub.epoch, cursor: hub.lastCursor, tills: hub.tillCount, scannerTable: table.sources,
+                    core: pipeline.coreStatus, nodes: registry.status()))
+            case GatewayOp.ReceiptPrint.name:
                 guard let receipts else {
                     return Frame.failure(id: request.id, code: "printer-unavailable",
                                          message: "This gateway has no receipt printers configured (\"receipts\" in its configuration, docs/receipts.md).")
@@ -73,11 +53,11 @@ struct TillOpRouter: Sendable {
                 do { try await connection.write(Frame.success(id: request.id, ticket.answer)) } catch { return Data() }
                 ticket.start()
                 return Data()
-            case "printer.status":
+            case GatewayOp.PrinterStatus.name:
                 guard let receipts else {
                     return Frame.failure(id: request.id, code: "printer-unavailable", message: "This gateway has no receipt printers configured.")
                 }
-                let parameters = try request.parameters(PrinterStatusRequest.self)
+                let parameters = try request.parameters(of: GatewayOp.PrinterStatus.self)
                 do { return Frame.success(id: request.id, try receipts.status(parameters)) } catch {
                     return Frame.failure(id: request.id, code: error.code.rawValue, message: error.message)
                 }

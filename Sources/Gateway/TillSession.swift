@@ -34,12 +34,12 @@ final class TillSession: @unchecked Sendable {
         }
     }
 
-    func wants(_ event: GatewayEvent) -> Bool {
+    func wants(_ event: PublishedEvent) -> Bool {
         lock.withLock { subscribed && (filter == nil || event.deviceID.map { filter!.contains($0) } ?? true) }
     }
 
     /// Numbers and queues one event (the hub calls this under its lock, in cursor order).
-    func enqueue(_ event: GatewayEvent, replayed: Bool = false) {
+    func enqueue(_ event: PublishedEvent, replayed: Bool = false) {
         let overflow: Bool = lock.withLock {
             guard !closed else { return false }
             if queue.count >= Self.maximumBacklog {

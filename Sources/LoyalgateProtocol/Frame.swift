@@ -37,11 +37,6 @@ public enum Frame {
         encode(line)
     }
 
-    /// TEMPORARY until the gateway publishes typed events: `{"event": name, ...fields}`.
-    public static func event(_ name: String, _ fields: some Encodable) -> Data {
-        encode(UntypedEventLine(event: name, fields: fields))
-    }
-
     /// A request line: `{"id": ..., "op": name, ...parameters}` followed by a newline.
     public static func request<Op: WireOperation>(_ op: Op.Type, id: RequestID?, _ parameters: Op.Parameters) -> Data {
         encode(RequestLine(id: id, op: Op.name, parameters: parameters))
@@ -95,7 +90,7 @@ public struct ErrorBody: Sendable, Codable, Equatable, Hashable {
     }
 }
 
-private enum AnswerKeys: String, CodingKey { case id, ok, error, op, event }
+private enum AnswerKeys: String, CodingKey { case id, ok, error, op }
 
 private struct AnswerHead: Decodable {
     var id: RequestID?
@@ -139,16 +134,5 @@ private struct FailureAnswer: Encodable {
         try container.encode(id, forKey: .id)
         try container.encode(false, forKey: .ok)
         try container.encode(error, forKey: .error)
-    }
-}
-
-private struct UntypedEventLine<Fields: Encodable>: Encodable {
-    var event: String
-    var fields: Fields
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: AnswerKeys.self)
-        try container.encode(event, forKey: .event)
-        try fields.encode(to: encoder)
     }
 }

@@ -82,8 +82,6 @@ public struct PrinterStatusRequest: Sendable, Hashable, Codable {
 
 /// The `print.job` event: where a receipt is.
 public struct PrintJobUpdate: Sendable, Hashable, Codable {
-    public static let event = "print.job"
-
     public enum State: String, Sendable, Hashable, Codable {
         case queued, printing, completed, failed
     }
@@ -109,8 +107,6 @@ public struct PrintJobUpdate: Sendable, Hashable, Codable {
 /// The `printer.status` event (sent when a USB printer's status changes) and the answer to the
 /// `printer.status` op.
 public struct PrinterStatusUpdate: Sendable, Hashable, Codable {
-    public static let event = "printer.status"
-
     public var printer: String
     public var online: Bool
     public var coverOpen: Bool

@@ -1,11 +1,10 @@
-import LoyalgateClient
 import ArgumentParser
 import Foundation
 import Gateway
-import ScannerDrivers
+import LoyalgateClient
 import LoyalgateProtocol
 import Receipts
-import SocketServer
+import ScannerDrivers
 
 /// `loyalgate doctor`: what a technician runs after plugging a scanner in. Lists every input,
 /// hidraw and CDC-ACM node with whether it counts as a scanner and why, then asks the gateway
@@ -23,10 +22,8 @@ struct DoctorCommand: ParsableCommand {
         var problems: [String] = []
         let configuration = try config.map { try GatewayConfiguration.load(path: $0) } ?? GatewayConfiguration()
         let (entries, table) = try DeviceInventory.current(configuration: configuration)
-        let status = Self.ask(socket, #"{"id":1,"op":"gateway.status"}"#)
-        let gatewayNodes = Dictionary((status?["nodes"]?.arrayValue ?? []).compactMap { node in
-            node["node"]?.stringValue.map { ($0, node) }
-        }, uniquingKeysWith: { first, _ in first })
+        let status = Self.ask(socket) { try $0.call(GatewayOp.GatewayStatus.self) }
+        let gatewayNodes = Dictionary((status?.nodes ?? []).map { ($0.device.node, $0) }, uniquingKeysWith: { first, _ in first })
 
         print("Scanner table: \(table.sources.isEmpty ? "NOT FOUND (install udev/60-loyalgate-scanners.hwdb)" : table.sources.joined(separator: ", ")) (\(table.records.count) entries)")
         if table.records.isEmpty { problems.append("No scanner table was found, so no scanner is recognised.") }
@@ -54,19 +51,18 @@ struct DoctorCommand: ParsableCommand {
                 print("    this user (uid \(getuid())) cannot open it: the udev rules give scanners to group loyalgate")
             }
             if let node = gatewayNodes[facts.devnode] {
-                let open = node["open"]?.boolValue == true
-                if open {
-                    let grabbed = node["grabbed"]?.boolValue == true
+                if node.open {
+                    let grabbed = node.device.grabbed
                     print("    gateway: reading it\(verdict.mode == .keyboard ? (grabbed ? ", grabbed (keys do not reach the desktop)" : ", NOT GRABBED") : "")")
                     if verdict.mode == .keyboard, !grabbed {
                         problems.append("\(facts.devnode): another program holds the scanner (keyd, a kiosk?); its scans also type into the desktop.")
                     }
                 } else {
-                    print("    gateway: NOT READING IT: \(node["error"]?.stringValue ?? "unknown reason")")
-                    problems.append("\(facts.devnode): the gateway cannot read it: \(node["error"]?.stringValue ?? "unknown reason").")
+                    print("    gateway: NOT READING IT: \(node.error ?? "unknown reason")")
+                    problems.append("\(facts.devnode): the gateway cannot read it: \(node.error ?? "unknown reason").")
                 }
-                if let last = node["lastScan"]?.stringValue {
-                    print("    last scan: \(String(reflecting: last)) at \(node["lastScanAt"]?.stringValue ?? "?")")
+                if let last = node.lastScan {
+                    print("    last scan: \(String(reflecting: last)) at \(node.lastScanAt ?? "?")")
                 } else {
                     print("    last scan: none yet (scan a barcode and run doctor again)")
                 }
@@ -78,13 +74,12 @@ struct DoctorCommand: ParsableCommand {
 
         print("\nGateway (\(socket)):")
         if let status {
-            print("  answers; \(status["tills"]?.intValue ?? 0) till(s) connected")
-            let coreView = status["core"]
-            if coreView?["connected"]?.boolValue == true {
-                let ranges = coreView?["cardRanges"]?.arrayValue?.compactMap { $0["prefix"]?.stringValue } ?? []
+            print("  answers; \(status.tills) till(s) connected")
+            if status.core.connected {
+                let ranges = status.core.cardRanges.map(\.prefix)
                 print("  connected to the core; card numbers starting \(ranges.isEmpty ? "(none known)" : ranges.joined(separator: ", ")) are looked up")
             } else {
-                print("  NOT CONNECTED to the core: \(coreView?["error"]?.stringValue ?? "not yet")")
+                print("  NOT CONNECTED to the core: \(status.core.error ?? "not yet")")
                 problems.append("The gateway is not connected to the core; card scans get core-unavailable.")
             }
         } else {
@@ -93,10 +88,10 @@ struct DoctorCommand: ParsableCommand {
         }
 
         print("\nCore (\(core)):")
-        if let coreStatus = Self.ask(core, #"{"id":1,"op":"core.status"}"#), coreStatus["ok"]?.boolValue == true {
-            let merchants = coreStatus["merchants"]?.arrayValue ?? []
+        if let coreStatus = Self.ask(core, { try $0.call(CoreOp.CoreStatus.self) }) {
+            let merchants = coreStatus.merchants
             print("  answers; \(merchants.count) merchant(s): " + merchants.map {
-                "\($0["code"]?.stringValue ?? "?") (cards \($0["cardPrefix"]?.stringValue ?? "?")...)"
+                "\($0.code) (cards \($0.cardPrefix ?? "?")...)"
             }.joined(separator: ", "))
         } else {
             print("  DOES NOT ANSWER: start it with `loyalgate core` (or systemctl start loyalgate-core)")
@@ -122,10 +117,10 @@ struct DoctorCommand: ParsableCommand {
         }
     }
 
-    static func ask(_ socket: String, _ request: String) -> JSONValue? {
-        guard let client = try? UnixLineClient(path: socket), (try? client.send(line: request)) != nil,
-              client.waitReadable(milliseconds: 2000), let line = try? client.readLine() else { return nil }
-        return JSONValue.parse(Data(line.utf8))
+    /// One typed call to a process that may be down or hung: nil unless it answers within 2 s.
+    static func ask<Answer>(_ socket: String, _ call: (LoyalgateClient) throws -> Answer) -> Answer? {
+        guard let client = try? LoyalgateClient(socket: socket, timeoutMilliseconds: 2000) else { return nil }
+        return try? call(client)
     }
 
     static func permissions(_ path: String) -> String {

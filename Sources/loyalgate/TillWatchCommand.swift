@@ -1,8 +1,7 @@
-import LoyalgateClient
 import ArgumentParser
 import Foundation
+import LoyalgateClient
 import LoyalgateProtocol
-import SocketServer
 
 extension Till {
     /// `loyalgate till watch`: subscribes to a gateway and prints its events, one line each, as
@@ -25,9 +24,13 @@ extension Till {
             var printed = 0
             var announcedWait = false
             while deadline.map({ Date() < $0 }) ?? true {
-                let client: UnixLineClient
+                let client: LoyalgateClient
+                let answer: GatewayOp.Subscribe.Answer
                 do {
-                    client = try UnixLineClient(path: socket)
+                    client = try LoyalgateClient(socket: socket)
+                    answer = try client.call(GatewayOp.Subscribe.self, .init(devices: devices.isEmpty ? nil : devices, since: cursor, epoch: epoch))
+                } catch let refusal as LoyaltyError {
+                    throw ValidationError("The gateway refused the subscription: \(refusal.message)")
                 } catch {
                     if !announcedWait { FileHandle.standardError.write(Data("waiting for the gateway at \(socket)...\n".utf8)) }
                     announcedWait = true
@@ -35,25 +38,24 @@ extension Till {
                     continue
                 }
                 announcedWait = false
-                var request: [String: JSONValue] = ["id": .int(1), "op": .string("subscribe")]
-                if !devices.isEmpty { request["devices"] = .array(devices.map(JSONValue.string)) }
-                if let cursor { request["since"] = .int(cursor) }
-                if let epoch { request["epoch"] = .string(epoch) }
-                let answer = try JSONValue.parse(Data(client.request(String(decoding: JSONEncoder().encode(JSONValue.object(request)), as: UTF8.self)).utf8))
-                guard answer?["ok"]?.boolValue == true else {
-                    throw ValidationError("The gateway refused the subscription: \(answer?["error"]?["message"]?.stringValue ?? "no answer").")
-                }
-                epoch = answer?["epoch"]?.stringValue
-                if cursor == nil { cursor = answer?["cursor"]?.intValue }
-                let listed = answer?["devices"]?.arrayValue ?? []
-                FileHandle.standardError.write(Data("subscribed: \(listed.count) scanner(s)\(listed.isEmpty ? "" : ": ")\(listed.compactMap { $0["id"]?.stringValue }.joined(separator: ", "))\(answer?["complete"]?.boolValue == false ? " (some events were missed while away)" : "")\n".utf8))
+                epoch = answer.epoch
+                if cursor == nil { cursor = answer.cursor }
+                let listed = answer.devices.map(\.id)
+                FileHandle.standardError.write(Data("subscribed: \(listed.count) scanner(s)\(listed.isEmpty ? "" : ": ")\(listed.joined(separator: ", "))\(answer.complete ? "" : " (some events were missed while away)")\n".utf8))
                 while deadline.map({ Date() < $0 }) ?? true {
                     let wait = deadline.map { Int32(max(0, min(1000, $0.timeIntervalSinceNow * 1000))) } ?? 1000
-                    guard client.waitReadable(milliseconds: wait) else { continue }
-                    guard let line = try? client.readLine() else { break }
-                    guard let event = JSONValue.parse(Data(line.utf8)), event["event"] != nil else { continue }
-                    cursor = event["cursor"]?.intValue ?? cursor
-                    print(json ? line : Self.describe(event))
+                    let line: EventLine
+                    do {
+                        guard let next = try client.nextEvent(waitingAtMost: wait) else { continue }
+                        line = next
+                    } catch let notAnEvent as LoyaltyError {
+                        FileHandle.standardError.write(Data("\(notAnEvent.message)\n".utf8))
+                        continue
+                    } catch {
+                        break
+                    }
+                    cursor = line.cursor
+                    print(json ? String(decoding: Frame.event(line).dropLast(), as: UTF8.self) : Self.describe(line))
                     fflush(nil)  // every stream: a technician piping into grep sees events as they come
                     printed += 1
                     if let count, printed >= count { return }
@@ -63,39 +65,32 @@ extension Till {
         }
 
         /// One readable line per event.
-        static func describe(_ event: JSONValue) -> String {
-            let name = event["event"]?.stringValue ?? "?"
-            let seq = event["seq"]?.intValue.map { "#\($0)" } ?? ""
-            var parts = [seq, name]
-            switch name {
-            case "scan":
-                parts.append(event["device"]?.stringValue ?? "?")
-                parts.append(event["symbology"]?.stringValue ?? "unknown symbology")
-                let data = event["data"]?.stringValue ?? ""
-                parts.append(String(reflecting: data.count > 80 ? String(data.prefix(77)) + "..." : data))
-                parts.append(event["kind"]?.stringValue ?? "?")
-                if let account = event["card"]?["account"] {
-                    let points = account["points"]?.intValue.map(String.init) ?? "?"
-                    parts.append("account \(account["id"].map { "\($0.intValue.map(String.init) ?? $0.stringValue ?? "?")" } ?? "?"): \(points) points, balance \(account["balance"]?.stringValue ?? "?") \(account["currency"]?.stringValue ?? "")")
+        static func describe(_ line: EventLine) -> String {
+            var parts = ["#\(line.seq)", line.event.name]
+            switch line.event {
+            case .scan(let scan):
+                parts.append(scan.device.id)
+                parts.append(scan.symbology ?? "unknown symbology")
+                parts.append(String(reflecting: scan.data.count > 80 ? String(scan.data.prefix(77)) + "..." : scan.data))
+                parts.append(scan.kind.rawValue)
+                if let account = scan.card?.account {
+                    parts.append("account \(account.id.map(String.init) ?? "new"): \(account.points) points, balance \(account.balance) \(account.currency)")
                 }
-                if let error = event["error"], let code = error["code"]?.stringValue {
-                    parts.append("ERROR \(code): \(error["message"]?.stringValue ?? "")")
-                }
-                if event["resent"]?.boolValue == true { parts.append("(looked up again, scan \(event["scanId"]?.intValue ?? 0))") }
-            case "device.added", "device.removed":
-                let device = event["device"]
-                parts.append(device?["id"]?.stringValue ?? "?")
-                parts.append(device?["mode"]?.stringValue ?? "?")
-                parts.append(device?["node"]?.stringValue ?? "?")
-                parts.append(String(reflecting: device?["name"]?.stringValue ?? ""))
-                if let reason = event["reason"]?.stringValue { parts.append("(\(reason))") }
-            case "scan.rejected":
-                parts.append(event["device"]?.stringValue ?? "?")
-                parts.append("\(event["reason"]?.stringValue ?? "?"): \(event["message"]?.stringValue ?? "")")
-            default:
-                parts.append(String(decoding: (try? JSONEncoder().encode(event)) ?? Data(), as: UTF8.self))
+                if let error = scan.error { parts.append("ERROR \(error.code): \(error.message)") }
+                if scan.resent == true { parts.append("(looked up again, scan \(scan.scanId))") }
+            case .deviceAdded(let added):
+                parts += [added.device.id, added.device.mode ?? "?", added.device.node, String(reflecting: added.device.name)]
+            case .deviceRemoved(let removed):
+                parts += [removed.device.id, removed.device.mode ?? "?", removed.device.node, String(reflecting: removed.device.name),
+                          "(\(removed.reason))"]
+            case .scanRejected(let rejected):
+                parts += [rejected.device.id, "\(rejected.reason.rawValue): \(rejected.message)"]
+            case .printJob(let job):
+                parts += [job.printer, job.job, job.state.rawValue] + (job.reason.map { [$0] } ?? [])
+            case .printerStatus(let status):
+                parts += [status.printer, status.problems.isEmpty ? "ready" : status.problems.joined(separator: "; ")]
             }
-            if event["replayed"]?.boolValue == true { parts.append("(replayed)") }
+            if line.replayed == true { parts.append("(replayed)") }
             return parts.filter { !$0.isEmpty }.joined(separator: "  ")
         }
     }

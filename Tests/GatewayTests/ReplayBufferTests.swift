@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import LoyalgateProtocol
 import PropertyBased
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
     @Test func eventsAfterACursorComeBackInOrder() {
         var buffer = ReplayBuffer(capacity: 10, maximumAge: 600)
         let now = Date()
-        for index in 1...5 { _ = buffer.append(name: "scan", deviceID: "d", fields: ["n": .int(Int64(index))], time: now) }
+        for index in 1...5 { _ = buffer.append(.scanRejected(.init(device: .sample, reason: .malformed, message: "\(index)")), time: now) }
         let (events, complete) = buffer.events(after: 2, now: now)
         #expect(events.map(\.cursor) == [3, 4, 5])
         #expect(complete)
@@ -18,7 +19,7 @@ import Testing
     @Test func aTillTooFarBehindIsToldItMissedEvents() {
         var buffer = ReplayBuffer(capacity: 3, maximumAge: 600)
         let now = Date()
-        for _ in 1...10 { _ = buffer.append(name: "scan", deviceID: nil, fields: [:], time: now) }
+        for _ in 1...10 { _ = buffer.append(.deviceAdded(.init(device: .sample)), time: now) }
         let (events, complete) = buffer.events(after: 2, now: now)
         #expect(events.map(\.cursor) == [8, 9, 10])
         #expect(!complete)
@@ -28,8 +29,8 @@ import Testing
     @Test func oldEventsAgeOut() {
         var buffer = ReplayBuffer(capacity: 100, maximumAge: 60)
         let start = Date()
-        _ = buffer.append(name: "scan", deviceID: nil, fields: [:], time: start)
-        _ = buffer.append(name: "scan", deviceID: nil, fields: [:], time: start.addingTimeInterval(50))
+        _ = buffer.append(.deviceAdded(.init(device: .sample)), time: start)
+        _ = buffer.append(.deviceAdded(.init(device: .sample)), time: start.addingTimeInterval(50))
         let (events, complete) = buffer.events(after: 0, now: start.addingTimeInterval(100))
         #expect(events.map(\.cursor) == [2])
         #expect(!complete)
@@ -37,7 +38,7 @@ import Testing
 
     @Test func aLongRunKeepsMemoryBounded() {
         var buffer = ReplayBuffer(capacity: 5, maximumAge: 600)
-        for _ in 0..<10_000 { _ = buffer.append(name: "scan", deviceID: nil, fields: [:], time: Date()) }
+        for _ in 0..<10_000 { _ = buffer.append(.deviceAdded(.init(device: .sample)), time: Date()) }
         #expect(buffer.events(after: 0, now: Date()).events.count == 5)
         #expect(buffer.lastCursor == 10_000)
     }
@@ -50,7 +51,7 @@ import Testing
         await propertyCheck(input: Gen.int(in: 0...50), Gen.int(in: 0...200), Gen.int(in: 0...220)) { capacity, appended, since in
             var buffer = ReplayBuffer(capacity: capacity, maximumAge: 600)
             let now = Date()
-            for _ in 0..<appended { _ = buffer.append(name: "scan", deviceID: nil, fields: [:], time: now) }
+            for _ in 0..<appended { _ = buffer.append(.deviceAdded(.init(device: .sample)), time: now) }
             let (events, complete) = buffer.events(after: Int64(since), now: now)
             let oldestKept = appended - min(capacity, appended) + 1
             let lowest = max(since + 1, oldestKept)
@@ -59,4 +60,10 @@ import Testing
             #expect(complete == (since + 1 >= oldestKept || since >= appended))
         }
     }
+}
+
+extension Device {
+    /// A scanner for events whose device does not matter.
+    static let sample = Device(id: "0c2e:0b81:1", vendorId: "0c2e", productId: "0b81", name: "Honeywell", mode: "keyboard",
+                               node: "/dev/input/event5", family: "honeywell", layout: "us", grabbed: true)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LoyalgateProtocol
 import Testbed
 import SocketServer
 import Testing
@@ -172,10 +173,9 @@ struct GatewayResilienceTests {
         let removed = try #require(till.next("device.removed"), "\(gateway.log)")
         #expect(removed.deviceID == scanner.id)
         #expect((removed["reason"] as? String)?.isEmpty == false)
-        let status = try till.request("gateway.status")
-        let node = (status["nodes"] as? [[String: Any]])?.first { $0["node"] as? String == scanner.node }
-        #expect(node?["open"] as? Bool == false)
-        #expect(node?["error"] as? String != nil)
+        let node = try till.call(GatewayOp.GatewayStatus.self).nodes.first { $0.device.node == scanner.node }
+        #expect(node?.open == false)
+        #expect(node?.error != nil)
         #expect(gateway.terminate() == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LoyalgateProtocol
 import Testbed
 import SocketServer
 import Testing
@@ -34,7 +35,7 @@ struct GatewayScanTests {
         #expect(event["kind"] as? String == "card")
         #expect(event["data"] as? String == member)
         #expect(event["symbology"] as? String == "EAN-13")
-        #expect(event["device"] as? String == scanner.id)
+        #expect(event.deviceID == scanner.id)
         #expect(event["error"] is NSNull)
         #expect(event.account?["points"] as? Int == 0)
         #expect(((event["card"] as? [String: Any])?["card"] as? [String: Any])?["number"] as? String == member)
@@ -171,12 +172,11 @@ struct GatewayScanTests {
         #expect(first["data"] as? String == "96385074")
         #expect(first["symbology"] as? String == "EAN-8")
 
-        let status = try till.request("gateway.status")
-        let nodes = status["nodes"] as? [[String: Any]] ?? []
-        let keyboardNode = nodes.first { $0["node"] as? String == keyboard.node }
-        #expect(keyboardNode?["scanner"] as? Bool == false)
-        #expect(keyboardNode?["grabbed"] as? Bool == false)
-        #expect((keyboardNode?["reason"] as? String)?.contains("ordinary keyboard") == true)
+        let status = try till.call(GatewayOp.GatewayStatus.self)
+        let keyboardNode = status.nodes.first { $0.device.node == keyboard.node }
+        #expect(keyboardNode?.scanner == false)
+        #expect(keyboardNode?.device.grabbed == false)
+        #expect(keyboardNode?.reason.contains("ordinary keyboard") == true)
     }
 
     @Test func aWrongCheckDigitIsACardScanWithTheCoresError() throws {

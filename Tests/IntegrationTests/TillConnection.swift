@@ -1,6 +1,6 @@
-import LoyalgateClient
 import Foundation
-import SocketServer
+import LoyalgateClient
+import LoyalgateProtocol
 
 /// A till on the gateway socket: requests, and events waited for with a deadline.
 final class TillConnection {
@@ -23,6 +23,22 @@ final class TillConnection {
             let object = json(line)
             if object["event"] != nil { backlog.append(object) } else { return object }
         }
+    }
+
+    /// A typed call: the contract's answer type, or the error the gateway refused with. Events
+    /// read meanwhile are kept for `next`.
+    func call<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters) throws -> Op.Answer {
+        nextID += 1
+        try client.send(Array(Frame.request(op, id: .number(Int64(nextID)), parameters)))
+        while true {
+            guard let line = try client.readLine() else { throw UnixLineClient.ClientError.closed }
+            let object = json(line)
+            if object["event"] != nil { backlog.append(object) } else { return try Frame.answer(Op.Answer.self, from: Data(line.utf8)).result.get() }
+        }
+    }
+
+    func call<Op: WireOperation>(_ op: Op.Type) throws -> Op.Answer where Op.Parameters == NoParameters {
+        try call(op, NoParameters())
     }
 
     @discardableResult
@@ -58,5 +74,6 @@ final class TillConnection {
 extension [String: Any] {
     var errorCode: String? { (self["error"] as? [String: Any])?["code"] as? String }
     var account: [String: Any]? { (self["card"] as? [String: Any])?["account"] as? [String: Any] }
-    var deviceID: String? { (self["device"] as? [String: Any])?["id"] as? String ?? self["device"] as? String }
+    /// The id of the device object every scanner event carries.
+    var deviceID: String? { (self["device"] as? [String: Any])?["id"] as? String }
 }
