@@ -19,8 +19,8 @@ import Testing
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         // Library and executable targets; the system-library shims (`.systemLibrary`) only name a
         // C library's headers and are listed in Package.swift alone.
-        let declared = try Self.matches(#"\.(?:target|executableTarget)\(\s*name:\s*"([A-Za-z-]+)""#, in: package)
-        let listed = try Self.matches(#"^\| `([A-Za-z-]+)` \|"#, in: readme)
+        let declared = try Self.matches(#"\.(?:target|executableTarget)\(\s*name:\s*"([A-Za-z0-9-]+)""#, in: package)
+        let listed = try Self.matches(#"^\| `([A-Za-z0-9-]+)` \|"#, in: readme)
         #expect(declared.subtracting(listed).isEmpty, "missing from the README's table: \(declared.subtracting(listed).sorted())")
         #expect(listed.subtracting(declared).isEmpty, "in the README but not in Package.swift: \(listed.subtracting(declared).sorted())")
     }
