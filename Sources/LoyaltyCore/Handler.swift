@@ -1,0 +1,31 @@
+import LoyalgateProtocol
+import LoyaltyStore
+
+/// One op's handler: decodes the op's parameters from the request line and answers with the
+/// op's answer type, so a handler cannot drift from the contract's types.
+struct Handler: Sendable {
+    let name: String
+    let role: Role
+    let handle: @Sendable (HandlerContext, Request) async throws -> any Encodable
+
+    init<Op: WireOperation>(_ op: Op.Type, _ body: @escaping @Sendable (HandlerContext, Op.Parameters) async throws -> Op.Answer) {
+        name = Op.name
+        role = Op.role
+        handle = { context, request in try await body(context, try request.parameters(of: Op.self)) }
+    }
+}
+
+struct HandlerContext: Sendable {
+    let store: any LedgerStore
+    let grant: AccessPolicy.Grant
+
+    /// The merchant the op acts for: the caller's own if its role is bound to one (naming
+    /// another is refused), else the op's `merchant`.
+    func merchant(_ named: String?) throws(LoyaltyError) -> String? {
+        guard let bound = grant.merchant else { return named }
+        if let named, named != bound {
+            throw LoyaltyError(.forbidden, "This caller acts for \(bound) and may not use \(named)'s data.")
+        }
+        return bound
+    }
+}
