@@ -1,4 +1,5 @@
 import LoyalgateClient
+import LoyalgateProtocol
 import ArgumentParser
 import Foundation
 import LoyaltyDomain
@@ -37,16 +38,20 @@ struct Bench: ParsableCommand {
             let started = clock.now
             DispatchQueue.concurrentPerform(iterations: clients) { worker in
                 do {
-                    let client = try UnixLineClient(path: socket)
+                    // The typed client, as a Swift till integration would use it: its encoding and
+                    // decoding are part of each measured earn.
+                    let client = try LoyalgateClient(socket: socket)
                     var generator = SystemRandomNumberGenerator()
                     var mine: [Duration] = []
+                    let lines = [SaleLineInput(sku: "4006381333931", amount: "12.50"),
+                                 SaleLineInput(sku: "5000112637922", amount: "3.20", category: "food")]
                     for index in 0..<perClient {
                         let card = try CardNumber(prefix: "2800", serial: Int64.random(in: 0..<Int64(cards), using: &generator))
-                        let line = #"{"id":\#(index),"op":"txn.earn","card":"\#(card)","till":"bench-\#(worker)","receipt":"\#(runID)-\#(index)","lines":[{"sku":"4006381333931","amount":"12.50"},{"sku":"5000112637922","amount":"3.20","category":"food"}]}"#
+                        let earn = CoreOp.TxnEarn.Parameters(card: card.digits, till: "bench-\(worker)", receipt: "\(runID)-\(index)", lines: lines)
                         let sent = clock.now
-                        let answer = try client.request(line)
+                        let answer = try client.call(CoreOp.TxnEarn.self, earn)
                         mine.append(clock.now - sent)
-                        guard answer.contains(#""ok":true"#) else { throw ValidationError("earn failed: \(answer)") }
+                        guard !answer.replayed, answer.points > 0 else { throw ValidationError("earn failed: \(answer)") }
                     }
                     latencies.add(mine)
                 } catch {
@@ -117,20 +122,27 @@ extension Bench {
             let core = try CoreEarns.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
             defer { core.stop() }
             try core.waitForSocket(socket, within: .seconds(30))
-            let client = try UnixLineClient(path: socket)
+            let client = try LoyalgateClient(socket: socket)
             var generator = SystemRandomNumberGenerator()
-            for (label, make) in [
-                ("card.lookup", { (i: Int) in #"{"id":1,"op":"card.lookup","card":"\#(try! CardNumber(prefix: "2800", serial: Int64(i)))"}"# }),
-                ("customer.find by phone", { (i: Int) in #"{"id":1,"op":"customer.find","phone":"\#(Self.phone(i))"}"# }),
-                ("customer.find by email", { (i: Int) in #"{"id":1,"op":"customer.find","email":"\#(Self.email(i))"}"# }),
-            ] as [(String, (Int) -> String)] {
+            // Each look-up returns whether it found what it looked for.
+            for (label, lookUp) in [
+                ("card.lookup", { (i: Int) throws -> Bool in
+                    try client.call(CoreOp.CardLookup.self, .init(card: try CardNumber(prefix: "2800", serial: Int64(i)).digits)).account.id != nil
+                }),
+                ("customer.find by phone", { (i: Int) throws -> Bool in
+                    try !client.call(CoreOp.CustomerFind.self, .init(phone: Self.phone(i))).customers.isEmpty
+                }),
+                ("customer.find by email", { (i: Int) throws -> Bool in
+                    try !client.call(CoreOp.CustomerFind.self, .init(email: Self.email(i))).customers.isEmpty
+                }),
+            ] as [(String, (Int) throws -> Bool)] {
                 var latencies: [Duration] = []
                 for _ in 0..<lookups {
-                    let request = make(Int.random(in: 0..<count, using: &generator))
+                    let index = Int.random(in: 0..<count, using: &generator)
                     let sent = clock.now
-                    let answer = try client.request(request)
+                    let found = try lookUp(index)
                     latencies.append(clock.now - sent)
-                    guard answer.contains(#""ok":true"#), !answer.contains(#""customers":[]"#) else { throw ValidationError("\(label) failed: \(answer)") }
+                    guard found else { throw ValidationError("\(label) found nothing for customer \(index)") }
                 }
                 latencies.sort()
                 print("\(label): p50 \(CoreEarns.micro(latencies[latencies.count / 2])) us, p99 \(CoreEarns.micro(latencies[latencies.count * 99 / 100])) us (\(lookups) look-ups, \(count) customers)")

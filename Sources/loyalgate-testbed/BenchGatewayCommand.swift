@@ -43,6 +43,8 @@ extension Bench {
             try gateway.start()
             defer { gateway.stop() }
             try gateway.waitForSocket(gatewaySocket, within: .seconds(30))
+            // A bare line connection, not LoyalgateClient: the clock must stop when the event's line
+            // arrives, before anything decodes it.
             let till = try UnixLineClient(path: gatewaySocket)
             _ = try till.request(#"{"id":1,"op":"subscribe"}"#)
 
