@@ -17,7 +17,7 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -34,7 +34,7 @@ let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: 
 let package = Package(
     name: "loyalgate",
     products: [
-        .executable(name: "loyalgate", targets: ["loyalgate"]),
+        .executable(name: "loyalgate", targets: ["loyalgate"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,7 +57,8 @@ let package = Package(
         // The GS1 mod-10 check digit of EAN/UPC/GTIN codes: card numbers, scans, printed barcodes.
         .target(name: "GS1", swiftSettings: swiftSettings),
         .target(name: "LoyaltyDomain", dependencies: ["GS1"], swiftSettings: swiftSettings),
-        .target(name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain", "ReceiptEncoding"], swiftSettings: swiftSettings),
+        .target(
+            name: "LoyalgateProtocol", dependencies: ["LoyaltyDomain", "ReceiptEncoding"], swiftSettings: swiftSettings),
         .target(name: "CardDesign", swiftSettings: swiftSettings),
         // ESC/POS bytes for a receipt on one printer model; profiles from escpos-printer-db (CC BY 4.0).
         // Resources/printer-profiles.json is compiled in (scripts/embed-printer-profiles), not a
@@ -67,8 +68,13 @@ let package = Package(
 
         // MARK: - I/O at the edges
         .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
-        .target(name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv], swiftSettings: swiftSettings),
-        .target(name: "SocketServer", dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging, serviceLifecycle], swiftSettings: swiftSettings),
+        .target(
+            name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "SocketServer",
+            dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging, serviceLifecycle],
+            swiftSettings: swiftSettings),
         // The one client of the core and the gateway: typed calls, blocking or async.
         .target(name: "LoyalgateClient", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
         // libudev, libevdev and libxkbcommon through pkg-config (scripts/install-deps installs them).
@@ -78,27 +84,41 @@ let package = Package(
         // Scanner drivers: udev discovery and hotplug, evdev + xkbcommon, hidraw, serial and the
         // device thread's poll loop. Knows nothing of tills, the core or JSON: it reports
         // DriverEvents and the gateway turns them into till events.
-        .target(name: "ScannerDrivers", dependencies: ["ScanDecoding", "CUdev", "CEvdev", "CXkbcommon", logging], swiftSettings: swiftSettings),
+        .target(
+            name: "ScannerDrivers", dependencies: ["ScanDecoding", "CUdev", "CEvdev", "CXkbcommon", logging],
+            swiftSettings: swiftSettings),
         .target(
             name: "Gateway",
-            dependencies: ["ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", "LoyalgateClient", "LoyaltyDomain", "SocketServer", "Receipts", logging,
-                           nioPosix, serviceLifecycle],
+            dependencies: [
+                "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", "LoyalgateClient", "LoyaltyDomain",
+                "SocketServer", "Receipts", logging,
+                nioPosix, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings),
         // The test bed, never shipped: umockdev-emulated devices and the shipped binary's location,
         // for the integration tests and `loyalgate-testbed` (demo, benchmarks).
         // Devices/ holds one data file per emulated model, read from the checkout (EmulatedScanner.folder).
         .target(name: "Testbed", exclude: ["Devices"], swiftSettings: swiftSettings),
-        .target(name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"], swiftSettings: swiftSettings),
-        .target(name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
+        .target(
+            name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         // Card batches and reprints: numbers from the ledger, cards drawn, jobs through CUPS.
-        .target(name: "CardBatches", dependencies: ["LoyaltyDomain", "LoyaltyStore", "CardRendering", "Printing"], swiftSettings: swiftSettings),
+        .target(
+            name: "CardBatches", dependencies: ["LoyaltyDomain", "LoyaltyStore", "CardRendering", "Printing"],
+            swiftSettings: swiftSettings),
         // A USB receipt printer's own status (DLE EOT) through libusb, where CUPS cannot tell.
         .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),
         // Receipts: template + document -> bytes (logo via cairo, symbols via zint), preview PNG,
         // and the gateway's receipt.print / printer.status service: jobs through CUPS, events as
         // typed values (LoyalgateProtocol's ReceiptMessages).
-        .target(name: "Receipts", dependencies: ["GS1", "ReceiptEncoding", "LoyalgateProtocol", "PrinterUSB", "Printing", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
+        .target(
+            name: "Receipts",
+            dependencies: [
+                "GS1", "ReceiptEncoding", "LoyalgateProtocol", "PrinterUSB", "Printing", "CCairo", "CZintMatrix",
+            ], swiftSettings: swiftSettings),
         // The one libzint binding: a symbol's module matrix (receipts) or its vector rectangles
         // (cards) through C functions, so Swift never imports struct zint_symbol (its 200x144
         // encoded_data tuple costs the compiler minutes per access). Debian's libzint-dev ships
@@ -108,37 +128,71 @@ let package = Package(
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient", "Gateway", "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
-                           "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix, serviceLifecycle],
+            dependencies: [
+                "LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient", "Gateway",
+                "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
+                "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix,
+                serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
 
         // The demo and the benchmarks: runs the shipped `loyalgate` binary on emulated devices.
         .executableTarget(
             name: "loyalgate-testbed",
-            dependencies: ["Testbed", "LoyaltyCore", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "LoyalgateClient", "SocketServer", "ScanDecoding", "ScannerDrivers",
-                           "CardRendering", "CCairo", "ReceiptEncoding", "Receipts", argumentParser, logging],
+            dependencies: [
+                "Testbed", "LoyaltyCore", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "LoyalgateClient",
+                "SocketServer", "ScanDecoding", "ScannerDrivers",
+                "CardRendering", "CCairo", "ReceiptEncoding", "Receipts", argumentParser, logging,
+            ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Tests
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
-        .testTarget(name: "LoyaltyStoreTests", dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoyaltyStoreTests",
+            dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb],
+            swiftSettings: swiftSettings),
         // The core's ops in-process against a real SQLite file: no socket, no child process.
-        .testTarget(name: "LoyaltyCoreTests", dependencies: ["LoyaltyCore", "LoyaltyStore", "LoyalgateProtocol", "LoyaltyDomain"], swiftSettings: swiftSettings),
-        .testTarget(name: "LoyalgateProtocolTests", dependencies: ["LoyalgateProtocol", "LoyaltyDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoyaltyCoreTests",
+            dependencies: ["LoyaltyCore", "LoyaltyStore", "LoyalgateProtocol", "LoyaltyDomain"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoyalgateProtocolTests", dependencies: ["LoyalgateProtocol", "LoyaltyDomain"],
+            swiftSettings: swiftSettings),
         // The docs against the code: every op and event documented, the README's module table.
         .testTarget(name: "DocumentationTests", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "PrinterUSBTests", dependencies: ["PrinterUSB"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding", "LoyalgateProtocol"], swiftSettings: swiftSettings),
-        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReceiptsTests", dependencies: ["Receipts", "ReceiptEncoding", "LoyalgateProtocol"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SocketServerTests",
+            dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
-        .testTarget(name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign", "CCairo"], swiftSettings: swiftSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["SocketServer", "LoyalgateClient", "LoyalgateProtocol", "Printing", "Testbed", "Receipts", "ReceiptEncoding"], swiftSettings: swiftSettings),
-        .testTarget(name: "ScanDecodingTests", dependencies: ["ScanDecoding", "GS1", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CardRenderingTests", dependencies: ["CardRendering", "CardDesign", "CCairo"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "SocketServer", "LoyalgateClient", "LoyalgateProtocol", "Printing", "Testbed", "Receipts",
+                "ReceiptEncoding",
+            ], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ScanDecodingTests", dependencies: ["ScanDecoding", "GS1", propertyBased],
+            swiftSettings: swiftSettings),
         .testTarget(name: "GS1Tests", dependencies: ["GS1"], swiftSettings: swiftSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", propertyBased], swiftSettings: swiftSettings),
-        .testTarget(name: "ScannerDriversTests", dependencies: ["ScannerDrivers", "ScanDecoding", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", propertyBased],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ScannerDriversTests", dependencies: ["ScannerDrivers", "ScanDecoding", propertyBased],
+            swiftSettings: swiftSettings),
     ]
 )

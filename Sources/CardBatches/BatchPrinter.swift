@@ -24,10 +24,21 @@ public struct BatchPrinter {
     /// Progress for the person at the printer, one line at a time.
     public var say: (String) -> Void
 
-    public init(database: LedgerDatabase, renderer: CardRenderer, connection: PrintConnection, queue: String, previousQueue: String? = nil,
-                chunkSize: Int, options: [String: String] = [:], jobTimeout: Duration = .seconds(600), say: @escaping (String) -> Void) {
-        self.database = database; self.renderer = renderer; self.connection = connection; self.queue = queue
-        self.previousQueue = previousQueue; self.chunkSize = chunkSize; self.options = options; self.jobTimeout = jobTimeout; self.say = say
+    public init(
+        database: LedgerDatabase, renderer: CardRenderer, connection: PrintConnection, queue: String,
+        previousQueue: String? = nil,
+        chunkSize: Int, options: [String: String] = [:], jobTimeout: Duration = .seconds(600),
+        say: @escaping (String) -> Void
+    ) {
+        self.database = database
+        self.renderer = renderer
+        self.connection = connection
+        self.queue = queue
+        self.previousQueue = previousQueue
+        self.chunkSize = chunkSize
+        self.options = options
+        self.jobTimeout = jobTimeout
+        self.say = say
     }
 
     public struct Report: Sendable {
@@ -50,7 +61,9 @@ public struct BatchPrinter {
     private func printChunk(batch id: Int64, _ items: [CardBatch.Item], report: inout Report) throws {
         let numbers = items.map(\.number)
         let title = "loyalgate batch \(id) cards \(items.first!.position + 1)-\(items.last!.position + 1)"
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-batch-\(id)-\(getpid()).pdf").path
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "loyalgate-batch-\(id)-\(getpid()).pdf"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: file) }
         try renderer.renderPDF(numbers: numbers, to: file)
         var lastProblem = ""
@@ -63,21 +76,31 @@ public struct BatchPrinter {
             let status = try follow(job, on: queue)
             if status.state == .completed {
                 try database.markPrinted(batch: id, numbers: numbers, job: "\(title)#\(job)")
-                report.printedNow += numbers; report.jobs.append(job)
-                say("job \(queue)-\(job): cards \(items.first!.position + 1)-\(items.last!.position + 1) printed (\(numbers.first!) … \(numbers.last!))")
+                report.printedNow += numbers
+                report.jobs.append(job)
+                say(
+                    "job \(queue)-\(job): cards \(items.first!.position + 1)-\(items.last!.position + 1) printed (\(numbers.first!) … \(numbers.last!))"
+                )
                 return
             }
             lastProblem = describe(status)
             try database.markSubmitted(batch: id, numbers: numbers, job: nil)
-            say("job \(queue)-\(job) was \(status.state) (\(lastProblem))" + (attempt < attempts ? "; sending those \(numbers.count) cards again (try \(attempt + 1) of \(attempts))" : ""))
+            say(
+                "job \(queue)-\(job) was \(status.state) (\(lastProblem))"
+                    + (attempt < attempts
+                        ? "; sending those \(numbers.count) cards again (try \(attempt + 1) of \(attempts))" : ""))
         }
-        throw PrintingError(.jobFailed, "The printer \"\(queue)\" could not print cards \(items.first!.position + 1)-\(items.last!.position + 1) of batch \(id) in \(attempts) tries (\(lastProblem)). Fix the printer, then run `loyalgate cards batch --resume \(id)`.")
+        throw PrintingError(
+            .jobFailed,
+            "The printer \"\(queue)\" could not print cards \(items.first!.position + 1)-\(items.last!.position + 1) of batch \(id) in \(attempts) tries (\(lastProblem)). Fix the printer, then run `loyalgate cards batch --resume \(id)`."
+        )
     }
 
     // MARK: - Jobs an interrupted run left behind
 
     private func settleInFlightJobs(batch id: Int64, report: inout Report) throws {
-        let inFlight = Dictionary(grouping: try database.batch(id: id).unprinted.filter { $0.job != nil }, by: { $0.job! })
+        let inFlight = Dictionary(
+            grouping: try database.batch(id: id).unprinted.filter { $0.job != nil }, by: { $0.job! })
         for (tag, items) in inFlight.sorted(by: { $0.value[0].position < $1.value[0].position }) {
             let numbers = items.map(\.number)
             let (title, recordedID) = Self.parse(tag)
@@ -90,7 +113,9 @@ public struct BatchPrinter {
                 continue
             }
             guard var status = try knownStatus(of: job, on: queue) else {
-                say("CUPS no longer knows job \(queue)-\(job) (\(title)); its \(numbers.count) cards are sent again: look for doubles in the printer's output tray.")
+                say(
+                    "CUPS no longer knows job \(queue)-\(job) (\(title)); its \(numbers.count) cards are sent again: look for doubles in the printer's output tray."
+                )
                 try database.markSubmitted(batch: id, numbers: numbers, job: nil)
                 continue
             }
@@ -106,10 +131,15 @@ public struct BatchPrinter {
             }
             if status.state == .completed {
                 try database.markPrinted(batch: id, numbers: numbers, job: "\(title)#\(job)")
-                report.printedNow += numbers; report.jobs.append(job)
-                say("job \(queue)-\(job) from the interrupted run: cards \(items.first!.position + 1)-\(items.last!.position + 1) printed")
+                report.printedNow += numbers
+                report.jobs.append(job)
+                say(
+                    "job \(queue)-\(job) from the interrupted run: cards \(items.first!.position + 1)-\(items.last!.position + 1) printed"
+                )
             } else {
-                say("job \(queue)-\(job) from the interrupted run was \(status.state) (\(describe(status))); its cards are sent again")
+                say(
+                    "job \(queue)-\(job) from the interrupted run was \(status.state) (\(describe(status))); its cards are sent again"
+                )
                 try database.markSubmitted(batch: id, numbers: numbers, job: nil)
             }
         }
@@ -123,7 +153,9 @@ public struct BatchPrinter {
     }
 
     static func parse(_ tag: String) -> (title: String, job: Int?) {
-        guard let hash = tag.lastIndex(of: "#"), let job = Int(tag[tag.index(after: hash)...]) else { return (tag, nil) }
+        guard let hash = tag.lastIndex(of: "#"), let job = Int(tag[tag.index(after: hash)...]) else {
+            return (tag, nil)
+        }
         return (String(tag[..<hash]), job)
     }
 
@@ -132,7 +164,9 @@ public struct BatchPrinter {
         var lastProblems: [String] = []
         return try connection.wait(for: job, on: queue, timeout: jobTimeout) { _, printer in
             let problems = printer?.problems ?? []
-            if problems != lastProblems, !problems.isEmpty { say("job \(queue)-\(job) waits: \(problems.joined(separator: "; "))") }
+            if problems != lastProblems, !problems.isEmpty {
+                say("job \(queue)-\(job) waits: \(problems.joined(separator: "; "))")
+            }
             lastProblems = problems
             return .keepWaiting
         }

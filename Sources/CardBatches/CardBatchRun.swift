@@ -18,10 +18,17 @@ public struct CardBatchRun {
     /// Progress for the person at the printer, one line at a time.
     public var say: (String) -> Void
 
-    public init(database: LedgerDatabase, server: PrintServer = .standard, chunkSize: Int = 100, jobOptions: [String: String] = [:],
-                jobTimeout: Duration = .seconds(600), say: @escaping (String) -> Void) {
-        self.database = database; self.server = server; self.chunkSize = chunkSize; self.jobOptions = jobOptions
-        self.jobTimeout = jobTimeout; self.say = say
+    public init(
+        database: LedgerDatabase, server: PrintServer = .standard, chunkSize: Int = 100,
+        jobOptions: [String: String] = [:],
+        jobTimeout: Duration = .seconds(600), say: @escaping (String) -> Void
+    ) {
+        self.database = database
+        self.server = server
+        self.chunkSize = chunkSize
+        self.jobOptions = jobOptions
+        self.jobTimeout = jobTimeout
+        self.say = say
     }
 
     /// What a run did.
@@ -46,7 +53,9 @@ public struct CardBatchRun {
         let renderer = try CardRenderer(path: designPath)
         try PrintConnection(server: server).requireAccepting(printer)
         let created = try database.createBatch(merchant: merchant, count: count, design: designPath, printer: printer)
-        say("batch \(created.id): \(created.items.count) card numbers allocated for \(created.merchant) (\(created.items.first!.number) … \(created.items.last!.number))")
+        say(
+            "batch \(created.id): \(created.items.count) card numbers allocated for \(created.merchant) (\(created.items.first!.number) … \(created.items.last!.number))"
+        )
         return try print(batch: created.id, renderer: renderer, queue: printer, previousQueue: nil)
     }
 
@@ -56,14 +65,21 @@ public struct CardBatchRun {
         if stored.state == .completed {
             return Outcome(batch: stored, printedNow: 0, jobs: 0, wasAlreadyCompleted: true)
         }
-        guard let queue = printer ?? stored.printer else { throw CardBatchError("Batch \(id) has no printer: give --printer QUEUE.") }
-        return try print(batch: id, renderer: CardRenderer(path: stored.design), queue: queue, previousQueue: stored.printer)
+        guard let queue = printer ?? stored.printer else {
+            throw CardBatchError("Batch \(id) has no printer: give --printer QUEUE.")
+        }
+        return try print(
+            batch: id, renderer: CardRenderer(path: stored.design), queue: queue, previousQueue: stored.printer)
     }
 
-    private func print(batch id: Int64, renderer: CardRenderer, queue: String, previousQueue: String?) throws -> Outcome {
-        let printer = BatchPrinter(database: database, renderer: renderer, connection: try PrintConnection(server: server), queue: queue,
-                                   previousQueue: previousQueue, chunkSize: chunkSize, options: jobOptions, jobTimeout: jobTimeout, say: say)
+    private func print(batch id: Int64, renderer: CardRenderer, queue: String, previousQueue: String?) throws -> Outcome
+    {
+        let printer = BatchPrinter(
+            database: database, renderer: renderer, connection: try PrintConnection(server: server), queue: queue,
+            previousQueue: previousQueue, chunkSize: chunkSize, options: jobOptions, jobTimeout: jobTimeout, say: say)
         let report = try printer.run(batch: id)
-        return Outcome(batch: try database.batch(id: id), printedNow: report.printedNow.count, jobs: report.jobs.count, wasAlreadyCompleted: false)
+        return Outcome(
+            batch: try database.batch(id: id), printedNow: report.printedNow.count, jobs: report.jobs.count,
+            wasAlreadyCompleted: false)
     }
 }

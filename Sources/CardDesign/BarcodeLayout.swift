@@ -16,23 +16,29 @@ public struct BarcodeLayout: Sendable, Equatable {
             let side = min(box.width, box.height)
             moduleMM = side / Double(symbology.totalModules)
             let quiet = moduleMM * Double(symbology.quietZone.left)
-            bars = Box(x: box.x + (box.width - side) / 2 + quiet, y: box.y + (box.height - side) / 2 + quiet,
-                       width: side - 2 * quiet, height: side - 2 * quiet)
+            bars = Box(
+                x: box.x + (box.width - side) / 2 + quiet, y: box.y + (box.height - side) / 2 + quiet,
+                width: side - 2 * quiet, height: side - 2 * quiet)
         } else {
             moduleMM = box.width / Double(symbology.totalModules)
-            bars = Box(x: box.x + moduleMM * Double(symbology.quietZone.left), y: box.y,
-                       width: moduleMM * Double(symbology.modules), height: box.height)
+            bars = Box(
+                x: box.x + moduleMM * Double(symbology.quietZone.left), y: box.y,
+                width: moduleMM * Double(symbology.modules), height: box.height)
         }
         self.symbology = symbology
         guard moduleMM >= symbology.minimumModuleMM - 1e-9 else {
             let needed = Double(symbology.totalModules) * symbology.minimumModuleMM
-            throw DesignError("The \(name) barcode does not fit: it needs a box at least \(mm(needed)) mm "
-                + (symbology.isTwoDimensional ? "square" : "wide")
-                + " (\(symbology.totalModules) modules of at least \(mm(symbology.minimumModuleMM, places: 3)) mm, quiet zones included); its box is \(mm(box.width)) × \(mm(box.height)) mm.")
+            throw DesignError(
+                "The \(name) barcode does not fit: it needs a box at least \(mm(needed)) mm "
+                    + (symbology.isTwoDimensional ? "square" : "wide")
+                    + " (\(symbology.totalModules) modules of at least \(mm(symbology.minimumModuleMM, places: 3)) mm, quiet zones included); its box is \(mm(box.width)) × \(mm(box.height)) mm."
+            )
         }
         let minimumHeight = symbology.minimumHeightMM(symbolWidthMM: bars.width)
         guard symbology.isTwoDimensional || bars.height >= minimumHeight - 1e-9 else {
-            throw DesignError("The \(name) barcode is too low to scan: its bars need at least \(mm(minimumHeight)) mm of height; its box is \(mm(box.height)) mm high.")
+            throw DesignError(
+                "The \(name) barcode is too low to scan: its bars need at least \(mm(minimumHeight)) mm of height; its box is \(mm(box.height)) mm high."
+            )
         }
     }
 }

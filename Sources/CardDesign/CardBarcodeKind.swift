@@ -19,9 +19,9 @@ public enum CardBarcodeKind: String, Sendable, Codable, CaseIterable {
     /// Width of the symbol without quiet zones, in modules (X-dimensions), for 13 digits.
     public var modules: Int {
         switch self {
-        case .ean13: 95        // 3 + 6×7 + 5 + 6×7 + 3
-        case .code128: 123     // start, 8 symbols (6 digit pairs, code B, 1 digit), check, stop
-        case .qr: 21           // version 1 holds up to 17 digits even at error correction H
+        case .ean13: 95  // 3 + 6×7 + 5 + 6×7 + 3
+        case .code128: 123  // start, 8 symbols (6 digit pairs, code B, 1 digit), check, stop
+        case .qr: 21  // version 1 holds up to 17 digits even at error correction H
         }
     }
 

@@ -10,19 +10,23 @@ extension CardDesign {
             throw DesignError("The design has no shop name (\"shopName\").")
         }
         guard (0...5).contains(bleed) else { throw DesignError("The bleed is \(mm(bleed)) mm; give 0 to 5 mm.") }
-        guard (0...15).contains(safeMargin) else { throw DesignError("The safe margin is \(mm(safeMargin)) mm; give 0 to 15 mm.") }
+        guard (0...15).contains(safeMargin) else {
+            throw DesignError("The safe margin is \(mm(safeMargin)) mm; give 0 to 15 mm.")
+        }
         let safe = Box.trim.inset(by: safeMargin)
         for (name, side) in sides {
             for element in side.elements {
                 let box = element.box
                 guard box.width > 0, box.height > 0 else {
-                    throw DesignError("The \(element.label) on the \(name) has no size: give it a width and height above 0.")
+                    throw DesignError(
+                        "The \(element.label) on the \(name) has no size: give it a width and height above 0.")
                 }
                 if case .text(let text) = element, text.text.isEmpty {
                     throw DesignError("A text on the \(name) is empty: remove it or give it a \"text\".")
                 }
                 if case .text(let text) = element, text.size < 4 || text.size > 40 {
-                    throw DesignError("The \(element.label) on the \(name) is \(mm(text.size)) pt; card text is 4 to 40 pt.")
+                    throw DesignError(
+                        "The \(element.label) on the \(name) is \(mm(text.size)) pt; card text is 4 to 40 pt.")
                 }
                 if case .number(let text) = element, text.size < 4 || text.size > 40 {
                     throw DesignError("The card number on the \(name) is \(mm(text.size)) pt; card text is 4 to 40 pt.")
@@ -33,23 +37,30 @@ extension CardDesign {
                 if case .barcode(let code) = element {
                     inked = try BarcodeLayout(code).bars
                     guard Box.trim.contains(box) else {
-                        throw DesignError("The \(element.label) on the \(name) reaches past the card's edge: its quiet zone must be on the card.")
+                        throw DesignError(
+                            "The \(element.label) on the \(name) reaches past the card's edge: its quiet zone must be on the card."
+                        )
                     }
                 } else {
                     inked = box
                 }
                 guard safe.contains(inked) else {
-                    throw DesignError("The \(element.label) on the \(name) is outside the safe area: keep it at least \(mm(safeMargin)) mm from the card's edge (its box is x \(mm(box.x)) to \(mm(box.maxX)), y \(mm(box.y)) to \(mm(box.maxY)) mm; the card is \(mm(CardGeometry.widthMM, places: 2)) × \(mm(CardGeometry.heightMM, places: 2)) mm).")
+                    throw DesignError(
+                        "The \(element.label) on the \(name) is outside the safe area: keep it at least \(mm(safeMargin)) mm from the card's edge (its box is x \(mm(box.x)) to \(mm(box.maxX)), y \(mm(box.y)) to \(mm(box.maxY)) mm; the card is \(mm(CardGeometry.widthMM, places: 2)) × \(mm(CardGeometry.heightMM, places: 2)) mm)."
+                    )
                 }
             }
             // Anything drawn into a barcode's quiet zone makes it unreadable.
             for case .barcode(let code) in side.elements {
                 for other in side.elements where other != .barcode(code) && other.box.intersects(code.box) {
-                    throw DesignError("The \(other.label) on the \(name) overlaps the \(code.symbology.displayName) barcode or its quiet zone: move it out of x \(mm(code.x)) to \(mm(code.box.maxX)), y \(mm(code.y)) to \(mm(code.box.maxY)) mm.")
+                    throw DesignError(
+                        "The \(other.label) on the \(name) overlaps the \(code.symbology.displayName) barcode or its quiet zone: move it out of x \(mm(code.x)) to \(mm(code.box.maxX)), y \(mm(code.y)) to \(mm(code.box.maxY)) mm."
+                    )
                 }
             }
         }
-        guard sides.contains(where: { $0.side.elements.contains { if case .barcode = $0 { true } else { false } } }) else {
+        guard sides.contains(where: { $0.side.elements.contains { if case .barcode = $0 { true } else { false } } })
+        else {
             throw DesignError("The design has no barcode: a loyalty card needs one for the till's scanner.")
         }
     }

@@ -17,7 +17,11 @@ public struct CardDesign: Sendable, Equatable, Codable {
     public var back: Side?
 
     public init(shopName: String, bleed: Double = 2, safeMargin: Double = 3, front: Side, back: Side? = nil) {
-        self.shopName = shopName; self.bleed = bleed; self.safeMargin = safeMargin; self.front = front; self.back = back
+        self.shopName = shopName
+        self.bleed = bleed
+        self.safeMargin = safeMargin
+        self.front = front
+        self.back = back
     }
 
     enum CodingKeys: String, CodingKey { case shopName, bleed, safeMargin, front, back }
@@ -40,7 +44,8 @@ public struct CardDesign: Sendable, Equatable, Codable {
         public var elements: [Element]
 
         public init(background: Background = .colour(.white), elements: [Element]) {
-            self.background = background; self.elements = elements
+            self.background = background
+            self.elements = elements
         }
 
         enum CodingKeys: String, CodingKey { case background, elements }
@@ -66,8 +71,10 @@ public struct CardDesign: Sendable, Equatable, Codable {
             } else if let colour = try c.decodeIfPresent(Colour.self, forKey: .colour) {
                 self = .colour(colour)
             } else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                        debugDescription: "A background has a \"colour\" or an \"image\"."))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath,
+                        debugDescription: "A background has a \"colour\" or an \"image\"."))
             }
         }
 

@@ -7,7 +7,9 @@ public struct Colour: Sendable, Equatable, Codable, CustomStringConvertible {
     public var blue: Double
 
     public init(red: Double, green: Double, blue: Double) {
-        self.red = red; self.green = green; self.blue = blue
+        self.red = red
+        self.green = green
+        self.blue = blue
     }
 
     public init?(hex text: String) {
@@ -21,8 +23,10 @@ public struct Colour: Sendable, Equatable, Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let colour = Colour(hex: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "\"\(text)\" is not a colour: write it as #RRGGBB, e.g. #2E7D32."))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "\"\(text)\" is not a colour: write it as #RRGGBB, e.g. #2E7D32."))
         }
         self = colour
     }

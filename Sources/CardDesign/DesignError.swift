@@ -9,8 +9,10 @@ public struct DesignError: Error, Sendable, Equatable, CustomStringConvertible {
     /// JSONDecoder's errors name Swift types; this names the place in the file instead.
     static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the design" : keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-                .trimmingPrefix(".").description
+            keys.isEmpty
+                ? "the design"
+                : keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+                    .trimmingPrefix(".").description
         }
         switch error {
         case .keyNotFound(let key, let context):

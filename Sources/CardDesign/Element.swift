@@ -36,10 +36,20 @@ public enum Element: Sendable, Equatable, Codable {
 
         enum CodingKeys: String, CodingKey { case text, x, y, width, size, font, bold, colour, align, grouped }
 
-        public init(text: String, x: Double, y: Double, width: Double, size: Double, font: String = "DejaVu Sans",
-                    bold: Bool = false, colour: Colour = .black, align: Alignment = .left, grouped: Bool = false) {
-            self.text = text; self.x = x; self.y = y; self.width = width; self.size = size; self.font = font
-            self.bold = bold; self.colour = colour; self.align = align; self.grouped = grouped
+        public init(
+            text: String, x: Double, y: Double, width: Double, size: Double, font: String = "DejaVu Sans",
+            bold: Bool = false, colour: Colour = .black, align: Alignment = .left, grouped: Bool = false
+        ) {
+            self.text = text
+            self.x = x
+            self.y = y
+            self.width = width
+            self.size = size
+            self.font = font
+            self.bold = bold
+            self.colour = colour
+            self.align = align
+            self.grouped = grouped
         }
 
         public init(from decoder: any Decoder) throws {
@@ -67,8 +77,16 @@ public enum Element: Sendable, Equatable, Codable {
 
         enum CodingKeys: String, CodingKey { case symbology, x, y, width, height, background }
 
-        public init(symbology: CardBarcodeKind = .ean13, x: Double, y: Double, width: Double, height: Double, background: Colour = .white) {
-            self.symbology = symbology; self.x = x; self.y = y; self.width = width; self.height = height; self.background = background
+        public init(
+            symbology: CardBarcodeKind = .ean13, x: Double, y: Double, width: Double, height: Double,
+            background: Colour = .white
+        ) {
+            self.symbology = symbology
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+            self.background = background
         }
 
         public init(from decoder: any Decoder) throws {
@@ -93,18 +111,28 @@ public enum Element: Sendable, Equatable, Codable {
         case .number: self = .number(try Text(from: decoder))
         case .barcode: self = .barcode(try Barcode(from: decoder))
         case nil:
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "\"\(kindText)\" is not an element type: use logo, text, number or barcode."))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "\"\(kindText)\" is not an element type: use logo, text, number or barcode."))
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: TypeKey.self)
         switch self {
-        case .logo(let logo): try c.encode(Kind.logo, forKey: .type); try logo.encode(to: encoder)
-        case .text(let text): try c.encode(Kind.text, forKey: .type); try text.encode(to: encoder)
-        case .number(let text): try c.encode(Kind.number, forKey: .type); try text.encode(to: encoder)
-        case .barcode(let code): try c.encode(Kind.barcode, forKey: .type); try code.encode(to: encoder)
+        case .logo(let logo):
+            try c.encode(Kind.logo, forKey: .type)
+            try logo.encode(to: encoder)
+        case .text(let text):
+            try c.encode(Kind.text, forKey: .type)
+            try text.encode(to: encoder)
+        case .number(let text):
+            try c.encode(Kind.number, forKey: .type)
+            try text.encode(to: encoder)
+        case .barcode(let code):
+            try c.encode(Kind.barcode, forKey: .type)
+            try code.encode(to: encoder)
         }
     }
 

@@ -15,11 +15,12 @@ struct BarcodeVector {
 
     init(_ kind: CardBarcodeKind, data: String) throws(DesignError) {
         // zint's BARCODE_* numbers (zint.h); QR at error correction M: 15 % of a scratched card may be lost.
-        let (symbology, option1): (Int32, Int32) = switch kind {
-        case .ean13: (13, 0)     // BARCODE_EANX
-        case .code128: (20, 0)   // BARCODE_CODE128
-        case .qr: (58, 2)        // BARCODE_QRCODE
-        }
+        let (symbology, option1): (Int32, Int32) =
+            switch kind {
+            case .ean13: (13, 0)  // BARCODE_EANX
+            case .code128: (20, 0)  // BARCODE_CODE128
+            case .qr: (58, 2)  // BARCODE_QRCODE
+            }
         let bytes = Array(data.utf8)
         var error = [CChar](repeating: 0, count: 128)
         var count: Int32 = 0, columns: Int32 = 0
@@ -30,7 +31,9 @@ struct BarcodeVector {
         var status: Int32 = 0
         for _ in 0..<2 {
             rectangles = [Float](repeating: 0, count: Int(capacity) * 4)
-            status = loyalgate_zint_vector(symbology, option1, bytes, Int32(bytes.count), &rectangles, capacity, &count, &columns, &error, Int32(error.count))
+            status = loyalgate_zint_vector(
+                symbology, option1, bytes, Int32(bytes.count), &rectangles, capacity, &count, &columns, &error,
+                Int32(error.count))
             guard status != 0, count > capacity else { break }
             capacity = count
         }
@@ -41,11 +44,14 @@ struct BarcodeVector {
         var bars: [Bar] = []
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for index in 0..<Int(count) {
-            let bar = Bar(x: Double(rectangles[4 * index]), y: Double(rectangles[4 * index + 1]),
-                          width: Double(rectangles[4 * index + 2]), height: Double(rectangles[4 * index + 3]))
+            let bar = Bar(
+                x: Double(rectangles[4 * index]), y: Double(rectangles[4 * index + 1]),
+                width: Double(rectangles[4 * index + 2]), height: Double(rectangles[4 * index + 3]))
             bars.append(bar)
-            minX = min(minX, bar.x); minY = min(minY, bar.y)
-            maxX = max(maxX, bar.x + bar.width); maxY = max(maxY, bar.y + bar.height)
+            minX = min(minX, bar.x)
+            minY = min(minY, bar.y)
+            maxX = max(maxX, bar.x + bar.width)
+            maxY = max(maxY, bar.y + bar.height)
         }
         self.bars = bars
         self.bounds = (minX, minY, maxX, maxY)

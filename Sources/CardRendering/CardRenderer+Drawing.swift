@@ -40,7 +40,8 @@ extension CardRenderer {
         cairo_save(cr)
         cairo_rectangle(cr, pt(box.x), pt(box.y), pt(box.width), pt(box.height))
         cairo_clip(cr)
-        cairo_translate(cr, pt(box.x) + (pt(box.width) - width * scale) / 2, pt(box.y) + (pt(box.height) - height * scale) / 2)
+        cairo_translate(
+            cr, pt(box.x) + (pt(box.width) - width * scale) / 2, pt(box.y) + (pt(box.height) - height * scale) / 2)
         cairo_scale(cr, scale, scale)
         cairo_set_source_surface(cr, image, 0, 0)
         cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BEST)
@@ -79,8 +80,10 @@ extension CardRenderer {
         let scaleY = pt(layout.bars.height) / (bounds.maxY - bounds.minY)
         cairo_set_source_rgb(cr, 0, 0, 0)
         for bar in vector.bars {
-            cairo_rectangle(cr, pt(layout.bars.x) + (bar.x - bounds.minX) * scaleX, pt(layout.bars.y) + (bar.y - bounds.minY) * scaleY,
-                            bar.width * scaleX, bar.height * scaleY)
+            cairo_rectangle(
+                cr, pt(layout.bars.x) + (bar.x - bounds.minX) * scaleX,
+                pt(layout.bars.y) + (bar.y - bounds.minY) * scaleY,
+                bar.width * scaleX, bar.height * scaleY)
         }
         cairo_fill(cr)
     }

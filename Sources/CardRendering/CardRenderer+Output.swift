@@ -26,7 +26,9 @@ extension CardRenderer {
 
     /// A preview for the designer: each side at `dpi`, front above back, with the bleed shown
     /// beyond a thin red trim line and the safe area dashed in blue.
-    public func renderPreviewPNG(number: String, dpi: Double = 300, guides: Bool = true, to path: String) throws(DesignError) {
+    public func renderPreviewPNG(number: String, dpi: Double = 300, guides: Bool = true, to path: String)
+        throws(DesignError)
+    {
         let pt = CardGeometry.points
         let scale = dpi / 72
         let margin = guides ? pt(design.bleed) : 0
@@ -34,7 +36,8 @@ extension CardRenderer {
         let gap = pt(4)
         let sides = design.sides
         let height = sideHeight * Double(sides.count) + gap * Double(sides.count - 1)
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32((sideWidth * scale).rounded(.up)), Int32((height * scale).rounded(.up)))
+        let surface = cairo_image_surface_create(
+            CAIRO_FORMAT_RGB24, Int32((sideWidth * scale).rounded(.up)), Int32((height * scale).rounded(.up)))
         defer { cairo_surface_destroy(surface) }
         let cr = cairo_create(surface)
         defer { cairo_destroy(cr) }

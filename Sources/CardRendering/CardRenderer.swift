@@ -16,13 +16,17 @@ public final class CardRenderer {
         try design.validate()
         self.design = design
         for (name, side) in design.sides {
-            if case .image(let file) = side.background { try loadImage(file, role: "background image of the \(name)", directory: directory) }
+            if case .image(let file) = side.background {
+                try loadImage(file, role: "background image of the \(name)", directory: directory)
+            }
             for case .logo(let logo) in side.elements { try loadImage(logo.file, role: "logo", directory: directory) }
         }
         try checkTexts()
         // Encoding a sample proves the symbology takes a 13-digit number before any is allocated.
         for (_, side) in design.sides {
-            for case .barcode(let code) in side.elements { _ = try BarcodeVector(code.symbology, data: "2990001000018") }
+            for case .barcode(let code) in side.elements {
+                _ = try BarcodeVector(code.symbology, data: "2990001000018")
+            }
         }
     }
 
@@ -60,26 +64,38 @@ public final class CardRenderer {
     private func checkTexts() throws(DesignError) {
         let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)
         let cr = cairo_create(surface)
-        defer { cairo_destroy(cr); cairo_surface_destroy(surface) }
+        defer {
+            cairo_destroy(cr)
+            cairo_surface_destroy(surface)
+        }
         // The widest number a design must hold: every digit in DejaVu and most fonts is as wide as "8".
         let widest = "8888888888888"
         for (name, side) in design.sides {
             for element in side.elements {
                 let (style, sample, what): (Element.Text, String, String)
                 switch element {
-                case .text(let text): (style, sample, what) = (text, design.text(of: text, number: widest, isNumber: false), "text \"\(design.text(of: text, number: widest, isNumber: false))\"")
-                case .number(let text): (style, sample, what) = (text, design.text(of: text, number: widest, isNumber: true), "card number")
+                case .text(let text):
+                    (style, sample, what) = (
+                        text, design.text(of: text, number: widest, isNumber: false),
+                        "text \"\(design.text(of: text, number: widest, isNumber: false))\""
+                    )
+                case .number(let text):
+                    (style, sample, what) = (text, design.text(of: text, number: widest, isNumber: true), "card number")
                 default: continue
                 }
                 CardTextStyle(style).apply(to: cr)
                 if let missing = Self.missingGlyphs(cr, sample) {
-                    throw DesignError("The font \"\(style.font)\" has no glyph for \(missing) in the \(what) on the \(name): choose a font that has them (fc-list :lang=bg lists fonts with Cyrillic).")
+                    throw DesignError(
+                        "The font \"\(style.font)\" has no glyph for \(missing) in the \(what) on the \(name): choose a font that has them (fc-list :lang=bg lists fonts with Cyrillic)."
+                    )
                 }
                 var extents = cairo_text_extents_t()
                 cairo_text_extents(cr, sample, &extents)
                 let widthMM = extents.x_advance / CardGeometry.pointsPerMM
                 guard widthMM <= style.width + 0.01 else {
-                    throw DesignError("The \(what) on the \(name) is \(String(format: "%.1f", widthMM)) mm wide at \(String(format: "%g", style.size)) pt, but its box is \(String(format: "%.1f", style.width)) mm: shorten it, widen the box or use a smaller size.")
+                    throw DesignError(
+                        "The \(what) on the \(name) is \(String(format: "%.1f", widthMM)) mm wide at \(String(format: "%g", style.size)) pt, but its box is \(String(format: "%.1f", style.width)) mm: shorten it, widen the box or use a smaller size."
+                    )
                 }
             }
         }
@@ -90,12 +106,17 @@ public final class CardRenderer {
         let font = cairo_get_scaled_font(cr)
         var glyphs: UnsafeMutablePointer<cairo_glyph_t>?
         var count: Int32 = 0
-        guard cairo_scaled_font_text_to_glyphs(font, 0, 0, text, -1, &glyphs, &count, nil, nil, nil) == CAIRO_STATUS_SUCCESS,
-              let glyphs else { return "some characters" }
+        guard
+            cairo_scaled_font_text_to_glyphs(font, 0, 0, text, -1, &glyphs, &count, nil, nil, nil)
+                == CAIRO_STATUS_SUCCESS,
+            let glyphs
+        else { return "some characters" }
         defer { cairo_glyph_free(glyphs) }
         let characters = Array(text.unicodeScalars)
         guard Int(count) == characters.count else { return nil }
-        let missing = (0..<Int(count)).filter { glyphs[$0].index == 0 && characters[$0] != " " }.map { String(characters[$0]) }
+        let missing = (0..<Int(count)).filter { glyphs[$0].index == 0 && characters[$0] != " " }.map {
+            String(characters[$0])
+        }
         return missing.isEmpty ? nil : missing.map { "\"\($0)\"" }.joined(separator: ", ")
     }
 }

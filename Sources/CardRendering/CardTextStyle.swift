@@ -13,11 +13,15 @@ struct CardTextStyle {
     var colour: Colour
 
     init(_ text: Element.Text) {
-        font = text.font; bold = text.bold; sizePoints = text.size; colour = text.colour
+        font = text.font
+        bold = text.bold
+        sizePoints = text.size
+        colour = text.colour
     }
 
     func apply(to cr: OpaquePointer?) {
-        cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_select_font_face(
+            cr, font, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, sizePoints)
         cairo_set_source_rgb(cr, colour.red, colour.green, colour.blue)
     }

@@ -28,23 +28,27 @@ public struct DeviceClassifier: Sendable {
         /// How the drivers read the node; nil when it is not read.
         public func settings(maximumLength: Int) -> ScannerSettings? {
             guard isScanner, let mode else { return nil }
-            return ScannerSettings(mode: mode, family: family, layout: layout, variant: variant, suffix: suffix,
-                                   idleGap: .milliseconds(idleGapMilliseconds), maximumLength: maximumLength)
+            return ScannerSettings(
+                mode: mode, family: family, layout: layout, variant: variant, suffix: suffix,
+                idleGap: .milliseconds(idleGapMilliseconds), maximumLength: maximumLength)
         }
     }
 
     public func classify(_ facts: DeviceFacts) -> Classification {
         let settings = configuration.devices.first { $0.matches(facts) }
         let udev = facts.properties.filter { $0.key.hasPrefix("LOYALGATE_") }
-        let listed = facts.vendorID.flatMap { vendor in facts.productID.map { table.properties(vendorID: vendor, productID: $0) } } ?? [:]
+        let listed =
+            facts.vendorID.flatMap { vendor in facts.productID.map { table.properties(vendorID: vendor, productID: $0) }
+            } ?? [:]
         // udev's properties come from the same table as installed (with any site file), so
         // they win over the gateway's copy; the configuration wins over both.
         let properties = udev.isEmpty ? listed : udev
 
-        var result = Classification(isScanner: false, reason: "", mode: nil, family: properties["LOYALGATE_SCANNER_FAMILY"],
-                                    layout: settings?.layout ?? properties["LOYALGATE_SCANNER_LAYOUT"] ?? "us",
-                                    variant: settings?.variant, suffix: settings?.suffix ?? "enter",
-                                    idleGapMilliseconds: settings?.idleGapMilliseconds ?? 50)
+        var result = Classification(
+            isScanner: false, reason: "", mode: nil, family: properties["LOYALGATE_SCANNER_FAMILY"],
+            layout: settings?.layout ?? properties["LOYALGATE_SCANNER_LAYOUT"] ?? "us",
+            variant: settings?.variant, suffix: settings?.suffix ?? "enter",
+            idleGapMilliseconds: settings?.idleGapMilliseconds ?? 50)
         let source: String
         if let scanner = settings?.scanner {
             guard scanner else {
@@ -53,13 +57,16 @@ public struct DeviceClassifier: Sendable {
             }
             source = "the configuration lists it (\(settings!.match))"
         } else if properties["LOYALGATE_SCANNER"] == "1" {
-            source = udev.isEmpty ? "its USB id \(facts.usbID ?? "?") is in the scanner table \(table.sources.last ?? "")"
-                                  : "udev marks it LOYALGATE_SCANNER=1 (hwdb)"
+            source =
+                udev.isEmpty
+                ? "its USB id \(facts.usbID ?? "?") is in the scanner table \(table.sources.last ?? "")"
+                : "udev marks it LOYALGATE_SCANNER=1 (hwdb)"
         } else if properties["LOYALGATE_SCANNER"] == "0" {
             result.reason = "the scanner table switches it off (LOYALGATE_SCANNER=0)"
             return result
         } else {
-            result.reason = facts.isKeyboard
+            result.reason =
+                facts.isKeyboard
                 ? "an ordinary keyboard: its USB id \(facts.usbID ?? "(not USB)") is not in the scanner table, so it is left to the desktop"
                 : "not in the scanner table"
             return result
@@ -71,7 +78,8 @@ public struct DeviceClassifier: Sendable {
         }
         result.mode = mode
         guard mode.nodeKind == facts.kind else {
-            result.reason = "\(source) in \(mode.rawValue) mode; this \(facts.kind.rawValue) node is not how that mode is read"
+            result.reason =
+                "\(source) in \(mode.rawValue) mode; this \(facts.kind.rawValue) node is not how that mode is read"
             return result
         }
         if mode == .keyboard, !facts.isKeyboard {
@@ -86,7 +94,8 @@ public struct DeviceClassifier: Sendable {
             do {
                 _ = try HIDPOSReportLayout(descriptorBytes: descriptor)
             } catch {
-                result.reason = "\(source) in hid-pos mode, but its report descriptor has no usable HID POS scan report (\(error))"
+                result.reason =
+                    "\(source) in hid-pos mode, but its report descriptor has no usable HID POS scan report (\(error))"
                 return result
             }
         }

@@ -28,10 +28,16 @@ struct DeviceEventPublisher: Sendable {
         let firstNode = !registry.isOpen(deviceID: facts.id, except: facts.syspath)
         registry.opened(facts.syspath, grabbed: grabbed)
         if let note { logger.info("\(note)", metadata: ["node": "\(facts.devnode)"]) }
-        logger.info("scanner added", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "mode": "\(classification.mode?.rawValue ?? "?")",
-                                                "layout": "\(classification.layout)", "grabbed": "\(grabbed)", "why": "\(classification.reason)"])
+        logger.info(
+            "scanner added",
+            metadata: [
+                "node": "\(facts.devnode)", "id": "\(facts.id)", "mode": "\(classification.mode?.rawValue ?? "?")",
+                "layout": "\(classification.layout)", "grabbed": "\(grabbed)", "why": "\(classification.reason)",
+            ])
         if classification.mode == .keyboard, !grabbed {
-            logger.warning("scanner not grabbed: another program holds it (keyd, a kiosk?); its keys also reach the desktop", metadata: ["node": "\(facts.devnode)"])
+            logger.warning(
+                "scanner not grabbed: another program holds it (keyd, a kiosk?); its keys also reach the desktop",
+                metadata: ["node": "\(facts.devnode)"])
         }
         if firstNode, let device = registry.device(syspath: facts.syspath) {
             hub.publish(.deviceAdded(DeviceAdded(device: device)))
@@ -41,16 +47,21 @@ struct DeviceEventPublisher: Sendable {
     func openFailed(_ facts: DeviceFacts, error: String, retrying: Bool) {
         registry.failed(facts.syspath, error: error)
         if retrying {
-            logger.warning("scanner cannot be opened yet; trying again", metadata: ["node": "\(facts.devnode)", "error": "\(error)"])
+            logger.warning(
+                "scanner cannot be opened yet; trying again",
+                metadata: ["node": "\(facts.devnode)", "error": "\(error)"])
         } else {
-            logger.error("scanner cannot be opened", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "error": "\(error)"])
+            logger.error(
+                "scanner cannot be opened",
+                metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "error": "\(error)"])
         }
     }
 
     func closed(_ facts: DeviceFacts, reason: String) {
         let device = registry.device(syspath: facts.syspath)
         registry.failed(facts.syspath, error: reason)
-        logger.info("scanner removed", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "reason": "\(reason)"])
+        logger.info(
+            "scanner removed", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "reason": "\(reason)"])
         if !registry.isOpen(deviceID: facts.id, except: facts.syspath), let device {
             hub.publish(.deviceRemoved(DeviceRemoved(device: device, reason: reason)))
         }
@@ -68,14 +79,19 @@ struct DeviceEventPublisher: Sendable {
             break
         case .tooLong(let length):
             logger.warning("scan rejected: too long", metadata: ["node": "\(facts.devnode)", "length": "\(length)"])
-            hub.publish(.scanRejected(ScanRejected(
-                device: device, reason: .tooLong, message: "A scan of more than \(maximumScanLength) bytes was dropped.")))
+            hub.publish(
+                .scanRejected(
+                    ScanRejected(
+                        device: device, reason: .tooLong,
+                        message: "A scan of more than \(maximumScanLength) bytes was dropped.")))
         case .malformed(let why):
             logger.warning("scan rejected: malformed", metadata: ["node": "\(facts.devnode)", "why": "\(why)"])
             hub.publish(.scanRejected(ScanRejected(device: device, reason: .malformed, message: why)))
         case .garbage(let text):
             let shown = text.unicodeScalars.prefix(32).map { String(format: "U+%04X", $0.value) }.joined(separator: " ")
-            logger.warning("non-printable characters removed from a scan", metadata: ["node": "\(facts.devnode)", "characters": "\(shown)"])
+            logger.warning(
+                "non-printable characters removed from a scan",
+                metadata: ["node": "\(facts.devnode)", "characters": "\(shown)"])
         case .discardedHumanTyping:
             logger.info("keys typed by hand on a scanner ignored", metadata: ["node": "\(facts.devnode)"])
         }

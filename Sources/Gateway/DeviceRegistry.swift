@@ -1,7 +1,7 @@
 import Foundation
-import ScannerDrivers
 import LoyalgateProtocol
 import LoyaltyDomain
+import ScannerDrivers
 
 /// What the gateway knows about every node it has seen, for `devices.list`, `gateway.status`
 /// and doctor. Written by the device thread, read by till connections.
@@ -76,8 +76,11 @@ public final class DeviceRegistry: @unchecked Sendable {
     public func status() -> [NodeStatus] {
         lock.withLock {
             nodes.values.sorted { $0.facts.devnode < $1.facts.devnode }.map { node in
-                NodeStatus(device: Self.device(node), scanner: node.classification.isScanner, reason: node.classification.reason,
-                           open: node.open, error: node.error, lastScan: node.lastScan, lastScanAt: node.lastScanAt.map(Timestamp.format))
+                NodeStatus(
+                    device: Self.device(node), scanner: node.classification.isScanner,
+                    reason: node.classification.reason,
+                    open: node.open, error: node.error, lastScan: node.lastScan,
+                    lastScanAt: node.lastScanAt.map(Timestamp.format))
             }
         }
     }
@@ -85,15 +88,19 @@ public final class DeviceRegistry: @unchecked Sendable {
     static func device(_ node: Node) -> Device {
         let facts = node.facts
         return Device(
-            id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex), productId: facts.productID.map(DeviceFacts.hex),
-            name: facts.name, mode: node.classification.mode?.rawValue, node: facts.devnode, family: node.classification.family,
+            id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex),
+            productId: facts.productID.map(DeviceFacts.hex),
+            name: facts.name, mode: node.classification.mode?.rawValue, node: facts.devnode,
+            family: node.classification.family,
             layout: node.classification.mode == .keyboard ? node.classification.layout : nil, grabbed: node.grabbed)
     }
 
     /// A node the registry has not seen (yet): what its facts alone say.
     static func device(_ facts: DeviceFacts) -> Device {
-        Device(id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex), productId: facts.productID.map(DeviceFacts.hex),
-               name: facts.name, mode: nil, node: facts.devnode, family: nil, layout: nil, grabbed: false)
+        Device(
+            id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex),
+            productId: facts.productID.map(DeviceFacts.hex),
+            name: facts.name, mode: nil, node: facts.devnode, family: nil, layout: nil, grabbed: false)
     }
 
     /// The device object of a node, as tills see it in its events.

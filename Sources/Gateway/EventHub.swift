@@ -14,7 +14,9 @@ public final class EventHub: @unchecked Sendable {
 
     public init(replayEvents: Int, replaySeconds: Int) {
         buffer = ReplayBuffer(capacity: replayEvents, maximumAge: TimeInterval(replaySeconds))
-        epoch = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        epoch =
+            String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36) + "-"
+            + String(UInt32.random(in: 0...UInt32.max), radix: 36)
     }
 
     public var lastCursor: Int64 { lock.withLock { buffer.lastCursor } }

@@ -42,8 +42,10 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         /// With suffix `none`: the silence that ends a scan.
         public var idleGapMilliseconds: Int?
 
-        public init(match: String, scanner: Bool? = nil, mode: String? = nil, layout: String? = nil, variant: String? = nil,
-                    suffix: String? = nil, idleGapMilliseconds: Int? = nil) {
+        public init(
+            match: String, scanner: Bool? = nil, mode: String? = nil, layout: String? = nil, variant: String? = nil,
+            suffix: String? = nil, idleGapMilliseconds: Int? = nil
+        ) {
             self.match = match
             self.scanner = scanner
             self.mode = mode
@@ -59,9 +61,11 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         }
     }
 
-    public init(devices: [DeviceSettings] = [], cardRanges: [CardRange]? = nil, merchant: String? = nil, hwdb: [String]? = nil,
-                maximumScanLength: Int = 4096, replayEvents: Int = 1000, replaySeconds: Int = 600,
-                coreTimeoutMilliseconds: Int = 2000) {
+    public init(
+        devices: [DeviceSettings] = [], cardRanges: [CardRange]? = nil, merchant: String? = nil, hwdb: [String]? = nil,
+        maximumScanLength: Int = 4096, replayEvents: Int = 1000, replaySeconds: Int = 600,
+        coreTimeoutMilliseconds: Int = 2000
+    ) {
         self.devices = devices
         self.cardRanges = cardRanges
         self.merchant = merchant
@@ -73,7 +77,8 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case devices, cardRanges, merchant, hwdb, maximumScanLength, replayEvents, replaySeconds, coreTimeoutMilliseconds, receipts
+        case devices, cardRanges, merchant, hwdb, maximumScanLength, replayEvents, replaySeconds,
+            coreTimeoutMilliseconds, receipts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,10 +88,13 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         cardRanges = try container.decodeIfPresent([CardRange].self, forKey: .cardRanges)
         merchant = try container.decodeIfPresent(String.self, forKey: .merchant)
         hwdb = try container.decodeIfPresent([String].self, forKey: .hwdb)
-        maximumScanLength = try container.decodeIfPresent(Int.self, forKey: .maximumScanLength) ?? defaults.maximumScanLength
+        maximumScanLength =
+            try container.decodeIfPresent(Int.self, forKey: .maximumScanLength) ?? defaults.maximumScanLength
         replayEvents = try container.decodeIfPresent(Int.self, forKey: .replayEvents) ?? defaults.replayEvents
         replaySeconds = try container.decodeIfPresent(Int.self, forKey: .replaySeconds) ?? defaults.replaySeconds
-        coreTimeoutMilliseconds = try container.decodeIfPresent(Int.self, forKey: .coreTimeoutMilliseconds) ?? defaults.coreTimeoutMilliseconds
+        coreTimeoutMilliseconds =
+            try container.decodeIfPresent(Int.self, forKey: .coreTimeoutMilliseconds)
+            ?? defaults.coreTimeoutMilliseconds
         receipts = try container.decodeIfPresent(ReceiptsConfiguration.self, forKey: .receipts)
     }
 
@@ -99,7 +107,8 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         do {
             configuration = try JSONDecoder().decode(GatewayConfiguration.self, from: data)
             // Logo files are named relative to the configuration file.
-            configuration.receipts = configuration.receipts?.resolvingLogos(relativeTo: (path as NSString).deletingLastPathComponent)
+            configuration.receipts = configuration.receipts?.resolvingLogos(
+                relativeTo: (path as NSString).deletingLastPathComponent)
         } catch {
             throw ConfigurationError("\(path) is not a valid gateway configuration: \(error)")
         }
@@ -109,16 +118,21 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
 
     public func validate() throws {
         guard maximumScanLength > 0, maximumScanLength <= 60_000 else {
-            throw ConfigurationError("maximumScanLength must be between 1 and 60000 (an event line is at most 65536 bytes).")
+            throw ConfigurationError(
+                "maximumScanLength must be between 1 and 60000 (an event line is at most 65536 bytes).")
         }
-        guard replayEvents >= 0, replaySeconds >= 0 else { throw ConfigurationError("replayEvents and replaySeconds must not be negative.") }
+        guard replayEvents >= 0, replaySeconds >= 0 else {
+            throw ConfigurationError("replayEvents and replaySeconds must not be negative.")
+        }
         do { try receipts?.validate() } catch { throw ConfigurationError(error.message) }
         for device in devices {
             if let mode = device.mode, ScannerMode(rawValue: mode) == nil {
-                throw ConfigurationError("Device \(device.match): mode must be keyboard, hid-pos or serial, not \(mode).")
+                throw ConfigurationError(
+                    "Device \(device.match): mode must be keyboard, hid-pos or serial, not \(mode).")
             }
             if let suffix = device.suffix, !["enter", "tab", "none", "cr", "lf", "crlf"].contains(suffix) {
-                throw ConfigurationError("Device \(device.match): suffix must be enter, tab, none, cr, lf or crlf, not \(suffix).")
+                throw ConfigurationError(
+                    "Device \(device.match): suffix must be enter, tab, none, cr, lf or crlf, not \(suffix).")
             }
         }
     }

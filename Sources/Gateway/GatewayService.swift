@@ -26,9 +26,12 @@ public final class GatewayService: Service, Sendable {
         let hub = EventHub(replayEvents: configuration.replayEvents, replaySeconds: configuration.replaySeconds)
         let registry = self.registry
         let classifier = DeviceClassifier(table: table, configuration: configuration)
-        let publisher = DeviceEventPublisher(classifier: classifier, registry: registry, hub: hub,
-                                             maximumScanLength: configuration.maximumScanLength, logger: logger)
-        let pipeline = ScanPipeline(corePath: corePath, configuration: configuration, devices: publisher, hub: hub, registry: registry, logger: logger)
+        let publisher = DeviceEventPublisher(
+            classifier: classifier, registry: registry, hub: hub,
+            maximumScanLength: configuration.maximumScanLength, logger: logger)
+        let pipeline = ScanPipeline(
+            corePath: corePath, configuration: configuration, devices: publisher, hub: hub, registry: registry,
+            logger: logger)
         self.table = table
         self.hub = hub
         self.pipeline = pipeline
@@ -41,12 +44,15 @@ public final class GatewayService: Service, Sendable {
         let sessions = self.sessions
         // The receipt side reports typed updates; they reach the tills as events through the hub.
         let receipts = configuration.receipts.map { receipts in
-            ReceiptPrintService(configuration: receipts, events: ReceiptEvents(
-                printJob: { hub.publish(.printJob($0)) },
-                printerStatus: { hub.publish(.printerStatus($0)) }))
+            ReceiptPrintService(
+                configuration: receipts,
+                events: ReceiptEvents(
+                    printJob: { hub.publish(.printJob($0)) },
+                    printerStatus: { hub.publish(.printerStatus($0)) }))
         }
         self.receipts = receipts
-        let router = TillOpRouter(hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
+        let router = TillOpRouter(
+            hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
         self.server = JSONLineServer(
             path: socketPath, logger: logger,
             handler: { line, connection in await router.answer(line: line, connection: connection) })
@@ -54,7 +60,9 @@ public final class GatewayService: Service, Sendable {
 
     public func run() async throws {
         if table.records.isEmpty {
-            logger.warning("no scanner table found; only devices listed in the configuration are read", metadata: ["looked in": "\(ScannerTable.defaultPaths())"])
+            logger.warning(
+                "no scanner table found; only devices listed in the configuration are read",
+                metadata: ["looked in": "\(ScannerTable.defaultPaths())"])
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.pipeline.run() }
@@ -88,4 +96,3 @@ public final class GatewayService: Service, Sendable {
         pipeline.finish()
     }
 }
-

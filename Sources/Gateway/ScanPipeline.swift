@@ -51,7 +51,10 @@ public final class ScanPipeline: @unchecked Sendable {
     private var warnedNoRanges = false
     static let maximumUnanswered = 1000
 
-    init(corePath: String, configuration: GatewayConfiguration, devices: DeviceEventPublisher, hub: EventHub, registry: DeviceRegistry, logger: Logger) {
+    init(
+        corePath: String, configuration: GatewayConfiguration, devices: DeviceEventPublisher, hub: EventHub,
+        registry: DeviceRegistry, logger: Logger
+    ) {
         self.core = CoreLink(path: corePath, timeoutMilliseconds: configuration.coreTimeoutMilliseconds)
         self.configuration = configuration
         self.devices = devices
@@ -97,7 +100,8 @@ public final class ScanPipeline: @unchecked Sendable {
         switch event {
         case .appeared(let facts): devices.appeared(facts)
         case .opened(let facts, let grabbed, let note): devices.opened(facts, grabbed: grabbed, note: note)
-        case .openFailed(let facts, let error, let retrying): devices.openFailed(facts, error: error, retrying: retrying)
+        case .openFailed(let facts, let error, let retrying):
+            devices.openFailed(facts, error: error, retrying: retrying)
         case .closed(let facts, let reason): devices.closed(facts, reason: reason)
         case .disappeared(let syspath): devices.disappeared(syspath: syspath)
         case .outcome(let facts, .scan(let scan), let time):
@@ -144,17 +148,24 @@ public final class ScanPipeline: @unchecked Sendable {
     }
 
     private func publishStatus() {
-        let ranges = configuration.cardRanges ?? core.learnedRanges.filter { configuration.merchant == nil || $0.merchant == configuration.merchant }
-        let state = GatewayOp.GatewayStatus.Answer.Core(connected: core.isConnected, error: core.lastError, cardRanges: ranges)
+        let ranges =
+            configuration.cardRanges
+            ?? core.learnedRanges.filter { configuration.merchant == nil || $0.merchant == configuration.merchant }
+        let state = GatewayOp.GatewayStatus.Answer.Core(
+            connected: core.isConnected, error: core.lastError, cardRanges: ranges)
         statusLock.withLock { coreState = state }
     }
 
     private func cardRange(for data: String) -> CardRange? {
         guard data.utf8.count == 13, data.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        let ranges = configuration.cardRanges ?? core.learnedRanges.filter { configuration.merchant == nil || $0.merchant == configuration.merchant }
+        let ranges =
+            configuration.cardRanges
+            ?? core.learnedRanges.filter { configuration.merchant == nil || $0.merchant == configuration.merchant }
         if ranges.isEmpty, !warnedNoRanges {
             warnedNoRanges = true
-            logger.warning("card-number ranges unknown: the core has not been reached yet and the configuration has no cardRanges; scans count as \"other\" until then")
+            logger.warning(
+                "card-number ranges unknown: the core has not been reached yet and the configuration has no cardRanges; scans count as \"other\" until then"
+            )
         }
         return ranges.first { data.hasPrefix($0.prefix) }
     }
@@ -169,19 +180,26 @@ public final class ScanPipeline: @unchecked Sendable {
         if connected {
             do {
                 let merchant = range.merchant, data = job.scan.data
-                publish(job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }))
+                publish(
+                    job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }))
                 return
             } catch {
                 logger.warning("core lookup failed", metadata: ["error": "\(error)"])
             }
         }
-        publish(job, kind: .card, lookup: .failure(LoyaltyError(
-            .coreUnavailable, "The loyalty core is not answering; the card will be looked up again when it is back.")))
+        publish(
+            job, kind: .card,
+            lookup: .failure(
+                LoyaltyError(
+                    .coreUnavailable,
+                    "The loyalty core is not answering; the card will be looked up again when it is back.")))
         publishStatus()
         unanswered.append(job)
         if unanswered.count > Self.maximumUnanswered {
             let dropped = unanswered.removeFirst()
-            logger.error("too many card scans waiting for the core; the oldest will not be looked up again", metadata: ["scanId": "\(dropped.scanID)"])
+            logger.error(
+                "too many card scans waiting for the core; the oldest will not be looked up again",
+                metadata: ["scanId": "\(dropped.scanID)"])
         }
     }
 
@@ -194,7 +212,9 @@ public final class ScanPipeline: @unchecked Sendable {
             }
             do {
                 let merchant = range.merchant, data = job.scan.data
-                publish(job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }), resent: true)
+                publish(
+                    job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }),
+                    resent: true)
                 unanswered.removeFirst()
             } catch {
                 return
@@ -203,7 +223,9 @@ public final class ScanPipeline: @unchecked Sendable {
     }
 
     /// A `scan` event: `lookup` is the core's answer for a card scan (nil for other codes).
-    private func publish(_ job: Job, kind: ScanEvent.Kind, lookup: Result<CardLookupAnswer, LoyaltyError>?, resent: Bool = false) {
+    private func publish(
+        _ job: Job, kind: ScanEvent.Kind, lookup: Result<CardLookupAnswer, LoyaltyError>?, resent: Bool = false
+    ) {
         var card: CardLookupAnswer?
         var error: ErrorBody?
         switch lookup {
@@ -211,9 +233,12 @@ public final class ScanPipeline: @unchecked Sendable {
         case .failure(let refusal): error = ErrorBody(refusal)
         case nil: break
         }
-        hub.publish(.scan(ScanEvent(
-            device: job.device, at: Timestamp.format(job.at), symbology: job.scan.symbology?.wireName, data: job.scan.data,
-            kind: kind, card: card, error: error, scanId: job.scanID, resent: resent ? true : nil)))
+        hub.publish(
+            .scan(
+                ScanEvent(
+                    device: job.device, at: Timestamp.format(job.at), symbology: job.scan.symbology?.wireName,
+                    data: job.scan.data,
+                    kind: kind, card: card, error: error, scanId: job.scanID, resent: resent ? true : nil)))
         if !resent { registry.scanned(deviceID: job.device.id, data: job.scan.data) }
     }
 }

@@ -14,7 +14,9 @@ final class SessionTable: @unchecked Sendable {
             // The session ends with its connection.
             connection.onClose { [weak self] in
                 guard let self else { return }
-                if let session = self.lock.withLock({ self.sessions.removeValue(forKey: connection) }) { hub.remove(session) }
+                if let session = self.lock.withLock({ self.sessions.removeValue(forKey: connection) }) {
+                    hub.remove(session)
+                }
             }
             return session
         }

@@ -28,7 +28,8 @@ struct TillOpRouter: Sendable {
                 let parameters = try request.parameters(of: GatewayOp.Subscribe.self)
                 let session = sessions.session(for: connection, hub: hub)
                 let wanted = parameters.devices.map(Set.init)
-                let subscription = hub.subscribe(session, devices: wanted, since: parameters.since, epoch: parameters.epoch)
+                let subscription = hub.subscribe(
+                    session, devices: wanted, since: parameters.since, epoch: parameters.epoch)
                 let answer = GatewayOp.Subscribe.Answer(
                     devices: registry.devices().filter { wanted?.contains($0.id) ?? true }, epoch: hub.epoch,
                     cursor: subscription.cursor, replayed: subscription.replayed, complete: subscription.complete)
@@ -39,35 +40,46 @@ struct TillOpRouter: Sendable {
             case GatewayOp.DevicesList.name:
                 return Frame.success(id: request.id, GatewayOp.DevicesList.Answer(devices: registry.devices()))
             case GatewayOp.GatewayStatus.name:
-                return Frame.success(id: request.id, GatewayOp.GatewayStatus.Answer(
-                    epoch: hub.epoch, cursor: hub.lastCursor, tills: hub.tillCount, scannerTable: table.sources,
-                    core: pipeline.coreStatus, nodes: registry.status()))
+                return Frame.success(
+                    id: request.id,
+                    GatewayOp.GatewayStatus.Answer(
+                        epoch: hub.epoch, cursor: hub.lastCursor, tills: hub.tillCount, scannerTable: table.sources,
+                        core: pipeline.coreStatus, nodes: registry.status()))
             case GatewayOp.ReceiptPrint.name:
                 guard let receipts else {
-                    return Frame.failure(id: request.id, code: "printer-unavailable",
-                                         message: "This gateway has no receipt printers configured (\"receipts\" in its configuration, docs/receipts.md).")
+                    return Frame.failure(
+                        id: request.id, code: "printer-unavailable",
+                        message:
+                            "This gateway has no receipt printers configured (\"receipts\" in its configuration, docs/receipts.md)."
+                    )
                 }
                 // The answer goes first, then the job starts, so the till has the job id before its first event.
                 let ticket: ReceiptPrintService.Ticket
-                do { ticket = try receipts.accept(line: line) } catch { return Frame.failure(id: request.id, code: error.code.rawValue, message: error.message) }
+                do { ticket = try receipts.accept(line: line) } catch {
+                    return Frame.failure(id: request.id, code: error.code.rawValue, message: error.message)
+                }
                 do { try await connection.write(Frame.success(id: request.id, ticket.answer)) } catch { return Data() }
                 ticket.start()
                 return Data()
             case GatewayOp.PrinterStatus.name:
                 guard let receipts else {
-                    return Frame.failure(id: request.id, code: "printer-unavailable", message: "This gateway has no receipt printers configured.")
+                    return Frame.failure(
+                        id: request.id, code: "printer-unavailable",
+                        message: "This gateway has no receipt printers configured.")
                 }
                 let parameters = try request.parameters(of: GatewayOp.PrinterStatus.self)
                 do { return Frame.success(id: request.id, try receipts.status(parameters)) } catch {
                     return Frame.failure(id: request.id, code: error.code.rawValue, message: error.message)
                 }
             default:
-                throw LoyaltyError(.unknownOp, "The gateway has no op \"\(request.op.prefix(64))\"; see docs/gateway.md.")
+                throw LoyaltyError(
+                    .unknownOp, "The gateway has no op \"\(request.op.prefix(64))\"; see docs/gateway.md.")
             }
         } catch let error as LoyaltyError {
             return Frame.failure(id: request.id, error)
         } catch {
-            return Frame.failure(id: request.id, LoyaltyError(.internalError, "The gateway could not answer: \(error)."))
+            return Frame.failure(
+                id: request.id, LoyaltyError(.internalError, "The gateway could not answer: \(error)."))
         }
     }
 }

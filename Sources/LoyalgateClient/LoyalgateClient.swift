@@ -1,6 +1,6 @@
-import LoyalgateClient
 import Dispatch
 import Foundation
+import LoyalgateClient
 import LoyalgateProtocol
 
 /// The one client of the core and the gateway: typed calls over a Unix socket, blocking or

@@ -1,5 +1,5 @@
-import LoyalgateClient
 import Foundation
+import LoyalgateClient
 
 /// A blocking JSON Lines connection over a Unix socket: lines out, lines in, no meaning attached.
 /// `LoyalgateClient` speaks the contract over it; tests use it bare to send what a broken or
@@ -18,7 +18,8 @@ public final class UnixLineClient: @unchecked Sendable {
 
         public var description: String {
             switch self {
-            case .cannotConnect(let path, let code): return "Cannot connect to \(path): \(String(cString: strerror(code)))."
+            case .cannotConnect(let path, let code):
+                return "Cannot connect to \(path): \(String(cString: strerror(code)))."
             case .closed: return "The server closed the connection."
             case .pathTooLong(let path): return "The socket path \(path) is too long."
             case .timedOut(let path, let milliseconds): return "\(path) did not answer within \(milliseconds) ms."
@@ -47,7 +48,9 @@ public final class UnixLineClient: @unchecked Sendable {
             raw[bytes.count] = 0
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard result == 0 else {
             let code = errno
@@ -63,7 +66,9 @@ public final class UnixLineClient: @unchecked Sendable {
     public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard written > 0 else { throw ClientError.closed }
             offset += written
         }

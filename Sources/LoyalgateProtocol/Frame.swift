@@ -30,7 +30,9 @@ public enum Frame {
 
     /// The answer to a line over the limit, sent just before the connection is closed.
     public static let tooLarge = failure(
-        id: nil, LoyaltyError(.frameTooLarge, "The request is longer than \(maximumLineLength) bytes; the connection is closed."))
+        id: nil,
+        LoyaltyError(.frameTooLarge, "The request is longer than \(maximumLineLength) bytes; the connection is closed.")
+    )
 
     /// An event line (gateway to till): `{"event": name, "seq", "cursor", ...fields}`.
     public static func event(_ line: EventLine) -> Data {
@@ -44,20 +46,39 @@ public enum Frame {
 
     /// Reads an answer line: the op's answer when `ok` is true, the error it carries otherwise.
     /// A line that is neither is an `internal-error` naming what was wrong.
-    public static func answer<Answer: Decodable>(_ type: Answer.Type, from line: Data) -> (id: RequestID?, result: Result<Answer, LoyaltyError>) {
+    public static func answer<Answer: Decodable>(_ type: Answer.Type, from line: Data) -> (
+        id: RequestID?, result: Result<Answer, LoyaltyError>
+    ) {
         let decoder = JSONDecoder()
         guard let head = try? decoder.decode(AnswerHead.self, from: line) else {
-            return (nil, .failure(LoyaltyError(.internalError, "The answer is not a JSON object with \"ok\": \(String(decoding: line.prefix(200), as: UTF8.self))")))
+            return (
+                nil,
+                .failure(
+                    LoyaltyError(
+                        .internalError,
+                        "The answer is not a JSON object with \"ok\": \(String(decoding: line.prefix(200), as: UTF8.self))"
+                    ))
+            )
         }
         if !head.ok {
-            let body = head.error ?? ErrorBody(code: LoyaltyError.Code.internalError.rawValue, message: "The answer gave no reason.")
+            let body =
+                head.error
+                ?? ErrorBody(code: LoyaltyError.Code.internalError.rawValue, message: "The answer gave no reason.")
             let code = LoyaltyError.Code(rawValue: body.code) ?? .internalError
-            return (head.id, .failure(LoyaltyError(code, code.rawValue == body.code ? body.message : "\(body.code): \(body.message)")))
+            return (
+                head.id,
+                .failure(
+                    LoyaltyError(code, code.rawValue == body.code ? body.message : "\(body.code): \(body.message)"))
+            )
         }
         do {
             return (head.id, .success(try decoder.decode(Answer.self, from: line)))
         } catch let error as DecodingError {
-            return (head.id, .failure(LoyaltyError(.internalError, "The answer does not have the contract's shape: \(error.explained)")))
+            return (
+                head.id,
+                .failure(
+                    LoyaltyError(.internalError, "The answer does not have the contract's shape: \(error.explained)"))
+            )
         } catch {
             return (head.id, .failure(LoyaltyError(.internalError, "The answer could not be read.")))
         }
@@ -70,7 +91,9 @@ public enum Frame {
             return data
         } catch {
             // Only a bug in an answer type gets here; the till still gets a well-formed line.
-            return Data(#"{"id":null,"ok":false,"error":{"code":"internal-error","message":"The answer could not be written."}}"#.utf8 + [UInt8(ascii: "\n")])
+            return Data(
+                #"{"id":null,"ok":false,"error":{"code":"internal-error","message":"The answer could not be written."}}"#
+                    .utf8 + [UInt8(ascii: "\n")])
         }
     }
 }

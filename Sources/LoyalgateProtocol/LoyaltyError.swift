@@ -39,19 +39,20 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// A broken program rule, with the code the contract gives it.
     public init(_ violation: RuleViolation) {
-        let code: Code = switch violation.rule {
-        case .invalidInput: .badRequest
-        case .invalidCardNumber: .invalidCardNumber
-        case .unknownCard: .unknownCard
-        case .cardNotActive: .cardNotActive
-        case .cardBlocked: .cardBlocked
-        case .programClosed: .programClosed
-        case .insufficientBalance: .insufficientBalance
-        case .belowThreshold: .belowThreshold
-        case .cashOutNotAllowed: .cashOutNotAllowed
-        case .unknownReward: .unknownReward
-        case .returnExceedsOriginal: .returnExceedsOriginal
-        }
+        let code: Code =
+            switch violation.rule {
+            case .invalidInput: .badRequest
+            case .invalidCardNumber: .invalidCardNumber
+            case .unknownCard: .unknownCard
+            case .cardNotActive: .cardNotActive
+            case .cardBlocked: .cardBlocked
+            case .programClosed: .programClosed
+            case .insufficientBalance: .insufficientBalance
+            case .belowThreshold: .belowThreshold
+            case .cashOutNotAllowed: .cashOutNotAllowed
+            case .unknownReward: .unknownReward
+            case .returnExceedsOriginal: .returnExceedsOriginal
+            }
         self.init(code, violation.message)
     }
 }

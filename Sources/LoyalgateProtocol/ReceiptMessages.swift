@@ -29,7 +29,8 @@ public struct ReceiptPrintRequest: Sendable, Hashable, Codable {
         printer = try container.decode(String.self, forKey: .printer)
         key = try container.decodeIfPresent(String.self, forKey: .key)
         guard container.contains(.receipt) else {
-            throw DecodingError.keyNotFound(CodingKeys.receipt, .init(codingPath: container.codingPath, debugDescription: "No receipt."))
+            throw DecodingError.keyNotFound(
+                CodingKeys.receipt, .init(codingPath: container.codingPath, debugDescription: "No receipt."))
         }
         receipt = try ReceiptDocument.decode(from: container.superDecoder(forKey: .receipt))
     }
@@ -47,7 +48,9 @@ public struct ReceiptPrintRequest: Sendable, Hashable, Codable {
     public static func read(line: Data, op: String = "receipt.print") throws(ReadError) -> ReceiptPrintRequest {
         // A line that is not UTF-8 is a bad request, as for any op, not a bad receipt (the JSON
         // decoder would only notice inside the receipt's strings).
-        guard String(validating: line, as: UTF8.self) != nil else { throw .badParameters("\(op): the request is not valid UTF-8.") }
+        guard String(validating: line, as: UTF8.self) != nil else {
+            throw .badParameters("\(op): the request is not valid UTF-8.")
+        }
         do {
             return try JSONDecoder().decode(ReceiptPrintRequest.self, from: line)
         } catch let error as ReceiptError {
@@ -117,7 +120,10 @@ public struct PrinterStatusUpdate: Sendable, Hashable, Codable {
     /// What needs a person, in words (empty when all is well).
     public var problems: [String]
 
-    public init(printer: String, online: Bool, coverOpen: Bool, paperNearEnd: Bool, paperOut: Bool, drawerOpen: Bool, error: Bool, problems: [String]) {
+    public init(
+        printer: String, online: Bool, coverOpen: Bool, paperNearEnd: Bool, paperOut: Bool, drawerOpen: Bool,
+        error: Bool, problems: [String]
+    ) {
         self.printer = printer
         self.online = online
         self.coverOpen = coverOpen

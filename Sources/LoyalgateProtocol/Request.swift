@@ -21,10 +21,14 @@ public struct Request: Sendable {
             envelope = try JSONDecoder().decode(Envelope.self, from: line)
         } catch {
             let id = (try? JSONDecoder().decode(IDOnly.self, from: line))?.id
-            return .failure(RequestFailure(id: id, error: LoyaltyError(.badRequest, "The request is not a JSON object with an \"id\" and an \"op\".")))
+            return .failure(
+                RequestFailure(
+                    id: id,
+                    error: LoyaltyError(.badRequest, "The request is not a JSON object with an \"id\" and an \"op\".")))
         }
         guard let op = envelope.op, !op.isEmpty else {
-            return .failure(RequestFailure(id: envelope.id, error: LoyaltyError(.badRequest, "The request has no \"op\".")))
+            return .failure(
+                RequestFailure(id: envelope.id, error: LoyaltyError(.badRequest, "The request has no \"op\".")))
         }
         return .success(Request(id: envelope.id, op: op, line: line))
     }

@@ -7,13 +7,16 @@ import LoyaltyStore
 extension CoreService {
     static let cardHandlers: [Handler] = [
         Handler(CoreOp.CardActivate.self) { context, p in
-            try await context.store.activate(merchant: try context.merchant(p.merchant), card: p.card, customer: p.customer, at: Date())
+            try await context.store.activate(
+                merchant: try context.merchant(p.merchant), card: p.card, customer: p.customer, at: Date())
         },
         Handler(CoreOp.CardBlock.self) { context, p in
-            try await context.store.block(merchant: try context.merchant(p.merchant), card: p.card, reason: p.reason ?? "lost")
+            try await context.store.block(
+                merchant: try context.merchant(p.merchant), card: p.card, reason: p.reason ?? "lost")
         },
         Handler(CoreOp.CardReplace.self) { context, p in
-            try await context.store.replace(merchant: try context.merchant(p.merchant), card: p.card, reason: p.reason, newCard: p.newCard)
+            try await context.store.replace(
+                merchant: try context.merchant(p.merchant), card: p.card, reason: p.reason, newCard: p.newCard)
         },
         Handler(CoreOp.CardLinkPatient.self) { context, p in
             let merchant = try context.merchant(p.merchant)
@@ -24,7 +27,8 @@ extension CoreService {
             try await context.store.pool(merchant: try context.merchant(p.merchant), card: p.card, into: p.into)
         },
         Handler(CoreOp.AccountSplit.self) { context, p in
-            try await context.store.split(merchant: try context.merchant(p.merchant), card: p.card, points: p.points ?? 0, amount: p.amount)
+            try await context.store.split(
+                merchant: try context.merchant(p.merchant), card: p.card, points: p.points ?? 0, amount: p.amount)
         },
     ]
 }

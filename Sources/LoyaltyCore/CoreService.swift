@@ -50,9 +50,13 @@ public struct CoreService: Sendable {
         } catch let violation as RuleViolation {
             return Frame.failure(id: request.id, LoyaltyError(violation))
         } catch let error as ProgramError {
-            return Frame.failure(id: request.id, LoyaltyError(.internalError, "The stored program could not be used: \(error.message)"))
+            return Frame.failure(
+                id: request.id, LoyaltyError(.internalError, "The stored program could not be used: \(error.message)"))
         } catch {
-            return Frame.failure(id: request.id, LoyaltyError(.internalError, "The loyalty core could not complete this; nothing was recorded. Try again."))
+            return Frame.failure(
+                id: request.id,
+                LoyaltyError(
+                    .internalError, "The loyalty core could not complete this; nothing was recorded. Try again."))
         }
     }
 

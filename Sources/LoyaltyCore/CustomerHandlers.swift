@@ -7,12 +7,14 @@ import LoyaltyStore
 extension CoreService {
     static let customerHandlers: [Handler] = [
         Handler(CoreOp.CustomerRegister.self) { context, p in
-            try await context.store.register(merchant: try context.merchant(p.merchant), details: p.details, consents: p.consents ?? Consents.none,
-                                             card: p.card)
+            try await context.store.register(
+                merchant: try context.merchant(p.merchant), details: p.details, consents: p.consents ?? Consents.none,
+                card: p.card)
         },
         Handler(CoreOp.CustomerUpdate.self) { context, p in
-            try await context.store.updateCustomer(merchant: try context.merchant(p.merchant), id: p.customer,
-                                                   patch: p.details ?? CustomerPatch(), consents: p.consents)
+            try await context.store.updateCustomer(
+                merchant: try context.merchant(p.merchant), id: p.customer,
+                patch: p.details ?? CustomerPatch(), consents: p.consents)
         },
         Handler(CoreOp.CustomerGet.self) { context, p in
             try await context.store.customer(merchant: try context.merchant(p.merchant), id: p.customer)

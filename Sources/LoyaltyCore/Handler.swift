@@ -8,7 +8,9 @@ struct Handler: Sendable {
     let role: Role
     let handle: @Sendable (HandlerContext, Request) async throws -> any Encodable
 
-    init<Op: WireOperation>(_ op: Op.Type, _ body: @escaping @Sendable (HandlerContext, Op.Parameters) async throws -> Op.Answer) {
+    init<Op: WireOperation>(
+        _ op: Op.Type, _ body: @escaping @Sendable (HandlerContext, Op.Parameters) async throws -> Op.Answer
+    ) {
         name = Op.name
         role = Op.role
         handle = { context, request in try await body(context, try request.parameters(of: Op.self)) }

@@ -28,19 +28,26 @@ extension CoreService {
             return try await context.store.returnLines(p)
         },
         Handler(CoreOp.AccountHistory.self) { context, p in
-            try await context.store.history(merchant: try context.merchant(p.merchant), card: p.card, limit: p.limit ?? 50)
+            try await context.store.history(
+                merchant: try context.merchant(p.merchant), card: p.card, limit: p.limit ?? 50)
         },
         Handler(CoreOp.CustomerFind.self) { context, p in
-            try await context.store.findCustomers(merchant: try context.merchant(p.merchant), phone: p.phone, email: p.email)
+            try await context.store.findCustomers(
+                merchant: try context.merchant(p.merchant), phone: p.phone, email: p.email)
         },
         Handler(CoreOp.ProgramRewards.self) { context, p in
             try await context.store.rewards(merchant: try context.merchant(p.merchant))
         },
         Handler(CoreOp.CoreStatus.self) { context, _ in
-            let merchants = try await context.store.merchants().filter { context.grant.merchant == nil || $0.code == context.grant.merchant }
-            return StatusAnswer(version: version, role: context.grant.role, merchants: merchants.map {
-                StatusAnswer.MerchantSummary(code: $0.code, name: $0.name, currency: $0.currency.code, cardPrefix: $0.cardPrefix)
-            })
+            let merchants = try await context.store.merchants().filter {
+                context.grant.merchant == nil || $0.code == context.grant.merchant
+            }
+            return StatusAnswer(
+                version: version, role: context.grant.role,
+                merchants: merchants.map {
+                    StatusAnswer.MerchantSummary(
+                        code: $0.code, name: $0.name, currency: $0.currency.code, cardPrefix: $0.cardPrefix)
+                })
         },
     ]
 }

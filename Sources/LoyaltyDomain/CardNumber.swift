@@ -1,4 +1,5 @@
 import GS1
+
 /// A loyalty card number: thirteen digits whose last is the GS1 check digit, so that any
 /// scanner, phone wallet or till reads it as an ordinary EAN-13.
 public struct CardNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -7,10 +8,14 @@ public struct CardNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// Validates length, digits and check digit; `invalid-card-number` on the wire otherwise.
     public init(_ text: String) throws(RuleViolation) {
         guard text.utf8.count == 13, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw RuleViolation(.invalidCardNumber, "\(text.isEmpty ? "An empty number" : "\"\(text.prefix(32))\"") is not a card number: a card number has 13 digits.")
+            throw RuleViolation(
+                .invalidCardNumber,
+                "\(text.isEmpty ? "An empty number" : "\"\(text.prefix(32))\"") is not a card number: a card number has 13 digits."
+            )
         }
         guard GS1CheckDigit.isValid(text) else {
-            throw RuleViolation(.invalidCardNumber, "Card number \(text) has a wrong check digit: scan it again or type it carefully.")
+            throw RuleViolation(
+                .invalidCardNumber, "Card number \(text) has a wrong check digit: scan it again or type it carefully.")
         }
         digits = text
     }

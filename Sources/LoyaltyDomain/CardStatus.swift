@@ -24,7 +24,9 @@ public enum CardStatus: String, Sendable, Codable, CaseIterable {
         case .active: return
         case .issued:
             if let activeFrom {
-                throw RuleViolation(.cardNotActive, "Card \(number) becomes active at \(Timestamp.format(activeFrom)); it earns from then on.")
+                throw RuleViolation(
+                    .cardNotActive,
+                    "Card \(number) becomes active at \(Timestamp.format(activeFrom)); it earns from then on.")
             }
             throw RuleViolation(.cardNotActive, "Card \(number) is not active yet: it has not been handed out.")
         case .replaced:

@@ -30,8 +30,10 @@ public struct ClosedHours: Sendable, Hashable, Codable {
         }
     }
 
-    public init(weekdays: [String]? = nil, holidays: [String]? = nil, after: String? = nil,
-                before: String? = nil, periods: [Period]? = nil) {
+    public init(
+        weekdays: [String]? = nil, holidays: [String]? = nil, after: String? = nil,
+        before: String? = nil, periods: [Period]? = nil
+    ) {
         self.weekdays = weekdays
         self.holidays = holidays
         self.after = after
@@ -45,7 +47,9 @@ public struct ClosedHours: Sendable, Hashable, Codable {
     /// the first sale of a Sunday.
     public func validate() throws(ProgramError) {
         for day in weekdays ?? [] where !ClosedHours.weekdayNames.contains(day) {
-            throw ProgramError("closed.weekdays: \"\(day)\" is not a weekday; use one of \(ClosedHours.weekdayNames.joined(separator: ", ")).")
+            throw ProgramError(
+                "closed.weekdays: \"\(day)\" is not a weekday; use one of \(ClosedHours.weekdayNames.joined(separator: ", "))."
+            )
         }
         for date in holidays ?? [] where LocalTimestamp(date: date) == nil {
             throw ProgramError("closed.holidays: \"\(date)\" is not a date like 2026-12-25.")
@@ -56,8 +60,10 @@ public struct ClosedHours: Sendable, Hashable, Codable {
             }
         }
         for period in periods ?? [] {
-            guard let from = LocalTimestamp(dateTime: period.from), let until = LocalTimestamp(dateTime: period.until) else {
-                throw ProgramError("closed.periods: \"\(period.from)\" to \"\(period.until)\" needs times like 2026-11-21T19:00.")
+            guard let from = LocalTimestamp(dateTime: period.from), let until = LocalTimestamp(dateTime: period.until)
+            else {
+                throw ProgramError(
+                    "closed.periods: \"\(period.from)\" to \"\(period.until)\" needs times like 2026-11-21T19:00.")
             }
             guard from < until else {
                 throw ProgramError("closed.periods: \(period.from) is not before \(period.until).")
@@ -81,7 +87,8 @@ public struct ClosedHours: Sendable, Hashable, Codable {
             return "the card earns nothing before \(before)"
         }
         for period in periods ?? [] {
-            guard let from = LocalTimestamp(dateTime: period.from), let until = LocalTimestamp(dateTime: period.until) else { continue }
+            guard let from = LocalTimestamp(dateTime: period.from), let until = LocalTimestamp(dateTime: period.until)
+            else { continue }
             if from <= local, local < until {
                 return "the card earns nothing during \(period.reason ?? "a closed period")"
             }
@@ -115,8 +122,9 @@ struct LocalTimestamp: Comparable {
     init?(date text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
         year = y
         month = m
         day = d
@@ -126,7 +134,8 @@ struct LocalTimestamp: Comparable {
     init?(dateTime text: String) {
         let parts = text.split(separator: "T", omittingEmptySubsequences: false)
         guard parts.count == 2, let date = LocalTimestamp(date: String(parts[0])),
-              let minute = LocalTimestamp.minuteOfDay(String(parts[1])) else { return nil }
+            let minute = LocalTimestamp.minuteOfDay(String(parts[1]))
+        else { return nil }
         self = date
         minuteOfDay = minute
     }
@@ -134,8 +143,9 @@ struct LocalTimestamp: Comparable {
     static func minuteOfDay(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-              let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m),
-              h * 60 + m <= 24 * 60 else { return nil }
+            let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m),
+            h * 60 + m <= 24 * 60
+        else { return nil }
         return h * 60 + m
     }
 

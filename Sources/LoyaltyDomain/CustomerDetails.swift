@@ -14,8 +14,10 @@ public struct CustomerDetails: Sendable, Hashable, Codable {
     public var birthDate: String?
     public var gender: String?
 
-    public init(name: String, displayName: String? = nil, address: String? = nil, postcode: String? = nil,
-                email: String? = nil, phone: String? = nil, birthDate: String? = nil, gender: String? = nil) {
+    public init(
+        name: String, displayName: String? = nil, address: String? = nil, postcode: String? = nil,
+        email: String? = nil, phone: String? = nil, birthDate: String? = nil, gender: String? = nil
+    ) {
         self.name = name
         self.displayName = displayName
         self.address = address
@@ -38,7 +40,9 @@ public struct CustomerDetails: Sendable, Hashable, Codable {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
             throw RuleViolation(.invalidInput, "A customer needs a name of at most 200 characters.")
         }
-        for (field, value) in [("address", address), ("postcode", postcode), ("gender", gender), ("displayName", displayName)] {
+        for (field, value) in [
+            ("address", address), ("postcode", postcode), ("gender", gender), ("displayName", displayName),
+        ] {
             if let value, value.count > 300 {
                 throw RuleViolation(.invalidInput, "\(field) is longer than 300 characters.")
             }
@@ -52,8 +56,10 @@ public struct CustomerDetails: Sendable, Hashable, Codable {
         if let birthDate {
             let parts = birthDate.split(separator: "-")
             guard parts.count == 3, parts[0].count == 4, let month = Int(parts[1]), let day = Int(parts[2]),
-                  (1...12).contains(month), (1...31).contains(day), Int(parts[0]) != nil else {
-                throw RuleViolation(.invalidInput, "birthDate \"\(birthDate.prefix(32))\" is not a date like 1980-04-30.")
+                (1...12).contains(month), (1...31).contains(day), Int(parts[0]) != nil
+            else {
+                throw RuleViolation(
+                    .invalidInput, "birthDate \"\(birthDate.prefix(32))\" is not a date like 1980-04-30.")
             }
         }
     }
@@ -70,8 +76,10 @@ public struct CustomerPatch: Sendable, Hashable, Codable {
     public var birthDate: String?
     public var gender: String?
 
-    public init(name: String? = nil, displayName: String? = nil, address: String? = nil, postcode: String? = nil,
-                email: String? = nil, phone: String? = nil, birthDate: String? = nil, gender: String? = nil) {
+    public init(
+        name: String? = nil, displayName: String? = nil, address: String? = nil, postcode: String? = nil,
+        email: String? = nil, phone: String? = nil, birthDate: String? = nil, gender: String? = nil
+    ) {
         self.name = name
         self.displayName = displayName
         self.address = address

@@ -69,7 +69,8 @@ public struct Ratio: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public init?(_ text: String) {
         guard let value = DecimalText.parse(text, maxFractionDigits: 6), value.digits >= 0,
-              value.digits <= 1_000_000_000 else { return nil }
+            value.digits <= 1_000_000_000
+        else { return nil }
         millionths = value.scaled(to: 6)
     }
 

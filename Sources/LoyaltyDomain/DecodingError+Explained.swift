@@ -10,13 +10,18 @@ extension DecodingError {
         case .keyNotFound(let key, let context):
             return "\(path(context, appending: key)) is missing."
         case .typeMismatch(let type, let context):
-            let expected = type == String.self ? "a string" : type == Int64.self || type == Int.self ? "an integer"
-                : type == Bool.self ? "true or false" : "of another type"
+            let expected =
+                type == String.self
+                ? "a string"
+                : type == Int64.self || type == Int.self
+                    ? "an integer"
+                    : type == Bool.self ? "true or false" : "of another type"
             return "\(path(context)) should be \(expected)."
         case .valueNotFound(_, let context):
             return "\(path(context)) must not be null."
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "it is not valid JSON." : "\(path(context)): \(context.debugDescription)"
+            return context.codingPath.isEmpty
+                ? "it is not valid JSON." : "\(path(context)): \(context.debugDescription)"
         @unknown default:
             return "it could not be read."
         }

@@ -19,7 +19,8 @@ public struct EarningRules: Sendable {
         self.timeZone = timeZone
         if let rule = program.points {
             guard let per = try? Money(parsing: rule.per, currency: currency), per.minorUnits > 0 else {
-                throw ProgramError("points.per: \"\(rule.per)\" must be a positive amount in \(currency.code), like \"1.00\".")
+                throw ProgramError(
+                    "points.per: \"\(rule.per)\" must be a positive amount in \(currency.code), like \"1.00\".")
             }
             pointsPerMinor = per.minorUnits
             pointsPerUnit = rule.points ?? 1
@@ -41,7 +42,9 @@ public struct EarningRules: Sendable {
         var fees: [String: Money] = [:]
         for (reason, text) in program.cards?.replacementFees ?? [:] {
             guard Program.CardRules.replacementReasons.contains(reason) else {
-                throw ProgramError("cards.replacementFees: \"\(reason)\" is not a reason; use \(Program.CardRules.replacementReasons.joined(separator: ", ")).")
+                throw ProgramError(
+                    "cards.replacementFees: \"\(reason)\" is not a reason; use \(Program.CardRules.replacementReasons.joined(separator: ", "))."
+                )
             }
             guard let fee = try? Money(parsing: text, currency: currency), fee.minorUnits >= 0 else {
                 throw ProgramError("cards.replacementFees.\(reason): \"\(text)\" is not an amount in \(currency.code).")
@@ -81,7 +84,9 @@ public struct EarningRules: Sendable {
         if let perMinor = pointsPerMinor {
             points = Int64(clamping: weightedMinor / Int128(perMinor * Ratio.scale) * Int128(pointsPerUnit))
         }
-        return Earning(points: points, discount: Money(minorUnits: Int64(clamping: discountMicro / Int128(Ratio.scale)), currency: currency))
+        return Earning(
+            points: points,
+            discount: Money(minorUnits: Int64(clamping: discountMicro / Int128(Ratio.scale)), currency: currency))
     }
 
     func multiplier(for line: SaleLine, member: Bool) -> Ratio {
@@ -91,7 +96,10 @@ public struct EarningRules: Sendable {
         if member, let ratio = rules.member { applying.append(ratio) }
         switch rules.combine {
         case .multiply:
-            return Ratio(millionths: applying.reduce(Ratio.scale) { Int64(clamping: Int128($0) * Int128($1.millionths) / Int128(Ratio.scale)) })
+            return Ratio(
+                millionths: applying.reduce(Ratio.scale) {
+                    Int64(clamping: Int128($0) * Int128($1.millionths) / Int128(Ratio.scale))
+                })
         case .add:
             return Ratio(millionths: applying.reduce(Ratio.scale) { $0 + $1.millionths - Ratio.scale })
         case .highest:

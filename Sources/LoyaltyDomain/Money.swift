@@ -36,7 +36,8 @@ public enum MoneyError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notAnAmount(let text, let currency):
-            return "\"\(text)\" is not an amount in \(currency.code): write it like \"12.50\" with at most \(currency.minorDigits) decimals."
+            return
+                "\"\(text)\" is not an amount in \(currency.code): write it like \"12.50\" with at most \(currency.minorDigits) decimals."
         }
     }
 }

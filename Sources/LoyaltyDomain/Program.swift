@@ -12,8 +12,10 @@ public struct Program: Sendable, Hashable, Codable {
     public var autoEnrol: Bool?
     public var cards: CardRules?
 
-    public init(points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,
-                closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil, cards: CardRules? = nil) {
+    public init(
+        points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,
+        closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil, cards: CardRules? = nil
+    ) {
         self.points = points
         self.discount = discount
         self.multipliers = multipliers
@@ -51,7 +53,8 @@ public struct Program: Sendable, Hashable, Codable {
         /// The fewest points one redeem may spend; defaults to 1.
         public var minimumRedeem: Int64?
 
-        public init(per: String, points: Int64? = nil, excludeCategories: [String]? = nil, minimumRedeem: Int64? = nil) {
+        public init(per: String, points: Int64? = nil, excludeCategories: [String]? = nil, minimumRedeem: Int64? = nil)
+        {
             self.per = per
             self.points = points
             self.excludeCategories = excludeCategories

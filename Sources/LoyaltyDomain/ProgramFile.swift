@@ -49,7 +49,10 @@ public struct ProgramFile: Sendable, Hashable, Codable {
     public func validated() throws(ProgramError) -> (currency: Currency, timeZone: TimeZone, rules: EarningRules) {
         let code = merchant.code
         guard !code.isEmpty, code.count <= 64,
-              code.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else {
+            code.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+            })
+        else {
             throw ProgramError("merchant.code: \"\(code)\" must be 1 to 64 letters, digits, - or _.")
         }
         guard let currency = Currency(code: merchant.currency) else {

@@ -19,13 +19,18 @@ public struct ReturnCalculation: Sendable {
     ///   - earlierReturns: lines returned by earlier returns against the same receipt.
     ///   - alreadyTaken: what those returns already took back.
     ///   - returning: the lines of this return (`sku` and `amount`).
-    public func takeBack(rules: EarningRules, earlierReturns: [SaleLine], alreadyTaken: Earning,
-                         returning: [SaleLine]) throws(RuleViolation) -> Earning {
+    public func takeBack(
+        rules: EarningRules, earlierReturns: [SaleLine], alreadyTaken: Earning,
+        returning: [SaleLine]
+    ) throws(RuleViolation) -> Earning {
         var remaining: [String: Int64] = [:]
         var order: [String] = []
         var attributes: [String: SaleLine] = [:]
         for line in originalLines {
-            if remaining[line.sku] == nil { order.append(line.sku); attributes[line.sku] = line }
+            if remaining[line.sku] == nil {
+                order.append(line.sku)
+                attributes[line.sku] = line
+            }
             remaining[line.sku, default: 0] += line.amount.minorUnits
         }
         for line in earlierReturns + returning {
@@ -33,7 +38,8 @@ public struct ReturnCalculation: Sendable {
                 throw RuleViolation(.returnExceedsOriginal, "Item \(line.sku) is not on the original receipt.")
             }
             guard line.amount.minorUnits <= left else {
-                throw RuleViolation(.returnExceedsOriginal, "The return of \(line.sku) is more than the original receipt sold.")
+                throw RuleViolation(
+                    .returnExceedsOriginal, "The return of \(line.sku) is more than the original receipt sold.")
             }
             remaining[line.sku] = left - line.amount.minorUnits
         }
@@ -43,10 +49,12 @@ public struct ReturnCalculation: Sendable {
             return line
         }
         let keep = rules.earning(for: kept, member: member)
-        let points = clamp(originalEarning.points - keep.points - alreadyTaken.points,
-                           upTo: originalEarning.points - alreadyTaken.points)
-        let discount = clamp(originalEarning.discount.minorUnits - keep.discount.minorUnits - alreadyTaken.discount.minorUnits,
-                             upTo: originalEarning.discount.minorUnits - alreadyTaken.discount.minorUnits)
+        let points = clamp(
+            originalEarning.points - keep.points - alreadyTaken.points,
+            upTo: originalEarning.points - alreadyTaken.points)
+        let discount = clamp(
+            originalEarning.discount.minorUnits - keep.discount.minorUnits - alreadyTaken.discount.minorUnits,
+            upTo: originalEarning.discount.minorUnits - alreadyTaken.discount.minorUnits)
         return Earning(points: points, discount: Money(minorUnits: discount, currency: rules.currency))
     }
 

@@ -8,12 +8,14 @@ extension LedgerDatabase {
     /// created, so a run killed mid-job can ask CUPS what became of it instead of guessing.
     public func markSubmitted(batch id: Int64, numbers: [String], job: String?) throws {
         try writer.write { db in
-            let update = try db.makeStatement(sql: """
-                UPDATE card_batch_item SET print_job = ? WHERE batch_id = ? AND card_number = ? AND printed_at IS NULL
-                """)
+            let update = try db.makeStatement(
+                sql: """
+                    UPDATE card_batch_item SET print_job = ? WHERE batch_id = ? AND card_number = ? AND printed_at IS NULL
+                    """)
             for number in numbers { try update.execute(arguments: [job, id, number]) }
-            try db.execute(sql: "UPDATE card_batch SET state = ? WHERE id = ? AND state = ?",
-                           arguments: [CardBatchState.printing.rawValue, id, CardBatchState.allocated.rawValue])
+            try db.execute(
+                sql: "UPDATE card_batch SET state = ? WHERE id = ? AND state = ?",
+                arguments: [CardBatchState.printing.rawValue, id, CardBatchState.allocated.rawValue])
         }
     }
 }

@@ -38,11 +38,13 @@ extension LedgerDatabase {
         let batchID: Int64 = try writer.write { db in
             let merchant = try Self.merchant(db, code: code)
             let numbers = try Self.allocateNumbers(db, merchant: merchant, count: count)
-            try db.execute(sql: """
-                INSERT INTO card_batch (merchant_id, count, design, printer, state, created_at) VALUES (?, ?, ?, ?, '\(CardBatchState.allocated.rawValue)', ?)
-                """, arguments: [merchant.id, count, design, printer, nowText()])
+            try db.execute(
+                sql: """
+                    INSERT INTO card_batch (merchant_id, count, design, printer, state, created_at) VALUES (?, ?, ?, ?, '\(CardBatchState.allocated.rawValue)', ?)
+                    """, arguments: [merchant.id, count, design, printer, nowText()])
             let batchID = db.lastInsertedRowID
-            let item = try db.makeStatement(sql: "INSERT INTO card_batch_item (batch_id, position, card_number) VALUES (?, ?, ?)")
+            let item = try db.makeStatement(
+                sql: "INSERT INTO card_batch_item (batch_id, position, card_number) VALUES (?, ?, ?)")
             for (position, number) in numbers.enumerated() {
                 try item.execute(arguments: [batchID, position, number.digits])
             }
@@ -54,45 +56,63 @@ extension LedgerDatabase {
     /// Issues `count` new cards (state `issued`, each on its own account) from the merchant's range.
     static func allocateNumbers(_ db: Database, merchant: Merchant, count: Int) throws -> [CardNumber] {
         guard let prefix = merchant.cardPrefix else {
-            throw LoyaltyError(.badRequest, "\(merchant.code) has no card range: set merchant.cardPrefix in its program file.")
+            throw LoyaltyError(
+                .badRequest, "\(merchant.code) has no card range: set merchant.cardPrefix in its program file.")
         }
-        var serial = try Int64.fetchOne(db, sql: "SELECT next_serial FROM card_range WHERE merchant_id = ?", arguments: [merchant.id]) ?? 0
+        var serial =
+            try Int64.fetchOne(
+                db, sql: "SELECT next_serial FROM card_range WHERE merchant_id = ?", arguments: [merchant.id]) ?? 0
         var numbers: [CardNumber] = []
         while numbers.count < count {
             let number: CardNumber
             do {
                 number = try CardNumber(prefix: prefix, serial: serial)
             } catch {
-                throw LoyaltyError(.badRequest, "The card range \(prefix) of \(merchant.code) has no room for \(count) more cards.")
+                throw LoyaltyError(
+                    .badRequest, "The card range \(prefix) of \(merchant.code) has no room for \(count) more cards.")
             }
             serial += 1
             // A number registered by hand earlier is skipped, never given out twice.
             if try card(db, merchant: merchant, number: number) != nil { continue }
             let accountID = try insertAccount(db, merchant: merchant, member: false)
-            try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, '\(CardStatus.issued.rawValue)', ?)",
-                           arguments: [merchant.id, number.digits, accountID, nowText()])
+            try db.execute(
+                sql:
+                    "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, '\(CardStatus.issued.rawValue)', ?)",
+                arguments: [merchant.id, number.digits, accountID, nowText()])
             numbers.append(number)
         }
-        try db.execute(sql: """
-            INSERT INTO card_range (merchant_id, next_serial) VALUES (?, ?)
-            ON CONFLICT (merchant_id) DO UPDATE SET next_serial = excluded.next_serial
-            """, arguments: [merchant.id, serial])
+        try db.execute(
+            sql: """
+                INSERT INTO card_range (merchant_id, next_serial) VALUES (?, ?)
+                ON CONFLICT (merchant_id) DO UPDATE SET next_serial = excluded.next_serial
+                """, arguments: [merchant.id, serial])
         return numbers
     }
 
     public func batch(id: Int64) throws -> CardBatch {
         try writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT b.*, m.code FROM card_batch b JOIN merchant m ON m.id = b.merchant_id WHERE b.id = ?
-                """, arguments: [id]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT b.*, m.code FROM card_batch b JOIN merchant m ON m.id = b.merchant_id WHERE b.id = ?
+                        """, arguments: [id])
+            else {
                 throw LoyaltyError(.badRequest, "There is no card batch \(id).")
             }
-            let items = try Row.fetchAll(db, sql: """
-                SELECT position, card_number, printed_at, print_job FROM card_batch_item WHERE batch_id = ? ORDER BY position
-                """, arguments: [id]).map {
-                CardBatch.Item(position: $0["position"], number: $0["card_number"], printed: $0["printed_at"] as String? != nil, job: $0["print_job"])
+            let items = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT position, card_number, printed_at, print_job FROM card_batch_item WHERE batch_id = ? ORDER BY position
+                    """, arguments: [id]
+            ).map {
+                CardBatch.Item(
+                    position: $0["position"], number: $0["card_number"], printed: $0["printed_at"] as String? != nil,
+                    job: $0["print_job"])
             }
-            return CardBatch(id: id, merchant: row["code"], design: row["design"], printer: row["printer"], state: CardBatchState(rawValue: row["state"]) ?? .allocated, items: items)
+            return CardBatch(
+                id: id, merchant: row["code"], design: row["design"], printer: row["printer"],
+                state: CardBatchState(rawValue: row["state"]) ?? .allocated, items: items)
         }
     }
 
@@ -101,13 +121,20 @@ extension LedgerDatabase {
     public func markPrinted(batch id: Int64, numbers: [String], job: String) throws {
         try writer.write { db in
             for number in numbers {
-                try db.execute(sql: """
-                    UPDATE card_batch_item SET printed_at = ?, print_job = ? WHERE batch_id = ? AND card_number = ? AND printed_at IS NULL
-                    """, arguments: [nowText(), job, id, number])
+                try db.execute(
+                    sql: """
+                        UPDATE card_batch_item SET printed_at = ?, print_job = ? WHERE batch_id = ? AND card_number = ? AND printed_at IS NULL
+                        """, arguments: [nowText(), job, id, number])
             }
-            let left = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card_batch_item WHERE batch_id = ? AND printed_at IS NULL", arguments: [id]) ?? 0
-            try db.execute(sql: "UPDATE card_batch SET state = ?, completed_at = ? WHERE id = ?",
-                           arguments: [(left == 0 ? CardBatchState.completed : .printing).rawValue, left == 0 ? nowText() : nil, id])
+            let left =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM card_batch_item WHERE batch_id = ? AND printed_at IS NULL",
+                    arguments: [id]) ?? 0
+            try db.execute(
+                sql: "UPDATE card_batch SET state = ?, completed_at = ? WHERE id = ?",
+                arguments: [
+                    (left == 0 ? CardBatchState.completed : .printing).rawValue, left == 0 ? nowText() : nil, id,
+                ])
         }
     }
 }

@@ -8,21 +8,27 @@ import LoyaltyDomain
 extension LedgerDatabase {
     /// Hands a card out: it earns after the program's activation delay. A customer already
     /// registered may be attached at the same time.
-    public func activate(merchant code: String?, card text: String, customer: Int64?, at instant: Date = Date()) async throws -> CardStateAnswer {
+    public func activate(merchant code: String?, card text: String, customer: Int64?, at instant: Date = Date())
+        async throws -> CardStateAnswer
+    {
         let number = try CardNumber(text)
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             try card.status.requireActivatable(card: number.digits)
             let (_, rules) = try self.currentProgram(db, merchant: merchant)
-            let activeFrom = card.status == .active ? card.activeFrom : instant.addingTimeInterval(rules.activationDelay)
-            try db.execute(sql: "UPDATE card SET status = ?, active_from = ? WHERE id = ?",
-                           arguments: [CardStatus.active.rawValue, activeFrom.map(Timestamp.format), card.id])
+            let activeFrom =
+                card.status == .active ? card.activeFrom : instant.addingTimeInterval(rules.activationDelay)
+            try db.execute(
+                sql: "UPDATE card SET status = ?, active_from = ? WHERE id = ?",
+                arguments: [CardStatus.active.rawValue, activeFrom.map(Timestamp.format), card.id])
             if let customer {
                 try Self.attach(db, merchant: merchant, customer: customer, account: card.accountID)
             }
-            return CardStateAnswer(card: CardView(number: number.digits, status: CardStatus.active.shown(at: instant, activeFrom: activeFrom)),
-                                   activeFrom: activeFrom.map(Timestamp.format))
+            return CardStateAnswer(
+                card: CardView(
+                    number: number.digits, status: CardStatus.active.shown(at: instant, activeFrom: activeFrom)),
+                activeFrom: activeFrom.map(Timestamp.format))
         }
     }
 
@@ -33,8 +39,9 @@ extension LedgerDatabase {
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             try card.status.requireNotReplaced(card: number.digits)
-            try db.execute(sql: "UPDATE card SET status = ?, status_reason = ? WHERE id = ?",
-                           arguments: [CardStatus.blocked.rawValue, reason, card.id])
+            try db.execute(
+                sql: "UPDATE card SET status = ?, status_reason = ? WHERE id = ?",
+                arguments: [CardStatus.blocked.rawValue, reason, card.id])
             return CardStateAnswer(card: CardView(number: number.digits, status: .blocked), activeFrom: nil)
         }
     }
@@ -42,11 +49,15 @@ extension LedgerDatabase {
     /// Moves the account, with its whole balance, to a new card and retires the old number for
     /// good. The new card is `newCard` (a blank from a batch, or a number not yet registered) or,
     /// without it, the next number of the merchant's range.
-    public func replace(merchant code: String?, card text: String, reason: String, newCard: String?) async throws -> ReplaceAnswer {
+    public func replace(merchant code: String?, card text: String, reason: String, newCard: String?) async throws
+        -> ReplaceAnswer
+    {
         let oldNumber = try CardNumber(text)
         let wanted = try newCard.map { text throws(RuleViolation) in try CardNumber(text) }
         guard Program.CardRules.replacementReasons.contains(reason) else {
-            throw LoyaltyError(.badRequest, "The reason must be one of \(Program.CardRules.replacementReasons.joined(separator: ", ")).")
+            throw LoyaltyError(
+                .badRequest,
+                "The reason must be one of \(Program.CardRules.replacementReasons.joined(separator: ", ")).")
         }
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
@@ -56,7 +67,10 @@ extension LedgerDatabase {
             if let wanted {
                 if let blank = try Self.card(db, merchant: merchant, number: wanted) {
                     let spare = try Self.account(db, id: blank.accountID)
-                    let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entry WHERE account_id = ?", arguments: [spare.id]) ?? 0
+                    let used =
+                        try Int.fetchOne(
+                            db, sql: "SELECT COUNT(*) FROM ledger_entry WHERE account_id = ?", arguments: [spare.id])
+                        ?? 0
                     guard blank.status.isBlank, used == 0 else {
                         throw LoyaltyError(.badRequest, "Card \(wanted) is already in use; give a blank card.")
                     }
@@ -66,11 +80,16 @@ extension LedgerDatabase {
             } else {
                 newNumber = try Self.nextFreeNumber(db, merchant: merchant)
             }
-            try db.execute(sql: "UPDATE card SET status = ?, status_reason = ?, replaced_by = ? WHERE id = ?",
-                           arguments: [CardStatus.replaced.rawValue, reason, newNumber.digits, old.id])
-            try db.execute(sql: """
-                INSERT INTO card (merchant_id, number, account_id, status, created_at, patient_ref) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [merchant.id, newNumber.digits, old.accountID, CardStatus.active.rawValue, nowText(), old.patientRef])
+            try db.execute(
+                sql: "UPDATE card SET status = ?, status_reason = ?, replaced_by = ? WHERE id = ?",
+                arguments: [CardStatus.replaced.rawValue, reason, newNumber.digits, old.id])
+            try db.execute(
+                sql: """
+                    INSERT INTO card (merchant_id, number, account_id, status, created_at, patient_ref) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    merchant.id, newNumber.digits, old.accountID, CardStatus.active.rawValue, nowText(), old.patientRef,
+                ])
 
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
             var account = try Self.account(db, id: old.accountID)
@@ -80,16 +99,20 @@ extension LedgerDatabase {
                 // Taken from the discount balance where it covers the fee, otherwise paid at the
                 // till; either way the ledger shows it.
                 let fromBalance = rules.program.discount != nil && account.balanceMinor >= fee.minorUnits
-                try Self.appendEntry(db, Entry(
-                    merchantID: merchant.id, accountID: account.id, card: newNumber.digits, kind: "fee",
-                    points: 0, minor: fromBalance ? -fee.minorUnits : 0, shortfallMinor: fromBalance ? 0 : fee.minorUnits,
-                    programVersionID: versionID, at: nowText()))
+                try Self.appendEntry(
+                    db,
+                    Entry(
+                        merchantID: merchant.id, accountID: account.id, card: newNumber.digits, kind: "fee",
+                        points: 0, minor: fromBalance ? -fee.minorUnits : 0,
+                        shortfallMinor: fromBalance ? 0 : fee.minorUnits,
+                        programVersionID: versionID, at: nowText()))
                 if fromBalance { account.balanceMinor -= fee.minorUnits }
                 feeAnswer = .init(amount: fee.decimalString, paidFrom: fromBalance ? .balance : .till)
             }
-            return ReplaceAnswer(card: CardView(number: newNumber.digits, status: .active),
-                                 replaced: CardView(number: oldNumber.digits, status: .replaced),
-                                 account: Self.view(account, merchant: merchant), fee: feeAnswer)
+            return ReplaceAnswer(
+                card: CardView(number: newNumber.digits, status: .active),
+                replaced: CardView(number: oldNumber.digits, status: .replaced),
+                account: Self.view(account, merchant: merchant), fee: feeAnswer)
         }
     }
 
@@ -98,15 +121,18 @@ extension LedgerDatabase {
         guard let prefix = merchant.cardPrefix else {
             throw LoyaltyError(.badRequest, "\(merchant.code) has no card range; give the new card's number.")
         }
-        var serial = try Int64.fetchOne(db, sql: "SELECT next_serial FROM card_range WHERE merchant_id = ?", arguments: [merchant.id]) ?? 0
+        var serial =
+            try Int64.fetchOne(
+                db, sql: "SELECT next_serial FROM card_range WHERE merchant_id = ?", arguments: [merchant.id]) ?? 0
         while true {
             let number = try CardNumber(prefix: prefix, serial: serial)
             serial += 1
             if try card(db, merchant: merchant, number: number) == nil {
-                try db.execute(sql: """
-                    INSERT INTO card_range (merchant_id, next_serial) VALUES (?, ?)
-                    ON CONFLICT (merchant_id) DO UPDATE SET next_serial = excluded.next_serial
-                    """, arguments: [merchant.id, serial])
+                try db.execute(
+                    sql: """
+                        INSERT INTO card_range (merchant_id, next_serial) VALUES (?, ?)
+                        ON CONFLICT (merchant_id) DO UPDATE SET next_serial = excluded.next_serial
+                        """, arguments: [merchant.id, serial])
                 return number
             }
         }
@@ -128,6 +154,8 @@ extension LedgerDatabase {
     }
 
     func patientRef(_ card: CardRow, merchant: Merchant) throws -> String? {
-        try card.patientRef.map { String(decoding: try cipher.open($0, context: "patient:\(merchant.id)"), as: UTF8.self) }
+        try card.patientRef.map {
+            String(decoding: try cipher.open($0, context: "patient:\(merchant.id)"), as: UTF8.self)
+        }
     }
 }

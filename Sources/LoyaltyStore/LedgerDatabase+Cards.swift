@@ -5,7 +5,9 @@ import LoyaltyDomain
 
 extension LedgerDatabase {
     /// Registers cards, each on an account of its own, in one transaction: all or none.
-    public func addCards(merchant code: String?, numbers: [CardNumber], status: CardStatus = .active, member: Bool = false) throws {
+    public func addCards(
+        merchant code: String?, numbers: [CardNumber], status: CardStatus = .active, member: Bool = false
+    ) throws {
         try writer.write { db in
             let merchant = try Self.merchant(db, code: code)
             for number in numbers {
@@ -13,8 +15,10 @@ extension LedgerDatabase {
                     throw LoyaltyError(.badRequest, "Card \(number) is already registered at \(merchant.code).")
                 }
                 let accountID = try Self.insertAccount(db, merchant: merchant, member: member)
-                try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [merchant.id, number.digits, accountID, status.rawValue, nowText()])
+                try db.execute(
+                    sql:
+                        "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [merchant.id, number.digits, accountID, status.rawValue, nowText()])
             }
         }
     }
@@ -33,15 +37,17 @@ extension LedgerDatabase {
                 }
                 return CardLookupAnswer(
                     card: CardView(number: number.digits, status: .active),
-                    account: AccountView(id: nil, points: 0, balance: Money.zero(merchant.currency).decimalString,
-                                         currency: merchant.currency.code),
+                    account: AccountView(
+                        id: nil, points: 0, balance: Money.zero(merchant.currency).decimalString,
+                        currency: merchant.currency.code),
                     customer: nil, patientRef: nil, member: false)
             }
             let account = try Self.account(db, id: card.accountID)
-            return CardLookupAnswer(card: CardView(number: card.number, status: card.status(at: Date())),
-                                    account: Self.view(account, merchant: merchant),
-                                    customer: try self.displayName(db, merchant: merchant, account: account).map(CustomerView.init),
-                                    patientRef: try self.patientRef(card, merchant: merchant), member: account.member)
+            return CardLookupAnswer(
+                card: CardView(number: card.number, status: card.status(at: Date())),
+                account: Self.view(account, merchant: merchant),
+                customer: try self.displayName(db, merchant: merchant, account: account).map(CustomerView.init),
+                patientRef: try self.patientRef(card, merchant: merchant), member: account.member)
         }
     }
 
@@ -51,9 +57,11 @@ extension LedgerDatabase {
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.account_id = ? ORDER BY e.id DESC LIMIT ?
-                """, arguments: [card.accountID, max(1, min(limit, 1000))])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.account_id = ? ORDER BY e.id DESC LIMIT ?
+                    """, arguments: [card.accountID, max(1, min(limit, 1000))])
             return HistoryAnswer(entries: rows.map { Self.historyEntry($0, merchant: merchant) })
         }
     }

@@ -11,17 +11,26 @@ extension LedgerDatabase {
         try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let record = try self.record(db, merchant: merchant, id: id)
-            let cards = try Row.fetchAll(db, sql: """
-                SELECT c.* FROM card c JOIN account a ON a.id = c.account_id WHERE a.customer_id = ? ORDER BY c.id
-                """, arguments: [id]).map(Self.cardRow)
+            let cards = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.* FROM card c JOIN account a ON a.id = c.account_id WHERE a.customer_id = ? ORDER BY c.id
+                    """, arguments: [id]
+            ).map(Self.cardRow)
             let links = try cards.compactMap { card in
-                try self.patientRef(card, merchant: merchant).map { CustomerDataExport.PatientLink(card: card.number, patientRef: $0) }
+                try self.patientRef(card, merchant: merchant).map {
+                    CustomerDataExport.PatientLink(card: card.number, patientRef: $0)
+                }
             }
-            let entries = try Row.fetchAll(db, sql: """
-                SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e JOIN account a ON a.id = e.account_id
-                WHERE a.customer_id = ? ORDER BY e.id
-                """, arguments: [id]).map { Self.historyEntry($0, merchant: merchant) }
-            return CustomerDataExport(merchant: merchant.code, exportedAt: nowText(), customer: record, patientLinks: links, ledger: entries)
+            let entries = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e JOIN account a ON a.id = e.account_id
+                    WHERE a.customer_id = ? ORDER BY e.id
+                    """, arguments: [id]
+            ).map { Self.historyEntry($0, merchant: merchant) }
+            return CustomerDataExport(
+                merchant: merchant.code, exportedAt: nowText(), customer: record, patientLinks: links, ledger: entries)
         }
     }
 
@@ -32,34 +41,56 @@ extension LedgerDatabase {
         return try writer.read { db in
             let merchant = try Self.merchant(db, code: code)
             var counts: [String: Int] = [:]
-            counts["cards.csv"] = try Self.writeCSV(folder.appendingPathComponent("cards.csv"),
+            counts["cards.csv"] = try Self.writeCSV(
+                folder.appendingPathComponent("cards.csv"),
                 header: ["number", "status", "account", "customer", "active_from", "replaced_by", "created_at"],
-                rows: try Row.fetchCursor(db, sql: """
-                    SELECT c.number, c.status, c.account_id, a.customer_id, c.active_from, c.replaced_by, c.created_at
-                    FROM card c JOIN account a ON a.id = c.account_id WHERE c.merchant_id = ? ORDER BY c.id
-                    """, arguments: [merchant.id]).map { row in (0..<7).map { Self.text(row[$0]) } })
-            counts["customers.csv"] = try Self.writeCSV(folder.appendingPathComponent("customers.csv"),
-                header: ["id", "name", "display_name", "address", "postcode", "email", "phone", "birth_date", "gender",
-                         "consent_mail", "consent_profiling", "created_at", "erased_at"],
-                rows: try Row.fetchCursor(db, sql: "SELECT * FROM customer WHERE merchant_id = ? ORDER BY id", arguments: [merchant.id]).map { row in
+                rows: try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT c.number, c.status, c.account_id, a.customer_id, c.active_from, c.replaced_by, c.created_at
+                        FROM card c JOIN account a ON a.id = c.account_id WHERE c.merchant_id = ? ORDER BY c.id
+                        """, arguments: [merchant.id]
+                ).map { row in (0..<7).map { Self.text(row[$0]) } })
+            counts["customers.csv"] = try Self.writeCSV(
+                folder.appendingPathComponent("customers.csv"),
+                header: [
+                    "id", "name", "display_name", "address", "postcode", "email", "phone", "birth_date", "gender",
+                    "consent_mail", "consent_profiling", "created_at", "erased_at",
+                ],
+                rows: try Row.fetchCursor(
+                    db, sql: "SELECT * FROM customer WHERE merchant_id = ? ORDER BY id", arguments: [merchant.id]
+                ).map { row in
                     let details = try (row["sealed"] as Data?).map {
-                        try JSONDecoder().decode(CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant)))
+                        try JSONDecoder().decode(
+                            CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant))
+                        )
                     }
-                    return [Self.text(row["id"]), details?.name ?? "", details?.shownName ?? "", details?.address ?? "",
-                            details?.postcode ?? "", details?.email ?? "", details?.phone ?? "", details?.birthDate ?? "",
-                            details?.gender ?? "", Self.text(row["consent_mail"]), Self.text(row["consent_profiling"]),
-                            Self.text(row["created_at"]), Self.text(row["erased_at"])]
+                    return [
+                        Self.text(row["id"]), details?.name ?? "", details?.shownName ?? "", details?.address ?? "",
+                        details?.postcode ?? "", details?.email ?? "", details?.phone ?? "", details?.birthDate ?? "",
+                        details?.gender ?? "", Self.text(row["consent_mail"]), Self.text(row["consent_profiling"]),
+                        Self.text(row["created_at"]), Self.text(row["erased_at"]),
+                    ]
                 })
-            counts["ledger.csv"] = try Self.writeCSV(folder.appendingPathComponent("ledger.csv"),
-                header: ["id", "account", "card", "kind", "till", "receipt", "points", "amount", "shortfall_points",
-                         "shortfall_amount", "program_version", "at", "recorded_at"],
-                rows: try Row.fetchCursor(db, sql: """
-                    SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.merchant_id = ? ORDER BY e.id
-                    """, arguments: [merchant.id]).map { row in
+            counts["ledger.csv"] = try Self.writeCSV(
+                folder.appendingPathComponent("ledger.csv"),
+                header: [
+                    "id", "account", "card", "kind", "till", "receipt", "points", "amount", "shortfall_points",
+                    "shortfall_amount", "program_version", "at", "recorded_at",
+                ],
+                rows: try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.merchant_id = ? ORDER BY e.id
+                        """, arguments: [merchant.id]
+                ).map { row in
                     let entry = Self.historyEntry(row, merchant: merchant)
-                    return [String(entry.id), Self.text(row["account_id"]), entry.card, entry.kind, entry.till ?? "", entry.receipt ?? "",
-                            String(entry.points), entry.amount, String(entry.shortfallPoints), entry.shortfallAmount,
-                            entry.programVersion.map(String.init) ?? "", entry.at, entry.recordedAt]
+                    return [
+                        String(entry.id), Self.text(row["account_id"]), entry.card, entry.kind, entry.till ?? "",
+                        entry.receipt ?? "",
+                        String(entry.points), entry.amount, String(entry.shortfallPoints), entry.shortfallAmount,
+                        entry.programVersion.map(String.init) ?? "", entry.at, entry.recordedAt,
+                    ]
                 })
             return counts
         }
@@ -92,14 +123,16 @@ extension LedgerDatabase {
 
     /// The column a history query adds to `ledger_entry e`: the merchant's own version number of
     /// the program (1, 2, ...), not the row id of the version, which counts every merchant's.
-    static let programVersionNumber = "(SELECT version FROM program_version WHERE id = e.program_version_id) AS program_version"
+    static let programVersionNumber =
+        "(SELECT version FROM program_version WHERE id = e.program_version_id) AS program_version"
 
     /// One ledger entry of a query that selected `e.*` and `programVersionNumber`.
     static func historyEntry(_ row: Row, merchant: Merchant) -> HistoryEntry {
         let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
-        return HistoryEntry(id: row["id"], kind: row["kind"], card: row["card_number"], till: row["till"], receipt: row["receipt"],
-                            points: row["points"], amount: money(row["amount_minor"]),
-                            shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
-                            programVersion: row["program_version"], at: row["at"], recordedAt: row["recorded_at"])
+        return HistoryEntry(
+            id: row["id"], kind: row["kind"], card: row["card_number"], till: row["till"], receipt: row["receipt"],
+            points: row["points"], amount: money(row["amount_minor"]),
+            shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
+            programVersion: row["program_version"], at: row["at"], recordedAt: row["recorded_at"])
     }
 }

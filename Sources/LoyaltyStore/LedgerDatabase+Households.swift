@@ -21,17 +21,22 @@ extension LedgerDatabase {
             }
             let source = try Self.account(db, id: card.accountID)
             let destination = try Self.account(db, id: into.accountID)
-            guard source.customerID == nil || destination.customerID == nil || source.customerID == destination.customerID else {
+            guard
+                source.customerID == nil || destination.customerID == nil || source.customerID == destination.customerID
+            else {
                 throw LoyaltyError(.badRequest, "The two cards belong to different customers.")
             }
             try db.execute(sql: "UPDATE card SET account_id = ? WHERE id = ?", arguments: [destination.id, card.id])
-            let left = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card WHERE account_id = ?", arguments: [source.id]) ?? 0
+            let left =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card WHERE account_id = ?", arguments: [source.id]) ?? 0
             if left == 0 {
-                try Self.transfer(db, merchant: merchant, card: card.number, from: source.id, to: destination.id,
-                                  points: source.points, minor: source.balanceMinor)
+                try Self.transfer(
+                    db, merchant: merchant, card: card.number, from: source.id, to: destination.id,
+                    points: source.points, minor: source.balanceMinor)
             }
             if destination.customerID == nil, let customer = source.customerID {
-                try db.execute(sql: "UPDATE account SET customer_id = ? WHERE id = ?", arguments: [customer, destination.id])
+                try db.execute(
+                    sql: "UPDATE account SET customer_id = ? WHERE id = ?", arguments: [customer, destination.id])
             }
             return try Self.household(db, merchant: merchant, account: destination.id)
         }
@@ -39,39 +44,63 @@ extension LedgerDatabase {
 
     /// Takes `card` out of its household onto a new account of the same customer, taking
     /// `points` and `amount` of the balance along (none by default).
-    public func split(merchant code: String?, card text: String, points: Int64, amount: String?) async throws -> HouseholdAnswer {
+    public func split(merchant code: String?, card text: String, points: Int64, amount: String?) async throws
+        -> HouseholdAnswer
+    {
         let number = try CardNumber(text)
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             let household = try Self.account(db, id: card.accountID)
-            let others = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card WHERE account_id = ? AND id != ?", arguments: [household.id, card.id]) ?? 0
+            let others =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM card WHERE account_id = ? AND id != ?",
+                    arguments: [household.id, card.id]) ?? 0
             guard others > 0 else { throw LoyaltyError(.badRequest, "Card \(number) is alone on its account.") }
             let minor: Int64
-            do { minor = try amount.map { try Money(parsing: $0, currency: merchant.currency).minorUnits } ?? 0 } catch {
+            do { minor = try amount.map { try Money(parsing: $0, currency: merchant.currency).minorUnits } ?? 0 } catch
+            {
                 throw LoyaltyError(.badRequest, "\(error)")
             }
             guard points >= 0, minor >= 0, points <= household.points, minor <= household.balanceMinor else {
-                throw LoyaltyError(.insufficientBalance, "The household has \(household.points) points and \(Money(minorUnits: household.balanceMinor, currency: merchant.currency).decimalString); it cannot give that much.")
+                throw LoyaltyError(
+                    .insufficientBalance,
+                    "The household has \(household.points) points and \(Money(minorUnits: household.balanceMinor, currency: merchant.currency).decimalString); it cannot give that much."
+                )
             }
             let accountID = try Self.insertAccount(db, merchant: merchant, member: household.member)
-            try db.execute(sql: "UPDATE account SET customer_id = ? WHERE id = ?", arguments: [household.customerID, accountID])
+            try db.execute(
+                sql: "UPDATE account SET customer_id = ? WHERE id = ?", arguments: [household.customerID, accountID])
             try db.execute(sql: "UPDATE card SET account_id = ? WHERE id = ?", arguments: [accountID, card.id])
-            try Self.transfer(db, merchant: merchant, card: card.number, from: household.id, to: accountID, points: points, minor: minor)
+            try Self.transfer(
+                db, merchant: merchant, card: card.number, from: household.id, to: accountID, points: points,
+                minor: minor)
             return try Self.household(db, merchant: merchant, account: accountID)
         }
     }
 
-    static func transfer(_ db: Database, merchant: Merchant, card: String, from: Int64, to: Int64, points: Int64, minor: Int64) throws {
+    static func transfer(
+        _ db: Database, merchant: Merchant, card: String, from: Int64, to: Int64, points: Int64, minor: Int64
+    ) throws {
         guard points != 0 || minor != 0 else { return }
         let at = nowText()
-        try appendEntry(db, Entry(merchantID: merchant.id, accountID: from, card: card, kind: "transfer-out", points: -points, minor: -minor, at: at))
-        try appendEntry(db, Entry(merchantID: merchant.id, accountID: to, card: card, kind: "transfer-in", points: points, minor: minor, at: at))
+        try appendEntry(
+            db,
+            Entry(
+                merchantID: merchant.id, accountID: from, card: card, kind: "transfer-out", points: -points,
+                minor: -minor, at: at))
+        try appendEntry(
+            db,
+            Entry(
+                merchantID: merchant.id, accountID: to, card: card, kind: "transfer-in", points: points, minor: minor,
+                at: at))
     }
 
     static func household(_ db: Database, merchant: Merchant, account: Int64) throws -> HouseholdAnswer {
-        let cards = try Row.fetchAll(db, sql: "SELECT * FROM card WHERE account_id = ? ORDER BY id", arguments: [account])
-            .map(cardRow).map(\.view)
+        let cards = try Row.fetchAll(
+            db, sql: "SELECT * FROM card WHERE account_id = ? ORDER BY id", arguments: [account]
+        )
+        .map(cardRow).map(\.view)
         return HouseholdAnswer(account: view(try self.account(db, id: account), merchant: merchant), cards: cards)
     }
 }

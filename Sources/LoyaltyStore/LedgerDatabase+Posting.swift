@@ -38,12 +38,21 @@ extension LedgerDatabase {
     }()
 
     /// The first answer to this (till, receipt), marked as replayed, if there was one.
-    static func replay(_ db: Database, merchant: Merchant, till: String, receipt: String, kind: String) throws -> TxnAnswer? {
-        guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
-            SELECT kind, answer FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ?
-            """), arguments: [merchant.id, till, receipt]) else { return nil }
+    static func replay(_ db: Database, merchant: Merchant, till: String, receipt: String, kind: String) throws
+        -> TxnAnswer?
+    {
+        guard
+            let row = try Row.fetchOne(
+                try db.cachedStatement(
+                    sql: """
+                        SELECT kind, answer FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ?
+                        """), arguments: [merchant.id, till, receipt])
+        else { return nil }
         guard row["kind"] as String == kind else {
-            throw LoyaltyError(.receiptReused, "Receipt \(receipt) of till \(till) was already used for a \(row["kind"] as String); give this \(kind) its own receipt number.")
+            throw LoyaltyError(
+                .receiptReused,
+                "Receipt \(receipt) of till \(till) was already used for a \(row["kind"] as String); give this \(kind) its own receipt number."
+            )
         }
         var answer = try JSONDecoder().decode(TxnAnswer.self, from: Data((row["answer"] as String).utf8))
         answer.replayed = true
@@ -51,14 +60,19 @@ extension LedgerDatabase {
     }
 
     static func card(_ db: Database, merchant: Merchant, number: CardNumber) throws -> CardRow? {
-        try Row.fetchOne(try db.cachedStatement(sql: """
-            SELECT id, number, status, account_id, active_from, patient_ref FROM card WHERE merchant_id = ? AND number = ?
-            """), arguments: [merchant.id, number.digits]).map(cardRow)
+        try Row.fetchOne(
+            try db.cachedStatement(
+                sql: """
+                    SELECT id, number, status, account_id, active_from, patient_ref FROM card WHERE merchant_id = ? AND number = ?
+                    """), arguments: [merchant.id, number.digits]
+        ).map(cardRow)
     }
 
     static func cardRow(_ row: Row) -> CardRow {
-        CardRow(id: row["id"], number: row["number"], status: CardStatus(rawValue: row["status"]) ?? .blocked, accountID: row["account_id"],
-                activeFrom: (row["active_from"] as String?).flatMap(Timestamp.parse), patientRef: row["patient_ref"])
+        CardRow(
+            id: row["id"], number: row["number"], status: CardStatus(rawValue: row["status"]) ?? .blocked,
+            accountID: row["account_id"],
+            activeFrom: (row["active_from"] as String?).flatMap(Timestamp.parse), patientRef: row["patient_ref"])
     }
 
     /// The card, or `unknown-card` in the merchant's own words.
@@ -70,11 +84,17 @@ extension LedgerDatabase {
     }
 
     static func account(_ db: Database, id: Int64) throws -> AccountRow {
-        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, points, balance_minor, member, customer_id FROM account WHERE id = ?"), arguments: [id]) else {
+        guard
+            let row = try Row.fetchOne(
+                try db.cachedStatement(
+                    sql: "SELECT id, points, balance_minor, member, customer_id FROM account WHERE id = ?"),
+                arguments: [id])
+        else {
             throw LoyaltyError(.internalError, "Account \(id) is missing.")
         }
-        return AccountRow(id: row["id"], points: row["points"], balanceMinor: row["balance_minor"], member: row["member"],
-                          customerID: row["customer_id"])
+        return AccountRow(
+            id: row["id"], points: row["points"], balanceMinor: row["balance_minor"], member: row["member"],
+            customerID: row["customer_id"])
     }
 
     /// Refuses a card that may not take part in a till transaction, with the contract's code.
@@ -83,9 +103,10 @@ extension LedgerDatabase {
     }
 
     static func view(_ account: AccountRow, merchant: Merchant) -> AccountView {
-        AccountView(id: account.id, points: account.points,
-                    balance: Money(minorUnits: account.balanceMinor, currency: merchant.currency).decimalString,
-                    currency: merchant.currency.code)
+        AccountView(
+            id: account.id, points: account.points,
+            balance: Money(minorUnits: account.balanceMinor, currency: merchant.currency).decimalString,
+            currency: merchant.currency.code)
     }
 
     struct Posting {
@@ -125,21 +146,30 @@ extension LedgerDatabase {
         let answer = TxnAnswer(
             txn: txnID, kind: posting.kind, card: posting.card, points: posting.points, discount: money(posting.minor),
             account: view(after, merchant: merchant), at: at, redeemed: posting.redeemed,
-            shortfall: shortfallPoints == 0 && shortfallMinor == 0 ? nil
+            shortfall: shortfallPoints == 0 && shortfallMinor == 0
+                ? nil
                 : TxnAnswer.Shortfall(points: shortfallPoints, amount: money(shortfallMinor)),
             replayed: false)
-        try db.cachedStatement(sql: """
-            INSERT INTO till_txn (id, merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
-                                  original_txn_id, member, lines, points, amount_minor, answer, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [txnID, merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
-                             posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
-                             posting.intendedPoints, posting.intendedMinor,
-                             String(decoding: try answerEncoder.encode(answer), as: UTF8.self), at])
-        try appendEntry(db, Entry(
-            merchantID: merchant.id, accountID: posting.account.id, card: posting.card, kind: posting.kind,
-            points: posting.points, minor: posting.minor, shortfallPoints: shortfallPoints, shortfallMinor: shortfallMinor,
-            txnID: txnID, till: posting.till, receipt: posting.receipt, programVersionID: posting.programVersionID, at: at))
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO till_txn (id, merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
+                                      original_txn_id, member, lines, points, amount_minor, answer, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            txnID, merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
+            posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
+            posting.intendedPoints, posting.intendedMinor,
+            String(decoding: try answerEncoder.encode(answer), as: UTF8.self), at,
+        ])
+        try appendEntry(
+            db,
+            Entry(
+                merchantID: merchant.id, accountID: posting.account.id, card: posting.card, kind: posting.kind,
+                points: posting.points, minor: posting.minor, shortfallPoints: shortfallPoints,
+                shortfallMinor: shortfallMinor,
+                txnID: txnID, till: posting.till, receipt: posting.receipt, programVersionID: posting.programVersionID,
+                at: at))
         return answer
     }
 
@@ -161,14 +191,19 @@ extension LedgerDatabase {
     }
 
     static func appendEntry(_ db: Database, _ entry: Entry) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,
-                                      shortfall_points, shortfall_minor, program_version_id, at, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [entry.merchantID, entry.accountID, entry.card, entry.txnID, entry.till, entry.receipt, entry.kind,
-                             entry.points, entry.minor, entry.shortfallPoints, entry.shortfallMinor, entry.programVersionID,
-                             entry.at, nowText()])
-        try db.execute(sql: "UPDATE account SET points = points + ?, balance_minor = balance_minor + ? WHERE id = ?",
-                       arguments: [entry.points, entry.minor, entry.accountID])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,
+                                          shortfall_points, shortfall_minor, program_version_id, at, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            entry.merchantID, entry.accountID, entry.card, entry.txnID, entry.till, entry.receipt, entry.kind,
+            entry.points, entry.minor, entry.shortfallPoints, entry.shortfallMinor, entry.programVersionID,
+            entry.at, nowText(),
+        ])
+        try db.execute(
+            sql: "UPDATE account SET points = points + ?, balance_minor = balance_minor + ? WHERE id = ?",
+            arguments: [entry.points, entry.minor, entry.accountID])
     }
 }

@@ -20,7 +20,9 @@ extension LedgerDatabase {
             var card = try Self.requireCard(db, merchant: merchant, number: number)
             var replaced: [String] = []
             while card.status == .replaced, replaced.count < 1000,
-                  let next = try String.fetchOne(db, sql: "SELECT replaced_by FROM card WHERE id = ?", arguments: [card.id]) {
+                let next = try String.fetchOne(
+                    db, sql: "SELECT replaced_by FROM card WHERE id = ?", arguments: [card.id])
+            {
                 replaced.append(card.number)
                 card = try Self.requireCard(db, merchant: merchant, number: try CardNumber(next))
             }

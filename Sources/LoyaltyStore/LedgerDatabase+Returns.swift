@@ -11,14 +11,22 @@ extension LedgerDatabase {
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            if let answer = try Self.replay(db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "return") {
+            if let answer = try Self.replay(
+                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "return")
+            {
                 return answer
             }
-            guard let original = try Row.fetchOne(try db.cachedStatement(sql: """
-                SELECT id, account_id, card_number, program_version_id, member, lines, points, amount_minor
-                FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ? AND kind = 'earn'
-                """), arguments: [merchant.id, request.original.till, request.original.receipt]) else {
-                throw LoyaltyError(.unknownReceipt, "No earn is recorded for receipt \(request.original.receipt) of till \(request.original.till).")
+            guard
+                let original = try Row.fetchOne(
+                    try db.cachedStatement(
+                        sql: """
+                            SELECT id, account_id, card_number, program_version_id, member, lines, points, amount_minor
+                            FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ? AND kind = 'earn'
+                            """), arguments: [merchant.id, request.original.till, request.original.receipt])
+            else {
+                throw LoyaltyError(
+                    .unknownReceipt,
+                    "No earn is recorded for receipt \(request.original.receipt) of till \(request.original.till).")
             }
             let originalID: Int64 = original["id"]
             let versionID: Int64 = original["program_version_id"]
@@ -27,25 +35,37 @@ extension LedgerDatabase {
             let originalLines = try decoder.decode([SaleLine].self, from: Data((original["lines"] as String).utf8))
             var earlierLines: [SaleLine] = []
             var taken = Earning(points: 0, discount: .zero(merchant.currency))
-            for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT lines, points, amount_minor FROM till_txn WHERE original_txn_id = ?"),
-                                        arguments: [originalID]) {
+            for row in try Row.fetchAll(
+                try db.cachedStatement(
+                    sql: "SELECT lines, points, amount_minor FROM till_txn WHERE original_txn_id = ?"),
+                arguments: [originalID])
+            {
                 earlierLines += try decoder.decode([SaleLine].self, from: Data((row["lines"] as String).utf8))
                 taken.points -= row["points"] as Int64
                 taken.discount.minorUnits -= row["amount_minor"] as Int64
             }
-            let returning = try request.lines.map { line throws(LoyaltyError) in try line.saleLine(currency: merchant.currency) }
+            let returning = try request.lines.map { line throws(LoyaltyError) in
+                try line.saleLine(currency: merchant.currency)
+            }
             let calculation = ReturnCalculation(
                 originalLines: originalLines,
-                originalEarning: Earning(points: original["points"], discount: Money(minorUnits: original["amount_minor"], currency: merchant.currency)),
+                originalEarning: Earning(
+                    points: original["points"],
+                    discount: Money(minorUnits: original["amount_minor"], currency: merchant.currency)),
                 member: original["member"])
-            let back = try calculation.takeBack(rules: rules, earlierReturns: earlierLines, alreadyTaken: taken, returning: returning)
+            let back = try calculation.takeBack(
+                rules: rules, earlierReturns: earlierLines, alreadyTaken: taken, returning: returning)
             let account = try Self.account(db, id: original["account_id"])
-            return try Self.post(db, merchant: merchant, Posting(
-                kind: "return", till: request.till, receipt: request.receipt, card: original["card_number"], account: account,
-                programVersionID: versionID, originalTxnID: originalID, lines: returning,
-                intendedPoints: -back.points, intendedMinor: -back.discount.minorUnits,
-                points: -min(back.points, account.points), minor: -min(back.discount.minorUnits, account.balanceMinor),
-                at: saleTime ?? Date(), redeemed: nil))
+            return try Self.post(
+                db, merchant: merchant,
+                Posting(
+                    kind: "return", till: request.till, receipt: request.receipt, card: original["card_number"],
+                    account: account,
+                    programVersionID: versionID, originalTxnID: originalID, lines: returning,
+                    intendedPoints: -back.points, intendedMinor: -back.discount.minorUnits,
+                    points: -min(back.points, account.points),
+                    minor: -min(back.discount.minorUnits, account.balanceMinor),
+                    at: saleTime ?? Date(), redeemed: nil))
         }
     }
 }

@@ -15,16 +15,19 @@ extension LedgerDatabase {
             let (versionID, _) = try self.currentProgram(db, merchant: merchant)
             let now = nowText()
             let firstAccount = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM account") ?? 0) + 1
-            let account = try db.makeStatement(sql: """
-                INSERT INTO account (id, merchant_id, points, balance_minor, member, created_at) VALUES (?, ?, ?, 0, 0, ?)
-                """)
-            let card = try db.makeStatement(sql: """
-                INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, 'active', ?)
-                """)
-            let entry = try db.makeStatement(sql: """
-                INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, program_version_id, at, recorded_at)
-                VALUES (?, ?, ?, 'earn', 1, 0, ?, ?, ?)
-                """)
+            let account = try db.makeStatement(
+                sql: """
+                    INSERT INTO account (id, merchant_id, points, balance_minor, member, created_at) VALUES (?, ?, ?, 0, 0, ?)
+                    """)
+            let card = try db.makeStatement(
+                sql: """
+                    INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, 'active', ?)
+                    """)
+            let entry = try db.makeStatement(
+                sql: """
+                    INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, program_version_id, at, recorded_at)
+                    VALUES (?, ?, ?, 'earn', 1, 0, ?, ?, ?)
+                    """)
             for serial in 0..<cards {
                 let accountID = firstAccount + Int64(serial)
                 let number = try CardNumber(prefix: prefix, serial: Int64(serial)).digits

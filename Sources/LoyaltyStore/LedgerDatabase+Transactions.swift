@@ -10,25 +10,32 @@ extension LedgerDatabase {
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            if let answer = try Self.replay(db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn") {
+            if let answer = try Self.replay(
+                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn")
+            {
                 return answer
             }
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
-            let lines = try request.lines.map { line throws(LoyaltyError) in try line.saleLine(currency: merchant.currency) }
+            let lines = try request.lines.map { line throws(LoyaltyError) in
+                try line.saleLine(currency: merchant.currency)
+            }
             let at = saleTime ?? Date()
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "No points for this sale: \(reason).")
             }
-            let card = try Self.card(db, merchant: merchant, number: number)
+            let card =
+                try Self.card(db, merchant: merchant, number: number)
                 ?? Self.enrol(db, merchant: merchant, number: number, rules: rules)
             try Self.requireActive(card, at: at)
             let account = try Self.account(db, id: card.accountID)
             let earning = rules.earning(for: lines, member: account.member)
-            return try Self.post(db, merchant: merchant, Posting(
-                kind: "earn", till: request.till, receipt: request.receipt, card: card.number, account: account,
-                programVersionID: versionID, originalTxnID: nil, lines: lines,
-                intendedPoints: earning.points, intendedMinor: earning.discount.minorUnits,
-                points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil))
+            return try Self.post(
+                db, merchant: merchant,
+                Posting(
+                    kind: "earn", till: request.till, receipt: request.receipt, card: card.number, account: account,
+                    programVersionID: versionID, originalTxnID: nil, lines: lines,
+                    intendedPoints: earning.points, intendedMinor: earning.discount.minorUnits,
+                    points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil))
         }
     }
 
@@ -39,14 +46,16 @@ extension LedgerDatabase {
             throw RuleViolation(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
         }
         let accountID = try insertAccount(db, merchant: merchant, member: false)
-        try db.execute(sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [merchant.id, number.digits, accountID, CardStatus.active.rawValue, nowText()])
+        try db.execute(
+            sql: "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [merchant.id, number.digits, accountID, CardStatus.active.rawValue, nowText()])
         return CardRow(id: db.lastInsertedRowID, number: number.digits, status: .active, accountID: accountID)
     }
 
     static func insertAccount(_ db: Database, merchant: Merchant, member: Bool) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO account (merchant_id, member, created_at) VALUES (?, ?, ?)",
-                       arguments: [merchant.id, member, nowText()])
+        try db.execute(
+            sql: "INSERT INTO account (merchant_id, member, created_at) VALUES (?, ?, ?)",
+            arguments: [merchant.id, member, nowText()])
         return db.lastInsertedRowID
     }
 
@@ -58,7 +67,9 @@ extension LedgerDatabase {
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            if let answer = try Self.replay(db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem") {
+            if let answer = try Self.replay(
+                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem")
+            {
                 return answer
             }
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
@@ -66,14 +77,18 @@ extension LedgerDatabase {
             let at = saleTime ?? Date()
             try Self.requireActive(card, at: at)
             let account = try Self.account(db, id: card.accountID)
-            let spend = try rules.spend(ask, points: account.points,
-                                        discount: Money(minorUnits: account.balanceMinor, currency: merchant.currency))
-            return try Self.post(db, merchant: merchant, Posting(
-                kind: "redeem", till: request.till, receipt: request.receipt, card: card.number, account: account,
-                programVersionID: versionID, originalTxnID: nil, lines: nil,
-                intendedPoints: -spend.points, intendedMinor: -spend.discount.minorUnits,
-                points: -spend.points, minor: -spend.discount.minorUnits, at: at,
-                redeemed: TxnAnswer.Redeemed(points: spend.points, amount: spend.discount.decimalString, reward: spend.reward)))
+            let spend = try rules.spend(
+                ask, points: account.points,
+                discount: Money(minorUnits: account.balanceMinor, currency: merchant.currency))
+            return try Self.post(
+                db, merchant: merchant,
+                Posting(
+                    kind: "redeem", till: request.till, receipt: request.receipt, card: card.number, account: account,
+                    programVersionID: versionID, originalTxnID: nil, lines: nil,
+                    intendedPoints: -spend.points, intendedMinor: -spend.discount.minorUnits,
+                    points: -spend.points, minor: -spend.discount.minorUnits, at: at,
+                    redeemed: TxnAnswer.Redeemed(
+                        points: spend.points, amount: spend.discount.decimalString, reward: spend.reward)))
         }
     }
 }

@@ -17,22 +17,29 @@ extension LedgerDatabase {
     public func verify() throws -> VerifyReport {
         try writer.read { db in
             var problems: [String] = []
-            let mismatches = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.points, a.balance_minor,
-                       COALESCE(SUM(e.points), 0) AS sum_points, COALESCE(SUM(e.amount_minor), 0) AS sum_minor
-                FROM account a LEFT JOIN ledger_entry e ON e.account_id = a.id
-                GROUP BY a.id
-                HAVING a.points != sum_points OR a.balance_minor != sum_minor OR sum_points < 0 OR sum_minor < 0
-                """)
+            let mismatches = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id, a.points, a.balance_minor,
+                           COALESCE(SUM(e.points), 0) AS sum_points, COALESCE(SUM(e.amount_minor), 0) AS sum_minor
+                    FROM account a LEFT JOIN ledger_entry e ON e.account_id = a.id
+                    GROUP BY a.id
+                    HAVING a.points != sum_points OR a.balance_minor != sum_minor OR sum_points < 0 OR sum_minor < 0
+                    """)
             for row in mismatches {
-                problems.append("account \(row["id"] as Int64): holds \(row["points"] as Int64) points and \(row["balance_minor"] as Int64) minor units, its entries sum to \(row["sum_points"] as Int64) points and \(row["sum_minor"] as Int64) minor units")
+                problems.append(
+                    "account \(row["id"] as Int64): holds \(row["points"] as Int64) points and \(row["balance_minor"] as Int64) minor units, its entries sum to \(row["sum_points"] as Int64) points and \(row["sum_minor"] as Int64) minor units"
+                )
             }
-            let orphans = try Row.fetchAll(db, sql: """
-                SELECT t.id, COUNT(e.id) AS n FROM till_txn t LEFT JOIN ledger_entry e ON e.txn_id = t.id
-                GROUP BY t.id HAVING n != 1
-                """)
+            let orphans = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, COUNT(e.id) AS n FROM till_txn t LEFT JOIN ledger_entry e ON e.txn_id = t.id
+                    GROUP BY t.id HAVING n != 1
+                    """)
             for row in orphans {
-                problems.append("transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
+                problems.append(
+                    "transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
             }
             return VerifyReport(
                 accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account") ?? 0,

@@ -23,8 +23,9 @@ public final class LedgerDatabase: LedgerStore {
     /// a separate file (mode 0600) that backups of the database can leave out.
     public convenience init(directory: URL, keyPath: String? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try self.init(path: directory.appendingPathComponent("loyalgate.sqlite").path,
-                      keyPath: keyPath ?? directory.appendingPathComponent("keys/personal-data.key").path)
+        try self.init(
+            path: directory.appendingPathComponent("loyalgate.sqlite").path,
+            keyPath: keyPath ?? directory.appendingPathComponent("keys/personal-data.key").path)
     }
 
     public convenience init(path: String, keyPath: String) throws {
@@ -76,9 +77,14 @@ public final class LedgerDatabase: LedgerStore {
             let known = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'personal-data-key'")
             let key = try PersonalDataKey.load(path: path, create: known == nil)
             if let known, known != key.fingerprint {
-                throw LoyaltyError(.internalError, "The personal-data key \(path) does not belong to this database (fingerprint \(key.fingerprint), expected \(known)).")
+                throw LoyaltyError(
+                    .internalError,
+                    "The personal-data key \(path) does not belong to this database (fingerprint \(key.fingerprint), expected \(known))."
+                )
             }
-            try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('personal-data-key', ?)", arguments: [key.fingerprint])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('personal-data-key', ?)",
+                arguments: [key.fingerprint])
             return key
         }
     }
@@ -136,7 +142,10 @@ extension LedgerDatabase {
 
     static func merchant(_ db: Database, code: String?) throws -> Merchant {
         if let code {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM merchant WHERE code = ?"), arguments: [code]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM merchant WHERE code = ?"), arguments: [code])
+            else {
                 throw LoyaltyError(.unknownMerchant, "No merchant \"\(code)\" is set up in this core.")
             }
             return merchant(row: row)
@@ -161,9 +170,13 @@ extension LedgerDatabase {
 
     /// The current program version of a merchant and its parsed rules.
     func currentProgram(_ db: Database, merchant: Merchant) throws -> (versionID: Int64, rules: EarningRules) {
-        guard let versionID = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM program_version WHERE merchant_id = ? ORDER BY version DESC LIMIT 1
-            """), arguments: [merchant.id]) else {
+        guard
+            let versionID = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM program_version WHERE merchant_id = ? ORDER BY version DESC LIMIT 1
+                        """), arguments: [merchant.id])
+        else {
             throw LoyaltyError(.internalError, "Merchant \(merchant.code) has no program.")
         }
         return (versionID, try program(db, versionID: versionID, merchant: merchant))
@@ -171,7 +184,10 @@ extension LedgerDatabase {
 
     func program(_ db: Database, versionID: Int64, merchant: Merchant) throws -> EarningRules {
         try programs.rules(versionID: versionID) {
-            guard let json = try String.fetchOne(db, sql: "SELECT rules FROM program_version WHERE id = ?", arguments: [versionID]) else {
+            guard
+                let json = try String.fetchOne(
+                    db, sql: "SELECT rules FROM program_version WHERE id = ?", arguments: [versionID])
+            else {
                 throw LoyaltyError(.internalError, "Program version \(versionID) is missing.")
             }
             return try ProgramFile.decode(Data(json.utf8)).validated().rules

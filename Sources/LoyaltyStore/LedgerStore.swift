@@ -29,8 +29,10 @@ public protocol LedgerStore: Sendable {
     func split(merchant: String?, card: String, points: Int64, amount: String?) async throws -> HouseholdAnswer
 
     // Customers' personal data.
-    func register(merchant: String?, details: CustomerDetails, consents: Consents, card: String?) async throws -> CustomerRecord
-    func updateCustomer(merchant: String?, id: Int64, patch: CustomerPatch, consents: Consents?) async throws -> CustomerRecord
+    func register(merchant: String?, details: CustomerDetails, consents: Consents, card: String?) async throws
+        -> CustomerRecord
+    func updateCustomer(merchant: String?, id: Int64, patch: CustomerPatch, consents: Consents?) async throws
+        -> CustomerRecord
     func customer(merchant: String?, id: Int64) async throws -> CustomerRecord
     func exportCustomer(merchant: String?, id: Int64) async throws -> CustomerDataExport
     func erase(merchant: String?, id: Int64) async throws

@@ -9,142 +9,145 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-ledger") { db in
-            try db.execute(sql: """
-                CREATE TABLE merchant (
-                    id INTEGER PRIMARY KEY,
-                    code TEXT NOT NULL UNIQUE,
-                    name TEXT NOT NULL,
-                    currency TEXT NOT NULL,
-                    minor_digits INTEGER NOT NULL CHECK (minor_digits BETWEEN 0 AND 3),
-                    time_zone TEXT NOT NULL,
-                    card_prefix TEXT,
-                    created_at TEXT NOT NULL
-                );
-                CREATE TABLE program_version (
-                    id INTEGER PRIMARY KEY,
-                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
-                    version INTEGER NOT NULL,
-                    rules TEXT NOT NULL,
-                    created_at TEXT NOT NULL,
-                    UNIQUE (merchant_id, version)
-                );
-                CREATE TABLE account (
-                    id INTEGER PRIMARY KEY,
-                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
-                    points INTEGER NOT NULL DEFAULT 0 CHECK (points >= 0),
-                    balance_minor INTEGER NOT NULL DEFAULT 0 CHECK (balance_minor >= 0),
-                    member INTEGER NOT NULL DEFAULT 0 CHECK (member IN (0, 1)),
-                    created_at TEXT NOT NULL
-                );
-                CREATE TABLE card (
-                    id INTEGER PRIMARY KEY,
-                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
-                    number TEXT NOT NULL CHECK (length(number) = 13),
-                    account_id INTEGER NOT NULL REFERENCES account(id),
-                    status TEXT NOT NULL CHECK (status IN ('issued', 'active', 'blocked', 'replaced')),
-                    created_at TEXT NOT NULL,
-                    UNIQUE (merchant_id, number)
-                );
-                CREATE INDEX card_account ON card(account_id);
-                CREATE TABLE till_txn (
-                    id INTEGER PRIMARY KEY,
-                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
-                    till TEXT NOT NULL,
-                    receipt TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('earn', 'redeem', 'return')),
-                    account_id INTEGER NOT NULL REFERENCES account(id),
-                    card_number TEXT NOT NULL,
-                    program_version_id INTEGER REFERENCES program_version(id),
-                    original_txn_id INTEGER REFERENCES till_txn(id),
-                    member INTEGER NOT NULL DEFAULT 0,
-                    lines TEXT,
-                    points INTEGER NOT NULL,
-                    amount_minor INTEGER NOT NULL,
-                    answer TEXT NOT NULL,
-                    at TEXT NOT NULL,
-                    UNIQUE (merchant_id, till, receipt)
-                );
-                CREATE INDEX till_txn_original ON till_txn(original_txn_id);
-                CREATE TABLE ledger_entry (
-                    id INTEGER PRIMARY KEY,
-                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
-                    account_id INTEGER NOT NULL REFERENCES account(id),
-                    card_number TEXT NOT NULL,
-                    txn_id INTEGER REFERENCES till_txn(id),
-                    till TEXT,
-                    receipt TEXT,
-                    kind TEXT NOT NULL,
-                    points INTEGER NOT NULL,
-                    amount_minor INTEGER NOT NULL,
-                    shortfall_points INTEGER NOT NULL DEFAULT 0,
-                    shortfall_minor INTEGER NOT NULL DEFAULT 0,
-                    program_version_id INTEGER REFERENCES program_version(id),
-                    at TEXT NOT NULL,
-                    recorded_at TEXT NOT NULL
-                );
-                CREATE INDEX ledger_entry_account ON ledger_entry(account_id, id);
-                CREATE TRIGGER ledger_entry_append_only_update BEFORE UPDATE ON ledger_entry
-                    BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
-                CREATE TRIGGER ledger_entry_append_only_delete BEFORE DELETE ON ledger_entry
-                    BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE merchant (
+                        id INTEGER PRIMARY KEY,
+                        code TEXT NOT NULL UNIQUE,
+                        name TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        minor_digits INTEGER NOT NULL CHECK (minor_digits BETWEEN 0 AND 3),
+                        time_zone TEXT NOT NULL,
+                        card_prefix TEXT,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE program_version (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        version INTEGER NOT NULL,
+                        rules TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        UNIQUE (merchant_id, version)
+                    );
+                    CREATE TABLE account (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        points INTEGER NOT NULL DEFAULT 0 CHECK (points >= 0),
+                        balance_minor INTEGER NOT NULL DEFAULT 0 CHECK (balance_minor >= 0),
+                        member INTEGER NOT NULL DEFAULT 0 CHECK (member IN (0, 1)),
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE card (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        number TEXT NOT NULL CHECK (length(number) = 13),
+                        account_id INTEGER NOT NULL REFERENCES account(id),
+                        status TEXT NOT NULL CHECK (status IN ('issued', 'active', 'blocked', 'replaced')),
+                        created_at TEXT NOT NULL,
+                        UNIQUE (merchant_id, number)
+                    );
+                    CREATE INDEX card_account ON card(account_id);
+                    CREATE TABLE till_txn (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        till TEXT NOT NULL,
+                        receipt TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('earn', 'redeem', 'return')),
+                        account_id INTEGER NOT NULL REFERENCES account(id),
+                        card_number TEXT NOT NULL,
+                        program_version_id INTEGER REFERENCES program_version(id),
+                        original_txn_id INTEGER REFERENCES till_txn(id),
+                        member INTEGER NOT NULL DEFAULT 0,
+                        lines TEXT,
+                        points INTEGER NOT NULL,
+                        amount_minor INTEGER NOT NULL,
+                        answer TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        UNIQUE (merchant_id, till, receipt)
+                    );
+                    CREATE INDEX till_txn_original ON till_txn(original_txn_id);
+                    CREATE TABLE ledger_entry (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        account_id INTEGER NOT NULL REFERENCES account(id),
+                        card_number TEXT NOT NULL,
+                        txn_id INTEGER REFERENCES till_txn(id),
+                        till TEXT,
+                        receipt TEXT,
+                        kind TEXT NOT NULL,
+                        points INTEGER NOT NULL,
+                        amount_minor INTEGER NOT NULL,
+                        shortfall_points INTEGER NOT NULL DEFAULT 0,
+                        shortfall_minor INTEGER NOT NULL DEFAULT 0,
+                        program_version_id INTEGER REFERENCES program_version(id),
+                        at TEXT NOT NULL,
+                        recorded_at TEXT NOT NULL
+                    );
+                    CREATE INDEX ledger_entry_account ON ledger_entry(account_id, id);
+                    CREATE TRIGGER ledger_entry_append_only_update BEFORE UPDATE ON ledger_entry
+                        BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+                    CREATE TRIGGER ledger_entry_append_only_delete BEFORE DELETE ON ledger_entry
+                        BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+                    """)
         }
         migrator.registerMigration("v2-card-batches") { db in
-            try db.execute(sql: """
-                CREATE TABLE card_range (
-                    merchant_id INTEGER PRIMARY KEY REFERENCES merchant(id),
-                    next_serial INTEGER NOT NULL CHECK (next_serial >= 0)
-                );
-                CREATE TABLE card_batch (
-                    id INTEGER PRIMARY KEY,
-                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
-                    count INTEGER NOT NULL CHECK (count > 0),
-                    design TEXT NOT NULL,
-                    printer TEXT,
-                    state TEXT NOT NULL CHECK (state IN ('allocated', 'printing', 'completed')),
-                    created_at TEXT NOT NULL,
-                    completed_at TEXT
-                );
-                CREATE TABLE card_batch_item (
-                    batch_id INTEGER NOT NULL REFERENCES card_batch(id),
-                    position INTEGER NOT NULL,
-                    card_number TEXT NOT NULL,
-                    printed_at TEXT,
-                    print_job TEXT,
-                    PRIMARY KEY (batch_id, position)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE card_range (
+                        merchant_id INTEGER PRIMARY KEY REFERENCES merchant(id),
+                        next_serial INTEGER NOT NULL CHECK (next_serial >= 0)
+                    );
+                    CREATE TABLE card_batch (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        count INTEGER NOT NULL CHECK (count > 0),
+                        design TEXT NOT NULL,
+                        printer TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('allocated', 'printing', 'completed')),
+                        created_at TEXT NOT NULL,
+                        completed_at TEXT
+                    );
+                    CREATE TABLE card_batch_item (
+                        batch_id INTEGER NOT NULL REFERENCES card_batch(id),
+                        position INTEGER NOT NULL,
+                        card_number TEXT NOT NULL,
+                        printed_at TEXT,
+                        print_job TEXT,
+                        PRIMARY KEY (batch_id, position)
+                    );
+                    """)
         }
         migrator.registerMigration("v3-customers-and-card-life") { db in
             // Personal data lives only in `customer.sealed` (AES-GCM) and as keyed hashes for
             // look-up; the patient reference of a pharmacy is sealed too.
-            try db.execute(sql: """
-                CREATE TABLE meta (
-                    key TEXT PRIMARY KEY,
-                    value TEXT NOT NULL
-                );
-                CREATE TABLE customer (
-                    id INTEGER PRIMARY KEY,
-                    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
-                    sealed BLOB,
-                    phone_hash BLOB,
-                    email_hash BLOB,
-                    consent_mail INTEGER NOT NULL DEFAULT 0 CHECK (consent_mail IN (0, 1)),
-                    consent_profiling INTEGER NOT NULL DEFAULT 0 CHECK (consent_profiling IN (0, 1)),
-                    created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    erased_at TEXT,
-                    CHECK (erased_at IS NULL OR (sealed IS NULL AND phone_hash IS NULL AND email_hash IS NULL))
-                );
-                CREATE INDEX customer_phone ON customer(phone_hash) WHERE phone_hash IS NOT NULL;
-                CREATE INDEX customer_email ON customer(email_hash) WHERE email_hash IS NOT NULL;
-                ALTER TABLE account ADD COLUMN customer_id INTEGER REFERENCES customer(id);
-                CREATE INDEX account_customer ON account(customer_id);
-                ALTER TABLE card ADD COLUMN active_from TEXT;
-                ALTER TABLE card ADD COLUMN status_reason TEXT;
-                ALTER TABLE card ADD COLUMN replaced_by TEXT;
-                ALTER TABLE card ADD COLUMN patient_ref BLOB;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (
+                        key TEXT PRIMARY KEY,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE customer (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        sealed BLOB,
+                        phone_hash BLOB,
+                        email_hash BLOB,
+                        consent_mail INTEGER NOT NULL DEFAULT 0 CHECK (consent_mail IN (0, 1)),
+                        consent_profiling INTEGER NOT NULL DEFAULT 0 CHECK (consent_profiling IN (0, 1)),
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        erased_at TEXT,
+                        CHECK (erased_at IS NULL OR (sealed IS NULL AND phone_hash IS NULL AND email_hash IS NULL))
+                    );
+                    CREATE INDEX customer_phone ON customer(phone_hash) WHERE phone_hash IS NOT NULL;
+                    CREATE INDEX customer_email ON customer(email_hash) WHERE email_hash IS NOT NULL;
+                    ALTER TABLE account ADD COLUMN customer_id INTEGER REFERENCES customer(id);
+                    CREATE INDEX account_customer ON account(customer_id);
+                    ALTER TABLE card ADD COLUMN active_from TEXT;
+                    ALTER TABLE card ADD COLUMN status_reason TEXT;
+                    ALTER TABLE card ADD COLUMN replaced_by TEXT;
+                    ALTER TABLE card ADD COLUMN patient_ref BLOB;
+                    """)
         }
         return migrator
     }

@@ -28,7 +28,8 @@ public struct PersonalDataCipher: Sendable {
 
     public func open(_ sealed: Data, context: String) throws -> Data {
         do {
-            return try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key.sealing, authenticating: Data(context.utf8))
+            return try AES.GCM.open(
+                AES.GCM.SealedBox(combined: sealed), using: key.sealing, authenticating: Data(context.utf8))
         } catch {
             throw CipherError.cannotOpen
         }

@@ -15,8 +15,10 @@ public struct PersonalDataKey: Sendable {
     public let fingerprint: String
 
     public init(master: SymmetricKey) {
-        sealing = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("loyalgate personal data sealing v1".utf8), outputByteCount: 32)
-        lookup = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("loyalgate personal data lookup v1".utf8), outputByteCount: 32)
+        sealing = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("loyalgate personal data sealing v1".utf8), outputByteCount: 32)
+        lookup = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("loyalgate personal data lookup v1".utf8), outputByteCount: 32)
         let tag = HMAC<SHA256>.authenticationCode(for: Data("loyalgate key fingerprint".utf8), using: master)
         fingerprint = Data(tag).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
@@ -30,7 +32,8 @@ public struct PersonalDataKey: Sendable {
             switch self {
             case .unreadable(let path): return "The personal-data key \(path) cannot be read."
             case .malformed(let path): return "The personal-data key \(path) is not a 32-byte key in base64."
-            case .insecurePermissions(let path): return "The personal-data key \(path) is readable by others: chmod 600 it."
+            case .insecurePermissions(let path):
+                return "The personal-data key \(path) is readable by others: chmod 600 it."
             }
         }
     }
@@ -42,10 +45,12 @@ public struct PersonalDataKey: Sendable {
         if !manager.fileExists(atPath: path) {
             guard create else { throw KeyError.unreadable(path) }
             let folder = (path as NSString).deletingLastPathComponent
-            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try manager.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let key = SymmetricKey(size: .bits256)
             let text = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-            guard manager.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            guard manager.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            else {
                 throw KeyError.unreadable(path)
             }
         }

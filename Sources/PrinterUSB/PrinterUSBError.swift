@@ -21,13 +21,17 @@ public enum PrinterUSBError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .notFound(let id): "No USB printer \(id) is connected."
-        case .accessDenied(let id): "No permission to talk to the USB printer \(id): install udev/70-loyalgate-scanners.rules and add the user to group loyalgate."
-        case .busy(let id): "The USB printer \(id) is busy (CUPS is printing on it); its status is read again after the job."
+        case .accessDenied(let id):
+            "No permission to talk to the USB printer \(id): install udev/70-loyalgate-scanners.rules and add the user to group loyalgate."
+        case .busy(let id):
+            "The USB printer \(id) is busy (CUPS is printing on it); its status is read again after the job."
         case .noBulkEndpoints(let id): "The USB device \(id) has no bulk endpoints: it is not a receipt printer."
         case .noAnswer(let id): "The USB printer \(id) did not answer the status request (is it in ESC/POS mode?)."
-        case .notAStatusReply(let request, let byte): "The printer answered DLE EOT \(request) with 0x\(String(byte, radix: 16)), which is not a status byte."
+        case .notAStatusReply(let request, let byte):
+            "The printer answered DLE EOT \(request) with 0x\(String(byte, radix: 16)), which is not a status byte."
         case .usb(let what, let code): "USB error \(code) (\(what))."
-        case .badDeviceID(let id): "\"\(id)\" is not a USB printer id: write VID:PID (04b8:0e15), VID:PID:SERIAL or /dev/bus/usb/BBB/DDD."
+        case .badDeviceID(let id):
+            "\"\(id)\" is not a USB printer id: write VID:PID (04b8:0e15), VID:PID:SERIAL or /dev/bus/usb/BBB/DDD."
         }
     }
 }

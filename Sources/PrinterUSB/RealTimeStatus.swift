@@ -16,8 +16,10 @@ public struct RealTimeStatus: Sendable, Hashable, Codable {
     /// Autocutter, unrecoverable or auto-recoverable error (`DLE EOT 2` bit 6, `DLE EOT 3`).
     public var error: Bool
 
-    public init(online: Bool = true, coverOpen: Bool = false, paperNearEnd: Bool = false, paperOut: Bool = false,
-                drawerOpen: Bool = false, error: Bool = false) {
+    public init(
+        online: Bool = true, coverOpen: Bool = false, paperNearEnd: Bool = false, paperOut: Bool = false,
+        drawerOpen: Bool = false, error: Bool = false
+    ) {
         self.online = online
         self.coverOpen = coverOpen
         self.paperNearEnd = paperNearEnd
@@ -33,8 +35,12 @@ public struct RealTimeStatus: Sendable, Hashable, Codable {
     public static func isStatusByte(_ byte: UInt8) -> Bool { byte & fixedMask == fixedValue }
 
     /// Decodes the answers to `DLE EOT 1`, `2`, `4` and (optionally) `3`.
-    public init(printer: UInt8, offlineCause: UInt8, paperSensor: UInt8, errorCause: UInt8? = nil) throws(PrinterUSBError) {
-        for (request, byte) in [(RealTimeStatusRequest.printer, printer), (.offlineCause, offlineCause), (.paperSensor, paperSensor)]
+    public init(printer: UInt8, offlineCause: UInt8, paperSensor: UInt8, errorCause: UInt8? = nil)
+        throws(PrinterUSBError)
+    {
+        for (request, byte) in [
+            (RealTimeStatusRequest.printer, printer), (.offlineCause, offlineCause), (.paperSensor, paperSensor),
+        ]
         where !Self.isStatusByte(byte) {
             throw .notAStatusReply(request: request.rawValue, byte: byte)
         }
@@ -55,7 +61,9 @@ public struct RealTimeStatus: Sendable, Hashable, Codable {
         if coverOpen { list.append("the printer's cover is open: close it") }
         if paperOut { list.append("the printer is out of paper: put in a new roll") }
         if error { list.append("the printer reports an error: switch it off and on again") }
-        if !online, !coverOpen, !paperOut, !error { list.append("the printer is offline: check that it is switched on") }
+        if !online, !coverOpen, !paperOut, !error {
+            list.append("the printer is offline: check that it is switched on")
+        }
         if paperNearEnd, !paperOut { list.append("the paper roll is nearly used up: have a new roll ready") }
         return list
     }

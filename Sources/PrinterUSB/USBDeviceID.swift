@@ -10,13 +10,16 @@ public enum USBDeviceID: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("/dev/bus/usb/") {
             let parts = trimmed.dropFirst("/dev/bus/usb/".count).split(separator: "/")
-            guard parts.count == 2, let bus = UInt8(parts[0]), let address = UInt8(parts[1]) else { throw .badDeviceID(text) }
+            guard parts.count == 2, let bus = UInt8(parts[0]), let address = UInt8(parts[1]) else {
+                throw .badDeviceID(text)
+            }
             self = .node(bus: bus, address: address)
             return
         }
         let parts = trimmed.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].count == 4, parts[1].count == 4,
-              let vendor = UInt16(parts[0], radix: 16), let product = UInt16(parts[1], radix: 16) else {
+            let vendor = UInt16(parts[0], radix: 16), let product = UInt16(parts[1], radix: 16)
+        else {
             throw .badDeviceID(text)
         }
         self = .model(vendor: vendor, product: product, serial: parts.count == 3 ? String(parts[2]) : nil)
@@ -31,7 +34,10 @@ public enum USBDeviceID: Sendable, Hashable, CustomStringConvertible {
         case .model(let vendor, let product, let serial):
             return hex(vendor) + ":" + hex(product) + (serial.map { ":" + $0 } ?? "")
         case .node(let bus, let address):
-            func three(_ value: UInt8) -> String { let s = String(value); return String(repeating: "0", count: 3 - s.count) + s }
+            func three(_ value: UInt8) -> String {
+                let s = String(value)
+                return String(repeating: "0", count: 3 - s.count) + s
+            }
             return "/dev/bus/usb/\(three(bus))/\(three(address))"
         }
     }

@@ -28,7 +28,8 @@ public struct USBStatusReader: Sendable {
         // Only the kernel's usblp is detached, and only when it is bound; it is given the
         // interface back afterwards, so a site printing through /dev/usb/lp0 keeps working.
         // (libusb's auto-detach would also try to detach when no driver is bound.)
-        let detached = libusb_kernel_driver_active(handle, interface) == 1 && libusb_detach_kernel_driver(handle, interface) == 0
+        let detached =
+            libusb_kernel_driver_active(handle, interface) == 1 && libusb_detach_kernel_driver(handle, interface) == 0
         defer { if detached { libusb_attach_kernel_driver(handle, interface) } }
         let claimed = libusb_claim_interface(handle, interface)
         guard claimed == 0 else { throw map(claimed, doing: "claim the interface") }
@@ -43,7 +44,8 @@ public struct USBStatusReader: Sendable {
             // other bytes; the answer to this request is the last one.
             var answer = [UInt8](repeating: 0, count: 64)
             var received: Int32 = 0
-            let read = libusb_bulk_transfer(handle, inbound, &answer, Int32(answer.count), &received, timeoutMilliseconds)
+            let read = libusb_bulk_transfer(
+                handle, inbound, &answer, Int32(answer.count), &received, timeoutMilliseconds)
             guard read == 0 else { throw map(read, doing: "read the answer to DLE EOT \(request.rawValue)") }
             guard received > 0 else { throw .noAnswer(device.description) }
             return answer[Int(received) - 1]
@@ -68,13 +70,18 @@ public struct USBStatusReader: Sendable {
             guard libusb_get_device_descriptor(candidate, &descriptor) == 0 else { continue }
             switch device {
             case .node(let bus, let address):
-                guard libusb_get_bus_number(candidate) == bus, libusb_get_device_address(candidate) == address else { continue }
+                guard libusb_get_bus_number(candidate) == bus, libusb_get_device_address(candidate) == address else {
+                    continue
+                }
             case .model(let vendor, let product, _):
                 guard descriptor.idVendor == vendor, descriptor.idProduct == product else { continue }
             }
             var handle: OpaquePointer?
             let opened = libusb_open(candidate, &handle)
-            if opened == LIBUSB_ERROR_ACCESS.rawValue { denied = true; continue }
+            if opened == LIBUSB_ERROR_ACCESS.rawValue {
+                denied = true
+                continue
+            }
             guard opened == 0, let handle else { continue }
             if case .model(_, _, let serial?) = device, serialNumber(handle, descriptor) != serial {
                 libusb_close(handle)
@@ -109,7 +116,11 @@ public struct USBStatusReader: Sendable {
                 for e in 0..<Int(setting.bNumEndpoints) {
                     let endpoint = setting.endpoint[e]
                     guard endpoint.bmAttributes & 0x03 == UInt8(LIBUSB_TRANSFER_TYPE_BULK.rawValue) else { continue }
-                    if endpoint.bEndpointAddress & 0x80 != 0 { inbound = inbound ?? endpoint.bEndpointAddress } else { out = out ?? endpoint.bEndpointAddress }
+                    if endpoint.bEndpointAddress & 0x80 != 0 {
+                        inbound = inbound ?? endpoint.bEndpointAddress
+                    } else {
+                        out = out ?? endpoint.bEndpointAddress
+                    }
                 }
                 if let out, let inbound { return (Int32(setting.bInterfaceNumber), out, inbound) }
             }

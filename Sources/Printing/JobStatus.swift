@@ -1,7 +1,8 @@
 /// Where a print job is, as CUPS reports it.
 public struct JobStatus: Sendable, Equatable {
     public enum State: Int32, Sendable {
-        case pending = 3, held, processing, stopped, cancelled, aborted, completed
+        case pending = 3
+        case held, processing, stopped, cancelled, aborted, completed
 
         /// The job will not change any more.
         public var isFinal: Bool { self == .cancelled || self == .aborted || self == .completed }
@@ -15,7 +16,10 @@ public struct JobStatus: Sendable, Equatable {
     public var message: String
 
     public init(id: Int, state: State, reasons: [String] = [], message: String = "") {
-        self.id = id; self.state = state; self.reasons = reasons; self.message = message
+        self.id = id
+        self.state = state
+        self.reasons = reasons
+        self.message = message
     }
 }
 

@@ -12,8 +12,13 @@ public final class PrintConnection {
 
     public init(server: PrintServer = .standard) throws(PrintingError) {
         self.server = server
-        guard let http = httpConnect2(server.host, Int32(server.port), nil, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 30_000, nil) else {
-            throw PrintingError(.serverUnreachable, "The print service (CUPS) at \(server) does not answer: check that it runs (systemctl status cups).")
+        guard
+            let http = httpConnect2(
+                server.host, Int32(server.port), nil, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 30_000, nil)
+        else {
+            throw PrintingError(
+                .serverUnreachable,
+                "The print service (CUPS) at \(server) does not answer: check that it runs (systemctl status cups).")
         }
         self.http = http
     }
@@ -27,7 +32,9 @@ public final class PrintConnection {
     /// `created` runs after the job exists and before its data is sent, so a caller can record
     /// the id durably: a run killed during the upload then finds the job again instead of printing twice.
     @discardableResult
-    public func submit(_ document: PrintDocument, to queue: String, created: (Int) throws -> Void = { _ in }) throws -> Int {
+    public func submit(_ document: PrintDocument, to queue: String, created: (Int) throws -> Void = { _ in }) throws
+        -> Int
+    {
         var options: UnsafeMutablePointer<cups_option_t>?
         var count: Int32 = 0
         for (name, value) in document.options.sorted(by: { $0.key < $1.key }) {
@@ -37,7 +44,8 @@ public final class PrintConnection {
         let job = Int(cupsCreateJob(http, queue, document.title, count, options))
         guard job > 0 else { throw lastError(queue: queue, doing: "take the job") }
         try created(job)
-        guard cupsStartDocument(http, queue, Int32(job), document.title, document.format, 1) == HTTP_STATUS_CONTINUE else {
+        guard cupsStartDocument(http, queue, Int32(job), document.title, document.format, 1) == HTTP_STATUS_CONTINUE
+        else {
             throw lastError(queue: queue, doing: "take the document")
         }
         switch document.content {
@@ -53,7 +61,9 @@ public final class PrintConnection {
                 try write([UInt8](chunk)[...], queue: queue)
             }
         }
-        guard cupsFinishDocument(http, queue) == IPP_STATUS_OK else { throw lastError(queue: queue, doing: "accept the document") }
+        guard cupsFinishDocument(http, queue) == IPP_STATUS_OK else {
+            throw lastError(queue: queue, doing: "accept the document")
+        }
         return job
     }
 
@@ -65,7 +75,9 @@ public final class PrintConnection {
     }
 
     public func cancel(job: Int, on queue: String) throws(PrintingError) {
-        guard cupsCancelJob2(http, queue, Int32(job), 0) == IPP_STATUS_OK else { throw lastError(queue: queue, doing: "cancel job \(job)") }
+        guard cupsCancelJob2(http, queue, Int32(job), 0) == IPP_STATUS_OK else {
+            throw lastError(queue: queue, doing: "cancel job \(job)")
+        }
     }
 
     // MARK: - Following
@@ -74,14 +86,17 @@ public final class PrintConnection {
         let request = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES)
         ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", nil, "ipp://localhost/jobs/\(job)")
         ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", nil, cupsUser())
-        guard let response = cupsDoRequest(http, request, "/"), cupsLastError().rawValue <= IPP_STATUS_OK_CONFLICTING.rawValue else {
+        guard let response = cupsDoRequest(http, request, "/"),
+            cupsLastError().rawValue <= IPP_STATUS_OK_CONFLICTING.rawValue
+        else {
             throw lastError(queue: queue, doing: "report on job \(job)")
         }
         defer { ippDelete(response) }
         let state = ippFindAttribute(response, "job-state", IPP_TAG_ENUM).map { ippGetInteger($0, 0) } ?? 0
-        return JobStatus(id: job, state: JobStatus.State(rawValue: state) ?? .pending,
-                         reasons: strings(response, "job-state-reasons", IPP_TAG_KEYWORD),
-                         message: strings(response, "job-printer-state-message", IPP_TAG_TEXT).first ?? "")
+        return JobStatus(
+            id: job, state: JobStatus.State(rawValue: state) ?? .pending,
+            reasons: strings(response, "job-state-reasons", IPP_TAG_KEYWORD),
+            message: strings(response, "job-printer-state-message", IPP_TAG_TEXT).first ?? "")
     }
 
     /// What a caller following a job wants next (see `wait(for:on:poll:timeout:check:)`).
@@ -103,8 +118,10 @@ public final class PrintConnection {
     ///
     /// Bounded: after `timeout` it throws `.timedOut` naming the printer's problems, and the job
     /// is left as it is (a batch can be resumed later and find it).
-    public func wait(for job: Int, on queue: String, poll: Duration = .milliseconds(200), timeout: Duration = .seconds(600),
-                     check: (JobStatus, PrinterStatus?) -> WaitStep = { _, _ in .keepWaiting }) throws(PrintingError) -> JobStatus {
+    public func wait(
+        for job: Int, on queue: String, poll: Duration = .milliseconds(200), timeout: Duration = .seconds(600),
+        check: (JobStatus, PrinterStatus?) -> WaitStep = { _, _ in .keepWaiting }
+    ) throws(PrintingError) -> JobStatus {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var cancelled = false
@@ -119,7 +136,9 @@ public final class PrintConnection {
             }
             guard clock.now < deadline else {
                 let why = printer?.problems.joined(separator: "; ") ?? status.message
-                throw PrintingError(.timedOut, "The printer \"\(queue)\" has not finished job \(job)" + (why.isEmpty ? "." : ": \(why)."))
+                throw PrintingError(
+                    .timedOut,
+                    "The printer \"\(queue)\" has not finished job \(job)" + (why.isEmpty ? "." : ": \(why)."))
             }
             Thread.sleep(forTimeInterval: Double(poll.components.seconds) + Double(poll.components.attoseconds) / 1e18)
         }
@@ -136,7 +155,9 @@ public final class PrintConnection {
             let job = list![index]
             let jobTitle = job.title.map { String(cString: $0) } ?? ""
             guard title == nil || jobTitle == title else { return nil }
-            return JobSummary(id: Int(job.id), title: jobTitle, state: JobStatus.State(rawValue: Int32(job.state.rawValue)) ?? .pending)
+            return JobSummary(
+                id: Int(job.id), title: jobTitle,
+                state: JobStatus.State(rawValue: Int32(job.state.rawValue)) ?? .pending)
         }
     }
 
@@ -145,22 +166,30 @@ public final class PrintConnection {
     public func printerStatus(_ queue: String) throws(PrintingError) -> PrinterStatus {
         let request = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES)
         ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nil, "ipp://localhost/printers/\(queue)")
-        guard let response = cupsDoRequest(http, request, "/"), cupsLastError().rawValue <= IPP_STATUS_OK_CONFLICTING.rawValue else {
+        guard let response = cupsDoRequest(http, request, "/"),
+            cupsLastError().rawValue <= IPP_STATUS_OK_CONFLICTING.rawValue
+        else {
             throw lastError(queue: queue, doing: "report on the printer")
         }
         defer { ippDelete(response) }
         let state = ippFindAttribute(response, "printer-state", IPP_TAG_ENUM).map { ippGetInteger($0, 0) } ?? 3
-        let accepting = ippFindAttribute(response, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN).map { ippGetBoolean($0, 0) != 0 } ?? true
-        return PrinterStatus(queue: queue, state: PrinterStatus.State(rawValue: state) ?? .idle, accepting: accepting,
-                             reasons: strings(response, "printer-state-reasons", IPP_TAG_KEYWORD),
-                             message: strings(response, "printer-state-message", IPP_TAG_TEXT).first ?? "")
+        let accepting =
+            ippFindAttribute(response, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN).map { ippGetBoolean($0, 0) != 0 }
+            ?? true
+        return PrinterStatus(
+            queue: queue, state: PrinterStatus.State(rawValue: state) ?? .idle, accepting: accepting,
+            reasons: strings(response, "printer-state-reasons", IPP_TAG_KEYWORD),
+            message: strings(response, "printer-state-message", IPP_TAG_TEXT).first ?? "")
     }
 
     /// Fails unless the queue exists and takes jobs: checked before a batch allocates numbers.
     public func requireAccepting(_ queue: String) throws(PrintingError) {
         let status = try printerStatus(queue)
         guard status.accepting else {
-            throw PrintingError(.notAccepting, "The printer \"\(queue)\" is not accepting jobs\(status.message.isEmpty ? "" : " (\(status.message))"): run `cupsaccept \(queue)` when it is ready.")
+            throw PrintingError(
+                .notAccepting,
+                "The printer \"\(queue)\" is not accepting jobs\(status.message.isEmpty ? "" : " (\(status.message))"): run `cupsaccept \(queue)` when it is ready."
+            )
         }
     }
 
@@ -176,11 +205,18 @@ public final class PrintConnection {
         let words = String(cString: cupsLastErrorString())
         switch status {
         case IPP_STATUS_ERROR_NOT_FOUND:
-            return PrintingError(.noSuchQueue, "There is no printer called \"\(queue)\" here (or the job is gone): `lpstat -p` lists the printers.")
+            return PrintingError(
+                .noSuchQueue,
+                "There is no printer called \"\(queue)\" here (or the job is gone): `lpstat -p` lists the printers.")
         case IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS:
-            return PrintingError(.notAccepting, "The printer \"\(queue)\" is not accepting jobs: run `cupsaccept \(queue)` when it is ready.")
-        case IPP_STATUS_ERROR_SERVICE_UNAVAILABLE, IPP_STATUS_ERROR_INTERNAL where words.lowercased().contains("connect"):
-            return PrintingError(.serverUnreachable, "The print service (CUPS) at \(server) does not answer: check that it runs (systemctl status cups).")
+            return PrintingError(
+                .notAccepting,
+                "The printer \"\(queue)\" is not accepting jobs: run `cupsaccept \(queue)` when it is ready.")
+        case IPP_STATUS_ERROR_SERVICE_UNAVAILABLE,
+            IPP_STATUS_ERROR_INTERNAL where words.lowercased().contains("connect"):
+            return PrintingError(
+                .serverUnreachable,
+                "The print service (CUPS) at \(server) does not answer: check that it runs (systemctl status cups).")
         default:
             return PrintingError(.rejected, "The print service could not \(what) for \"\(queue)\": \(words).")
         }

@@ -17,7 +17,10 @@ public struct PrintDocument: Sendable {
     public var options: [String: String]
 
     public init(_ content: Content, format: String, title: String, options: [String: String] = [:]) {
-        self.content = content; self.format = format; self.title = title; self.options = options
+        self.content = content
+        self.format = format
+        self.title = title
+        self.options = options
     }
 
     public static let pdf = "application/pdf"

@@ -7,7 +7,8 @@ public struct PrintServer: Sendable, Equatable, CustomStringConvertible {
     public var port: Int
 
     public init(host: String, port: Int = 631) {
-        self.host = host; self.port = port
+        self.host = host
+        self.port = port
     }
 
     /// What `lp` would use: `CUPS_SERVER` (host, host:port or socket path), then client.conf,

@@ -1,6 +1,9 @@
 /// A queue's state, what `lpstat -p` shows and what a shop person needs to hear when a batch waits.
 public struct PrinterStatus: Sendable, Equatable {
-    public enum State: Int32, Sendable { case idle = 3, processing, stopped }
+    public enum State: Int32, Sendable {
+        case idle = 3
+        case processing, stopped
+    }
 
     public var queue: String
     public var state: State

@@ -14,7 +14,8 @@ public struct PrintingError: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
 
     public init(_ kind: Kind, _ message: String) {
-        self.kind = kind; self.message = message
+        self.kind = kind
+        self.message = message
     }
 
     public var description: String { message }

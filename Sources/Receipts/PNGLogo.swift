@@ -9,27 +9,34 @@ public enum PNGLogo {
 
     public static func load(path: String) throws(ReceiptsError) -> RasterImage {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReceiptsError(.invalidLogo, "The logo \(path) cannot be read: check the path in the receipt template.")
+            throw ReceiptsError(
+                .invalidLogo, "The logo \(path) cannot be read: check the path in the receipt template.")
         }
         let head = (try? handle.read(upToCount: 8)).map { [UInt8]($0) } ?? []
         try? handle.close()
         // cairo reports a JPEG or a text file only as a "read error"; the signature check turns
         // that into a sentence the technician can act on.
         guard head == signature else {
-            throw ReceiptsError(.invalidLogo, "The logo \(path) is not a PNG file: convert it to PNG (for example with `convert logo.jpg logo.png`).")
+            throw ReceiptsError(
+                .invalidLogo,
+                "The logo \(path) is not a PNG file: convert it to PNG (for example with `convert logo.jpg logo.png`).")
         }
         let surface = cairo_image_surface_create_from_png(path)
         defer { cairo_surface_destroy(surface) }
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw ReceiptsError(.invalidLogo, "The logo \(path) is a damaged PNG file (\(String(cString: cairo_status_to_string(status)))).")
+            throw ReceiptsError(
+                .invalidLogo,
+                "The logo \(path) is a damaged PNG file (\(String(cString: cairo_status_to_string(status)))).")
         }
         cairo_surface_flush(surface)
         let width = Int(cairo_image_surface_get_width(surface))
         let height = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
         let format = cairo_image_surface_get_format(surface)
-        guard let data = cairo_image_surface_get_data(surface), format == CAIRO_FORMAT_ARGB32 || format == CAIRO_FORMAT_RGB24 else {
+        guard let data = cairo_image_surface_get_data(surface),
+            format == CAIRO_FORMAT_ARGB32 || format == CAIRO_FORMAT_RGB24
+        else {
             throw ReceiptsError(.invalidLogo, "The logo \(path) has a pixel format cairo cannot hand over.")
         }
         let hasAlpha = format == CAIRO_FORMAT_ARGB32

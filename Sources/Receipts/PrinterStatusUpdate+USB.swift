@@ -5,8 +5,9 @@ extension PrinterStatusUpdate {
     /// What a printer answered over USB, as tills (`printer.status` event and op) and
     /// `loyalgate doctor` show it.
     public init(printer: String, status: RealTimeStatus) {
-        self.init(printer: printer, online: status.online, coverOpen: status.coverOpen, paperNearEnd: status.paperNearEnd,
-                  paperOut: status.paperOut, drawerOpen: status.drawerOpen, error: status.error, problems: status.problems)
+        self.init(
+            printer: printer, online: status.online, coverOpen: status.coverOpen, paperNearEnd: status.paperNearEnd,
+            paperOut: status.paperOut, drawerOpen: status.drawerOpen, error: status.error, problems: status.problems)
     }
 
     /// One line for a terminal: `front: online, paper ok, drawer closed` or the problems.
@@ -16,6 +17,7 @@ extension PrinterStatusUpdate {
         if coverOpen { parts.append("cover open") }
         if error { parts.append("error") }
         parts.append(drawerOpen ? "drawer open" : "drawer closed")
-        return "\(printer): " + parts.joined(separator: ", ") + (problems.isEmpty ? "" : " — " + problems.joined(separator: "; "))
+        return "\(printer): " + parts.joined(separator: ", ")
+            + (problems.isEmpty ? "" : " — " + problems.joined(separator: "; "))
     }
 }

@@ -13,8 +13,10 @@ final class PrinterStatusWatcher: @unchecked Sendable {
     private var last: [String: PrinterStatusUpdate] = [:]
     private var stopped = false
 
-    init(printers: [String], interval: Double, read: @escaping @Sendable (String) -> PrinterStatusUpdate?,
-         report: @escaping @Sendable (PrinterStatusUpdate) -> Void) {
+    init(
+        printers: [String], interval: Double, read: @escaping @Sendable (String) -> PrinterStatusUpdate?,
+        report: @escaping @Sendable (PrinterStatusUpdate) -> Void
+    ) {
         self.printers = printers
         self.interval = interval
         self.read = read

@@ -11,7 +11,9 @@ public final class ReceiptComposer: Sendable {
     private let renderer: ReceiptRenderer
     private let logos: LogoCache
 
-    public init(model: String, template: ReceiptHeader? = nil, options: RenderOptions = RenderOptions()) throws(ReceiptsError) {
+    public init(model: String, template: ReceiptHeader? = nil, options: RenderOptions = RenderOptions())
+        throws(ReceiptsError)
+    {
         do { profile = try PrinterProfile.named(model) } catch { throw .model(error) }
         self.template = template
         renderer = ReceiptRenderer(profile: profile, options: options)
@@ -37,6 +39,8 @@ public final class ReceiptComposer: Sendable {
     public func render(_ document: ReceiptDocument, logoPath: String?) throws(ReceiptsError) -> [UInt8] {
         let logo = try logoPath.map { path throws(ReceiptsError) in try logos.bitmap(path: path) }
         let matrix = try SymbolMatrix.fallback(for: document.footer?.barcode, profile: profile)
-        do { return try renderer.render(document, logoBitmap: logo, symbolMatrix: matrix) } catch { throw .receipt(error) }
+        do { return try renderer.render(document, logoBitmap: logo, symbolMatrix: matrix) } catch {
+            throw .receipt(error)
+        }
     }
 }

@@ -27,7 +27,8 @@ public struct ReceiptPreview {
         let layout = try printed.elements.map { element throws(ReceiptsError) in try height(of: element) }
         let margin = 16.0
         let total = layout.reduce(0, +) + 2 * margin
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(profile.dotsPerLine), Int32(total.rounded(.up)))
+        let surface = cairo_image_surface_create(
+            CAIRO_FORMAT_RGB24, Int32(profile.dotsPerLine), Int32(total.rounded(.up)))
         defer { cairo_surface_destroy(surface) }
         let cr = cairo_create(surface)
         defer { cairo_destroy(cr) }
@@ -42,7 +43,8 @@ public struct ReceiptPreview {
         cairo_surface_flush(surface)
         let status = cairo_surface_write_to_png(surface, path)
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw ReceiptsError(.invalidReceipt, "Could not write \(path): \(String(cString: cairo_status_to_string(status))).")
+            throw ReceiptsError(
+                .invalidReceipt, "Could not write \(path): \(String(cString: cairo_status_to_string(status))).")
         }
     }
 
@@ -53,7 +55,9 @@ public struct ReceiptPreview {
     /// Font A cells are twice as high as wide (12×24), Font B about 9×17.
     private func cellHeight(_ font: PrinterFont) -> Double { cellWidth(font) * (font == .a ? 2 : 17.0 / 9) }
     /// Default line spacing: the cell plus a sixth of it, as the printers' 1/6-inch default.
-    private func lineHeight(_ style: TextStyle) -> Double { cellHeight(style.font) * Double(style.heightMultiplier) + cellHeight(.a) / 4 }
+    private func lineHeight(_ style: TextStyle) -> Double {
+        cellHeight(style.font) * Double(style.heightMultiplier) + cellHeight(.a) / 4
+    }
 
     private func height(of element: PrintElement) throws(ReceiptsError) -> Double {
         switch element {
@@ -73,12 +77,16 @@ public struct ReceiptPreview {
         switch element {
         case .text(let runs, let alignment):
             let line = lineHeight(runs.map(\.style).max { $0.heightMultiplier < $1.heightMultiplier } ?? TextStyle())
-            let width = runs.reduce(0.0) { $0 + Double($1.text.unicodeScalars.count) * cellWidth($1.style.font) * Double($1.style.widthMultiplier) }
+            let width = runs.reduce(0.0) {
+                $0 + Double($1.text.unicodeScalars.count) * cellWidth($1.style.font) * Double($1.style.widthMultiplier)
+            }
             var x = offset(width: width, alignment)
             for run in runs {
                 let cell = cellWidth(run.style.font) * Double(run.style.widthMultiplier)
                 let height = cellHeight(run.style.font) * Double(run.style.heightMultiplier)
-                cairo_select_font_face(cr, "DejaVu Sans Mono", CAIRO_FONT_SLANT_NORMAL, run.style.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+                cairo_select_font_face(
+                    cr, "DejaVu Sans Mono", CAIRO_FONT_SLANT_NORMAL,
+                    run.style.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
                 // DejaVu Sans Mono advances 0.602 em; the em is stretched to fill the cell.
                 var matrix = cairo_matrix_t()
                 cairo_matrix_init_scale(&matrix, cell / 0.602, height * 0.82)
@@ -90,7 +98,9 @@ public struct ReceiptPreview {
                     x += cell
                 }
                 if run.style.underline {
-                    cairo_rectangle(cr, x - cell * Double(run.text.unicodeScalars.count), baseline + 2, cell * Double(run.text.unicodeScalars.count), 2)
+                    cairo_rectangle(
+                        cr, x - cell * Double(run.text.unicodeScalars.count), baseline + 2,
+                        cell * Double(run.text.unicodeScalars.count), 2)
                     cairo_fill(cr)
                 }
             }
@@ -98,7 +108,10 @@ public struct ReceiptPreview {
             for row in 0..<bitmap.height {
                 var x = 0
                 while x < bitmap.width {
-                    guard bitmap[x, row] else { x += 1; continue }
+                    guard bitmap[x, row] else {
+                        x += 1
+                        continue
+                    }
                     let start = x
                     while x < bitmap.width, bitmap[x, row] { x += 1 }
                     cairo_rectangle(cr, Double(start), y + Double(row), Double(x - start), 1)
@@ -124,14 +137,17 @@ public struct ReceiptPreview {
             if hri {
                 var style = TextStyle()
                 style.font = .a
-                try draw(.text([TextRun(text: legend, style: style)], alignment: alignment), at: y + 4 + Double(height), on: cr)
+                try draw(
+                    .text([TextRun(text: legend, style: style)], alignment: alignment), at: y + 4 + Double(height),
+                    on: cr)
             }
         case .qrCode(let data, let size, let alignment):
             let matrix = try SymbolMatrix.qrCode(data)
             let x = offset(width: Double(matrix.count * size), alignment)
             for (row, modules) in matrix.enumerated() {
                 for (column, dark) in modules.enumerated() where dark {
-                    cairo_rectangle(cr, x + Double(column * size), y + 4 + Double(row * size), Double(size), Double(size))
+                    cairo_rectangle(
+                        cr, x + Double(column * size), y + 4 + Double(row * size), Double(size), Double(size))
                 }
             }
             cairo_fill(cr)
@@ -150,7 +166,8 @@ public struct ReceiptPreview {
         case .drawerPulse:
             cairo_save(cr)
             cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
-            try draw(.text([TextRun(text: "[cash drawer pulse]", style: TextStyle())], alignment: .center), at: y, on: cr)
+            try draw(
+                .text([TextRun(text: "[cash drawer pulse]", style: TextStyle())], alignment: .center), at: y, on: cr)
             cairo_restore(cr)
         }
     }

@@ -10,7 +10,10 @@ public struct ReceiptEvents: Sendable {
     public var printJob: @Sendable (PrintJobUpdate) -> Void
     public var printerStatus: @Sendable (PrinterStatusUpdate) -> Void
 
-    public init(printJob: @escaping @Sendable (PrintJobUpdate) -> Void, printerStatus: @escaping @Sendable (PrinterStatusUpdate) -> Void = { _ in }) {
+    public init(
+        printJob: @escaping @Sendable (PrintJobUpdate) -> Void,
+        printerStatus: @escaping @Sendable (PrinterStatusUpdate) -> Void = { _ in }
+    ) {
         self.printJob = printJob
         self.printerStatus = printerStatus
     }
@@ -79,7 +82,10 @@ public final class ReceiptPrintService: @unchecked Sendable {
         let id = request.printer
         guard let settings = configuration.printers.first(where: { $0.id == id }) else {
             let known = configuration.printers.map(\.id).joined(separator: ", ")
-            throw ReceiptsError(.unknownPrinter, "There is no receipt printer \"\(id.prefix(64))\" here" + (known.isEmpty ? "." : "; the printers are: \(known)."))
+            throw ReceiptsError(
+                .unknownPrinter,
+                "There is no receipt printer \"\(id.prefix(64))\" here"
+                    + (known.isEmpty ? "." : "; the printers are: \(known)."))
         }
         if let key = request.key, key.isEmpty || key.utf8.count > 200 {
             throw ReceiptsError(.invalidReceipt, "key must be 1 to 200 characters.")
@@ -97,11 +103,14 @@ public final class ReceiptPrintService: @unchecked Sendable {
             return (attempt, nil)
         }
         if let current {
-            return Ticket(answer: ReceiptPrintAnswer(job: job, replayed: true), start: { [events] in events.printJob(current) })
+            return Ticket(
+                answer: ReceiptPrintAnswer(job: job, replayed: true), start: { [events] in events.printJob(current) })
         }
-        return Ticket(answer: ReceiptPrintAnswer(job: job, replayed: false), start: { [self] in
-            DispatchQueue.global().async { self.run(job: job, attempt: attempt, settings: settings, bytes: bytes) }
-        })
+        return Ticket(
+            answer: ReceiptPrintAnswer(job: job, replayed: false),
+            start: { [self] in
+                DispatchQueue.global().async { self.run(job: job, attempt: attempt, settings: settings, bytes: bytes) }
+            })
     }
 
     /// `printer.status`: the printer's own status over USB, for printers configured with `usb`.
@@ -114,9 +123,13 @@ public final class ReceiptPrintService: @unchecked Sendable {
             throw ReceiptsError(.unknownPrinter, "There is no receipt printer \"\(id.prefix(64))\" here.")
         }
         guard let usb = settings.usb else {
-            throw ReceiptsError(.printerUnavailable, "Receipt printer \"\(id)\" has no \"usb\" in the configuration, so only CUPS knows its state.")
+            throw ReceiptsError(
+                .printerUnavailable,
+                "Receipt printer \"\(id)\" has no \"usb\" in the configuration, so only CUPS knows its state.")
         }
-        do { return PrinterStatusUpdate(printer: id, status: try USBStatusReader(device: USBDeviceID(usb)).read()) } catch {
+        do {
+            return PrinterStatusUpdate(printer: id, status: try USBStatusReader(device: USBDeviceID(usb)).read())
+        } catch {
             throw ReceiptsError(.printerUnavailable, error.description)
         }
     }
@@ -125,8 +138,9 @@ public final class ReceiptPrintService: @unchecked Sendable {
     /// changes as `printer.status` events (see `PrinterStatusWatcher`).
     public func startWatchingPrinters() {
         let printers = configuration.printers.filter { $0.usb != nil }.map(\.id)
-        let watcher = PrinterStatusWatcher(printers: printers, interval: configuration.statusIntervalSeconds,
-                                           read: { [self] in try? status(printer: $0) }, report: events.printerStatus)
+        let watcher = PrinterStatusWatcher(
+            printers: printers, interval: configuration.statusIntervalSeconds,
+            read: { [self] in try? status(printer: $0) }, report: events.printerStatus)
         lock.withLock { self.watcher = watcher }
         watcher.start()
     }
@@ -140,9 +154,12 @@ public final class ReceiptPrintService: @unchecked Sendable {
     private func composer(for settings: ReceiptPrinterSettings) throws(ReceiptsError) -> ReceiptComposer {
         let result: Result<ReceiptComposer, ReceiptsError> = lock.withLock {
             if let cached = composers[settings.id] { return cached }
-            let options = RenderOptions(cut: settings.cut == "full" ? .full : .partial, openDrawer: settings.openDrawer ?? false)
+            let options = RenderOptions(
+                cut: settings.cut == "full" ? .full : .partial, openDrawer: settings.openDrawer ?? false)
             let made = Result { () throws(ReceiptsError) in
-                try ReceiptComposer(model: settings.model, template: settings.template.flatMap { configuration.templates[$0] }, options: options)
+                try ReceiptComposer(
+                    model: settings.model, template: settings.template.flatMap { configuration.templates[$0] },
+                    options: options)
             }
             composers[settings.id] = made
             return made
@@ -169,7 +186,10 @@ public final class ReceiptPrintService: @unchecked Sendable {
             // an earlier run of the gateway: follow it instead of printing a second copy.
             let earlier = try connection.jobs(on: settings.queue, titled: title)
                 .filter { $0.state != .cancelled && $0.state != .aborted }.map(\.id).max()
-            let cupsJob = try earlier ?? connection.submit(PrintDocument(.bytes(bytes), format: PrintDocument.raw, title: title), to: settings.queue)
+            let cupsJob =
+                try earlier
+                ?? connection.submit(
+                    PrintDocument(.bytes(bytes), format: PrintDocument.raw, title: title), to: settings.queue)
             try follow(cupsJob, settings: settings, connection: connection, report: report)
         } catch let error as PrintingError {
             report(.failed, error.message)
@@ -182,25 +202,31 @@ public final class ReceiptPrintService: @unchecked Sendable {
     /// printer has a problem (offline, paper out, ...) for `failAfterSeconds` the job is cancelled;
     /// `wait` returns only once CUPS has finished it, so it cannot print after the till was told it
     /// failed (and possibly printed the retry).
-    private func follow(_ cupsJob: Int, settings: ReceiptPrinterSettings, connection: PrintConnection,
-                        report: (PrintJobUpdate.State, String?) -> Void) throws(PrintingError) {
+    private func follow(
+        _ cupsJob: Int, settings: ReceiptPrinterSettings, connection: PrintConnection,
+        report: (PrintJobUpdate.State, String?) -> Void
+    ) throws(PrintingError) {
         let clock = ContinuousClock()
         let started = clock.now
         let failAfter = Duration.milliseconds(Int64(configuration.failAfterSeconds * 1000))
         var printing = false
         var problemSince: ContinuousClock.Instant?
         var gaveUpBecause: String?
-        let final = try connection.wait(for: cupsJob, on: settings.queue, poll: pollInterval, timeout: giveUpAfter + .seconds(60)) { status, printer in
+        let final = try connection.wait(
+            for: cupsJob, on: settings.queue, poll: pollInterval, timeout: giveUpAfter + .seconds(60)
+        ) { status, printer in
             if status.state == .processing, !printing {
                 printing = true
                 report(.printing, nil)
             }
             if clock.now - started >= giveUpAfter {
-                gaveUpBecause = "The receipt has not printed in \(giveUpAfter.components.seconds / 60) minutes; it was cancelled."
+                gaveUpBecause =
+                    "The receipt has not printed in \(giveUpAfter.components.seconds / 60) minutes; it was cancelled."
                 return .cancel
             }
             let problem = printer.flatMap {
-                CashierReason.from(reasons: $0.reasons, queue: settings.queue, stopped: $0.state == .stopped) ?? CashierReason.from(message: $0.message)
+                CashierReason.from(reasons: $0.reasons, queue: settings.queue, stopped: $0.state == .stopped)
+                    ?? CashierReason.from(message: $0.message)
             }
             guard let problem else {
                 problemSince = nil
@@ -218,7 +244,9 @@ public final class ReceiptPrintService: @unchecked Sendable {
             report(.failed, usbProblem(settings) ?? gaveUpBecause)
         } else {
             let printer = try? connection.printerStatus(settings.queue)
-            report(.failed, usbProblem(settings) ?? CashierReason.forFinishedJob(final, printer: printer, queue: settings.queue))
+            report(
+                .failed,
+                usbProblem(settings) ?? CashierReason.forFinishedJob(final, printer: printer, queue: settings.queue))
         }
     }
 
@@ -226,7 +254,8 @@ public final class ReceiptPrintService: @unchecked Sendable {
     /// out): the first problem as a sentence.
     private func usbProblem(_ settings: ReceiptPrinterSettings) -> String? {
         guard let usb = settings.usb, let device = try? USBDeviceID(usb),
-              let problem = (try? USBStatusReader(device: device).read())?.problems.first else { return nil }
+            let problem = (try? USBStatusReader(device: device).read())?.problems.first
+        else { return nil }
         return problem.prefix(1).uppercased() + problem.dropFirst() + "."
     }
 

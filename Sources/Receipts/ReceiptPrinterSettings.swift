@@ -15,7 +15,10 @@ public struct ReceiptPrinterSettings: Sendable, Hashable, Codable {
     /// Kick the cash drawer after each receipt.
     public var openDrawer: Bool?
 
-    public init(id: String, queue: String, model: String, template: String? = nil, usb: String? = nil, cut: String? = nil, openDrawer: Bool? = nil) {
+    public init(
+        id: String, queue: String, model: String, template: String? = nil, usb: String? = nil, cut: String? = nil,
+        openDrawer: Bool? = nil
+    ) {
         self.id = id
         self.queue = queue
         self.model = model

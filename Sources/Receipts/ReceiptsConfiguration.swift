@@ -14,7 +14,10 @@ public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
     /// How often the gateway asks USB printers for their own status (0: never).
     public var statusIntervalSeconds: Double
 
-    public init(printers: [ReceiptPrinterSettings] = [], templates: [String: ReceiptHeader] = [:], failAfterSeconds: Double = 20, statusIntervalSeconds: Double = 30) {
+    public init(
+        printers: [ReceiptPrinterSettings] = [], templates: [String: ReceiptHeader] = [:],
+        failAfterSeconds: Double = 20, statusIntervalSeconds: Double = 30
+    ) {
         self.printers = printers
         self.templates = templates
         self.failAfterSeconds = failAfterSeconds
@@ -47,14 +50,23 @@ public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
     public func validate() throws(ReceiptsError) {
         var seen = Set<String>()
         for printer in printers {
-            guard seen.insert(printer.id).inserted else { throw ReceiptsError(.invalidConfiguration, "The receipt printer id \"\(printer.id)\" is used twice.") }
+            guard seen.insert(printer.id).inserted else {
+                throw ReceiptsError(.invalidConfiguration, "The receipt printer id \"\(printer.id)\" is used twice.")
+            }
             if let template = printer.template, templates[template] == nil {
-                throw ReceiptsError(.invalidConfiguration, "Receipt printer \"\(printer.id)\" names the template \"\(template)\", which is not in \"templates\".")
+                throw ReceiptsError(
+                    .invalidConfiguration,
+                    "Receipt printer \"\(printer.id)\" names the template \"\(template)\", which is not in \"templates\"."
+                )
             }
             if let cut = printer.cut, cut != "partial", cut != "full" {
-                throw ReceiptsError(.invalidConfiguration, "Receipt printer \"\(printer.id)\": cut is \"partial\" or \"full\", not \"\(cut)\".")
+                throw ReceiptsError(
+                    .invalidConfiguration,
+                    "Receipt printer \"\(printer.id)\": cut is \"partial\" or \"full\", not \"\(cut)\".")
             }
         }
-        guard failAfterSeconds > 0 else { throw ReceiptsError(.invalidConfiguration, "failAfterSeconds must be positive.") }
+        guard failAfterSeconds > 0 else {
+            throw ReceiptsError(.invalidConfiguration, "failAfterSeconds must be positive.")
+        }
     }
 }

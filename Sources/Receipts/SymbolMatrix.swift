@@ -18,13 +18,15 @@ public enum SymbolMatrix {
 
     /// The matrix a printer without the native command needs for `barcode`, or nil when the
     /// printer draws it (or it is EAN-13, which the encoder draws itself).
-    public static func fallback(for barcode: FooterBarcode?, profile: PrinterProfile) throws(ReceiptsError) -> [[Bool]]? {
+    public static func fallback(for barcode: FooterBarcode?, profile: PrinterProfile) throws(ReceiptsError) -> [[Bool]]?
+    {
         guard let barcode else { return nil }
         let symbology: BarcodeSymbology
         do { symbology = try barcode.symbology() } catch { throw .receipt(error) }
         switch symbology {
         case .qr where !profile.features.qrCode: return try qrCode(barcode.data)
-        case .code128 where !(profile.features.barcodes && profile.features.barcodeFunctionB): return [try code128(barcode.data)]
+        case .code128 where !(profile.features.barcodes && profile.features.barcodeFunctionB):
+            return [try code128(barcode.data)]
         default: return nil
         }
     }
@@ -34,7 +36,9 @@ public enum SymbolMatrix {
         var error = [CChar](repeating: 0, count: 128)
         var rows: Int32 = 0, columns: Int32 = 0
         let bytes = Array(data.utf8)
-        let status = loyalgate_zint_matrix(symbology, option1, bytes, Int32(bytes.count), &modules, Int32(modules.count), &rows, &columns, &error, Int32(error.count))
+        let status = loyalgate_zint_matrix(
+            symbology, option1, bytes, Int32(bytes.count), &modules, Int32(modules.count), &rows, &columns, &error,
+            Int32(error.count))
         guard status == 0 else {
             let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw ReceiptsError(.invalidReceipt, "The footer symbol cannot hold \"\(data.prefix(40))\": \(message).")

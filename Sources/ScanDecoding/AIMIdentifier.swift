@@ -1,4 +1,5 @@
 import GS1
+
 /// An AIM / ISO/IEC 15424 symbology identifier: `]`, a code character, and a modifier
 /// (`]E0` EAN-13/UPC, `]E4` EAN-8, `]C1` GS1-128, `]Q1` QR, `]d2` GS1 DataMatrix, ...).
 ///
@@ -24,8 +25,9 @@ public struct AIMIdentifier: Sendable, Hashable {
     public init?(prefixOf text: some StringProtocol) {
         var scalars = text.unicodeScalars.makeIterator()
         guard scalars.next() == "]", let code = scalars.next(),
-              Self.assignedCodeCharacters.contains(code), let first = scalars.next(),
-              Self.isModifierScalar(first) else { return nil }
+            Self.assignedCodeCharacters.contains(code), let first = scalars.next(),
+            Self.isModifierScalar(first)
+        else { return nil }
         var modifier = String(first)
         if code == "Y" {
             // System expansion: the first modifier digit says how many more characters follow.

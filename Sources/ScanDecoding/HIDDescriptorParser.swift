@@ -121,11 +121,12 @@ struct HIDDescriptorParser {
         guard end <= Self.maximumReportBits else { throw .reportTooLarge(offset: item.offset) }
         bitCounters[kind, default: [:]][global.reportID] = end
         let maximum = global.logicalMinimum < 0 ? global.logicalMaximumSigned : global.logicalMaximumUnsigned
-        fields.append(HIDReportField(
-            kind: kind, reportID: global.reportID, bitOffset: start, bitSize: global.reportSize,
-            count: global.reportCount, usagePage: global.usagePage,
-            usages: resolvedUsages(limit: Self.maximumUsagesPerItem), flags: item.unsigned,
-            logicalMinimum: global.logicalMinimum, logicalMaximum: maximum, collectionUsages: collections))
+        fields.append(
+            HIDReportField(
+                kind: kind, reportID: global.reportID, bitOffset: start, bitSize: global.reportSize,
+                count: global.reportCount, usagePage: global.usagePage,
+                usages: resolvedUsages(limit: Self.maximumUsagesPerItem), flags: item.unsigned,
+                logicalMinimum: global.logicalMinimum, logicalMaximum: maximum, collectionUsages: collections))
     }
 
     private mutating func globalItem(_ item: Item) throws(HIDDescriptorError) {

@@ -56,7 +56,8 @@ public struct HIDPOSReportLayout: Sendable, Equatable {
                 // An identifier byte that is not a whole byte is ignored rather than rejected:
                 // the data may still carry the AIM prefix itself.
                 guard let bits = Self.firstElement(carrying: usage, in: fields, prefixBits: prefixBits),
-                      bits.bitSize == 8, bits.bitOffset % 8 == 0 else { return nil }
+                    bits.bitSize == 8, bits.bitOffset % 8 == 0
+                else { return nil }
                 return bits.bitOffset / 8
             }
         self.continuedFlag = Self.firstElement(carrying: .decodedDataContinued, in: fields, prefixBits: prefixBits)

@@ -23,7 +23,8 @@ public struct HIDReportDescriptor: Sendable, Equatable {
         self.usesReportIDs = parser.usesReportIDs
         var bits: [HIDReportField.Kind: [UInt8: Int]] = [:]
         for field in parser.fields where bits[field.kind]?[field.reportID] == nil {
-            bits[field.kind, default: [:]][field.reportID] = parser.reportBitLength(field.kind, reportID: field.reportID)
+            bits[field.kind, default: [:]][field.reportID] = parser.reportBitLength(
+                field.kind, reportID: field.reportID)
         }
         self.reportBits = bits
     }

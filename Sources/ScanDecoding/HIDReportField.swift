@@ -29,9 +29,11 @@ public struct HIDReportField: Sendable, Equatable {
     /// Scanned Data Report), so a consumer can tell which application a field belongs to.
     public let collectionUsages: [HIDUsage]
 
-    public init(kind: Kind, reportID: UInt8, bitOffset: Int, bitSize: Int, count: Int, usagePage: UInt16,
-                usages: [HIDUsage], flags: UInt32, logicalMinimum: Int, logicalMaximum: Int,
-                collectionUsages: [HIDUsage]) {
+    public init(
+        kind: Kind, reportID: UInt8, bitOffset: Int, bitSize: Int, count: Int, usagePage: UInt16,
+        usages: [HIDUsage], flags: UInt32, logicalMinimum: Int, logicalMaximum: Int,
+        collectionUsages: [HIDUsage]
+    ) {
         self.kind = kind
         self.reportID = reportID
         self.bitOffset = bitOffset

@@ -24,9 +24,11 @@ extension ScanAssembler {
         /// is a person typing, not a scanner.
         public var humanAverageGapThreshold: Duration
 
-        public init(suffix: Suffix = .enter, idleGap: Duration = .milliseconds(50),
-                    suffixTimeout: Duration = .seconds(1), maximumLength: Int = 4096,
-                    humanAverageGapThreshold: Duration = .milliseconds(30)) {
+        public init(
+            suffix: Suffix = .enter, idleGap: Duration = .milliseconds(50),
+            suffixTimeout: Duration = .seconds(1), maximumLength: Int = 4096,
+            humanAverageGapThreshold: Duration = .milliseconds(30)
+        ) {
             self.suffix = suffix
             self.idleGap = idleGap
             self.suffixTimeout = suffixTimeout

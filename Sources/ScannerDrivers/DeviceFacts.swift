@@ -22,9 +22,11 @@ public struct DeviceFacts: Sendable, Equatable {
     /// For hidraw nodes: the HID report descriptor.
     public var reportDescriptor: [UInt8]?
 
-    public init(kind: NodeKind, devnode: String, syspath: String = "", properties: [String: String] = [:],
-                vendorID: UInt16? = nil, productID: UInt16? = nil, serial: String? = nil, usbPort: String? = nil,
-                interface: String? = nil, name: String = "", reportDescriptor: [UInt8]? = nil) {
+    public init(
+        kind: NodeKind, devnode: String, syspath: String = "", properties: [String: String] = [:],
+        vendorID: UInt16? = nil, productID: UInt16? = nil, serial: String? = nil, usbPort: String? = nil,
+        interface: String? = nil, name: String = "", reportDescriptor: [UInt8]? = nil
+    ) {
         self.kind = kind
         self.devnode = devnode
         self.syspath = syspath
@@ -49,7 +51,9 @@ public struct DeviceFacts: Sendable, Equatable {
     /// as long as it goes back into the same socket). Not USB: the node's stable udev path.
     public var id: String {
         guard let usbID else { return "node:" + (properties["ID_PATH"] ?? devnode) }
-        if let serial, !serial.isEmpty { return usbID + ":" + serial.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) } }
+        if let serial, !serial.isEmpty {
+            return usbID + ":" + serial.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+        }
         return usbID + "@" + (usbPort ?? "?")
     }
 

@@ -38,7 +38,10 @@ public final class DeviceLoop: @unchecked Sendable {
     /// Starts the thread; returns once the devices present at start have been reported.
     public func start() async throws {
         guard pipe(&wake) == 0 else { throw DriverError("pipe: \(errnoText())") }
-        for fd in wake { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        for fd in wake {
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
         let result: Result<Void, any Error> = await withCheckedContinuation { started in
             let thread = Thread { [self] in run(started: started) }
             thread.name = "devices"
@@ -57,7 +60,10 @@ public final class DeviceLoop: @unchecked Sendable {
                 finished = done
                 return false
             }
-            if alreadyEnded { done.resume(); return }
+            if alreadyEnded {
+                done.resume()
+                return
+            }
             var byte: UInt8 = 1
             _ = write(wake[1], &byte, 1)
         }
@@ -81,7 +87,10 @@ public final class DeviceLoop: @unchecked Sendable {
         started.resume(returning: .success(()))
 
         while !isStopping {
-            var fds = [pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0), pollfd(fd: monitor.fd, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0),
+                pollfd(fd: monitor.fd, events: Int16(POLLIN), revents: 0),
+            ]
             fds += readers.keys.sorted().map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let now = MonotonicClock.now()
             let deadline = (readers.values.compactMap(\.flushDeadline) + retries.map(\.due)).min()
@@ -106,7 +115,9 @@ public final class DeviceLoop: @unchecked Sendable {
             for entry in fds.dropFirst(2) where entry.revents != 0 {
                 guard let reader = readers[entry.fd] else { continue }
                 if let failure = reader.readAvailable({ emit($0, at: $1, from: reader) }) {
-                    logger.error("scanner read failed; closed until it is plugged in again", metadata: ["node": "\(reader.facts.devnode)", "error": "\(failure)"])
+                    logger.error(
+                        "scanner read failed; closed until it is plugged in again",
+                        metadata: ["node": "\(reader.facts.devnode)", "error": "\(failure)"])
                     close(reader, reason: failure)
                 } else if entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0, entry.revents & Int16(POLLIN) == 0 {
                     close(reader, reason: "the device hung up")

@@ -26,7 +26,8 @@ final class HIDPOSReader: DeviceReader {
         }
         do {
             guard let bytes else { throw DriverError("The report descriptor of \(facts.devnode) cannot be read.") }
-            decoder = HIDPOSReportDecoder(layout: try HIDPOSReportLayout(descriptorBytes: bytes), maximumLength: settings.maximumLength)
+            decoder = HIDPOSReportDecoder(
+                layout: try HIDPOSReportLayout(descriptorBytes: bytes), maximumLength: settings.maximumLength)
         } catch {
             Glibc.close(fd)
             throw DriverError("\(facts.devnode) is not a usable HID POS scanner: \(error).")
@@ -38,7 +39,8 @@ final class HIDPOSReader: DeviceReader {
             // puts them into HID POS output (NielsLeenheer/WebHidBarcodeScanner, src/main.js;
             // hardware-notes/scanners-honeywell.md). Harmless when already enabled.
             var report: [UInt8] = [0xFE, 0x01]
-            enableResult = loyalgate_hidraw_set_feature(fd, &report, UInt(report.count)) >= 0 ? "sent" : "refused: \(errnoText())"
+            enableResult =
+                loyalgate_hidraw_set_feature(fd, &report, UInt(report.count)) >= 0 ? "sent" : "refused: \(errnoText())"
         }
     }
 

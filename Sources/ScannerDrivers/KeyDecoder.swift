@@ -19,12 +19,15 @@ public final class KeyDecoder {
     private static let evdevOffset: UInt32 = 8
 
     public init(layout: String, variant: String? = nil) throws {
-        guard let context = xkb_context_new(XKB_CONTEXT_NO_FLAGS) else { throw DriverError("libxkbcommon could not be initialised.") }
+        guard let context = xkb_context_new(XKB_CONTEXT_NO_FLAGS) else {
+            throw DriverError("libxkbcommon could not be initialised.")
+        }
         let keymap: OpaquePointer? = "evdev".withCString { rules in
             "pc105".withCString { model in
                 layout.withCString { layoutName in
                     withOptionalCString(variant) { variantName in
-                        var names = xkb_rule_names(rules: rules, model: model, layout: layoutName, variant: variantName, options: nil)
+                        var names = xkb_rule_names(
+                            rules: rules, model: model, layout: layoutName, variant: variantName, options: nil)
                         return xkb_keymap_new_from_names(context, &names, XKB_KEYMAP_COMPILE_NO_FLAGS)
                     }
                 }
@@ -32,7 +35,9 @@ public final class KeyDecoder {
         }
         guard let keymap else {
             xkb_context_unref(context)
-            throw DriverError("The keyboard layout \"\(layout)\"\(variant.map { " variant \"\($0)\"" } ?? "") is not known to XKB (see /usr/share/X11/xkb/rules/base.lst).")
+            throw DriverError(
+                "The keyboard layout \"\(layout)\"\(variant.map { " variant \"\($0)\"" } ?? "") is not known to XKB (see /usr/share/X11/xkb/rules/base.lst)."
+            )
         }
         self.layout = layout
         self.variant = variant

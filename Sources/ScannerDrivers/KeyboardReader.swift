@@ -22,11 +22,12 @@ final class KeyboardReader: DeviceReader {
     private let decoder: KeyboardScanDecoder
 
     init(facts: DeviceFacts, settings: ScannerSettings) throws {
-        let suffix: ScanAssembler.Configuration.Suffix = switch settings.suffix {
-        case "tab": .tab
-        case "none": .none
-        default: .enter
-        }
+        let suffix: ScanAssembler.Configuration.Suffix =
+            switch settings.suffix {
+            case "tab": .tab
+            case "none": .none
+            default: .enter
+            }
         let decoder = try KeyboardScanDecoder(
             layout: settings.layout, variant: settings.variant,
             configuration: .init(suffix: suffix, idleGap: settings.idleGap, maximumLength: settings.maximumLength))

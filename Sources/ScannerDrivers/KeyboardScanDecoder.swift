@@ -52,7 +52,8 @@ public final class KeyboardScanDecoder {
     }
 
     /// Feeds one event whose time is already on the monotonic clock.
-    public func feed(type: UInt16, code: UInt16, value: Int32, time: Duration, _ emit: (ScanOutcome, Duration) -> Void) {
+    public func feed(type: UInt16, code: UInt16, value: Int32, time: Duration, _ emit: (ScanOutcome, Duration) -> Void)
+    {
         switch Int32(type) {
         case EV_KEY:
             guard let key = keys.feed(code: code, value: value, at: time) else { return }

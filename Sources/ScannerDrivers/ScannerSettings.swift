@@ -15,8 +15,11 @@ public struct ScannerSettings: Sendable, Equatable {
     /// Longest scan in bytes; a longer one is `ScanOutcome.tooLong`.
     public var maximumLength: Int
 
-    public init(mode: ScannerMode, family: String? = nil, layout: String = "us", variant: String? = nil, suffix: String = "enter",
-                idleGap: Duration = .milliseconds(50), maximumLength: Int = 4096) {
+    public init(
+        mode: ScannerMode, family: String? = nil, layout: String = "us", variant: String? = nil,
+        suffix: String = "enter",
+        idleGap: Duration = .milliseconds(50), maximumLength: Int = 4096
+    ) {
         self.mode = mode
         self.family = family
         self.layout = layout

@@ -30,14 +30,19 @@ public struct ScannerTable: Sendable {
         var patterns: [String] = []
         var properties: [String: String] = [:]
         func finish() {
-            if !patterns.isEmpty, !properties.isEmpty { records.append(Record(patterns: patterns, properties: properties)) }
+            if !patterns.isEmpty, !properties.isEmpty {
+                records.append(Record(patterns: patterns, properties: properties))
+            }
             patterns = []
             properties = [:]
         }
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.hasPrefix("#") { continue }
-            if line.allSatisfy(\.isWhitespace) { finish(); continue }
+            if line.allSatisfy(\.isWhitespace) {
+                finish()
+                continue
+            }
             if line.first == " " {
                 let property = line.drop(while: { $0 == " " })
                 guard let equals = property.firstIndex(of: "=") else { continue }
@@ -91,8 +96,11 @@ public struct ScannerTable: Sendable {
         }
         // Site files sort after the shipped one and override it.
         if let site = try? FileManager.default.contentsOfDirectory(atPath: "/etc/udev/hwdb.d") {
-            paths += site.filter { $0.hasPrefix("6") && $0.hasSuffix(".hwdb") && $0.contains("loyalgate") && $0 != "60-loyalgate-scanners.hwdb" }
-                .sorted().map { "/etc/udev/hwdb.d/" + $0 }
+            paths += site.filter {
+                $0.hasPrefix("6") && $0.hasSuffix(".hwdb") && $0.contains("loyalgate")
+                    && $0 != "60-loyalgate-scanners.hwdb"
+            }
+            .sorted().map { "/etc/udev/hwdb.d/" + $0 }
         }
         return paths
     }

@@ -20,12 +20,13 @@ final class SerialReader: DeviceReader {
         }
         self.fd = fd
         self.facts = facts
-        let suffix: SerialLineSplitter.Suffix = switch settings.suffix {
-        case "lf": .lf
-        case "crlf": .crlf
-        case "tab": .tab
-        default: .cr  // "enter"/"cr"; an LF right after the CR is dropped, so CR LF works too
-        }
+        let suffix: SerialLineSplitter.Suffix =
+            switch settings.suffix {
+            case "lf": .lf
+            case "crlf": .crlf
+            case "tab": .tab
+            default: .cr  // "enter"/"cr"; an LF right after the CR is dropped, so CR LF works too
+            }
         splitter = SerialLineSplitter(suffix: suffix, maximumLength: settings.maximumLength)
     }
 

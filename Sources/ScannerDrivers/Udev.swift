@@ -37,7 +37,8 @@ public final class Udev {
     /// ordinary ttys).
     static func facts(_ device: OpaquePointer) -> DeviceFacts? {
         guard let subsystem = string(udev_device_get_subsystem(device)),
-              let devnode = string(udev_device_get_devnode(device)) else { return nil }
+            let devnode = string(udev_device_get_devnode(device))
+        else { return nil }
         let kind: DeviceFacts.NodeKind
         switch subsystem {
         case "input" where devnode.contains("/event"): kind = .input
@@ -58,8 +59,11 @@ public final class Udev {
             facts.productID = string(udev_device_get_sysattr_value(usb, "idProduct")).flatMap { UInt16($0, radix: 16) }
             facts.serial = string(udev_device_get_sysattr_value(usb, "serial"))?.trimmingCharacters(in: .whitespaces)
             facts.usbPort = string(udev_device_get_sysname(usb))
-            let product = [string(udev_device_get_sysattr_value(usb, "manufacturer")), string(udev_device_get_sysattr_value(usb, "product"))]
-                .compactMap { $0 }.joined(separator: " ")
+            let product = [
+                string(udev_device_get_sysattr_value(usb, "manufacturer")),
+                string(udev_device_get_sysattr_value(usb, "product")),
+            ]
+            .compactMap { $0 }.joined(separator: " ")
             facts.name = product
         }
         if let interface = udev_device_get_parent_with_subsystem_devtype(device, "usb", "usb_interface") {
@@ -68,13 +72,17 @@ public final class Udev {
             if parts.count == 3 { facts.interface = parts.joined(separator: "/") }
         }
         if kind == .input, let parent = udev_device_get_parent_with_subsystem_devtype(device, "input", nil),
-           let name = string(udev_device_get_sysattr_value(parent, "name")) {
+            let name = string(udev_device_get_sysattr_value(parent, "name"))
+        {
             facts.name = name
         }
         if facts.name.isEmpty { facts.name = facts.properties["ID_MODEL"] ?? (devnode as NSString).lastPathComponent }
         if kind == .hidraw, let hid = udev_device_get_parent_with_subsystem_devtype(device, "hid", nil),
-           let hidPath = string(udev_device_get_syspath(hid)) {
-            facts.reportDescriptor = FileManager.default.contents(atPath: hidPath + "/report_descriptor").map { Array($0) }
+            let hidPath = string(udev_device_get_syspath(hid))
+        {
+            facts.reportDescriptor = FileManager.default.contents(atPath: hidPath + "/report_descriptor").map {
+                Array($0)
+            }
         }
         return facts
     }
@@ -93,7 +101,9 @@ public final class Udev {
             guard let monitor = udev_monitor_new_from_netlink(udev.context, "udev") else {
                 throw DriverError("The udev monitor could not be created.")
             }
-            for subsystem in Udev.subsystems { udev_monitor_filter_add_match_subsystem_devtype(monitor, subsystem, nil) }
+            for subsystem in Udev.subsystems {
+                udev_monitor_filter_add_match_subsystem_devtype(monitor, subsystem, nil)
+            }
             guard udev_monitor_enable_receiving(monitor) >= 0 else {
                 udev_monitor_unref(monitor)
                 throw DriverError("The udev monitor could not be enabled.")
@@ -118,7 +128,9 @@ public final class Udev {
             case "add", "change", "bind":
                 return Udev.facts(device).map { .added($0) }
             case "remove":
-                return .removed(syspath: Udev.string(udev_device_get_syspath(device)) ?? "", devnode: Udev.string(udev_device_get_devnode(device)))
+                return .removed(
+                    syspath: Udev.string(udev_device_get_syspath(device)) ?? "",
+                    devnode: Udev.string(udev_device_get_devnode(device)))
             default:
                 return nil
             }

@@ -1,6 +1,6 @@
 import Foundation
-import LoyalgateProtocol
 import Logging
+import LoyalgateProtocol
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix

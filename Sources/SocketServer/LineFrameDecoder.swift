@@ -56,7 +56,9 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         return .needMoreData
     }
 
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+        -> DecodingState
+    {
         let state = try decode(context: context, buffer: &buffer)
         if state == .needMoreData, buffer.readableBytes > 0, !reportedTooLarge {
             // A last line without its newline is still answered: `printf '{...}' | socat` works.

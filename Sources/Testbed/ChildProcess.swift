@@ -38,8 +38,10 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Prepares the child; `start()` runs it. `environment` is added to this process's own.
     /// Without `stdoutPath`/`stderrPath` the output goes to temporary files removed at deinit.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                stdoutPath: String? = nil, stderrPath: String? = nil) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        stdoutPath: String? = nil, stderrPath: String? = nil
+    ) throws {
         self.executable = executable
         self.arguments = arguments
         if stdoutPath == nil || stderrPath == nil {
@@ -92,12 +94,15 @@ public final class ChildProcess: @unchecked Sendable {
     public func waitForSocket(_ path: String, within limit: Duration = .seconds(10)) throws {
         try Self.waitForSocket(path, within: limit, while: { self.process.isRunning })
         guard process.isRunning || Self.accepts(path) else {
-            throw Failure("\(executable) exited (status \(process.terminationStatus)) before \(path) accepted: \(stderr)")
+            throw Failure(
+                "\(executable) exited (status \(process.terminationStatus)) before \(path) accepted: \(stderr)")
         }
     }
 
     /// Waits until `path` accepts a connection, at most `limit`, while `alive` says it still may.
-    public static func waitForSocket(_ path: String, within limit: Duration = .seconds(10), while alive: () -> Bool = { true }) throws {
+    public static func waitForSocket(
+        _ path: String, within limit: Duration = .seconds(10), while alive: () -> Bool = { true }
+    ) throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if accepts(path) { return }
@@ -120,7 +125,9 @@ public final class ChildProcess: @unchecked Sendable {
             for (index, byte) in bytes.enumerated() { buffer[index] = byte }
         }
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
         }
     }
 
@@ -156,8 +163,10 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Runs a program to completion (at most `limit`, then it is killed and this throws) and
     /// returns what it wrote.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           within limit: Duration = .seconds(300)) throws -> Output {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        within limit: Duration = .seconds(300)
+    ) throws -> Output {
         let child = try ChildProcess(executable, arguments, environment: environment)
         try child.start()
         guard child.waitForExit(within: limit) else {

@@ -48,7 +48,9 @@ public final class EmulatedDevices: @unchecked Sendable {
         self.output = stdout.fileHandleForReading
         root = ""
         let hello = try readReply()
-        guard let root = hello["root"] as? String else { throw EmulationError("the umockdev test bed did not start: \(hello)") }
+        guard let root = hello["root"] as? String else {
+            throw EmulationError("the umockdev test bed did not start: \(hello)")
+        }
         self.root = root
     }
 
@@ -100,12 +102,16 @@ public final class EmulatedDevices: @unchecked Sendable {
     @discardableResult
     /// With `endingNow`, the last key is stamped at the write (the scan has just been completed,
     /// what the benchmark times from); otherwise the first is, and a long burst runs ahead.
-    public func type(_ script: KeyScript, on node: String, gap: Duration = .milliseconds(4), pause: Duration = .milliseconds(100),
-                     endingNow: Bool = false) throws -> Duration {
+    public func type(
+        _ script: KeyScript, on node: String, gap: Duration = .milliseconds(4), pause: Duration = .milliseconds(100),
+        endingNow: Bool = false
+    ) throws -> Duration {
         let bytes = script.records(start: .zero, gap: gap)
         let pauseSeconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
-        let reply = try send(["op": "keys", "node": node, "hex": Self.hex(bytes), "pause": String(pauseSeconds),
-                              "endingNow": endingNow ? "1" : ""])
+        let reply = try send([
+            "op": "keys", "node": node, "hex": Self.hex(bytes), "pause": String(pauseSeconds),
+            "endingNow": endingNow ? "1" : "",
+        ])
         guard let last = reply["last"] as? Double else { throw EmulationError("umockdev: no time stamp in \(reply)") }
         return .microseconds(Int64((last * 1e6).rounded()))
     }
@@ -138,7 +144,9 @@ public final class EmulatedDevices: @unchecked Sendable {
             if let newline = pending.firstIndex(of: 0x0A) {
                 let line = pending[pending.startIndex..<newline]
                 pending.removeSubrange(pending.startIndex...newline)
-                return (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] ?? ["error": String(decoding: line, as: UTF8.self)]
+                return (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] ?? [
+                    "error": String(decoding: line, as: UTF8.self)
+                ]
             }
             let chunk = output.availableData
             guard !chunk.isEmpty else {
@@ -150,70 +158,70 @@ public final class EmulatedDevices: @unchecked Sendable {
 
     /// The Python side: a UMockdev.Testbed driven by one JSON command per line.
     static let controller = #"""
-import json, os, struct, sys, tempfile, time
-import gi
-gi.require_version('UMockdev', '1.0')
-from gi.repository import UMockdev
+        import json, os, struct, sys, tempfile, time
+        import gi
+        gi.require_version('UMockdev', '1.0')
+        from gi.repository import UMockdev
 
-tb = UMockdev.Testbed.new()
-loaded = set()
-ends = {}
-print(json.dumps({"root": tb.get_root_dir()}), flush=True)
-for line in sys.stdin:
-    try:
-        cmd = json.loads(line)
-        op = cmd["op"]
-        if op == "add":
-            if "ioctl" in cmd and cmd["node"] not in loaded:
-                loaded.add(cmd["node"])
-                # Before the add event, so the gateway's first ioctl already gets its answer.
-                with tempfile.NamedTemporaryFile("w", suffix=".ioctl", delete=False) as f:
-                    f.write(cmd["ioctl"])
-                tb.load_ioctl(cmd["node"], f.name)
-                os.unlink(f.name)
-            tb.add_from_string(cmd["text"])
-        elif op == "write":
-            fd = tb.get_dev_fd(cmd["node"])
-            data = bytes.fromhex(cmd["hex"])
-            while data:
-                data = data[os.write(fd, data):]
-        elif op == "keys":
-            # input_event records with times relative to 0: stamp them now on CLOCK_MONOTONIC, as
-            # the kernel does once the gateway asked for it (libevdev_set_clock_id).
-            data = bytearray(bytes.fromhex(cmd["hex"]))
-            span = max([s + u / 1e6 for s, u in (struct.unpack_from("<qq", data, o) for o in range(0, len(data) - 23, 24))] or [0])
-            # The pause before this burst is real time (the gateway trusts no stamp in the future,
-            # so a burst written early would run into the previous one).
-            wait = ends.get(cmd["node"], 0) + float(cmd.get("pause", "0.1")) - time.clock_gettime(time.CLOCK_MONOTONIC)
-            if wait > 0:
-                time.sleep(wait)
-            base = time.clock_gettime(time.CLOCK_MONOTONIC) - (span if cmd.get("endingNow") else 0)
-            last = base
-            for offset in range(0, len(data) - 23, 24):
-                seconds, micros = struct.unpack_from("<qq", data, offset)
-                stamp = base + seconds + micros / 1e6
-                whole = int(stamp)
-                struct.pack_into("<qq", data, offset, whole, int(round((stamp - whole) * 1e6)) % 1000000)
-                last = max(last, stamp)
-            fd = tb.get_dev_fd(cmd["node"])
-            view = bytes(data)
-            while view:
-                view = view[os.write(fd, view):]
-            ends[cmd["node"]] = time.clock_gettime(time.CLOCK_MONOTONIC)
-            print(json.dumps({"ok": True, "last": last}), flush=True)
-            continue
-        elif op == "break":
-            os.close(tb.get_dev_fd(cmd["node"]))
-        elif op == "remove":
-            tb.uevent(cmd["syspath"], "remove")
-            # Every device of the description goes, leaf first, so it can be plugged in again.
-            paths = ["/sys" + l[3:].strip() for l in cmd["text"].splitlines() if l.startswith("P: ")]
-            for path in reversed(paths):
-                tb.remove_device(path)
-        else:
-            raise ValueError("unknown op " + op)
-        print(json.dumps({"ok": True}), flush=True)
-    except Exception as e:
-        print(json.dumps({"error": repr(e)}), flush=True)
-"""#
+        tb = UMockdev.Testbed.new()
+        loaded = set()
+        ends = {}
+        print(json.dumps({"root": tb.get_root_dir()}), flush=True)
+        for line in sys.stdin:
+            try:
+                cmd = json.loads(line)
+                op = cmd["op"]
+                if op == "add":
+                    if "ioctl" in cmd and cmd["node"] not in loaded:
+                        loaded.add(cmd["node"])
+                        # Before the add event, so the gateway's first ioctl already gets its answer.
+                        with tempfile.NamedTemporaryFile("w", suffix=".ioctl", delete=False) as f:
+                            f.write(cmd["ioctl"])
+                        tb.load_ioctl(cmd["node"], f.name)
+                        os.unlink(f.name)
+                    tb.add_from_string(cmd["text"])
+                elif op == "write":
+                    fd = tb.get_dev_fd(cmd["node"])
+                    data = bytes.fromhex(cmd["hex"])
+                    while data:
+                        data = data[os.write(fd, data):]
+                elif op == "keys":
+                    # input_event records with times relative to 0: stamp them now on CLOCK_MONOTONIC, as
+                    # the kernel does once the gateway asked for it (libevdev_set_clock_id).
+                    data = bytearray(bytes.fromhex(cmd["hex"]))
+                    span = max([s + u / 1e6 for s, u in (struct.unpack_from("<qq", data, o) for o in range(0, len(data) - 23, 24))] or [0])
+                    # The pause before this burst is real time (the gateway trusts no stamp in the future,
+                    # so a burst written early would run into the previous one).
+                    wait = ends.get(cmd["node"], 0) + float(cmd.get("pause", "0.1")) - time.clock_gettime(time.CLOCK_MONOTONIC)
+                    if wait > 0:
+                        time.sleep(wait)
+                    base = time.clock_gettime(time.CLOCK_MONOTONIC) - (span if cmd.get("endingNow") else 0)
+                    last = base
+                    for offset in range(0, len(data) - 23, 24):
+                        seconds, micros = struct.unpack_from("<qq", data, offset)
+                        stamp = base + seconds + micros / 1e6
+                        whole = int(stamp)
+                        struct.pack_into("<qq", data, offset, whole, int(round((stamp - whole) * 1e6)) % 1000000)
+                        last = max(last, stamp)
+                    fd = tb.get_dev_fd(cmd["node"])
+                    view = bytes(data)
+                    while view:
+                        view = view[os.write(fd, view):]
+                    ends[cmd["node"]] = time.clock_gettime(time.CLOCK_MONOTONIC)
+                    print(json.dumps({"ok": True, "last": last}), flush=True)
+                    continue
+                elif op == "break":
+                    os.close(tb.get_dev_fd(cmd["node"]))
+                elif op == "remove":
+                    tb.uevent(cmd["syspath"], "remove")
+                    # Every device of the description goes, leaf first, so it can be plugged in again.
+                    paths = ["/sys" + l[3:].strip() for l in cmd["text"].splitlines() if l.startswith("P: ")]
+                    for path in reversed(paths):
+                        tb.remove_device(path)
+                else:
+                    raise ValueError("unknown op " + op)
+                print(json.dumps({"ok": True}), flush=True)
+            except Exception as e:
+                print(json.dumps({"error": repr(e)}), flush=True)
+        """#
 }

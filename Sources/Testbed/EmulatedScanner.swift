@@ -19,7 +19,9 @@ public struct EmulatedScanner: Sendable {
     /// The sysfs path of the USB device (`.../usb1/1-2`), everything an unplug removes.
     public var usbSyspath: String {
         let parts = leafSyspath.split(separator: "/", omittingEmptySubsequences: false)
-        guard let bus = parts.firstIndex(where: { $0.hasPrefix("usb") && $0.dropFirst(3).allSatisfy(\.isNumber) }), bus + 1 < parts.count else { return leafSyspath }
+        guard let bus = parts.firstIndex(where: { $0.hasPrefix("usb") && $0.dropFirst(3).allSatisfy(\.isNumber) }),
+            bus + 1 < parts.count
+        else { return leafSyspath }
         return parts[...(bus + 1)].joined(separator: "/")
     }
 
@@ -60,8 +62,10 @@ public struct EmulatedScanner: Sendable {
     /// A keyboard-wedge scanner typing in `layout`, with serial number `serial` (nil: none) on USB
     /// port 1-`port`, as `/dev/input/event<event>`. With `properties`, the node also carries udev
     /// properties (as the installed hwdb and rules would add them).
-    public static func keyboardWedge(layout: String = "us", serial: String? = "12345", port: Int = 2, event: Int = 20,
-                                     properties: [String: String] = [:]) -> EmulatedScanner {
+    public static func keyboardWedge(
+        layout: String = "us", serial: String? = "12345", port: Int = 2, event: Int = 20,
+        properties: [String: String] = [:]
+    ) -> EmulatedScanner {
         load(file(.keyboardWedge, layout: layout), serial: serial, port: port, event: event, properties: properties)
     }
 
@@ -84,7 +88,8 @@ public struct EmulatedScanner: Sendable {
     /// (`swift test`, `swift run loyalgate-testbed`), so the files are found beside this source
     /// file (#filePath) rather than in a resource bundle, which SwiftPM puts beside the binary
     /// and which does not follow a copied binary. `LOYALGATE_TESTBED_DEVICES` names another folder.
-    public static let folder: URL = ProcessInfo.processInfo.environment["LOYALGATE_TESTBED_DEVICES"].map { URL(fileURLWithPath: $0) }
+    public static let folder: URL =
+        ProcessInfo.processInfo.environment["LOYALGATE_TESTBED_DEVICES"].map { URL(fileURLWithPath: $0) }
         ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Devices")
 
     /// Every device file, by name.
@@ -104,14 +109,20 @@ public struct EmulatedScanner: Sendable {
 
     /// The first device file (by name) with this capability (and layout, for keyboard wedges).
     static func file(_ capability: Capability, layout: String? = nil) -> DeviceFile {
-        let match = files.sorted { $0.key < $1.key }.first { $0.value.capability == capability && (layout == nil || $0.value.layout == layout) }
+        let match = files.sorted { $0.key < $1.key }.first {
+            $0.value.capability == capability && (layout == nil || $0.value.layout == layout)
+        }
         guard let match else {
-            preconditionFailure("no emulated device file in \(folder.path) is a \(capability.rawValue)\(layout.map { " with layout \($0)" } ?? "")")
+            preconditionFailure(
+                "no emulated device file in \(folder.path) is a \(capability.rawValue)\(layout.map { " with layout \($0)" } ?? "")"
+            )
         }
         return match.value
     }
 
-    static func load(_ file: DeviceFile, serial: String? = nil, port: Int = 0, event: Int = 0, properties: [String: String] = [:]) -> EmulatedScanner {
+    static func load(
+        _ file: DeviceFile, serial: String? = nil, port: Int = 0, event: Int = 0, properties: [String: String] = [:]
+    ) -> EmulatedScanner {
         func fill(_ text: String) -> String {
             text.replacingOccurrences(of: "{port+10}", with: String(10 + port))
                 .replacingOccurrences(of: "{event+10}", with: String(10 + event))
@@ -130,11 +141,14 @@ public struct EmulatedScanner: Sendable {
         let node = fill(file.node)
         let ioctl = file.name.flatMap { name in
             UInt16(file.vendorId, radix: 16).flatMap { vendor in
-                UInt16(file.productId, radix: 16).map { evdevIoctl(node: node, name: name, vendor: vendor, product: $0) }
+                UInt16(file.productId, radix: 16).map {
+                    evdevIoctl(node: node, name: name, vendor: vendor, product: $0)
+                }
             }
         }
         let id = serial == nil ? fill(file.idWithoutSerial ?? file.id) : fill(file.id)
-        return EmulatedScanner(description: description, ioctl: ioctl, node: node, leafSyspath: fill(file.syspath), id: id)
+        return EmulatedScanner(
+            description: description, ioctl: ioctl, node: node, leafSyspath: fill(file.syspath), id: id)
     }
 
     /// The evdev ioctl answers libevdev needs to open a keyboard (`Devices/evdev-keyboard.ioctl`,

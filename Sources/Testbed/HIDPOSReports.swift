@@ -3,7 +3,9 @@
 public enum HIDPOSReports {
     public static func reports(aim: String, data: String) -> [UInt8] {
         let bytes = Array(data.utf8)
-        var chunks: [[UInt8]] = stride(from: 0, to: max(bytes.count, 1), by: 56).map { Array(bytes[$0..<min($0 + 56, bytes.count)]) }
+        var chunks: [[UInt8]] = stride(from: 0, to: max(bytes.count, 1), by: 56).map {
+            Array(bytes[$0..<min($0 + 56, bytes.count)])
+        }
         if chunks.isEmpty { chunks = [[]] }
         var out: [UInt8] = []
         for (index, chunk) in chunks.enumerated() {

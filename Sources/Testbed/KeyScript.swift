@@ -12,9 +12,13 @@ public struct KeyScript: Sendable {
     public static let enter: UInt16 = 28, tab: UInt16 = 15, capsLock: UInt16 = 58, numLock: UInt16 = 69
 
     /// Digits 1-9, 0 on the main row.
-    public static let digitRow: [Character: UInt16] = ["1": 2, "2": 3, "3": 4, "4": 5, "5": 6, "6": 7, "7": 8, "8": 9, "9": 10, "0": 11]
+    public static let digitRow: [Character: UInt16] = [
+        "1": 2, "2": 3, "3": 4, "4": 5, "5": 6, "6": 7, "7": 8, "8": 9, "9": 10, "0": 11,
+    ]
     /// Keypad digits.
-    public static let keypad: [Character: UInt16] = ["7": 71, "8": 72, "9": 73, "4": 75, "5": 76, "6": 77, "1": 79, "2": 80, "3": 81, "0": 82]
+    public static let keypad: [Character: UInt16] = [
+        "7": 71, "8": 72, "9": 73, "4": 75, "5": 76, "6": 77, "1": 79, "2": 80, "3": 81, "0": 82,
+    ]
     /// Letter keys by their US QWERTY legend.
     public static let letters: [Character: UInt16] = [
         "q": 16, "w": 17, "e": 18, "r": 19, "t": 20, "y": 21, "u": 22, "i": 23, "o": 24, "p": 25,

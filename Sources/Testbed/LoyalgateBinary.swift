@@ -17,16 +17,28 @@ public enum LoyalgateBinary {
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
         let configuration = folder.lastPathComponent == "release" ? "release" : "debug"
         var root = folder
-        while root.path != "/", !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+        while root.path != "/",
+            !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path)
+        {
             root = root.deletingLastPathComponent()
         }
-        guard root.path != "/" else { throw EmulationError("\(beside) is missing; build it with swift build --product loyalgate") }
-        FileHandle.standardError.write(Data("building loyalgate (the test bed runs the real binary): swift build -c \(configuration) --product loyalgate\n".utf8))
-        let build = try ChildProcess("/usr/bin/env", ["swift", "build", "-c", configuration, "--package-path", root.path, "--product", "loyalgate"])
+        guard root.path != "/" else {
+            throw EmulationError("\(beside) is missing; build it with swift build --product loyalgate")
+        }
+        FileHandle.standardError.write(
+            Data(
+                "building loyalgate (the test bed runs the real binary): swift build -c \(configuration) --product loyalgate\n"
+                    .utf8))
+        let build = try ChildProcess(
+            "/usr/bin/env",
+            ["swift", "build", "-c", configuration, "--package-path", root.path, "--product", "loyalgate"])
         try build.start()
-        guard build.waitForExit(within: .seconds(3600)), !build.isRunning, FileManager.default.isExecutableFile(atPath: beside) else {
+        guard build.waitForExit(within: .seconds(3600)), !build.isRunning,
+            FileManager.default.isExecutableFile(atPath: beside)
+        else {
             build.kill()
-            throw EmulationError("\(beside) could not be built (swift build --product loyalgate):\n\(build.stdout)\(build.stderr)")
+            throw EmulationError(
+                "\(beside) could not be built (swift build --product loyalgate):\n\(build.stdout)\(build.stderr)")
         }
         return beside
     }

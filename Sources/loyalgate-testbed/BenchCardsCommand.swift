@@ -32,21 +32,32 @@ extension Bench {
             let seconds = Self.seconds(clock.now - start)
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             let ours = Double(count) / seconds
-            print(String(format: "loyalgate: %d cards (%d pages) in %.2f s = %.0f cards/s; design loaded and checked in %.0f ms; PDF %.1f MB",
-                         count, count * renderer.pagesPerCard, seconds, ours, Self.seconds(loaded) * 1000, Double(size) / 1e6))
+            print(
+                String(
+                    format:
+                        "loyalgate: %d cards (%d pages) in %.2f s = %.0f cards/s; design loaded and checked in %.0f ms; PDF %.1f MB",
+                    count, count * renderer.pagesPerCard, seconds, ours, Self.seconds(loaded) * 1000, Double(size) / 1e6
+                ))
             guard !peer.isEmpty else { return }
             guard FileManager.default.isExecutableFile(atPath: peer) else {
-                print("peer \(peer) not found: no ratio"); return
+                print("peer \(peer) not found: no ratio")
+                return
             }
-            let peerRun = try ChildProcess.run("/bin/bash", [peer, String(peerCount), FileManager.default.currentDirectoryPath + "/" + dir + "/glabels-cards.pdf"],
-                                               within: .seconds(3600))
+            let peerRun = try ChildProcess.run(
+                "/bin/bash",
+                [peer, String(peerCount), FileManager.default.currentDirectoryPath + "/" + dir + "/glabels-cards.pdf"],
+                within: .seconds(3600))
             let line = peerRun.stdout
             print(line.trimmingCharacters(in: .whitespacesAndNewlines))
             // "glabels-3-batch: 1000 cards in 5.86 s = 171 cards/s"
-            guard peerRun.status == 0, let rate = line.split(separator: "=").last.flatMap({ Double($0.split(separator: " ").first ?? "") }) else {
+            guard peerRun.status == 0,
+                let rate = line.split(separator: "=").last.flatMap({ Double($0.split(separator: " ").first ?? "") })
+            else {
                 throw ValidationError("The peer failed (is glabels installed? scripts/install-deps --bench).")
             }
-            print(String(format: "ratio: loyalgate renders %.1f× as many cards per second as glabels-3-batch", ours / rate))
+            print(
+                String(
+                    format: "ratio: loyalgate renders %.1f× as many cards per second as glabels-3-batch", ours / rate))
         }
 
         static func seconds(_ duration: Duration) -> Double {

@@ -1,7 +1,7 @@
-import LoyalgateClient
-import LoyalgateProtocol
 import ArgumentParser
 import Foundation
+import LoyalgateClient
+import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
 import SocketServer
@@ -17,7 +17,8 @@ struct Bench: ParsableCommand {
             commandName: "core",
             abstract: "Durable earns per second and latency over the core's socket, on a large database.")
 
-        @Option(help: "Working folder; the seeded database is kept and reused between runs.") var dir: String = ".build-bench/core"
+        @Option(help: "Working folder; the seeded database is kept and reused between runs.") var dir: String =
+            ".build-bench/core"
         @Option(help: "Cards in the database.") var cards: Int = 1_000_000
         @Option(help: "Ledger entries per card before the run.") var entriesPerCard: Int = 5
         @Option(help: "Earns to send.") var earns: Int = 20_000
@@ -43,15 +44,21 @@ struct Bench: ParsableCommand {
                     let client = try LoyalgateClient(socket: socket)
                     var generator = SystemRandomNumberGenerator()
                     var mine: [Duration] = []
-                    let lines = [SaleLineInput(sku: "4006381333931", amount: "12.50"),
-                                 SaleLineInput(sku: "5000112637922", amount: "3.20", category: "food")]
+                    let lines = [
+                        SaleLineInput(sku: "4006381333931", amount: "12.50"),
+                        SaleLineInput(sku: "5000112637922", amount: "3.20", category: "food"),
+                    ]
                     for index in 0..<perClient {
-                        let card = try CardNumber(prefix: "2800", serial: Int64.random(in: 0..<Int64(cards), using: &generator))
-                        let earn = CoreOp.TxnEarn.Parameters(card: card.digits, till: "bench-\(worker)", receipt: "\(runID)-\(index)", lines: lines)
+                        let card = try CardNumber(
+                            prefix: "2800", serial: Int64.random(in: 0..<Int64(cards), using: &generator))
+                        let earn = CoreOp.TxnEarn.Parameters(
+                            card: card.digits, till: "bench-\(worker)", receipt: "\(runID)-\(index)", lines: lines)
                         let sent = clock.now
                         let answer = try client.call(CoreOp.TxnEarn.self, earn)
                         mine.append(clock.now - sent)
-                        guard !answer.replayed, answer.points > 0 else { throw ValidationError("earn failed: \(answer)") }
+                        guard !answer.replayed, answer.points > 0 else {
+                            throw ValidationError("earn failed: \(answer)")
+                        }
                     }
                     latencies.add(mine)
                 } catch {
@@ -62,9 +69,13 @@ struct Bench: ParsableCommand {
             let sorted = latencies.all.sorted()
             guard sorted.count == perClient * clients else { throw ExitCode(1) }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print("cards: \(cards), ledger entries before: \(cards * entriesPerCard), clients: \(clients), earns: \(sorted.count)")
+            print(
+                "cards: \(cards), ledger entries before: \(cards * entriesPerCard), clients: \(clients), earns: \(sorted.count)"
+            )
             print(String(format: "durable earns/s: %.0f", Double(sorted.count) / seconds))
-            print("latency p50: \(Self.micro(sorted[sorted.count / 2])) us, p99: \(Self.micro(sorted[sorted.count * 99 / 100])) us")
+            print(
+                "latency p50: \(Self.micro(sorted[sorted.count / 2])) us, p99: \(Self.micro(sorted[sorted.count * 99 / 100])) us"
+            )
         }
 
         static func micro(_ duration: Duration) -> Int64 {
@@ -76,9 +87,12 @@ struct Bench: ParsableCommand {
             guard !FileManager.default.fileExists(atPath: marker) else { return }
             try? FileManager.default.removeItem(atPath: dir + "/loyalgate.sqlite")
             let database = try LedgerDatabase(directory: URL(fileURLWithPath: dir))
-            _ = try database.importProgram(ProgramFile(
-                merchant: .init(code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam", cardPrefix: "2800"),
-                program: Program(points: .init(per: "1.00"))))
+            _ = try database.importProgram(
+                ProgramFile(
+                    merchant: .init(
+                        code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam",
+                        cardPrefix: "2800"),
+                    program: Program(points: .init(per: "1.00"))))
             print("seeding \(cards) cards with \(entriesPerCard) entries each...")
             try database.seedForBenchmark(merchant: "bench", cards: cards, entriesPerCard: entriesPerCard)
             try database.close()
@@ -96,7 +110,8 @@ struct Bench: ParsableCommand {
 extension Bench {
     struct Customers: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Bulk import of customers with cards from CSV, then look-ups by card, phone and email over the socket.")
+            abstract:
+                "Bulk import of customers with cards from CSV, then look-ups by card, phone and email over the socket.")
 
         @Option(help: "Working folder; recreated each run.") var dir: String = ".build-bench/customers"
         @Option(help: "Customers (each with a card) to import.") var count: Int = 1_000_000
@@ -108,15 +123,20 @@ extension Bench {
             let csvPath = dir + "/customers.csv"
             try Self.writeCSV(path: csvPath, count: count)
             let database = try LedgerDatabase(directory: URL(fileURLWithPath: dir))
-            _ = try database.importProgram(ProgramFile(
-                merchant: .init(code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam", cardPrefix: "2800"),
-                program: Program(points: .init(per: "1.00"))))
+            _ = try database.importProgram(
+                ProgramFile(
+                    merchant: .init(
+                        code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam",
+                        cardPrefix: "2800"),
+                    program: Program(points: .init(per: "1.00"))))
             let clock = ContinuousClock()
             let started = clock.now
             let imported = try database.importCustomers(merchant: nil, csv: URL(fileURLWithPath: csvPath))
             let importSeconds = Self.seconds(clock.now - started)
             try database.close()
-            print("imported \(imported) customers with cards in \(String(format: "%.1f", importSeconds)) s: \(Int(Double(imported) / importSeconds)) rows/s")
+            print(
+                "imported \(imported) customers with cards in \(String(format: "%.1f", importSeconds)) s: \(Int(Double(imported) / importSeconds)) rows/s"
+            )
 
             let socket = dir + "/core.sock"
             let core = try CoreEarns.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
@@ -126,15 +146,26 @@ extension Bench {
             var generator = SystemRandomNumberGenerator()
             // Each look-up returns whether it found what it looked for.
             for (label, lookUp) in [
-                ("card.lookup", { (i: Int) throws -> Bool in
-                    try client.call(CoreOp.CardLookup.self, .init(card: try CardNumber(prefix: "2800", serial: Int64(i)).digits)).account.id != nil
-                }),
-                ("customer.find by phone", { (i: Int) throws -> Bool in
-                    try !client.call(CoreOp.CustomerFind.self, .init(phone: Self.phone(i))).customers.isEmpty
-                }),
-                ("customer.find by email", { (i: Int) throws -> Bool in
-                    try !client.call(CoreOp.CustomerFind.self, .init(email: Self.email(i))).customers.isEmpty
-                }),
+                (
+                    "card.lookup",
+                    { (i: Int) throws -> Bool in
+                        try client.call(
+                            CoreOp.CardLookup.self, .init(card: try CardNumber(prefix: "2800", serial: Int64(i)).digits)
+                        ).account.id != nil
+                    }
+                ),
+                (
+                    "customer.find by phone",
+                    { (i: Int) throws -> Bool in
+                        try !client.call(CoreOp.CustomerFind.self, .init(phone: Self.phone(i))).customers.isEmpty
+                    }
+                ),
+                (
+                    "customer.find by email",
+                    { (i: Int) throws -> Bool in
+                        try !client.call(CoreOp.CustomerFind.self, .init(email: Self.email(i))).customers.isEmpty
+                    }
+                ),
             ] as [(String, (Int) throws -> Bool)] {
                 var latencies: [Duration] = []
                 for _ in 0..<lookups {
@@ -145,7 +176,9 @@ extension Bench {
                     guard found else { throw ValidationError("\(label) found nothing for customer \(index)") }
                 }
                 latencies.sort()
-                print("\(label): p50 \(CoreEarns.micro(latencies[latencies.count / 2])) us, p99 \(CoreEarns.micro(latencies[latencies.count * 99 / 100])) us (\(lookups) look-ups, \(count) customers)")
+                print(
+                    "\(label): p50 \(CoreEarns.micro(latencies[latencies.count / 2])) us, p99 \(CoreEarns.micro(latencies[latencies.count * 99 / 100])) us (\(lookups) look-ups, \(count) customers)"
+                )
             }
         }
 
@@ -154,12 +187,15 @@ extension Bench {
 
         static func writeCSV(path: String, count: Int) throws {
             FileManager.default.createFile(atPath: path, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("Cannot write \(path).") }
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw ValidationError("Cannot write \(path).")
+            }
             defer { try? handle.close() }
             var chunk = "card,name,address,postcode,email,phone,birth_date,consent_mail\n"
             for i in 0..<count {
                 let card = try CardNumber(prefix: "2800", serial: Int64(i))
-                chunk += "\(card),Customer \(i) Testname,\"Rue de la Loi \(i % 200), apt 3\",\(1000 + i % 9000),\(email(i)),\(phone(i)),19\(50 + i % 50)-0\(1 + i % 9)-1\(i % 10),\(i % 2)\n"
+                chunk +=
+                    "\(card),Customer \(i) Testname,\"Rue de la Loi \(i % 200), apt 3\",\(1000 + i % 9000),\(email(i)),\(phone(i)),19\(50 + i % 50)-0\(1 + i % 9)-1\(i % 10),\(i % 2)\n"
                 if chunk.utf8.count > 1 << 20 {
                     handle.write(Data(chunk.utf8))
                     chunk = ""

@@ -1,7 +1,7 @@
-import LoyalgateClient
 import ArgumentParser
 import Foundation
 import Logging
+import LoyalgateClient
 import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
@@ -19,7 +19,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Where the demo keeps its data (a new temporary folder by default).") var data: String?
 
     func run() async throws {
-        let directory = data ?? FileManager.default.temporaryDirectory
+        let directory =
+            data
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("loyalgate-demo-\(getpid())").path
         let database = try LedgerDatabase(directory: URL(fileURLWithPath: directory))
         _ = try database.importProgram(Self.program)
@@ -42,7 +44,9 @@ struct Demo: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let report = try database.verify()
-        print("\nverify: \(report.accounts) accounts, \(report.entries) entries, \(report.problems.isEmpty ? "consistent" : "DIFFERENCES FOUND")")
+        print(
+            "\nverify: \(report.accounts) accounts, \(report.entries) entries, \(report.problems.isEmpty ? "consistent" : "DIFFERENCES FOUND")"
+        )
     }
 
     /// The core runs in this process (a task of the group), so waiting must not block the task's
@@ -60,10 +64,19 @@ struct Demo: AsyncParsableCommand {
         let receipt = "R\(Int(Date().timeIntervalSince1970))"
         let steps: [(String, String)] = [
             ("The customer hands over a card", #"{"id":1,"op":"card.lookup","card":"\#(card)"}"#),
-            ("The till records a sale of 23.75", #"{"id":2,"op":"txn.earn","card":"\#(card)","till":"till-1","receipt":"\#(receipt)","lines":[{"sku":"8710398527011","amount":"12.80","qty":1},{"sku":"8711000123456","amount":"10.95","qty":1}]}"#),
-            ("The network hiccups and the till sends the same sale again", #"{"id":3,"op":"txn.earn","card":"\#(card)","till":"till-1","receipt":"\#(receipt)","lines":[{"sku":"8710398527011","amount":"12.80","qty":1},{"sku":"8711000123456","amount":"10.95","qty":1}]}"#),
+            (
+                "The till records a sale of 23.75",
+                #"{"id":2,"op":"txn.earn","card":"\#(card)","till":"till-1","receipt":"\#(receipt)","lines":[{"sku":"8710398527011","amount":"12.80","qty":1},{"sku":"8711000123456","amount":"10.95","qty":1}]}"#
+            ),
+            (
+                "The network hiccups and the till sends the same sale again",
+                #"{"id":3,"op":"txn.earn","card":"\#(card)","till":"till-1","receipt":"\#(receipt)","lines":[{"sku":"8710398527011","amount":"12.80","qty":1},{"sku":"8711000123456","amount":"10.95","qty":1}]}"#
+            ),
             ("A typo in the card number", #"{"id":4,"op":"card.lookup","card":"2990001000012"}"#),
-            ("The customer brings back the hand soap", #"{"id":5,"op":"txn.return","till":"till-1","receipt":"\#(receipt)-RET","original":{"till":"till-1","receipt":"\#(receipt)"},"lines":[{"sku":"8711000123456","amount":"10.95"}]}"#),
+            (
+                "The customer brings back the hand soap",
+                #"{"id":5,"op":"txn.return","till":"till-1","receipt":"\#(receipt)-RET","original":{"till":"till-1","receipt":"\#(receipt)"},"lines":[{"sku":"8711000123456","amount":"10.95"}]}"#
+            ),
             ("The customer asks for the history", #"{"id":6,"op":"account.history","card":"\#(card)","limit":5}"#),
         ]
         for (what, request) in steps {
@@ -72,8 +85,10 @@ struct Demo: AsyncParsableCommand {
     }
 
     static let program = ProgramFile(
-        merchant: .init(code: "demo-pharmacy", name: "Apotheek De Linde (demo)", currency: "EUR",
-                        timeZone: "Europe/Amsterdam", cardPrefix: "2990001"),
-        program: Program(points: .init(per: "1.00"),
-                         rewards: [.init(sku: "REWARD-HANDCREAM", name: "Hand cream 50 ml", points: 100)]))
+        merchant: .init(
+            code: "demo-pharmacy", name: "Apotheek De Linde (demo)", currency: "EUR",
+            timeZone: "Europe/Amsterdam", cardPrefix: "2990001"),
+        program: Program(
+            points: .init(per: "1.00"),
+            rewards: [.init(sku: "REWARD-HANDCREAM", name: "Hand cream 50 ml", points: 100)]))
 }

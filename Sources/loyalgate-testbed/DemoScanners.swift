@@ -1,9 +1,9 @@
-import LoyalgateClient
 import Foundation
-import Testbed
+import LoyalgateClient
 import LoyalgateProtocol
 import LoyaltyDomain
 import SocketServer
+import Testbed
 
 extension Demo {
     /// The scanner half of the demo, for someone with no hardware: the real gateway binary on
@@ -21,8 +21,9 @@ extension Demo {
 
         let socket = directory + "/gateway.sock"
         let log = directory + "/gateway.log"
-        let gateway = try ChildProcess(try LoyalgateBinary.path(), ["gateway", "--core", coreSocket, "--socket", socket],
-                                       environment: devices.environment, stdoutPath: directory + "/gateway.out", stderrPath: log)
+        let gateway = try ChildProcess(
+            try LoyalgateBinary.path(), ["gateway", "--core", coreSocket, "--socket", socket],
+            environment: devices.environment, stdoutPath: directory + "/gateway.out", stderrPath: log)
         try gateway.start()
         defer { gateway.stop() }
         do {
@@ -43,25 +44,34 @@ extension Demo {
         let smudged = String(cards[0].digits.dropLast()) + String((Int(String(cards[0].digits.last!))! + 3) % 10)
         let url = "https://apotheek.example/leaflet?product=8710398527011&lang=nl&section=dosage"
         let steps: [(String, Int, () throws -> Void)] = [
-            ("A customer's loyalty card, scanned with the keyboard-wedge scanner (AIM prefix ]E0)", 1, { try keys(.usScan("]E0" + cards[0].digits)) }),
+            (
+                "A customer's loyalty card, scanned with the keyboard-wedge scanner (AIM prefix ]E0)", 1,
+                { try keys(.usScan("]E0" + cards[0].digits)) }
+            ),
             ("A product barcode: goes to the till as it is, no lookup", 1, { try keys(.usScan("]E08710398527011")) }),
             ("A card with a smudged digit: the core rejects the check digit", 1, { try keys(.usScan(smudged)) }),
             ("A number in the shop's card range that was never issued", 1, { try keys(.usScan(unissued.digits)) }),
-            ("Someone types on the scanner's keys by hand: ignored, nothing reaches the till", 0, {
-                for character in "12345" {
-                    var key = KeyScript()
-                    key.typeUS(String(character))
-                    try devices.send(key.records(start: KeyScript.now(), gap: .zero), to: wedge.node)
-                    usleep(150_000)
+            (
+                "Someone types on the scanner's keys by hand: ignored, nothing reaches the till", 0,
+                {
+                    for character in "12345" {
+                        var key = KeyScript()
+                        key.typeUS(String(character))
+                        try devices.send(key.records(start: KeyScript.now(), gap: .zero), to: wedge.node)
+                        usleep(150_000)
+                    }
+                    var enter = KeyScript()
+                    enter.tap(KeyScript.enter)
+                    try devices.send(enter.records(start: KeyScript.now(), gap: .zero), to: wedge.node)
                 }
-                var enter = KeyScript()
-                enter.tap(KeyScript.enter)
-                try devices.send(enter.records(start: KeyScript.now(), gap: .zero), to: wedge.node)
-            }),
+            ),
             ("A HID POS scanner is plugged in", 1, { try devices.plug(hidPOS) }),
-            ("It reads a QR code longer than one HID report (joined from two)", 1, {
-                try devices.send(HIDPOSReports.reports(aim: "]Q1", data: url), to: hidPOS.node)
-            }),
+            (
+                "It reads a QR code longer than one HID report (joined from two)", 1,
+                {
+                    try devices.send(HIDPOSReports.reports(aim: "]Q1", data: url), to: hidPOS.node)
+                }
+            ),
             ("The keyboard-wedge scanner is unplugged", 1, { try devices.unplug(wedge) }),
         ]
         for (title, expected, action) in steps {

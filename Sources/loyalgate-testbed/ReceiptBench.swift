@@ -32,28 +32,45 @@ struct ReceiptBench: ParsableCommand {
 
         // (a) The gateway's path: document JSON -> ReceiptComposer (decode, validate, layout,
         // logo from the cache, QR footer) -> bytes.
-        let template = ReceiptHeader(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logoPath)
-        let composer = try ReceiptComposer(model: profile.id, template: template, options: RenderOptions(qrCode: QRCodeOptions(moduleSize: 6)))
+        let template = ReceiptHeader(
+            merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logoPath)
+        let composer = try ReceiptComposer(
+            model: profile.id, template: template, options: RenderOptions(qrCode: QRCodeOptions(moduleSize: 6)))
         let json = try Self.documentJSON()
         var size = 0
         let documentRate = try Self.rate(count) {
             size = try composer.render(composer.document(json: json), logoPath: logoPath).count
         }
-        print(String(format: "loyalgate, document -> bytes (gateway path, logo cached): %.0f receipts/s (%.3f ms each, %d bytes)", documentRate, 1000 / documentRate, size))
+        print(
+            String(
+                format:
+                    "loyalgate, document -> bytes (gateway path, logo cached): %.0f receipts/s (%.3f ms each, %d bytes)",
+                documentRate, 1000 / documentRate, size))
 
         // (b) The peer's receipt call for call on the encoder, the logo dithered every time as
         // python-escpos converts its image on every print.
         let logo = try PNGLogo.load(path: logoPath)
         var encoded: [UInt8] = []
         let encoderRate = try Self.rate(count) { encoded = try Self.peerReceipt(profile: profile, logo: logo) }
-        print(String(format: "loyalgate, encoder calls as the peer (logo dithered each time): %.0f receipts/s (%.3f ms each, %d bytes)", encoderRate, 1000 / encoderRate, encoded.count))
+        print(
+            String(
+                format:
+                    "loyalgate, encoder calls as the peer (logo dithered each time): %.0f receipts/s (%.3f ms each, %d bytes)",
+                encoderRate, 1000 / encoderRate, encoded.count))
 
         guard !peer.isEmpty else { return }
         let text = try ChildProcess.run(python, [peer, String(peerCount)], within: .seconds(3600)).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         print(text)
-        guard let peerRate = text.split(separator: " ").firstIndex(of: "receipts/s").flatMap({ Double(text.split(separator: " ")[$0 - 1]) }) else { return }
-        print(String(format: "ratio loyalgate/python-escpos: document path %.1fx, encoder path %.1fx", documentRate / peerRate, encoderRate / peerRate))
+        guard
+            let peerRate = text.split(separator: " ").firstIndex(of: "receipts/s").flatMap({
+                Double(text.split(separator: " ")[$0 - 1])
+            })
+        else { return }
+        print(
+            String(
+                format: "ratio loyalgate/python-escpos: document path %.1fx, encoder path %.1fx",
+                documentRate / peerRate, encoderRate / peerRate))
     }
 
     static func rate(_ count: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -79,16 +96,23 @@ struct ReceiptBench: ParsableCommand {
         cairo_move_to(cr, 40, 48)
         cairo_show_text(cr, "APOTHEEK DE LINDE")
         cairo_destroy(cr)
-        guard cairo_surface_write_to_png(surface, path) == CAIRO_STATUS_SUCCESS else { throw ValidationError("cannot write \(path)") }
+        guard cairo_surface_write_to_png(surface, path) == CAIRO_STATUS_SUCCESS else {
+            throw ValidationError("cannot write \(path)")
+        }
     }
 
     static func documentJSON() throws -> Data {
-        let lines = (0..<30).map { ["description": String(format: "Artikel %02d", $0), "amount": String(format: "%.2f", 1.99 + Double($0))] }
+        let lines = (0..<30).map {
+            ["description": String(format: "Artikel %02d", $0), "amount": String(format: "%.2f", 1.99 + Double($0))]
+        }
         let document: [String: Any] = [
             "language": "nl", "currency": "EUR",
             "lines": lines,
             "totals": [["label": "TOTAAL", "amount": "524.70", "emphasized": true]],
-            "loyalty": ["cardNumber": card, "discountEarned": "12.40", "message": "Gespaarde korting: EUR 12,40 (besteedbaar vanaf EUR 5,00)"],
+            "loyalty": [
+                "cardNumber": card, "discountEarned": "12.40",
+                "message": "Gespaarde korting: EUR 12,40 (besteedbaar vanaf EUR 5,00)",
+            ],
             "footer": ["barcode": ["type": "QR", "data": "https://example.org/k/\(card)"]],
         ]
         return try JSONSerialization.data(withJSONObject: document)

@@ -7,9 +7,12 @@ import LoyaltyStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cards",
-        abstract: "Cards: register, activate, block, replace, link, households; print branded cards (docs/card-design.md).",
-        subcommands: [Add.self, Lookup.self, Activate.self, Block.self, Replace.self, LinkPatient.self, Pool.self, Split.self,
-                      CardsCommand.Preview.self, CardsCommand.Batch.self, CardsCommand.Reprint.self])
+        abstract:
+            "Cards: register, activate, block, replace, link, households; print branded cards (docs/card-design.md).",
+        subcommands: [
+            Add.self, Lookup.self, Activate.self, Block.self, Replace.self, LinkPatient.self, Pool.self, Split.self,
+            CardsCommand.Preview.self, CardsCommand.Batch.self, CardsCommand.Reprint.self,
+        ])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,11 +45,14 @@ struct CardCommand: ParsableCommand {
     }
 
     struct Activate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Hand a card out; it earns after the program's activation delay.")
+        static let configuration = CommandConfiguration(
+            abstract: "Hand a card out; it earns after the program's activation delay.")
         @OptionGroup var core: CoreSocketOptions
         @Option(help: "Attach the card to this registered customer.") var customer: Int64?
         @Argument(help: "The card number.") var card: String
-        func run() throws { try core.call(CoreOp.CardActivate.self, .init(merchant: core.merchant, card: card, customer: customer)) }
+        func run() throws {
+            try core.call(CoreOp.CardActivate.self, .init(merchant: core.merchant, card: card, customer: customer))
+        }
     }
 
     struct Block: ParsableCommand {
@@ -54,7 +60,9 @@ struct CardCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @Option(help: "lost, stolen or another word for the record.") var reason: String = "lost"
         @Argument(help: "The card number.") var card: String
-        func run() throws { try core.call(CoreOp.CardBlock.self, .init(merchant: core.merchant, card: card, reason: reason)) }
+        func run() throws {
+            try core.call(CoreOp.CardBlock.self, .init(merchant: core.merchant, card: card, reason: reason))
+        }
     }
 
     struct Replace: ParsableCommand {
@@ -64,7 +72,10 @@ struct CardCommand: ParsableCommand {
         @Option(help: "lost, stolen, worn or defective (the program sets the fee for each).") var reason: String
         @Option(help: "A blank card's number; the next number of the range when left out.") var newCard: String?
         @Argument(help: "The card being replaced.") var card: String
-        func run() throws { try core.call(CoreOp.CardReplace.self, .init(merchant: core.merchant, card: card, reason: reason, newCard: newCard)) }
+        func run() throws {
+            try core.call(
+                CoreOp.CardReplace.self, .init(merchant: core.merchant, card: card, reason: reason, newCard: newCard))
+        }
     }
 
     struct LinkPatient: ParsableCommand {
@@ -73,7 +84,10 @@ struct CardCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @Argument(help: "The card number.") var card: String
         @Argument(help: "The patient reference; leave out to remove it.") var patientRef: String?
-        func run() throws { try core.call(CoreOp.CardLinkPatient.self, .init(merchant: core.merchant, card: card, patientRef: patientRef)) }
+        func run() throws {
+            try core.call(
+                CoreOp.CardLinkPatient.self, .init(merchant: core.merchant, card: card, patientRef: patientRef))
+        }
     }
 
     struct Pool: ParsableCommand {
@@ -81,16 +95,22 @@ struct CardCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @Argument(help: "The card joining.") var card: String
         @Argument(help: "A card of the household it joins.") var into: String
-        func run() throws { try core.call(CoreOp.AccountPool.self, .init(merchant: core.merchant, card: card, into: into)) }
+        func run() throws {
+            try core.call(CoreOp.AccountPool.self, .init(merchant: core.merchant, card: card, into: into))
+        }
     }
 
     struct Split: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a card out of its household onto an account of its own.")
+        static let configuration = CommandConfiguration(
+            abstract: "Take a card out of its household onto an account of its own.")
         @OptionGroup var core: CoreSocketOptions
         @Option(help: "Points the card takes along.") var points: Int64 = 0
         @Option(help: "Discount the card takes along, e.g. 2.50.") var amount: String?
         @Argument(help: "The card leaving.") var card: String
-        func run() throws { try core.call(CoreOp.AccountSplit.self, .init(merchant: core.merchant, card: card, points: points, amount: amount)) }
+        func run() throws {
+            try core.call(
+                CoreOp.AccountSplit.self, .init(merchant: core.merchant, card: card, points: points, amount: amount))
+        }
     }
 }
 

@@ -17,14 +17,17 @@ enum CardsCommand {
             abstract: "Draw a design as a PNG: front above back, with bleed, trim (red) and safe area (blue dashes).")
 
         @Argument(help: "The card design file (JSON).") var design: String
-        @Option(name: .shortAndLong, help: "The PNG to write (default: the design's name with -preview.png).") var output: String?
+        @Option(name: .shortAndLong, help: "The PNG to write (default: the design's name with -preview.png).")
+        var output: String?
         @Option(help: "The card number to show.") var number: String?
         @Option(help: "Resolution of the PNG.") var dpi: Double = 300
         @Flag(help: "Only the cards as printed, without bleed and guide lines.") var noGuides = false
 
         func run() throws {
             let renderer = try CardRenderer(path: design)
-            let card = try number.map { text throws(RuleViolation) in try CardNumber(text) } ?? CardNumber(prefix: "2", serial: 1)
+            let card =
+                try number.map { text throws(RuleViolation) in try CardNumber(text) }
+                ?? CardNumber(prefix: "2", serial: 1)
             let path = output ?? (design.hasSuffix(".json") ? String(design.dropLast(5)) : design) + "-preview.png"
             try renderer.renderPreviewPNG(number: card.digits, dpi: dpi, guides: !noGuides, to: path)
             print("preview written to \(path)")
@@ -42,14 +45,20 @@ enum CardsCommand {
         @Option(help: "The CUPS queue of the card printer.") var printer: String?
         @Option(help: "Finish batch ID: print what it has not printed yet.") var resume: Int64?
         @Option(help: "Cards per print job.") var chunk: Int = 100
-        @Option(name: .customLong("option"), help: "A CUPS job option name=value for the driver (repeatable), e.g. media=CR80.") var options: [String] = []
-        @Option(help: "Give up waiting for one job after this many seconds (the batch can be resumed).") var jobTimeout: Int = 600
+        @Option(
+            name: .customLong("option"),
+            help: "A CUPS job option name=value for the driver (repeatable), e.g. media=CR80.") var options: [String] =
+                []
+        @Option(help: "Give up waiting for one job after this many seconds (the batch can be resumed).") var jobTimeout:
+            Int = 600
 
         func validate() throws {
             if resume == nil {
                 guard let count else { throw ValidationError("Give --count N (or --resume ID).") }
                 guard (1...LedgerDatabase.maximumBatchSize).contains(count) else {
-                    throw ValidationError("A batch holds 1 to \(LedgerDatabase.maximumBatchSize.formatted()) cards; \(count.formatted()) was asked. Nothing was allocated.")
+                    throw ValidationError(
+                        "A batch holds 1 to \(LedgerDatabase.maximumBatchSize.formatted()) cards; \(count.formatted()) was asked. Nothing was allocated."
+                    )
                 }
                 guard design != nil else { throw ValidationError("Give --design FILE.") }
                 guard printer != nil else { throw ValidationError("Give --printer QUEUE (lpstat -p lists them).") }
@@ -64,36 +73,45 @@ enum CardsCommand {
 
         func run() throws {
             let database = try data.open()
-            let run = CardBatchRun(database: database, chunkSize: chunk, jobOptions: try jobOptions(), jobTimeout: .seconds(jobTimeout), say: { print($0) })
-            let outcome = if let resume {
-                try run.resume(batch: resume, printer: printer)
-            } else {
-                try run.start(merchant: merchant, count: count!, design: design!, printer: printer!)
-            }
+            let run = CardBatchRun(
+                database: database, chunkSize: chunk, jobOptions: try jobOptions(), jobTimeout: .seconds(jobTimeout),
+                say: { print($0) })
+            let outcome =
+                if let resume {
+                    try run.resume(batch: resume, printer: printer)
+                } else {
+                    try run.start(merchant: merchant, count: count!, design: design!, printer: printer!)
+                }
             let batch = outcome.batch
             if outcome.wasAlreadyCompleted {
                 print("batch \(batch.id) is already completed: \(batch.items.count) cards printed")
                 return
             }
-            print("batch \(batch.id) \(batch.state): \(outcome.printed) of \(batch.items.count) cards printed, \(outcome.printedNow) in this run in \(outcome.jobs) job(s)")
+            print(
+                "batch \(batch.id) \(batch.state): \(outcome.printed) of \(batch.items.count) cards printed, \(outcome.printedNow) in this run in \(outcome.jobs) job(s)"
+            )
         }
     }
 
     struct Reprint: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print one card again: a worn card with its own number, a replaced one with the number that replaced it.")
+            abstract:
+                "Print one card again: a worn card with its own number, a replaced one with the number that replaced it."
+        )
 
         @OptionGroup var data: DataOptions
         @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
         @Option(help: "The card design file (JSON).") var design: String
         @Option(help: "The CUPS queue of the card printer.") var printer: String
-        @Option(name: .customLong("option"), help: "A CUPS job option name=value (repeatable).") var options: [String] = []
+        @Option(name: .customLong("option"), help: "A CUPS job option name=value (repeatable).") var options: [String] =
+            []
         @Argument(help: "The card number.") var card: String
 
         func run() throws {
             let database = try data.open()
             let reprint = CardReprint(database: database, jobOptions: try parseJobOptions(options))
-            let outcome = try reprint.run(merchant: merchant, card: card, design: design, printer: printer) { number, replaced in
+            let outcome = try reprint.run(merchant: merchant, card: card, design: design, printer: printer) {
+                number, replaced in
                 if let first = replaced.first { print("card \(first) was replaced by \(number): printing \(number)") }
             }
             print("card \(outcome.number) printed (job \(outcome.queue)-\(outcome.job))")
@@ -103,12 +121,13 @@ enum CardsCommand {
 
 /// `--option name=value` flags as CUPS job options.
 func parseJobOptions(_ options: [String]) throws -> [String: String] {
-    try Dictionary(options.map { text in
-        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw ValidationError("--option takes name=value, e.g. --option media=CR80; \"\(text)\" has no value.")
-        }
-        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
-    }, uniquingKeysWith: { $1 })
+    try Dictionary(
+        options.map { text in
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                throw ValidationError("--option takes name=value, e.g. --option media=CR80; \"\(text)\" has no value.")
+            }
+            return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+        }, uniquingKeysWith: { $1 })
 }
 
 extension DesignError: LocalizedError {

@@ -32,18 +32,21 @@ struct Core: AsyncParsableCommand {
             let logger = Logger(label: "loyalgate.core")
             let database = try data.open()
             let accessPath = access ?? data.data + "/access.json"
-            let policy = access != nil || FileManager.default.fileExists(atPath: accessPath)
+            let policy =
+                access != nil || FileManager.default.fileExists(atPath: accessPath)
                 ? try AccessPolicy.load(path: accessPath) : .empty
             let service = CoreService(store: database, policy: policy)
             let server = JSONLineServer(
                 path: socket, logger: logger,
                 handler: { line, connection in
-                    await service.answer(line: line, caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid) })
+                    await service.answer(
+                        line: line, caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid) })
                 })
             // SIGTERM and SIGINT stop the server gracefully; the database closes after the last answer.
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: LineServerService(server), serviceName: "core socket")],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: LineServerService(server), serviceName: "core socket")],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             try database.close()
             logger.info("stopped")
@@ -58,7 +61,9 @@ struct Core: AsyncParsableCommand {
 
         func run() async throws {
             let report = try data.open().verify()
-            print("checked \(report.accounts) accounts, \(report.transactions) till transactions, \(report.entries) ledger entries")
+            print(
+                "checked \(report.accounts) accounts, \(report.transactions) till transactions, \(report.entries) ledger entries"
+            )
             for problem in report.problems { print("DIFFERENCE: \(problem)") }
             guard report.problems.isEmpty else { throw ExitCode(1) }
             print("ledger consistent: every balance equals the sum of its entries")

@@ -20,13 +20,15 @@ struct CustomerCommand: ParsableCommand {
         @Option var gender: String?
 
         var patch: CustomerPatch {
-            CustomerPatch(name: name, displayName: displayName, address: address, postcode: postcode, email: email, phone: phone,
-                          birthDate: birthDate, gender: gender)
+            CustomerPatch(
+                name: name, displayName: displayName, address: address, postcode: postcode, email: email, phone: phone,
+                birthDate: birthDate, gender: gender)
         }
     }
 
     struct Register: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a customer from the form, optionally on a card.")
+        static let configuration = CommandConfiguration(
+            abstract: "Register a customer from the form, optionally on a card.")
         @OptionGroup var core: CoreSocketOptions
         @OptionGroup var fields: Fields
         @Flag(help: "Agreed to receive mail.") var consentMail = false
@@ -37,10 +39,14 @@ struct CustomerCommand: ParsableCommand {
 
         func run() throws {
             let f = fields
-            let details = CustomerDetails(name: f.name ?? "", displayName: f.displayName, address: f.address, postcode: f.postcode,
-                                          email: f.email, phone: f.phone, birthDate: f.birthDate, gender: f.gender)
-            try core.call(CoreOp.CustomerRegister.self, .init(
-                merchant: core.merchant, details: details, consents: Consents(mail: consentMail, profiling: consentProfiling), card: card))
+            let details = CustomerDetails(
+                name: f.name ?? "", displayName: f.displayName, address: f.address, postcode: f.postcode,
+                email: f.email, phone: f.phone, birthDate: f.birthDate, gender: f.gender)
+            try core.call(
+                CoreOp.CustomerRegister.self,
+                .init(
+                    merchant: core.merchant, details: details,
+                    consents: Consents(mail: consentMail, profiling: consentProfiling), card: card))
         }
     }
 
@@ -49,7 +55,10 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var core: CoreSocketOptions
         @OptionGroup var fields: Fields
         @Argument(help: "The customer's id.") var customer: Int64
-        func run() throws { try core.call(CoreOp.CustomerUpdate.self, .init(merchant: core.merchant, customer: customer, details: fields.patch)) }
+        func run() throws {
+            try core.call(
+                CoreOp.CustomerUpdate.self, .init(merchant: core.merchant, customer: customer, details: fields.patch))
+        }
     }
 
     struct Show: ParsableCommand {
@@ -60,19 +69,27 @@ struct CustomerCommand: ParsableCommand {
     }
 
     struct Find: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Find a customer who forgot the card, by phone or email.")
+        static let configuration = CommandConfiguration(
+            abstract: "Find a customer who forgot the card, by phone or email.")
         @OptionGroup var core: CoreSocketOptions
         @Option var phone: String?
         @Option var email: String?
-        func validate() throws { if (phone == nil) == (email == nil) { throw ValidationError("Give --phone or --email.") } }
-        func run() throws { try core.call(CoreOp.CustomerFind.self, .init(merchant: core.merchant, phone: phone, email: email)) }
+        func validate() throws {
+            if (phone == nil) == (email == nil) { throw ValidationError("Give --phone or --email.") }
+        }
+        func run() throws {
+            try core.call(CoreOp.CustomerFind.self, .init(merchant: core.merchant, phone: phone, email: email))
+        }
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Everything held on one customer, as JSON (the right of access).")
+        static let configuration = CommandConfiguration(
+            abstract: "Everything held on one customer, as JSON (the right of access).")
         @OptionGroup var core: CoreSocketOptions
         @Argument(help: "The customer's id.") var customer: Int64
-        func run() throws { try core.call(CoreOp.CustomerExport.self, .init(merchant: core.merchant, customer: customer)) }
+        func run() throws {
+            try core.call(CoreOp.CustomerExport.self, .init(merchant: core.merchant, customer: customer))
+        }
     }
 
     struct Erase: ParsableCommand {
@@ -82,12 +99,16 @@ struct CustomerCommand: ParsableCommand {
         @Flag(help: "Confirm: this cannot be undone.") var yes = false
         @Argument(help: "The customer's id.") var customer: Int64
         func validate() throws { if !yes { throw ValidationError("Erasure cannot be undone: add --yes.") } }
-        func run() throws { try core.call(CoreOp.CustomerErase.self, .init(merchant: core.merchant, customer: customer)) }
+        func run() throws {
+            try core.call(CoreOp.CustomerErase.self, .init(merchant: core.merchant, customer: customer))
+        }
     }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Bulk-register customers with their cards from CSV (columns in docs/customers.md), directly in the database.")
+            abstract:
+                "Bulk-register customers with their cards from CSV (columns in docs/customers.md), directly in the database."
+        )
         @OptionGroup var data: DataOptions
         @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
         @Argument(help: "The CSV file.") var file: String
@@ -95,14 +116,17 @@ struct CustomerCommand: ParsableCommand {
         func run() throws {
             let started = Date()
             let count = try data.open().importCustomers(merchant: merchant, csv: URL(fileURLWithPath: file))
-            print("\(count) customers with cards imported in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            print(
+                "\(count) customers with cards imported in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+            )
         }
     }
 }
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a merchant's cards, customers and ledger as CSV files: the shop owns its data.")
+        commandName: "export",
+        abstract: "Write a merchant's cards, customers and ledger as CSV files: the shop owns its data.")
     @OptionGroup var data: DataOptions
     @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
     @Option(help: "The folder to write into.") var out: String

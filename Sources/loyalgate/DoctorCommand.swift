@@ -23,9 +23,12 @@ struct DoctorCommand: ParsableCommand {
         let configuration = try config.map { try GatewayConfiguration.load(path: $0) } ?? GatewayConfiguration()
         let (entries, table) = try DeviceInventory.current(configuration: configuration)
         let status = Self.ask(socket) { try $0.call(GatewayOp.GatewayStatus.self) }
-        let gatewayNodes = Dictionary((status?.nodes ?? []).map { ($0.device.node, $0) }, uniquingKeysWith: { first, _ in first })
+        let gatewayNodes = Dictionary(
+            (status?.nodes ?? []).map { ($0.device.node, $0) }, uniquingKeysWith: { first, _ in first })
 
-        print("Scanner table: \(table.sources.isEmpty ? "NOT FOUND (install udev/60-loyalgate-scanners.hwdb)" : table.sources.joined(separator: ", ")) (\(table.records.count) entries)")
+        print(
+            "Scanner table: \(table.sources.isEmpty ? "NOT FOUND (install udev/60-loyalgate-scanners.hwdb)" : table.sources.joined(separator: ", ")) (\(table.records.count) entries)"
+        )
         if table.records.isEmpty { problems.append("No scanner table was found, so no scanner is recognised.") }
         print("\nInput devices:")
         if entries.isEmpty { print("  none found") }
@@ -43,8 +46,12 @@ struct DoctorCommand: ParsableCommand {
             print("    SCANNER, \(mode) mode\(verdict.family.map { ", \($0) family" } ?? ""): \(verdict.reason)")
             if verdict.mode == .keyboard {
                 let known = KeyDecoder.isKnownLayout(verdict.layout, variant: verdict.variant)
-                print("    keyboard layout \(verdict.layout)\(verdict.variant.map { "(\($0))" } ?? ""), suffix \(verdict.suffix)\(known ? "" : " -- UNKNOWN LAYOUT")")
-                if !known { problems.append("\(facts.devnode): keyboard layout \(verdict.layout) is not known to XKB.") }
+                print(
+                    "    keyboard layout \(verdict.layout)\(verdict.variant.map { "(\($0))" } ?? ""), suffix \(verdict.suffix)\(known ? "" : " -- UNKNOWN LAYOUT")"
+                )
+                if !known {
+                    problems.append("\(facts.devnode): keyboard layout \(verdict.layout) is not known to XKB.")
+                }
             }
             print("    permissions: \(Self.permissions(facts.devnode))")
             if access(facts.devnode, R_OK) != 0 {
@@ -53,9 +60,13 @@ struct DoctorCommand: ParsableCommand {
             if let node = gatewayNodes[facts.devnode] {
                 if node.open {
                     let grabbed = node.device.grabbed
-                    print("    gateway: reading it\(verdict.mode == .keyboard ? (grabbed ? ", grabbed (keys do not reach the desktop)" : ", NOT GRABBED") : "")")
+                    print(
+                        "    gateway: reading it\(verdict.mode == .keyboard ? (grabbed ? ", grabbed (keys do not reach the desktop)" : ", NOT GRABBED") : "")"
+                    )
                     if verdict.mode == .keyboard, !grabbed {
-                        problems.append("\(facts.devnode): another program holds the scanner (keyd, a kiosk?); its scans also type into the desktop.")
+                        problems.append(
+                            "\(facts.devnode): another program holds the scanner (keyd, a kiosk?); its scans also type into the desktop."
+                        )
                     }
                 } else {
                     print("    gateway: NOT READING IT: \(node.error ?? "unknown reason")")
@@ -69,7 +80,9 @@ struct DoctorCommand: ParsableCommand {
             }
         }
         if scanners == 0 {
-            problems.append("No scanner found. Is it plugged in? If it is not in the table, add it (udev/README.md) or to the gateway configuration.")
+            problems.append(
+                "No scanner found. Is it plugged in? If it is not in the table, add it (udev/README.md) or to the gateway configuration."
+            )
         }
 
         print("\nGateway (\(socket)):")
@@ -77,7 +90,9 @@ struct DoctorCommand: ParsableCommand {
             print("  answers; \(status.tills) till(s) connected")
             if status.core.connected {
                 let ranges = status.core.cardRanges.map(\.prefix)
-                print("  connected to the core; card numbers starting \(ranges.isEmpty ? "(none known)" : ranges.joined(separator: ", ")) are looked up")
+                print(
+                    "  connected to the core; card numbers starting \(ranges.isEmpty ? "(none known)" : ranges.joined(separator: ", ")) are looked up"
+                )
             } else {
                 print("  NOT CONNECTED to the core: \(status.core.error ?? "not yet")")
                 problems.append("The gateway is not connected to the core; card scans get core-unavailable.")
@@ -90,9 +105,11 @@ struct DoctorCommand: ParsableCommand {
         print("\nCore (\(core)):")
         if let coreStatus = Self.ask(core, { try $0.call(CoreOp.CoreStatus.self) }) {
             let merchants = coreStatus.merchants
-            print("  answers; \(merchants.count) merchant(s): " + merchants.map {
-                "\($0.code) (cards \($0.cardPrefix ?? "?")...)"
-            }.joined(separator: ", "))
+            print(
+                "  answers; \(merchants.count) merchant(s): "
+                    + merchants.map {
+                        "\($0.code) (cards \($0.cardPrefix ?? "?")...)"
+                    }.joined(separator: ", "))
         } else {
             print("  DOES NOT ANSWER: start it with `loyalgate core` (or systemctl start loyalgate-core)")
             problems.append("The core does not answer on \(core).")
@@ -133,7 +150,11 @@ struct DoctorCommand: ParsableCommand {
 
     /// `lpstat -e` lists the queues; printing is optional for scanning, so this is information.
     static func cupsQueues() -> [String] {
-        guard let lpstat = ["/usr/bin/lpstat", "/bin/lpstat"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard
+            let lpstat = ["/usr/bin/lpstat", "/bin/lpstat"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else {
             return ["CUPS client not installed (lpstat not found); receipts cannot be printed through CUPS"]
         }
         let process = Process()

@@ -18,7 +18,8 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOYALGATE_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            handler.logLevel =
+                ProcessInfo.processInfo.environment["LOYALGATE_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .info
             return handler
         }
         let logger = Logger(label: "loyalgate.gateway")
@@ -28,15 +29,19 @@ struct GatewayCommand: AsyncParsableCommand {
                 configuration = try GatewayConfiguration.load(path: config)
             } else {
                 // A fresh install has no file yet (the systemd unit names one): defaults apply.
-                logger.warning("configuration file not found; using the defaults (docs/gateway.md)", metadata: ["config": "\(config)"])
+                logger.warning(
+                    "configuration file not found; using the defaults (docs/gateway.md)",
+                    metadata: ["config": "\(config)"])
             }
         }
-        try? FileManager.default.createDirectory(atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let service = GatewayService(corePath: core, socketPath: socket, configuration: configuration, logger: logger)
         // SIGTERM and SIGINT are handled here and nowhere else: the group turns them into the
         // service's graceful shutdown (finish in-flight scans, remove the socket), then run()
         // returns and the command exits 0.
-        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped")
     }

@@ -20,9 +20,10 @@ struct ProgramCommand: ParsableCommand {
             let program = try ProgramFile.decode(try readFile(file))
             let database = try data.open()
             let imported = try database.importProgram(program)
-            print(imported.created
-                  ? "\(imported.merchant): program version \(imported.version) stored"
-                  : "\(imported.merchant): unchanged, still program version \(imported.version)")
+            print(
+                imported.created
+                    ? "\(imported.merchant): program version \(imported.version) stored"
+                    : "\(imported.merchant): unchanged, still program version \(imported.version)")
         }
     }
 

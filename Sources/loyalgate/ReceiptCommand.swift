@@ -14,22 +14,31 @@ struct ReceiptCommand: ParsableCommand {
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the ESC/POS bytes of a receipt document (docs/receipts.md) for a printer model, and optionally a preview PNG.")
+            abstract:
+                "Write the ESC/POS bytes of a receipt document (docs/receipts.md) for a printer model, and optionally a preview PNG."
+        )
 
         @Argument(help: "The receipt document (JSON).") var file: String
-        @Option(name: .customLong("printer-model"), help: "A printer model id (`loyalgate receipt models`).") var printerModel: String
+        @Option(name: .customLong("printer-model"), help: "A printer model id (`loyalgate receipt models`).")
+        var printerModel: String
         @Option(name: [.short, .long], help: "Where the bytes go; - for standard output.") var out: String = "-"
         @Option(help: "Also write a PNG of what the printer would print.") var preview: String?
-        @Option(help: "A merchant template (JSON: merchantName, addressLines, logo) that replaces the document's header.") var template: String?
+        @Option(
+            help: "A merchant template (JSON: merchantName, addressLines, logo) that replaces the document's header.")
+        var template: String?
 
         func run() throws {
             let templateValue = try template.map { path in
-                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("Cannot read the template \(path).") }
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ValidationError("Cannot read the template \(path).")
+                }
                 do { return try JSONDecoder().decode(ReceiptHeader.self, from: data) } catch {
                     throw ValidationError("\(path) is not a receipt template: it needs at least \"merchantName\".")
                 }
             }
-            guard let json = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
+            guard let json = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("Cannot read \(file).")
+            }
             do {
                 let composer = try ReceiptComposer(model: printerModel, template: templateValue)
                 let document = try composer.document(json: json)
@@ -52,13 +61,16 @@ struct ReceiptCommand: ParsableCommand {
     }
 
     struct Models: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the printer models (profiles from escpos-printer-db, CC BY 4.0).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the printer models (profiles from escpos-printer-db, CC BY 4.0).")
 
         func run() throws {
             let catalog = try ProfileCatalog.bundled()
             for profile in catalog.profiles {
                 let aliases = profile.aliases.isEmpty ? "" : " (also " + profile.aliases.joined(separator: ", ") + ")"
-                print("\(profile.id)\(aliases): \(profile.name), \(profile.dotsPerLine) dots, \(profile.fonts.fontA)/\(profile.fonts.fontB) columns")
+                print(
+                    "\(profile.id)\(aliases): \(profile.name), \(profile.dotsPerLine) dots, \(profile.fonts.fontA)/\(profile.fonts.fontB) columns"
+                )
             }
             print(catalog.attribution)
         }
@@ -77,7 +89,10 @@ struct ReceiptCommand: ParsableCommand {
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: try encoder.encode(PrinterStatusUpdate(printer: usb, status: status)), as: UTF8.self))
+                    print(
+                        String(
+                            decoding: try encoder.encode(PrinterStatusUpdate(printer: usb, status: status)),
+                            as: UTF8.self))
                 } else {
                     print(PrinterStatusUpdate(printer: usb, status: status).summary)
                 }

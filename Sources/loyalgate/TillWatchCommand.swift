@@ -9,10 +9,12 @@ extension Till {
     /// `since`, so what happened meanwhile is printed too (marked "replayed").
     struct Watch: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a gateway's event stream as a till receives it (scans, devices), reconnecting when it restarts.")
+            abstract:
+                "Print a gateway's event stream as a till receives it (scans, devices), reconnecting when it restarts.")
 
         @Option(help: "The gateway's socket.") var socket: String = ".loyalgate/gateway.sock"
-        @Option(name: .customLong("device"), help: "Only this device id (repeatable); all devices by default.") var devices: [String] = []
+        @Option(name: .customLong("device"), help: "Only this device id (repeatable); all devices by default.")
+        var devices: [String] = []
         @Flag(help: "Print the raw JSON lines instead of one readable line per event.") var json = false
         @Option(help: "Exit after this many events.") var count: Int?
         @Option(help: "Exit after this many seconds.") var seconds: Double?
@@ -28,11 +30,15 @@ extension Till {
                 let answer: GatewayOp.Subscribe.Answer
                 do {
                     client = try LoyalgateClient(socket: socket)
-                    answer = try client.call(GatewayOp.Subscribe.self, .init(devices: devices.isEmpty ? nil : devices, since: cursor, epoch: epoch))
+                    answer = try client.call(
+                        GatewayOp.Subscribe.self,
+                        .init(devices: devices.isEmpty ? nil : devices, since: cursor, epoch: epoch))
                 } catch let refusal as LoyaltyError {
                     throw ValidationError("The gateway refused the subscription: \(refusal.message)")
                 } catch {
-                    if !announcedWait { FileHandle.standardError.write(Data("waiting for the gateway at \(socket)...\n".utf8)) }
+                    if !announcedWait {
+                        FileHandle.standardError.write(Data("waiting for the gateway at \(socket)...\n".utf8))
+                    }
                     announcedWait = true
                     usleep(500_000)
                     continue
@@ -41,7 +47,10 @@ extension Till {
                 epoch = answer.epoch
                 if cursor == nil { cursor = answer.cursor }
                 let listed = answer.devices.map(\.id)
-                FileHandle.standardError.write(Data("subscribed: \(listed.count) scanner(s)\(listed.isEmpty ? "" : ": ")\(listed.joined(separator: ", "))\(answer.complete ? "" : " (some events were missed while away)")\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "subscribed: \(listed.count) scanner(s)\(listed.isEmpty ? "" : ": ")\(listed.joined(separator: ", "))\(answer.complete ? "" : " (some events were missed while away)")\n"
+                            .utf8))
                 while deadline.map({ Date() < $0 }) ?? true {
                     let wait = deadline.map { Int32(max(0, min(1000, $0.timeIntervalSinceNow * 1000))) } ?? 1000
                     let line: EventLine
@@ -71,18 +80,26 @@ extension Till {
             case .scan(let scan):
                 parts.append(scan.device.id)
                 parts.append(scan.symbology ?? "unknown symbology")
-                parts.append(String(reflecting: scan.data.count > 80 ? String(scan.data.prefix(77)) + "..." : scan.data))
+                parts.append(
+                    String(reflecting: scan.data.count > 80 ? String(scan.data.prefix(77)) + "..." : scan.data))
                 parts.append(scan.kind.rawValue)
                 if let account = scan.card?.account {
-                    parts.append("account \(account.id.map(String.init) ?? "new"): \(account.points) points, balance \(account.balance) \(account.currency)")
+                    parts.append(
+                        "account \(account.id.map(String.init) ?? "new"): \(account.points) points, balance \(account.balance) \(account.currency)"
+                    )
                 }
                 if let error = scan.error { parts.append("ERROR \(error.code): \(error.message)") }
                 if scan.resent == true { parts.append("(looked up again, scan \(scan.scanId))") }
             case .deviceAdded(let added):
-                parts += [added.device.id, added.device.mode ?? "?", added.device.node, String(reflecting: added.device.name)]
+                parts += [
+                    added.device.id, added.device.mode ?? "?", added.device.node, String(reflecting: added.device.name),
+                ]
             case .deviceRemoved(let removed):
-                parts += [removed.device.id, removed.device.mode ?? "?", removed.device.node, String(reflecting: removed.device.name),
-                          "(\(removed.reason))"]
+                parts += [
+                    removed.device.id, removed.device.mode ?? "?", removed.device.node,
+                    String(reflecting: removed.device.name),
+                    "(\(removed.reason))",
+                ]
             case .scanRejected(let rejected):
                 parts += [rejected.device.id, "\(rejected.reason.rawValue): \(rejected.message)"]
             case .printJob(let job):

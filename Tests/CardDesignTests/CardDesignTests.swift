@@ -22,12 +22,17 @@ import Testing
         let error = #expect(throws: DesignError.self) {
             try design(barcode: #"{"type": "barcode", "x": 4, "y": 20, "width": 20, "height": 18}"#).validate()
         }
-        #expect(error?.message == "The EAN-13 barcode does not fit: it needs a box at least 29.8 mm wide (113 modules of at least 0.264 mm, quiet zones included); its box is 20.0 × 18.0 mm.")
+        #expect(
+            error?.message
+                == "The EAN-13 barcode does not fit: it needs a box at least 29.8 mm wide (113 modules of at least 0.264 mm, quiet zones included); its box is 20.0 × 18.0 mm."
+        )
     }
 
     @Test func aBarcodeTooLowToScanIsRefused() {
         let error = #expect(throws: DesignError.self) {
-            try design(barcode: #"{"type": "barcode", "symbology": "code128", "x": 4, "y": 20, "width": 60, "height": 5}"#).validate()
+            try design(
+                barcode: #"{"type": "barcode", "symbology": "code128", "x": 4, "y": 20, "width": 60, "height": 5}"#
+            ).validate()
         }
         #expect(error?.message.hasPrefix("The Code 128 barcode is too low to scan") == true)
     }
@@ -44,18 +49,27 @@ import Testing
 
     @Test func textOverTheBarcodesQuietZoneIsRefused() {
         let error = #expect(throws: DesignError.self) {
-            try design(barcode: #"{"type": "barcode", "x": 4, "y": 20, "width": 40, "height": 18}"#,
-                       extra: #"{"type": "number", "x": 4, "y": 37, "width": 40, "size": 8}"#).validate()
+            try design(
+                barcode: #"{"type": "barcode", "x": 4, "y": 20, "width": 40, "height": 18}"#,
+                extra: #"{"type": "number", "x": 4, "y": 37, "width": 40, "size": 8}"#
+            ).validate()
         }
-        #expect(error?.message.hasPrefix("The card number on the front overlaps the EAN-13 barcode or its quiet zone") == true)
+        #expect(
+            error?.message.hasPrefix("The card number on the front overlaps the EAN-13 barcode or its quiet zone")
+                == true)
     }
 
     @Test func anElementOutsideTheSafeAreaIsRefused() {
         let error = #expect(throws: DesignError.self) {
-            try design(barcode: #"{"type": "barcode", "x": 4, "y": 20, "width": 40, "height": 18}"#,
-                       extra: #"{"type": "logo", "file": "logo.png", "x": 1, "y": 1, "width": 10, "height": 10}"#).validate()
+            try design(
+                barcode: #"{"type": "barcode", "x": 4, "y": 20, "width": 40, "height": 18}"#,
+                extra: #"{"type": "logo", "file": "logo.png", "x": 1, "y": 1, "width": 10, "height": 10}"#
+            ).validate()
         }
-        #expect(error?.message.hasPrefix("The logo logo.png on the front is outside the safe area: keep it at least 3.0 mm from the card's edge") == true)
+        #expect(
+            error?.message.hasPrefix(
+                "The logo logo.png on the front is outside the safe area: keep it at least 3.0 mm from the card's edge")
+                == true)
     }
 
     @Test func aDesignWithoutBarcodeIsRefused() {
@@ -87,6 +101,9 @@ import Testing
 
     private func design(barcode: String, extra: String? = nil) throws -> CardDesign {
         let elements = [barcode] + (extra.map { [$0] } ?? [])
-        return try CardDesign.decode(Data(#"{"shopName": "Кооперация Пловдив", "front": {"elements": [\#(elements.joined(separator: ","))]}}"#.utf8))
+        return try CardDesign.decode(
+            Data(
+                #"{"shopName": "Кооперация Пловдив", "front": {"elements": [\#(elements.joined(separator: ","))]}}"#
+                    .utf8))
     }
 }

@@ -33,7 +33,9 @@ import Testing
     @Test func protocolDocGivesEachOpItsRole() throws {
         let text = try String(contentsOf: Self.docs.appendingPathComponent("protocol.md"), encoding: .utf8)
         for op in CoreOp.all {
-            #expect(text.contains("| `\(op.name)` | \(op.role.rawValue) |"), "\(op.name) is not listed as \(op.role.rawValue)")
+            #expect(
+                text.contains("| `\(op.name)` | \(op.role.rawValue) |"),
+                "\(op.name) is not listed as \(op.role.rawValue)")
         }
     }
 

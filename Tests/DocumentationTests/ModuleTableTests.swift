@@ -9,9 +9,10 @@ import Testing
 
     static func matches(_ pattern: String, in text: String) throws -> Set<String> {
         let regex = try NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
-        return Set(regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-            Range(match.range(at: 1), in: text).map { String(text[$0]) }
-        })
+        return Set(
+            regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+                Range(match.range(at: 1), in: text).map { String(text[$0]) }
+            })
     }
 
     @Test func readmeListsEveryModuleOfThePackage() throws {
@@ -21,7 +22,11 @@ import Testing
         // C library's headers and are listed in Package.swift alone.
         let declared = try Self.matches(#"\.(?:target|executableTarget)\(\s*name:\s*"([A-Za-z0-9-]+)""#, in: package)
         let listed = try Self.matches(#"^\| `([A-Za-z0-9-]+)` \|"#, in: readme)
-        #expect(declared.subtracting(listed).isEmpty, "missing from the README's table: \(declared.subtracting(listed).sorted())")
-        #expect(listed.subtracting(declared).isEmpty, "in the README but not in Package.swift: \(listed.subtracting(declared).sorted())")
+        #expect(
+            declared.subtracting(listed).isEmpty,
+            "missing from the README's table: \(declared.subtracting(listed).sorted())")
+        #expect(
+            listed.subtracting(declared).isEmpty,
+            "in the README but not in Package.swift: \(listed.subtracting(declared).sorted())")
     }
 }

@@ -4,26 +4,29 @@ import Testing
 
 /// Which nodes are scanners, from data only: the table, udev's properties, the configuration.
 @Suite struct DeviceClassifierTests {
-    let table = ScannerTable(text: """
-    usb:v0C2Ep0B81*
-     LOYALGATE_SCANNER=1
-     LOYALGATE_SCANNER_MODE=keyboard
-     LOYALGATE_SCANNER_FAMILY=honeywell
+    let table = ScannerTable(
+        text: """
+            usb:v0C2Ep0B81*
+             LOYALGATE_SCANNER=1
+             LOYALGATE_SCANNER_MODE=keyboard
+             LOYALGATE_SCANNER_FAMILY=honeywell
 
-    usb:v0C2Ep0B8F*
-     LOYALGATE_SCANNER=1
-     LOYALGATE_SCANNER_MODE=hid-pos
-     LOYALGATE_SCANNER_FAMILY=honeywell
-    """)
+            usb:v0C2Ep0B8F*
+             LOYALGATE_SCANNER=1
+             LOYALGATE_SCANNER_MODE=hid-pos
+             LOYALGATE_SCANNER_FAMILY=honeywell
+            """)
 
     func keyboardNode(vendor: UInt16, product: UInt16, properties: [String: String] = [:]) -> DeviceFacts {
-        DeviceFacts(kind: .input, devnode: "/dev/input/event7", syspath: "/sys/x/event7",
-                    properties: ["ID_INPUT_KEYBOARD": "1"].merging(properties) { _, new in new },
-                    vendorID: vendor, productID: product, serial: nil, usbPort: "1-4")
+        DeviceFacts(
+            kind: .input, devnode: "/dev/input/event7", syspath: "/sys/x/event7",
+            properties: ["ID_INPUT_KEYBOARD": "1"].merging(properties) { _, new in new },
+            vendorID: vendor, productID: product, serial: nil, usbPort: "1-4")
     }
 
     @Test func aListedScannerIsReadWithTheDefaultLayout() {
-        let result = DeviceClassifier(table: table, configuration: .init()).classify(keyboardNode(vendor: 0x0C2E, product: 0x0B81))
+        let result = DeviceClassifier(table: table, configuration: .init()).classify(
+            keyboardNode(vendor: 0x0C2E, product: 0x0B81))
         #expect(result.isScanner)
         #expect(result.mode == .keyboard)
         #expect(result.layout == "us")
@@ -31,7 +34,8 @@ import Testing
     }
 
     @Test func anOrdinaryKeyboardIsNeverAScanner() {
-        let result = DeviceClassifier(table: table, configuration: .init()).classify(keyboardNode(vendor: 0x046D, product: 0xC31C))
+        let result = DeviceClassifier(table: table, configuration: .init()).classify(
+            keyboardNode(vendor: 0x046D, product: 0xC31C))
         #expect(!result.isScanner)
         #expect(result.reason.contains("ordinary keyboard"))
     }
@@ -39,7 +43,11 @@ import Testing
     @Test func udevPropertiesWinOverTheGatewaysCopyOfTheTable() {
         let node = keyboardNode(vendor: 0x0C2E, product: 0x0B81, properties: ["LOYALGATE_SCANNER": "0"])
         #expect(!DeviceClassifier(table: table, configuration: .init()).classify(node).isScanner)
-        let layout = keyboardNode(vendor: 0x0C2E, product: 0x0B81, properties: ["LOYALGATE_SCANNER": "1", "LOYALGATE_SCANNER_MODE": "keyboard", "LOYALGATE_SCANNER_LAYOUT": "no"])
+        let layout = keyboardNode(
+            vendor: 0x0C2E, product: 0x0B81,
+            properties: [
+                "LOYALGATE_SCANNER": "1", "LOYALGATE_SCANNER_MODE": "keyboard", "LOYALGATE_SCANNER_LAYOUT": "no",
+            ])
         #expect(DeviceClassifier(table: table, configuration: .init()).classify(layout).layout == "no")
     }
 

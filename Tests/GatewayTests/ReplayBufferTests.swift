@@ -9,7 +9,9 @@ import Testing
     @Test func eventsAfterACursorComeBackInOrder() {
         var buffer = ReplayBuffer(capacity: 10, maximumAge: 600)
         let now = Date()
-        for index in 1...5 { _ = buffer.append(.scanRejected(.init(device: .sample, reason: .malformed, message: "\(index)")), time: now) }
+        for index in 1...5 {
+            _ = buffer.append(.scanRejected(.init(device: .sample, reason: .malformed, message: "\(index)")), time: now)
+        }
         let (events, complete) = buffer.events(after: 2, now: now)
         #expect(events.map(\.cursor) == [3, 4, 5])
         #expect(complete)
@@ -48,7 +50,8 @@ import Testing
 /// its cursor, in order, and is told `complete` exactly when nothing after its cursor was lost.
 @Suite struct ReplayBufferPropertyTests {
     @Test func aResumingTillGetsExactlyWhatIsLeftAfterItsCursor() async {
-        await propertyCheck(input: Gen.int(in: 0...50), Gen.int(in: 0...200), Gen.int(in: 0...220)) { capacity, appended, since in
+        await propertyCheck(input: Gen.int(in: 0...50), Gen.int(in: 0...200), Gen.int(in: 0...220)) {
+            capacity, appended, since in
             var buffer = ReplayBuffer(capacity: capacity, maximumAge: 600)
             let now = Date()
             for _ in 0..<appended { _ = buffer.append(.deviceAdded(.init(device: .sample)), time: now) }
@@ -64,6 +67,7 @@ import Testing
 
 extension Device {
     /// A scanner for events whose device does not matter.
-    static let sample = Device(id: "0c2e:0b81:1", vendorId: "0c2e", productId: "0b81", name: "Honeywell", mode: "keyboard",
-                               node: "/dev/input/event5", family: "honeywell", layout: "us", grabbed: true)
+    static let sample = Device(
+        id: "0c2e:0b81:1", vendorId: "0c2e", productId: "0b81", name: "Honeywell", mode: "keyboard",
+        node: "/dev/input/event5", family: "honeywell", layout: "us", grabbed: true)
 }

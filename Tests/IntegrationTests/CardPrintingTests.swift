@@ -9,13 +9,17 @@ import Testing
 
     @Test func everyPrintedBarcodeScansAsTheNumberBesideItAndAllocatedInTheCore() throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
-        let result = try Loyalgate.run(["cards", "batch", "--data", core.data, "--count", "7", "--chunk", "3",
-                                        "--design", Self.designs.appendingPathComponent("linde-pharmacy.json").path, "--printer", "cards"],
-                                       environment: cups.environment)
+        let result = try Loyalgate.run(
+            [
+                "cards", "batch", "--data", core.data, "--count", "7", "--chunk", "3",
+                "--design", Self.designs.appendingPathComponent("linde-pharmacy.json").path, "--printer", "cards",
+            ],
+            environment: cups.environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("batch 1 completed: 7 of 7 cards printed"))
 
-        let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item WHERE batch_id = 1 ORDER BY position")
+        let allocated = try PrintedCards.sql(
+            core.data, "SELECT card_number FROM card_batch_item WHERE batch_id = 1 ORDER BY position")
         #expect(allocated.count == 7)
         #expect(try PrintedCards.sql(core.data, "SELECT DISTINCT status FROM card") == ["issued"])
         #expect(printer.jobs.count == 3, "7 cards in jobs of 3")
@@ -41,9 +45,12 @@ import Testing
 
     @Test func aCyrillicCardScansAsQRCodeOnTheFrontAndCode128OnTheBack() throws {
         let (core, cups, printer) = try Self.shop(programs: ["bulgarian-coop"])
-        let result = try Loyalgate.run(["cards", "batch", "--data", core.data, "--merchant", "coop-plovdiv", "--count", "2",
-                                        "--design", Self.designs.appendingPathComponent("coop-plovdiv.json").path, "--printer", "cards"],
-                                       environment: cups.environment)
+        let result = try Loyalgate.run(
+            [
+                "cards", "batch", "--data", core.data, "--merchant", "coop-plovdiv", "--count", "2",
+                "--design", Self.designs.appendingPathComponent("coop-plovdiv.json").path, "--printer", "cards",
+            ],
+            environment: cups.environment)
         #expect(result.status == 0, "\(result.stderr)")
         let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item ORDER BY position")
         let pages = try printer.jobs.flatMap { try PrintedCards.pages(of: $0) }
@@ -57,12 +64,15 @@ import Testing
         let folder = Loyalgate.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let png = folder + "/coop.png"
-        let result = try Loyalgate.run(["cards", "preview", Self.designs.appendingPathComponent("coop-plovdiv.json").path,
-                                        "--output", png, "--no-guides"])
+        let result = try Loyalgate.run([
+            "cards", "preview", Self.designs.appendingPathComponent("coop-plovdiv.json").path,
+            "--output", png, "--no-guides",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         // IHDR: both sides of the card at 300 dpi, front above back with a 4 mm gap.
         let header = [UInt8](try Data(contentsOf: URL(fileURLWithPath: png)).prefix(24))
-        let width = header[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = header[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        let width = header[16..<20].reduce(0) { $0 << 8 | Int($1) },
+            height = header[20..<24].reduce(0) { $0 << 8 | Int($1) }
         #expect(width == 1012 && height == 1323, "\(width)×\(height)")
         let read = try PrintedCards.tool("tesseract", [png, "stdout", "-l", "bul"])
         #expect(read.contains("Кооперация Пловдив"), "OCR read: \(read)")
@@ -71,11 +81,13 @@ import Testing
 
     @Test func aBatchKilledMidwayAndResumedPrintsEveryAllocatedNumberExactlyOnce() throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
-        printer.delay = 1   // a slow card printer: the kill lands while job 2 is on it
+        printer.delay = 1  // a slow card printer: the kill lands while job 2 is on it
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
-        process.arguments = ["cards", "batch", "--data", core.data, "--count", "12", "--chunk", "3",
-                             "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards"]
+        process.arguments = [
+            "cards", "batch", "--data", core.data, "--count", "12", "--chunk", "3",
+            "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards",
+        ]
         process.environment = ProcessInfo.processInfo.environment.merging(cups.environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -84,16 +96,22 @@ import Testing
         #expect(printer.waitForConnections(2))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        #expect(try PrintedCards.sql(core.data, "SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == ["3"],
-                "job 1 was printed and recorded, job 2 was still on the printer")
+        #expect(
+            try PrintedCards.sql(core.data, "SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == [
+                "3"
+            ],
+            "job 1 was printed and recorded, job 2 was still on the printer")
 
         printer.delay = 0
-        let resumed = try Loyalgate.run(["cards", "batch", "--data", core.data, "--resume", "1"], environment: cups.environment)
+        let resumed = try Loyalgate.run(
+            ["cards", "batch", "--data", core.data, "--resume", "1"], environment: cups.environment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         // The job in flight at the kill is not sent again: CUPS finishes it and the resume counts it;
         // the rest goes in one job (--chunk is per run, default 100).
         #expect(resumed.stdout.contains("job cards-2 from the interrupted run: cards 4-6 printed"), "\(resumed.stdout)")
-        #expect(resumed.stdout.contains("batch 1 completed: 12 of 12 cards printed, 9 in this run in 2 job(s)"), "\(resumed.stdout)")
+        #expect(
+            resumed.stdout.contains("batch 1 completed: 12 of 12 cards printed, 9 in this run in 2 job(s)"),
+            "\(resumed.stdout)")
 
         let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item WHERE batch_id = 1")
         let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
@@ -105,9 +123,12 @@ import Testing
     @Test func aFailedPrintJobIsSentAgainAndTheBatchSaysSo() throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
         try cups.failJobs([2])
-        let result = try Loyalgate.run(["cards", "batch", "--data", core.data, "--count", "9", "--chunk", "3",
-                                        "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards"],
-                                       environment: cups.environment)
+        let result = try Loyalgate.run(
+            [
+                "cards", "batch", "--data", core.data, "--count", "9", "--chunk", "3",
+                "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards",
+            ],
+            environment: cups.environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("job cards-2 was aborted"))
         #expect(result.stdout.contains("sending those 3 cards again (try 2 of 3)"))
@@ -120,13 +141,17 @@ import Testing
     @Test func aWornCardIsReprintedWithItsNumberAndAReplacedOneWithItsNewNumber() throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
         let design = Self.designs.appendingPathComponent("linde-pharmacy.json").path
-        #expect(try Loyalgate.run(["cards", "batch", "--data", core.data, "--count", "2", "--design", design, "--printer", "cards"],
-                                  environment: cups.environment).status == 0)
+        #expect(
+            try Loyalgate.run(
+                ["cards", "batch", "--data", core.data, "--count", "2", "--design", design, "--printer", "cards"],
+                environment: cups.environment
+            ).status == 0)
         let cards = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item ORDER BY position")
         let (worn, lost) = (cards[0], cards[1])
 
-        let reprint = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", worn],
-                                        environment: cups.environment)
+        let reprint = try Loyalgate.run(
+            ["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", worn],
+            environment: cups.environment)
         #expect(reprint.status == 0, "\(reprint.stderr)")
         #expect(reprint.stdout.contains("card \(worn) printed"))
         #expect(try PrintedCards.pages(of: printer.jobs[1]).map(\.barcodes) == [["EAN-13:\(worn)"], []])
@@ -136,14 +161,19 @@ import Testing
         let replaced = try Loyalgate.run(["cards", "replace", "--socket", core.socket, "--reason", "lost", lost])
         #expect(replaced.status == 0, "\(replaced.stderr)")
         let newNumber = try PrintedCards.sql(core.data, "SELECT replaced_by FROM card WHERE number = '\(lost)'")[0]
-        let second = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", lost],
-                                       environment: cups.environment)
+        let second = try Loyalgate.run(
+            ["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", lost],
+            environment: cups.environment)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("card \(lost) was replaced by \(newNumber): printing \(newNumber)"))
         #expect(try PrintedCards.pages(of: printer.jobs[2]).map(\.barcodes) == [["EAN-13:\(newNumber)"], []])
 
-        let stranger = try Loyalgate.run(["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", card("2990001", 99_999)],
-                                         environment: cups.environment)
+        let stranger = try Loyalgate.run(
+            [
+                "cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards",
+                card("2990001", 99_999),
+            ],
+            environment: cups.environment)
         #expect(stranger.status != 0)
         #expect(stranger.stderr.contains("is not a card of"))
         #expect(printer.jobs.count == 3)

@@ -1,5 +1,5 @@
-import LoyalgateClient
 import Foundation
+import LoyalgateClient
 import SocketServer
 import Testbed
 
@@ -17,16 +17,25 @@ final class CoreProcess {
     /// Imports example programs and registers cards with the CLI, as a technician would.
     func setUp(programs: [String], cards: [String] = [], member: Bool = false) throws {
         for program in programs {
-            let result = try Loyalgate.run(["program", "import", "--data", data, Loyalgate.examples.appendingPathComponent(program + ".json").path])
-            guard result.status == 0 else { throw SetupError("program import exited \(result.status): \(result.stderr) \(result.stdout)") }
+            let result = try Loyalgate.run([
+                "program", "import", "--data", data, Loyalgate.examples.appendingPathComponent(program + ".json").path,
+            ])
+            guard result.status == 0 else {
+                throw SetupError("program import exited \(result.status): \(result.stderr) \(result.stdout)")
+            }
         }
         if !cards.isEmpty {
             let result = try Loyalgate.run(["cards", "add", "--data", data] + (member ? ["--member"] : []) + cards)
-            guard result.status == 0 else { throw SetupError("card add exited \(result.status): \(result.stderr) \(result.stdout)") }
+            guard result.status == 0 else {
+                throw SetupError("card add exited \(result.status): \(result.stderr) \(result.stdout)")
+            }
         }
     }
 
-    struct SetupError: Error { let message: String; init(_ message: String) { self.message = message } }
+    struct SetupError: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
 
     func start() throws {
         let process = try ChildProcess(Loyalgate.binary, ["core", "--data", data, "--socket", socket])

@@ -19,7 +19,8 @@ import Testing
         #expect((lookup["card"] as? [String: Any])?["status"] as? String == "active")
         #expect(lookup.keys.contains("customer") && lookup.keys.contains("patientRef"))
 
-        let earn = #"{"id":2,"op":"txn.earn","card":"\#(number)","till":"t1","receipt":"0001","lines":[{"sku":"x","amount":"17.95"}]}"#
+        let earn =
+            #"{"id":2,"op":"txn.earn","card":"\#(number)","till":"t1","receipt":"0001","lines":[{"sku":"x","amount":"17.95"}]}"#
         let first = json(try till.request(earn))
         #expect(first["ok"] as? Bool == true)
         #expect(first["points"] as? Int == 17)
@@ -52,7 +53,11 @@ import Testing
         let missing = json(try till.request(#"{"id":6,"op":"txn.earn","card":"\#(number)"}"#))
         #expect(missing["id"] as? Int == 6)
         #expect(((missing["error"] as? [String: Any])?["message"] as? String)?.contains("till") == true)
-        #expect(errorCode(try till.request(#"{"id":7,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r","lines":[{"sku":"x","amount":12.5}]}"#)) == "bad-request")
+        #expect(
+            errorCode(
+                try till.request(
+                    #"{"id":7,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r","lines":[{"sku":"x","amount":12.5}]}"#
+                )) == "bad-request")
         #expect(errorCode(try till.request(#"{"id":8,"op":"no.such.op"}"#)) == "unknown-op")
         // After all that, the same connection still works.
         #expect(json(try till.request(#"{"id":9,"op":"card.lookup","card":"\#(number)"}"#))["ok"] as? Bool == true)
@@ -83,8 +88,10 @@ import Testing
         let till = try core.client()
         var burst = ""
         for index in 0..<200 {
-            burst += index % 2 == 0
-                ? #"{"id":\#(index),"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r\#(index)","lines":[{"sku":"x","amount":"1.00"}]}"# + "\n"
+            burst +=
+                index % 2 == 0
+                ? #"{"id":\#(index),"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r\#(index)","lines":[{"sku":"x","amount":"1.00"}]}"#
+                    + "\n"
                 : #"{"id":\#(index),"op":"card.lookup","card":"\#(number)"}"# + "\n"
         }
         try till.send(Array(burst.utf8))
@@ -98,16 +105,23 @@ import Testing
         let number = card("2990001", 10)
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
         try core.start()
-        _ = try core.client().request(#"{"id":1,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"seed","lines":[{"sku":"x","amount":"100.00"}]}"#)
+        _ = try core.client().request(
+            #"{"id":1,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"seed","lines":[{"sku":"x","amount":"100.00"}]}"#
+        )
         let tills = try (0..<50).map { _ in try core.client() }
         let results = ResultBox()
         DispatchQueue.concurrentPerform(iterations: 50) { index in
-            let answer = (try? tills[index].request(#"{"id":\#(index),"op":"txn.redeem","card":"\#(number)","till":"till-\#(index)","receipt":"x","points":7}"#)) ?? ""
+            let answer =
+                (try? tills[index].request(
+                    #"{"id":\#(index),"op":"txn.redeem","card":"\#(number)","till":"till-\#(index)","receipt":"x","points":7}"#
+                )) ?? ""
             results.add(json(answer)["ok"] as? Bool == true ? "ok" : errorCode(answer) ?? "none")
         }
         #expect(results.values.filter { $0 == "ok" }.count == 14)
         #expect(results.values.filter { $0 == "insufficient-balance" }.count == 36)
-        let account = json(try core.client().request(#"{"id":2,"op":"card.lookup","card":"\#(number)"}"#))["account"] as? [String: Any]
+        let account =
+            json(try core.client().request(#"{"id":2,"op":"card.lookup","card":"\#(number)"}"#))["account"]
+            as? [String: Any]
         #expect(account?["points"] as? Int == 2)
         #expect(core.terminate() == 0)
         #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)

@@ -1,5 +1,5 @@
-import LoyalgateClient
 import Foundation
+import LoyalgateClient
 import SocketServer
 import Testing
 
@@ -17,7 +17,8 @@ import Testing
         let streaming = Thread {
             guard let till = try? UnixLineClient(path: socket) else { return }
             for index in 0..<100_000 {
-                let request = #"{"id":\#(index),"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r\#(index)","lines":[{"sku":"x","amount":"3.00"}]}"#
+                let request =
+                    #"{"id":\#(index),"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r\#(index)","lines":[{"sku":"x","amount":"3.00"}]}"#
                 guard let answer = try? till.request(request), json(answer)["ok"] as? Bool == true else { return }
                 acknowledged.add("r\(index)")
             }
@@ -36,7 +37,10 @@ import Testing
         let till = try core.client()
         // Every answered earn is committed: a retry replays it instead of earning again.
         for (index, receipt) in answered.enumerated() {
-            let retry = json(try till.request(#"{"id":\#(index),"op":"txn.earn","card":"\#(number)","till":"t","receipt":"\#(receipt)","lines":[{"sku":"x","amount":"3.00"}]}"#))
+            let retry = json(
+                try till.request(
+                    #"{"id":\#(index),"op":"txn.earn","card":"\#(number)","till":"t","receipt":"\#(receipt)","lines":[{"sku":"x","amount":"3.00"}]}"#
+                ))
             #expect(retry["replayed"] as? Bool == true, "\(receipt) was answered but is gone")
         }
         let history = json(try till.request(#"{"id":"h","op":"account.history","card":"\#(number)","limit":1000}"#))
@@ -45,7 +49,9 @@ import Testing
         #expect(Set(receipts).count == receipts.count, "an earn was recorded twice")
         // At most the one earn in flight at the kill may have committed without its answer arriving.
         #expect(receipts.count == answered.count || receipts.count == answered.count + 1)
-        let points = (json(try till.request(#"{"id":"l","op":"card.lookup","card":"\#(number)"}"#))["account"] as? [String: Any])?["points"] as? Int
+        let points =
+            (json(try till.request(#"{"id":"l","op":"card.lookup","card":"\#(number)"}"#))["account"] as? [String: Any])?[
+                "points"] as? Int
         #expect(points == receipts.count * 3)
         #expect(core.terminate() == 0)
 
@@ -59,7 +65,9 @@ import Testing
         let number = card("2990001", 12)
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
         try core.start()
-        _ = try core.client().request(#"{"id":1,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r","lines":[{"sku":"x","amount":"25.00"}]}"#)
+        _ = try core.client().request(
+            #"{"id":1,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r","lines":[{"sku":"x","amount":"25.00"}]}"#
+        )
         #expect(core.terminate() == 0)
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")

@@ -49,7 +49,8 @@ import Testing
         #expect(result.stderr.contains("Line 3"))
         #expect(result.stderr.contains("check digit"))
         try core.start()
-        #expect(errorCode(try core.client().request(#"{"id":1,"op":"card.lookup","card":"\#(good)"}"#)) == "unknown-card")
+        #expect(
+            errorCode(try core.client().request(#"{"id":1,"op":"card.lookup","card":"\#(good)"}"#)) == "unknown-card")
     }
 
     @Test func backOfficeCommandsGoThroughTheCore() throws {
@@ -57,8 +58,10 @@ import Testing
         let number = card("2990001", 71)
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
         try core.start()
-        let registered = try Loyalgate.run(["customer", "register", "--socket", core.socket, "--name", "Jan de Vries",
-                                            "--phone", "06 12345678", "--card", number])
+        let registered = try Loyalgate.run([
+            "customer", "register", "--socket", core.socket, "--name", "Jan de Vries",
+            "--phone", "06 12345678", "--card", number,
+        ])
         #expect(registered.status == 0, "\(registered.stderr)")
         #expect(registered.stdout.contains("\"displayName\" : \"Jan V.\"") || registered.stdout.contains("Jan V."))
         let refused = try Loyalgate.run(["customer", "erase", "--socket", core.socket, "1"])

@@ -18,7 +18,8 @@ struct EmulatedUSBPrinter {
     /// Device descriptor (USB 2.0, 64-byte EP0, 04b8:0e15, strings 1-3, one configuration) and
     /// configuration descriptor (one interface, class 7 printer / subclass 1 / protocol 2
     /// bidirectional, two bulk endpoints of 64 bytes).
-    static let descriptors = "12010002000000" + "40B804150E0001010203" + "01"
+    static let descriptors =
+        "12010002000000" + "40B804150E0001010203" + "01"
         + "09022000010100C032" + "090400000207010200" + "07050102400000" + "07058202400000"
 
     var deviceDescription: String {
@@ -72,7 +73,11 @@ struct EmulatedUSBPrinter {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try deviceDescription.write(toFile: folder + "/printer.umockdev", atomically: true, encoding: .utf8)
         try ioctlScript.write(toFile: folder + "/printer.ioctl", atomically: true, encoding: .utf8)
-        return try ChildProcess.run("/usr/bin/umockdev-run",
-                                    ["-d", folder + "/printer.umockdev", "-i", Self.node + "=" + folder + "/printer.ioctl", "--", Loyalgate.binary] + arguments)
+        return try ChildProcess.run(
+            "/usr/bin/umockdev-run",
+            [
+                "-d", folder + "/printer.umockdev", "-i", Self.node + "=" + folder + "/printer.ioctl", "--",
+                Loyalgate.binary,
+            ] + arguments)
     }
 }

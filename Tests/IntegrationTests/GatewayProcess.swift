@@ -1,7 +1,7 @@
-import LoyalgateClient
 import Foundation
-import Testbed
+import LoyalgateClient
 import SocketServer
+import Testbed
 
 /// A `loyalgate gateway` process inside a umockdev test bed, started and stopped by the test.
 /// Its log goes to a file that a failing test prints.
@@ -11,7 +11,9 @@ final class GatewayProcess {
     let directory: String
     private(set) var process: ChildProcess?
 
-    init(core: CoreProcess, devices: EmulatedDevices, configuration: String? = nil, environment: [String: String] = [:]) throws {
+    init(core: CoreProcess, devices: EmulatedDevices, configuration: String? = nil, environment: [String: String] = [:])
+        throws
+    {
         directory = core.data
         socket = core.data + "/gateway.sock"
         logPath = core.data + "/gateway.log"
@@ -21,8 +23,9 @@ final class GatewayProcess {
             try configuration.write(toFile: path, atomically: true, encoding: .utf8)
             arguments += ["--config", path]
         }
-        let process = try ChildProcess(Loyalgate.binary, arguments, environment: devices.environment.merging(environment) { _, new in new },
-                                       stdoutPath: core.data + "/gateway.out", stderrPath: logPath)
+        let process = try ChildProcess(
+            Loyalgate.binary, arguments, environment: devices.environment.merging(environment) { _, new in new },
+            stdoutPath: core.data + "/gateway.out", stderrPath: logPath)
         try process.start()
         self.process = process
         do {
@@ -50,6 +53,8 @@ final class GatewayProcess {
 
 /// A scanner scanning: its key events go out in one write, `gap` apart as a real scanner's
 /// are, stamped by the test bed as it writes them (EmulatedDevices.type).
-func scan(_ script: KeyScript, on scanner: EmulatedScanner, in devices: EmulatedDevices, gap: Duration = .milliseconds(4)) throws {
+func scan(
+    _ script: KeyScript, on scanner: EmulatedScanner, in devices: EmulatedDevices, gap: Duration = .milliseconds(4)
+) throws {
     try devices.type(script, on: scanner.node, gap: gap)
 }

@@ -1,7 +1,7 @@
 import Foundation
 import LoyalgateProtocol
-import Testbed
 import SocketServer
+import Testbed
 import Testing
 
 /// Hotplug, the core going away, tills reconnecting and garbage from a device: what a till
@@ -132,7 +132,7 @@ struct GatewayResilienceTests {
         var noisy = KeyScript()
         noisy.typeUS("4006381")
         noisy.tap(59)  // F1
-        noisy.tap(1)   // Escape
+        noisy.tap(1)  // Escape
         noisy.typeUS("333931")
         noisy.tap(KeyScript.enter)
         try scan(noisy, on: scanner, in: devices)

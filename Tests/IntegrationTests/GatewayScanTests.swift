@@ -1,7 +1,7 @@
 import Foundation
 import LoyalgateProtocol
-import Testbed
 import SocketServer
+import Testbed
 import Testing
 
 /// The real gateway and core binaries, with scanners emulated by umockdev (real libudev and
@@ -53,25 +53,26 @@ struct GatewayScanTests {
     @Test func aGermanLayoutScannerTypesCode128WithLettersDigitsAndAltGr() throws {
         let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
-        let gateway = try GatewayProcess(core: core, devices: devices,
-                                         configuration: #"{"devices":[{"match":"0c2e:0b81","layout":"de"}]}"#)
+        let gateway = try GatewayProcess(
+            core: core, devices: devices,
+            configuration: #"{"devices":[{"match":"0c2e:0b81","layout":"de"}]}"#)
         let till = try gateway.till()
         try till.subscribe()
         // What a scanner set to the German keyboard country sends for "]C0LGZ-0815-y@1":
         // ] is AltGr+9, Z and Y trade places, - is on the US slash key, @ is AltGr+Q.
         var keys = KeyScript()
-        keys.tap(10, with: [KeyScript.rightAlt])                 // ]
-        keys.tap(46, with: [KeyScript.leftShift])                // C
-        keys.tap(11)                                             // 0
-        keys.tap(38, with: [KeyScript.leftShift])                // L
-        keys.tap(34, with: [KeyScript.leftShift])                // G
-        keys.tap(21, with: [KeyScript.leftShift])                // Z (the US Y key)
-        keys.tap(53)                                             // -
-        for digit: UInt16 in [11, 9, 2, 6] { keys.tap(digit) }   // 0815
-        keys.tap(53)                                             // -
-        keys.tap(44)                                             // y (the US Z key)
-        keys.tap(16, with: [KeyScript.rightAlt])                 // @
-        keys.tap(2)                                              // 1
+        keys.tap(10, with: [KeyScript.rightAlt])  // ]
+        keys.tap(46, with: [KeyScript.leftShift])  // C
+        keys.tap(11)  // 0
+        keys.tap(38, with: [KeyScript.leftShift])  // L
+        keys.tap(34, with: [KeyScript.leftShift])  // G
+        keys.tap(21, with: [KeyScript.leftShift])  // Z (the US Y key)
+        keys.tap(53)  // -
+        for digit: UInt16 in [11, 9, 2, 6] { keys.tap(digit) }  // 0815
+        keys.tap(53)  // -
+        keys.tap(44)  // y (the US Z key)
+        keys.tap(16, with: [KeyScript.rightAlt])  // @
+        keys.tap(2)  // 1
         keys.tap(KeyScript.enter)
         try scan(keys, on: scanner, in: devices)
         let event = try #require(till.nextScan(), "\(gateway.log)")
@@ -82,8 +83,10 @@ struct GatewayScanTests {
 
     @Test func aFrenchLayoutScannerNeedsShiftForDigitsAndSwapsAAndZ() throws {
         // The layout comes from udev here, as the installed hwdb/site file would set it.
-        let scanner = EmulatedScanner.keyboardWedge(properties: ["LOYALGATE_SCANNER": "1", "LOYALGATE_SCANNER_MODE": "keyboard",
-                                                                     "LOYALGATE_SCANNER_FAMILY": "honeywell", "LOYALGATE_SCANNER_LAYOUT": "fr"])
+        let scanner = EmulatedScanner.keyboardWedge(properties: [
+            "LOYALGATE_SCANNER": "1", "LOYALGATE_SCANNER_MODE": "keyboard",
+            "LOYALGATE_SCANNER_FAMILY": "honeywell", "LOYALGATE_SCANNER_LAYOUT": "fr",
+        ])
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
         let till = try gateway.till()
@@ -165,7 +168,8 @@ struct GatewayScanTests {
             usleep(120_000)
         }
         // A fast burst on the ordinary keyboard: it is not grabbed and never produces scans.
-        try devices.send(KeyScript.usScan(member).records(start: KeyScript.now(), gap: .milliseconds(3)), to: keyboard.node)
+        try devices.send(
+            KeyScript.usScan(member).records(start: KeyScript.now(), gap: .milliseconds(3)), to: keyboard.node)
         // Then a real scan: it must be the first scan the till gets.
         try scan(.usScan("96385074"), on: scanner, in: devices)
         let first = try #require(till.nextScan(), "\(gateway.log)")

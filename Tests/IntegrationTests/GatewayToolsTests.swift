@@ -1,6 +1,6 @@
 import Foundation
-import Testbed
 import SocketServer
+import Testbed
 import Testing
 
 /// The technician's tools, run as the technician runs them: `loyalgate doctor` and
@@ -45,7 +45,8 @@ struct GatewayToolsTests {
 
     @Test func doctorSaysSoWhenNoScannerIsPluggedIn() throws {
         try devices.plug(.ordinaryKeyboard())
-        let result = try Loyalgate.run(["doctor", "--socket", core.data + "/none.sock", "--core", core.socket], environment: devices.environment)
+        let result = try Loyalgate.run(
+            ["doctor", "--socket", core.data + "/none.sock", "--core", core.socket], environment: devices.environment)
         #expect(result.status == 1)
         #expect(result.stdout.contains("No scanner found"))
         #expect(result.stdout.contains("The gateway does not answer"))

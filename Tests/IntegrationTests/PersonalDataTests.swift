@@ -1,13 +1,16 @@
-import LoyalgateClient
 import Foundation
+import LoyalgateClient
 import SocketServer
 import Testing
 
 /// Personal data: sealed at rest, found by phone, shown to a till only as a display name,
 /// exported and erased on request, never across merchants.
 @Suite struct PersonalDataTests {
-    static let anna = #"{"name":"Anna Kovacheva","address":"ul. Rakovski 12","postcode":"4000","email":"Anna.K@example.bg","phone":"+359 88 123 4567","birthDate":"1984-03-09","gender":"f"}"#
-    static let secrets = ["Kovacheva", "Rakovski", "anna.k@example.bg", "Anna.K@example", "123 4567", "1234567", "1984-03-09"]
+    static let anna =
+        #"{"name":"Anna Kovacheva","address":"ul. Rakovski 12","postcode":"4000","email":"Anna.K@example.bg","phone":"+359 88 123 4567","birthDate":"1984-03-09","gender":"f"}"#
+    static let secrets = [
+        "Kovacheva", "Rakovski", "anna.k@example.bg", "Anna.K@example", "123 4567", "1234567", "1984-03-09",
+    ]
 
     func ask(_ till: UnixLineClient, _ request: String) throws -> [String: Any] { json(try till.request(request)) }
 
@@ -27,7 +30,10 @@ import Testing
         try core.setUp(programs: ["bulgarian-coop"], cards: [number])
         try core.start()
         let office = try core.client()
-        let registered = try ask(office, #"{"id":1,"op":"customer.register","card":"\#(number)","details":\#(Self.anna),"consents":{"mail":true,"profiling":false}}"#)
+        let registered = try ask(
+            office,
+            #"{"id":1,"op":"customer.register","card":"\#(number)","details":\#(Self.anna),"consents":{"mail":true,"profiling":false}}"#
+        )
         #expect(registered["displayName"] as? String == "Anna K.")
         #expect(core.terminate() == 0)
 
@@ -52,7 +58,10 @@ import Testing
         let byEmail = try ask(till, #"{"id":3,"op":"customer.find","email":"ANNA.K@example.bg"}"#)
         #expect((byEmail["customers"] as? [[String: Any]])?.count == 1)
         // A customer who forgot the card still earns: found by phone, then the card number from the answer.
-        let earned = try ask(till, #"{"id":4,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r","lines":[{"sku":"x","amount":"1.00"}]}"#)
+        let earned = try ask(
+            till,
+            #"{"id":4,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r","lines":[{"sku":"x","amount":"1.00"}]}"#
+        )
         #expect(earned["ok"] as? Bool == true)
     }
 
@@ -61,7 +70,8 @@ import Testing
         let number = card("2910", 52)
         try core.setUp(programs: ["bulgarian-coop"], cards: [number])
         try core.start()
-        let registered = try ask(try core.client(), #"{"id":41,"op":"customer.register","card":"\#(number)","details":\#(Self.anna)}"#)
+        let registered = try ask(
+            try core.client(), #"{"id":41,"op":"customer.register","card":"\#(number)","details":\#(Self.anna)}"#)
         let customer = registered["customer"] as? Int ?? -1
         #expect(core.terminate() == 0)
 
@@ -78,7 +88,10 @@ import Testing
             #expect(errorCode(refused) == "forbidden")
             for secret in Self.secrets { #expect(!refused.contains(secret)) }
         }
-        #expect(errorCode(try till.request(#"{"id":4,"op":"customer.update","customer":\#(customer),"details":{"address":"x"}}"#)) == "forbidden")
+        #expect(
+            errorCode(
+                try till.request(#"{"id":4,"op":"customer.update","customer":\#(customer),"details":{"address":"x"}}"#))
+                == "forbidden")
         #expect(json(try till.request(#"{"id":5,"op":"core.status"}"#))["role"] as? String == "till")
     }
 
@@ -88,9 +101,14 @@ import Testing
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
         try core.start()
         let office = try core.client()
-        let customer = try ask(office, #"{"id":41,"op":"customer.register","card":"\#(number)","details":\#(Self.anna)}"#)["customer"] as? Int ?? -1
+        let customer =
+            try ask(office, #"{"id":41,"op":"customer.register","card":"\#(number)","details":\#(Self.anna)}"#)[
+                "customer"] as? Int ?? -1
         _ = try ask(office, #"{"id":2,"op":"card.link-patient","card":"\#(number)","patientRef":"PAT-0042"}"#)
-        _ = try ask(office, #"{"id":3,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r1","lines":[{"sku":"x","amount":"64.00"}]}"#)
+        _ = try ask(
+            office,
+            #"{"id":3,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r1","lines":[{"sku":"x","amount":"64.00"}]}"#
+        )
 
         let export = try ask(office, #"{"id":4,"op":"customer.export","customer":\#(customer)}"#)
         let details = (export["customer"] as? [String: Any])?["details"] as? [String: Any]
@@ -98,7 +116,9 @@ import Testing
         #expect(details?["birthDate"] as? String == "1984-03-09")
         #expect((export["patientLinks"] as? [[String: Any]])?.first?["patientRef"] as? String == "PAT-0042")
         #expect((export["ledger"] as? [[String: Any]])?.count == 1)
-        #expect((try ask(office, #"{"id":5,"op":"card.lookup","card":"\#(number)"}"#))["patientRef"] as? String == "PAT-0042")
+        #expect(
+            (try ask(office, #"{"id":5,"op":"card.lookup","card":"\#(number)"}"#))["patientRef"] as? String
+                == "PAT-0042")
 
         let erased = try ask(office, #"{"id":6,"op":"customer.erase","customer":\#(customer)}"#)
         #expect(erased["erasedAt"] is String)
@@ -107,8 +127,11 @@ import Testing
         #expect(lookup["customer"] is NSNull)
         #expect(lookup["patientRef"] is NSNull)
         #expect((lookup["account"] as? [String: Any])?["points"] as? Int == 64)
-        #expect((try ask(office, #"{"id":8,"op":"customer.find","phone":"+359881234567"}"#)["customers"] as? [Any])?.isEmpty == true)
-        #expect((try ask(office, #"{"id":9,"op":"account.history","card":"\#(number)"}"#)["entries"] as? [Any])?.count == 1)
+        #expect(
+            (try ask(office, #"{"id":8,"op":"customer.find","phone":"+359881234567"}"#)["customers"] as? [Any])?.isEmpty
+                == true)
+        #expect(
+            (try ask(office, #"{"id":9,"op":"account.history","card":"\#(number)"}"#)["entries"] as? [Any])?.count == 1)
         #expect(core.terminate() == 0)
         let verify = try Loyalgate.run(["core", "verify", "--data", core.data])
         #expect(verify.status == 0)
@@ -120,24 +143,37 @@ import Testing
     @Test func merchantsNeverSeeEachOthersCustomersOrPatients() throws {
         let core = CoreProcess()
         try core.setUp(programs: ["belgian-pharmacy"])
-        var second = try String(contentsOf: Loyalgate.examples.appendingPathComponent("belgian-pharmacy.json"), encoding: .utf8)
+        var second = try String(
+            contentsOf: Loyalgate.examples.appendingPathComponent("belgian-pharmacy.json"), encoding: .utf8)
         second = second.replacingOccurrences(of: "pharmacie-a", with: "pharmacie-b")
         let path = core.data + "/b.json"
         FileManager.default.createFile(atPath: path, contents: Data(second.utf8))
         #expect(try Loyalgate.run(["program", "import", "--data", core.data, path]).status == 0)
         let shared = card("2755", 61)
-        #expect(try Loyalgate.run(["cards", "add", "--data", core.data, "--merchant", "pharmacie-a", shared]).status == 0)
-        #expect(try Loyalgate.run(["cards", "add", "--data", core.data, "--merchant", "pharmacie-b", shared]).status == 0)
+        #expect(
+            try Loyalgate.run(["cards", "add", "--data", core.data, "--merchant", "pharmacie-a", shared]).status == 0)
+        #expect(
+            try Loyalgate.run(["cards", "add", "--data", core.data, "--merchant", "pharmacie-b", shared]).status == 0)
         try core.start()
         let office = try core.client()
-        _ = try ask(office, #"{"id":1,"op":"customer.register","merchant":"pharmacie-a","card":"\#(shared)","details":\#(Self.anna)}"#)
-        _ = try ask(office, #"{"id":2,"op":"card.link-patient","merchant":"pharmacie-a","card":"\#(shared)","patientRef":"A-77"}"#)
+        _ = try ask(
+            office,
+            #"{"id":1,"op":"customer.register","merchant":"pharmacie-a","card":"\#(shared)","details":\#(Self.anna)}"#)
+        _ = try ask(
+            office,
+            #"{"id":2,"op":"card.link-patient","merchant":"pharmacie-a","card":"\#(shared)","patientRef":"A-77"}"#)
         let atB = try ask(office, #"{"id":3,"op":"card.lookup","merchant":"pharmacie-b","card":"\#(shared)"}"#)
         #expect(atB["customer"] is NSNull)
         #expect(atB["patientRef"] is NSNull)
-        #expect((try ask(office, #"{"id":4,"op":"customer.find","merchant":"pharmacie-b","phone":"+359881234567"}"#)["customers"] as? [Any])?.isEmpty == true)
-        #expect((try ask(office, #"{"id":5,"op":"customer.find","merchant":"pharmacie-a","phone":"+359881234567"}"#)["customers"] as? [Any])?.count == 1)
-        #expect(errorCode(try office.request(#"{"id":6,"op":"customer.get","merchant":"pharmacie-b","customer":1}"#)) == "bad-request")
+        #expect(
+            (try ask(office, #"{"id":4,"op":"customer.find","merchant":"pharmacie-b","phone":"+359881234567"}"#)[
+                "customers"] as? [Any])?.isEmpty == true)
+        #expect(
+            (try ask(office, #"{"id":5,"op":"customer.find","merchant":"pharmacie-a","phone":"+359881234567"}"#)[
+                "customers"] as? [Any])?.count == 1)
+        #expect(
+            errorCode(try office.request(#"{"id":6,"op":"customer.get","merchant":"pharmacie-b","customer":1}"#))
+                == "bad-request")
         #expect(core.terminate() == 0)
 
         // A till bound to pharmacy B cannot ask for pharmacy A's data even by naming it.
@@ -145,7 +181,9 @@ import Testing
         FileManager.default.createFile(atPath: core.data + "/access.json", contents: Data(access.utf8))
         try core.start()
         let tillB = try core.client()
-        #expect(errorCode(try tillB.request(#"{"id":7,"op":"card.lookup","merchant":"pharmacie-a","card":"\#(shared)"}"#)) == "forbidden")
+        #expect(
+            errorCode(try tillB.request(#"{"id":7,"op":"card.lookup","merchant":"pharmacie-a","card":"\#(shared)"}"#))
+                == "forbidden")
         #expect(json(try tillB.request(#"{"id":8,"op":"card.lookup","card":"\#(shared)"}"#))["patientRef"] is NSNull)
     }
 }

@@ -13,7 +13,9 @@ import Testing
         // ESC @, a Cyrillic line, GS V 0: a receipt's bytes, which no filter may touch.
         let bytes: [UInt8] = [0x1B, 0x40] + Array("Кооперация Пловдив\n".utf8) + [0x1D, 0x56, 0x00]
         var recorded: Int?
-        let job = try connection.submit(PrintDocument(.bytes(bytes), format: PrintDocument.raw, title: "receipt R-1042"), to: "receipts") {
+        let job = try connection.submit(
+            PrintDocument(.bytes(bytes), format: PrintDocument.raw, title: "receipt R-1042"), to: "receipts"
+        ) {
             recorded = $0
         }
         #expect(recorded == job, "the id is known before the data is sent")
@@ -32,7 +34,9 @@ import Testing
         let connection = try PrintConnection(server: PrintServer(host: cups.socket))
         let missing = #expect(throws: PrintingError.self) { try connection.requireAccepting("evolis") }
         #expect(missing?.kind == .noSuchQueue)
-        #expect(missing?.message == #"There is no printer called "evolis" here (or the job is gone): `lpstat -p` lists the printers."#)
+        #expect(
+            missing?.message
+                == #"There is no printer called "evolis" here (or the job is gone): `lpstat -p` lists the printers."#)
 
         try cups.lp("cupsreject", ["-r", "ribbon change", "cards"])
         let rejecting = #expect(throws: PrintingError.self) { try connection.requireAccepting("cards") }
@@ -46,8 +50,13 @@ import Testing
     }
 
     @Test func aSchedulerThatIsNotRunningIsSaidInWords() {
-        let error = #expect(throws: PrintingError.self) { try PrintConnection(server: PrintServer(host: "/tmp/lg-no-such-cupsd.sock")) }
+        let error = #expect(throws: PrintingError.self) {
+            try PrintConnection(server: PrintServer(host: "/tmp/lg-no-such-cupsd.sock"))
+        }
         #expect(error?.kind == .serverUnreachable)
-        #expect(error?.message == "The print service (CUPS) at /tmp/lg-no-such-cupsd.sock does not answer: check that it runs (systemctl status cups).")
+        #expect(
+            error?.message
+                == "The print service (CUPS) at /tmp/lg-no-such-cupsd.sock does not answer: check that it runs (systemctl status cups)."
+        )
     }
 }

@@ -33,7 +33,9 @@ enum PrintedCards {
             let text = try tool("pdftotext", ["-f", String(number), "-l", String(number), "-layout", file, "-"])
             var barcodes: [String] = []
             if scan {
-                let png = folder + "/page-" + String(repeating: "0", count: max(0, width - String(number).count)) + String(number) + ".png"
+                let png =
+                    folder + "/page-" + String(repeating: "0", count: max(0, width - String(number).count))
+                    + String(number) + ".png"
                 // zbarimg exits 4 when it finds no barcode: that is a result, not a failure.
                 barcodes = try tool("zbarimg", ["-q", png], allowing: [0, 4]).split(separator: "\n").map(String.init)
             }
@@ -48,7 +50,8 @@ enum PrintedCards {
     static func tool(_ name: String, _ arguments: [String], allowing: Set<Int32> = [0]) throws -> String {
         let result = try ChildProcess.run("/usr/bin/" + name, arguments)
         guard allowing.contains(result.status) else {
-            throw CoreProcess.SetupError("\(name) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+            throw CoreProcess.SetupError(
+                "\(name) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
         return result.stdout
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Testbed
-import Receipts
 import ReceiptEncoding
+import Receipts
+import Testbed
 
 /// A real `loyalgate gateway` with receipt printers, printing through a private cupsd whose raw
 /// queues send to emulated ESC/POS printers (PrinterCatcher: a TCP listener on 127.0.0.1 that
@@ -17,7 +17,8 @@ final class ReceiptGateway {
     let folder: String
 
     static let logo = Loyalgate.examples.appendingPathComponent("cards/linde-logo.png").path
-    static let template = ReceiptHeader(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logo)
+    static let template = ReceiptHeader(
+        merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logo)
 
     init(failAfterSeconds: Double = 3) throws {
         cups = try CupsHarness()
@@ -47,8 +48,9 @@ final class ReceiptGateway {
             """
         // Outside the umockdev test bed (no scanners are needed here): under its preload library
         // libcups' requests to the private cupsd never complete.
-        gateway = try GatewayProcess(core: core, devices: devices, configuration: configuration,
-                                     environment: cups.environment.merging(["LD_PRELOAD": "", "UMOCKDEV_DIR": ""]) { $1 })
+        gateway = try GatewayProcess(
+            core: core, devices: devices, configuration: configuration,
+            environment: cups.environment.merging(["LD_PRELOAD": "", "UMOCKDEV_DIR": ""]) { $1 })
     }
 
     /// A port on 127.0.0.1 that nothing listens on (bound, read, closed).
@@ -70,7 +72,9 @@ final class ReceiptGateway {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         return Int(UInt16(bigEndian: address.sin_port))
     }
@@ -79,11 +83,18 @@ final class ReceiptGateway {
     static func receipt(till: String = "1", number: Int = 1042, lines: Int = 3) -> [String: Any] {
         [
             "language": "nl", "currency": "€",
-            "lines": (0..<lines).map { ["description": "Till \(till) receipt \(number) item \($0) – crème", "qty": 1, "amount": "\($0 + 1).99"] },
+            "lines": (0..<lines).map {
+                [
+                    "description": "Till \(till) receipt \(number) item \($0) – crème", "qty": 1,
+                    "amount": "\($0 + 1).99",
+                ]
+            },
             "totals": [["label": "TOTAAL", "amount": "9.97", "emphasized": true]],
             "payments": [["method": "Bancontact", "amount": "9.97"]],
             "loyalty": ["cardNumber": "2900000000018", "discountEarned": "0.20", "discountSpendable": "12.40"],
-            "footer": ["lines": ["Bedankt!"], "barcode": ["type": "QR", "data": "https://example.org/r/\(till)/\(number)"]],
+            "footer": [
+                "lines": ["Bedankt!"], "barcode": ["type": "QR", "data": "https://example.org/r/\(till)/\(number)"],
+            ],
         ]
     }
 

@@ -1,7 +1,7 @@
-import LoyalgateClient
 import Foundation
-import Testbed
+import LoyalgateClient
 import SocketServer
+import Testbed
 import Testing
 
 /// `receipt.print` through the real gateway, a private cupsd with raw queues, and emulated
@@ -24,8 +24,9 @@ struct ReceiptPrintingTests {
         #expect(setup.printer.jobs == [try ReceiptGateway.expectedBytes(receipt)])
     }
 
-    @Test("A printer that refuses connections: the job fails with a reason a cashier understands, and is cancelled in CUPS",
-          .timeLimit(.minutes(2)))
+    @Test(
+        "A printer that refuses connections: the job fails with a reason a cashier understands, and is cancelled in CUPS",
+        .timeLimit(.minutes(2)))
     func refusingPrinter() throws {
         let setup = try ReceiptGateway(failAfterSeconds: 2)
         let till = try setup.gateway.till()
@@ -37,7 +38,9 @@ struct ReceiptPrintingTests {
         let job = try #require(answer["job"] as? String)
         let events = till.jobEvents(job)
         #expect(events.last?["state"] as? String == "failed", "\(events)")
-        #expect(events.last?["reason"] as? String == "The printer cannot be reached: check that it is switched on and its cable is in.")
+        #expect(
+            events.last?["reason"] as? String
+                == "The printer cannot be reached: check that it is switched on and its cable is in.")
         // Nothing is left in the queue that could print later, beside a retry.
         #expect(try setup.cups.lp("lpstat", ["-o", "dead"]).isEmpty)
     }
@@ -55,7 +58,9 @@ struct ReceiptPrintingTests {
         let job = try #require(first["job"] as? String)
         let failed = till.jobEvents(job)
         #expect(failed.last?["state"] as? String == "failed", "\(failed) \(setup.gateway.log)")
-        #expect(failed.last?["reason"] as? String == "The receipt printer's queue is stopped: a technician must run `cupsenable flaky`.")
+        #expect(
+            failed.last?["reason"] as? String
+                == "The receipt printer's queue is stopped: a technician must run `cupsenable flaky`.")
         try setup.admin("cupsenable", ["flaky"])
 
         let retry = try till.request("receipt.print", ["printer": "till-2", "receipt": receipt, "key": "till-2/7"])
@@ -81,7 +86,10 @@ struct ReceiptPrintingTests {
         let setup = try ReceiptGateway()
         var expected: [Data] = []
         for till in 1...4 {
-            for number in 1...25 { expected.append(try ReceiptGateway.expectedBytes(ReceiptGateway.receipt(till: "\(till)", number: number))) }
+            for number in 1...25 {
+                expected.append(
+                    try ReceiptGateway.expectedBytes(ReceiptGateway.receipt(till: "\(till)", number: number)))
+            }
         }
         let problems = Problems()
         let socket = setup.gateway.socket
@@ -89,9 +97,13 @@ struct ReceiptPrintingTests {
             do {
                 let till = TillConnection(try UnixLineClient(path: socket))
                 for number in 1...25 {
-                    let answer = try till.request("receipt.print", [
-                        "printer": "till-1", "receipt": ReceiptGateway.receipt(till: "\(index + 1)", number: number), "key": "\(index + 1)/\(number)",
-                    ])
+                    let answer = try till.request(
+                        "receipt.print",
+                        [
+                            "printer": "till-1",
+                            "receipt": ReceiptGateway.receipt(till: "\(index + 1)", number: number),
+                            "key": "\(index + 1)/\(number)",
+                        ])
                     if answer["ok"] as? Bool != true { problems.add("\(answer)") }
                 }
             } catch {
@@ -111,20 +123,31 @@ struct ReceiptPrintingTests {
         let till = try setup.gateway.till()
         try till.subscribe()
         let receipt = ReceiptGateway.receipt()
-        #expect(try till.request("receipt.print", ["printer": "nowhere", "receipt": receipt]).errorCode == "unknown-printer")
-        #expect(try till.request("receipt.print", ["printer": "odd-model", "receipt": receipt]).errorCode == "unknown-printer-model")
+        #expect(
+            try till.request("receipt.print", ["printer": "nowhere", "receipt": receipt]).errorCode == "unknown-printer"
+        )
+        #expect(
+            try till.request("receipt.print", ["printer": "odd-model", "receipt": receipt]).errorCode
+                == "unknown-printer-model")
         let logo = try till.request("receipt.print", ["printer": "bad-logo", "receipt": receipt])
         #expect(logo.errorCode == "invalid-logo")
         #expect(((logo["error"] as? [String: Any])?["message"] as? String)?.contains("is not a PNG file") == true)
         var badAmount = receipt
         badAmount["lines"] = [["description": "x", "amount": 1.5]]
-        #expect(try till.request("receipt.print", ["printer": "till-1", "receipt": badAmount]).errorCode == "invalid-receipt")
+        #expect(
+            try till.request("receipt.print", ["printer": "till-1", "receipt": badAmount]).errorCode
+                == "invalid-receipt")
         var thousandOne = receipt
         thousandOne["lines"] = Array(repeating: ["description": "x", "amount": "1.00"], count: 1001)
-        #expect(try till.request("receipt.print", ["printer": "till-1", "receipt": thousandOne]).errorCode == "invalid-receipt")
+        #expect(
+            try till.request("receipt.print", ["printer": "till-1", "receipt": thousandOne]).errorCode
+                == "invalid-receipt")
 
         // Invalid UTF-8: a bad request, and the connection stays usable.
-        try till.client.send(Array(#"{"id":90,"op":"receipt.print","printer":"till-1","receipt":{"lines":[{"description":"Caf"#.utf8) + [0xC3, 0x28] + Array(#"","amount":"1.00"}]}}"#.utf8) + [0x0A])
+        try till.client.send(
+            Array(#"{"id":90,"op":"receipt.print","printer":"till-1","receipt":{"lines":[{"description":"Caf"#.utf8) + [
+                0xC3, 0x28,
+            ] + Array(#"","amount":"1.00"}]}}"#.utf8) + [0x0A])
         let invalid = json(try #require(try till.client.readLine()))
         #expect(invalid.errorCode == "bad-request")
 

@@ -33,7 +33,11 @@ final class TillConnection {
         while true {
             guard let line = try client.readLine() else { throw UnixLineClient.ClientError.closed }
             let object = json(line)
-            if object["event"] != nil { backlog.append(object) } else { return try Frame.answer(Op.Answer.self, from: Data(line.utf8)).result.get() }
+            if object["event"] != nil {
+                backlog.append(object)
+            } else {
+                return try Frame.answer(Op.Answer.self, from: Data(line.utf8)).result.get()
+            }
         }
     }
 

@@ -7,16 +7,18 @@ import Testing
     @Test func aRequestIsOneFlatLineWithIdOpAndParameters() throws {
         let line = Frame.request(CoreOp.CardLookup.self, id: .number(3), .init(card: "2990001000018"))
         #expect(line.last == UInt8(ascii: "\n"))
-        #expect(String(decoding: line.dropLast(), as: UTF8.self) == #"{"card":"2990001000018","id":3,"op":"card.lookup"}"#)
+        #expect(
+            String(decoding: line.dropLast(), as: UTF8.self) == #"{"card":"2990001000018","id":3,"op":"card.lookup"}"#)
         let request = try Request.parse(line.dropLast()).get()
         #expect(request.op == "card.lookup" && request.id == .number(3))
         #expect(try request.parameters(of: CoreOp.CardLookup.self) == .init(card: "2990001000018"))
     }
 
     @Test func anAnswerIsReadBackAsItsTypeOrItsError() throws {
-        let answer = CardLookupAnswer(card: CardView(number: "2990001000018", status: .issued),
-                                      account: AccountView(id: nil, points: 0, balance: "0.00", currency: "EUR"),
-                                      customer: nil, patientRef: nil, member: false)
+        let answer = CardLookupAnswer(
+            card: CardView(number: "2990001000018", status: .issued),
+            account: AccountView(id: nil, points: 0, balance: "0.00", currency: "EUR"),
+            customer: nil, patientRef: nil, member: false)
         let line = Frame.success(id: .text("a"), answer)
         // The contract shows customer and patientRef as null.
         #expect(String(decoding: line, as: UTF8.self).contains(#""customer":null"#))
@@ -24,20 +26,24 @@ import Testing
         #expect(read.id == .text("a"))
         #expect(try read.result.get() == answer)
 
-        let refused = Frame.answer(CardLookupAnswer.self, from: Frame.failure(id: .number(1), LoyaltyError(.unknownCard, "Not ours.")))
+        let refused = Frame.answer(
+            CardLookupAnswer.self, from: Frame.failure(id: .number(1), LoyaltyError(.unknownCard, "Not ours.")))
         #expect(throws: LoyaltyError(.unknownCard, "Not ours.")) { try refused.result.get() }
         let garbage = Frame.answer(CardLookupAnswer.self, from: Data("not json".utf8))
         #expect(throws: LoyaltyError.self) { try garbage.result.get() }
     }
 
     @Test func anEventLineCarriesItsFieldsBesideEventSeqAndCursor() throws {
-        let device = Device(id: "0c2e:0b81:1", vendorId: "0c2e", productId: "0b81", name: "Honeywell", mode: "keyboard",
-                            node: "/dev/input/event5", family: "honeywell", layout: "us", grabbed: true)
-        let scan = ScanEvent(device: device, at: "2026-11-22T00:05:02Z", symbology: "EAN-13", data: "4006381333931", kind: .other,
-                             card: nil, error: nil, scanId: 9, resent: nil)
+        let device = Device(
+            id: "0c2e:0b81:1", vendorId: "0c2e", productId: "0b81", name: "Honeywell", mode: "keyboard",
+            node: "/dev/input/event5", family: "honeywell", layout: "us", grabbed: true)
+        let scan = ScanEvent(
+            device: device, at: "2026-11-22T00:05:02Z", symbology: "EAN-13", data: "4006381333931", kind: .other,
+            card: nil, error: nil, scanId: 9, resent: nil)
         let line = EventLine(seq: 1, cursor: 2, replayed: nil, event: .scan(scan))
         let text = String(decoding: Frame.event(line), as: UTF8.self)
-        #expect(text.hasPrefix(#"{"at":"2026-11-22T00:05:02Z","card":null,"cursor":2,"data":"4006381333931","device":{"#))
+        #expect(
+            text.hasPrefix(#"{"at":"2026-11-22T00:05:02Z","card":null,"cursor":2,"data":"4006381333931","device":{"#))
         #expect(text.contains(#""event":"scan""#) && text.contains(#""error":null"#) && !text.contains("resent"))
         #expect(try JSONDecoder().decode(EventLine.self, from: Data(text.utf8)) == line)
         // The same device object in device.added.

@@ -15,7 +15,8 @@ import Testing
     func aTillIsRefusedEveryBackOfficeOp(op: String) async throws {
         let core = try InProcessCore(programs: ["dutch-pharmacy"])
         // The parameters do not matter: the role is checked before they are read.
-        let answer = await core.answer(raw: #"{"id":1,"op":"\#(op)","card":"2990001000018","customer":1}"#, as: InProcessCore.till)
+        let answer = await core.answer(
+            raw: #"{"id":1,"op":"\#(op)","card":"2990001000018","customer":1}"#, as: InProcessCore.till)
         #expect((answer["error"] as? [String: Any])?["code"] as? String == "forbidden")
     }
 
@@ -24,10 +25,13 @@ import Testing
         let core = try InProcessCore(programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
         let coopCard = core.card("2910", 1)
         try core.store.addCards(merchant: "coop-plovdiv", numbers: [try CardNumber(coopCard)])
-        #expect(await core.refusal(CoreOp.CardLookup.self, .init(merchant: "coop-plovdiv", card: coopCard), as: InProcessCore.till)
-            == .forbidden)
+        #expect(
+            await core.refusal(
+                CoreOp.CardLookup.self, .init(merchant: "coop-plovdiv", card: coopCard), as: InProcessCore.till)
+                == .forbidden)
         // Without naming a merchant it acts for its own, where the coop's card is unknown.
-        #expect(await core.refusal(CoreOp.CardLookup.self, .init(card: coopCard), as: InProcessCore.till) == .unknownCard)
+        #expect(
+            await core.refusal(CoreOp.CardLookup.self, .init(card: coopCard), as: InProcessCore.till) == .unknownCard)
         let status = try await core.ok(CoreOp.CoreStatus.self, NoParameters(), as: InProcessCore.till)
         #expect(status.merchants.map(\.code) == ["apotheek-de-linde"])
     }
@@ -36,11 +40,16 @@ import Testing
         let core = try InProcessCore(programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
         try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
-        let record = try await core.ok(CoreOp.CustomerRegister.self, .init(
-            details: CustomerDetails(name: "Anna Kuipers", address: "Lindelaan 4", phone: "+31 6 1234 5678"), card: card))
+        let record = try await core.ok(
+            CoreOp.CustomerRegister.self,
+            .init(
+                details: CustomerDetails(name: "Anna Kuipers", address: "Lindelaan 4", phone: "+31 6 1234 5678"),
+                card: card))
         #expect(record.details?.address == "Lindelaan 4")
         let found = try await core.ok(CoreOp.CustomerFind.self, .init(phone: "+31 612 345 678"), as: InProcessCore.till)
         #expect(found.customers.map(\.displayName) == ["Anna K."])
-        #expect(await core.refusal(CoreOp.CustomerGet.self, .init(customer: record.id), as: InProcessCore.till) == .forbidden)
+        #expect(
+            await core.refusal(CoreOp.CustomerGet.self, .init(customer: record.id), as: InProcessCore.till)
+                == .forbidden)
     }
 }

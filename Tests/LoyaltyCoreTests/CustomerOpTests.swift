@@ -6,22 +6,28 @@ import Testing
 
 /// Personal data through the core's ops: what the back office sees, changes, exports and erases.
 @Suite struct CustomerOpTests {
-    static let anna = CustomerDetails(name: "Anna Kuipers", address: "Lindelaan 4", postcode: "1234 AB", email: "anna@example.nl",
-                                      phone: "+31 6 1234 5678", birthDate: "1980-04-30", gender: "f")
+    static let anna = CustomerDetails(
+        name: "Anna Kuipers", address: "Lindelaan 4", postcode: "1234 AB", email: "anna@example.nl",
+        phone: "+31 6 1234 5678", birthDate: "1980-04-30", gender: "f")
 
     @Test func aCustomerIsRegisteredUpdatedExportedAndErasedWhileTheBalanceStays() async throws {
         let core = try InProcessCore(programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
         try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
-        let registered = try await core.ok(CoreOp.CustomerRegister.self, .init(
-            details: Self.anna, consents: Consents(mail: true, profiling: false), card: card))
-        #expect(registered.displayName == "Anna K." && registered.consents.mail && registered.cards.map(\.number) == [card])
+        let registered = try await core.ok(
+            CoreOp.CustomerRegister.self,
+            .init(
+                details: Self.anna, consents: Consents(mail: true, profiling: false), card: card))
+        #expect(
+            registered.displayName == "Anna K." && registered.consents.mail && registered.cards.map(\.number) == [card])
 
-        let updated = try await core.ok(CoreOp.CustomerUpdate.self, .init(customer: registered.id, details: CustomerPatch(address: "Eikenlaan 9")))
+        let updated = try await core.ok(
+            CoreOp.CustomerUpdate.self, .init(customer: registered.id, details: CustomerPatch(address: "Eikenlaan 9")))
         #expect(updated.details?.address == "Eikenlaan 9" && updated.details?.name == "Anna Kuipers")
         #expect(try await core.ok(CoreOp.CustomerGet.self, .init(customer: registered.id)) == updated)
 
-        _ = try await core.ok(CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1", lines: [.init(sku: "a", amount: "25.00")]))
+        _ = try await core.ok(
+            CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1", lines: [.init(sku: "a", amount: "25.00")]))
         let export = try await core.ok(CoreOp.CustomerExport.self, .init(customer: registered.id))
         #expect(export.merchant == "apotheek-de-linde" && export.customer.id == registered.id)
         #expect(export.ledger.map(\.points) == [25])
@@ -30,7 +36,10 @@ import Testing
         #expect(erased.details == nil && erased.erasedAt != nil)
         #expect(try await core.ok(CoreOp.CardLookup.self, .init(card: card)).account.points == 25)
         #expect(try await core.ok(CoreOp.CustomerFind.self, .init(email: "anna@example.nl")).customers.isEmpty)
-        #expect(await core.refusal(CoreOp.CustomerUpdate.self, .init(customer: registered.id, details: CustomerPatch(name: "X"))) == .badRequest)
+        #expect(
+            await core.refusal(
+                CoreOp.CustomerUpdate.self, .init(customer: registered.id, details: CustomerPatch(name: "X")))
+                == .badRequest)
     }
 
     @Test func aBadEmailIsRefusedAndNothingIsRegistered() async throws {
@@ -47,7 +56,9 @@ import Testing
         try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let linked = try await core.ok(CoreOp.CardLinkPatient.self, .init(card: card, patientRef: "PAT-0042"))
         #expect(linked.patientRef == "PAT-0042")
-        #expect(try await core.ok(CoreOp.CardLookup.self, .init(card: card), as: InProcessCore.till).patientRef == "PAT-0042")
+        #expect(
+            try await core.ok(CoreOp.CardLookup.self, .init(card: card), as: InProcessCore.till).patientRef
+                == "PAT-0042")
         let unlinked = try await core.ok(CoreOp.CardLinkPatient.self, .init(card: card, patientRef: nil))
         #expect(unlinked.patientRef == nil)
     }
@@ -59,9 +70,13 @@ import Testing
         let card = core.card("2990001", 1)
         try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let cheapest = try #require(rewards.rewards.min { $0.points < $1.points })
-        _ = try await core.ok(CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1",
-                                                         lines: [.init(sku: "a", amount: "\(cheapest.points).00")]))
-        let bought = try await core.ok(CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R2", reward: cheapest.sku))
+        _ = try await core.ok(
+            CoreOp.TxnEarn.self,
+            .init(
+                card: card, till: "t", receipt: "R1",
+                lines: [.init(sku: "a", amount: "\(cheapest.points).00")]))
+        let bought = try await core.ok(
+            CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R2", reward: cheapest.sku))
         #expect(bought.redeemed?.reward == cheapest && bought.account.points == 0)
     }
 }

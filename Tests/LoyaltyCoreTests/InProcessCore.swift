@@ -23,7 +23,8 @@ struct InProcessCore {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-core-\(UUID().uuidString)")
         store = try LedgerDatabase(directory: directory)
         for name in programs {
-            let file = try ProgramFile.decode(try Data(contentsOf: Self.examples.appendingPathComponent(name + ".json")))
+            let file = try ProgramFile.decode(
+                try Data(contentsOf: Self.examples.appendingPathComponent(name + ".json")))
             _ = try store.importProgram(file)
         }
         service = CoreService(store: store, policy: policy, coreUID: Self.coreUID)
@@ -35,7 +36,8 @@ struct InProcessCore {
     static let till = CoreService.Caller(uid: 5000, gid: 5000)
 
     /// Calls `op` as `caller`; the answer, or the contract's error.
-    func call<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters, as caller: CoreService.Caller = backOffice) async
+    func call<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters, as caller: CoreService.Caller = backOffice)
+        async
         -> Result<Op.Answer, LoyaltyError>
     {
         let line = await service.answer(line: Frame.request(op, id: .number(7), parameters).dropLast(), caller: caller)
@@ -47,14 +49,17 @@ struct InProcessCore {
     }
 
     /// The answer of a call that must succeed.
-    func ok<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters, as caller: CoreService.Caller = backOffice) async throws
+    func ok<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters, as caller: CoreService.Caller = backOffice)
+        async throws
         -> Op.Answer
     {
         try await call(op, parameters, as: caller).get()
     }
 
     /// The error code of a call that must fail (nil when it succeeded).
-    func refusal<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters, as caller: CoreService.Caller = backOffice) async
+    func refusal<Op: WireOperation>(
+        _ op: Op.Type, _ parameters: Op.Parameters, as caller: CoreService.Caller = backOffice
+    ) async
         -> LoyaltyError.Code?
     {
         if case .failure(let error) = await call(op, parameters, as: caller) { return error.code }

@@ -12,19 +12,23 @@ import Testing
         try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let till = InProcessCore.till
 
-        let earn = CoreOp.TxnEarn.Parameters(card: card, till: "till-1", receipt: "R1",
-                                             lines: [SaleLineInput(sku: "4006381333931", amount: "42.00")])
+        let earn = CoreOp.TxnEarn.Parameters(
+            card: card, till: "till-1", receipt: "R1",
+            lines: [SaleLineInput(sku: "4006381333931", amount: "42.00")])
         let earned = try await core.ok(CoreOp.TxnEarn.self, earn, as: till)
         #expect(earned.points == 42 && earned.account.points == 42 && !earned.replayed)
         let again = try await core.ok(CoreOp.TxnEarn.self, earn, as: till)
         #expect(again.replayed && again.txn == earned.txn && again.account == earned.account)
 
-        let redeemed = try await core.ok(CoreOp.TxnRedeem.self, .init(card: card, till: "till-1", receipt: "R2", points: 10), as: till)
+        let redeemed = try await core.ok(
+            CoreOp.TxnRedeem.self, .init(card: card, till: "till-1", receipt: "R2", points: 10), as: till)
         #expect(redeemed.points == -10 && redeemed.account.points == 32 && redeemed.redeemed?.points == 10)
 
-        let back = try await core.ok(CoreOp.TxnReturn.self, .init(
-            till: "till-1", receipt: "R3", original: .init(till: "till-1", receipt: "R1"),
-            lines: [SaleLineInput(sku: "4006381333931", amount: "20.00")]), as: till)
+        let back = try await core.ok(
+            CoreOp.TxnReturn.self,
+            .init(
+                till: "till-1", receipt: "R3", original: .init(till: "till-1", receipt: "R1"),
+                lines: [SaleLineInput(sku: "4006381333931", amount: "20.00")]), as: till)
         #expect(back.points == -20 && back.account.points == 12)
 
         let lookup = try await core.ok(CoreOp.CardLookup.self, .init(card: card), as: till)
@@ -36,8 +40,11 @@ import Testing
         let core = try InProcessCore(programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
         try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
-        _ = try await core.ok(CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1", lines: [.init(sku: "a", amount: "5.00")]))
-        #expect(await core.refusal(CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R1", points: 1)) == .receiptReused)
+        _ = try await core.ok(
+            CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1", lines: [.init(sku: "a", amount: "5.00")]))
+        #expect(
+            await core.refusal(CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R1", points: 1))
+                == .receiptReused)
     }
 
     @Test func brokenProgramRulesComeBackWithTheContractsCodes() async throws {
@@ -47,12 +54,25 @@ import Testing
         let wrongDigit = String(card.dropLast()) + String((Int(String(card.last!))! + 1) % 10)
         #expect(await core.refusal(CoreOp.CardLookup.self, .init(card: wrongDigit)) == .invalidCardNumber)
         #expect(await core.refusal(CoreOp.CardLookup.self, .init(card: core.card("2990001", 99))) == .unknownCard)
-        #expect(await core.refusal(CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R9", points: 5)) == .insufficientBalance)
-        #expect(await core.refusal(CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R8", reward: "no-such")) == .unknownReward)
-        #expect(await core.refusal(CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R7", points: 1, amount: "1.00")) == .badRequest)
-        #expect(await core.refusal(CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R6", lines: [])) == .badRequest)
-        #expect(await core.refusal(CoreOp.TxnReturn.self, .init(
-            till: "t", receipt: "R5", original: .init(till: "t", receipt: "nope"), lines: [.init(sku: "a", amount: "1.00")])) == .unknownReceipt)
+        #expect(
+            await core.refusal(CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R9", points: 5))
+                == .insufficientBalance)
+        #expect(
+            await core.refusal(CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R8", reward: "no-such"))
+                == .unknownReward)
+        #expect(
+            await core.refusal(
+                CoreOp.TxnRedeem.self, .init(card: card, till: "t", receipt: "R7", points: 1, amount: "1.00"))
+                == .badRequest)
+        #expect(
+            await core.refusal(CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R6", lines: []))
+                == .badRequest)
+        #expect(
+            await core.refusal(
+                CoreOp.TxnReturn.self,
+                .init(
+                    till: "t", receipt: "R5", original: .init(till: "t", receipt: "nope"),
+                    lines: [.init(sku: "a", amount: "1.00")])) == .unknownReceipt)
     }
 
     @Test func aRequestWithoutItsParametersNamesTheMissingField() async throws {
@@ -72,8 +92,11 @@ import Testing
         let core = try InProcessCore(programs: ["dutch-pharmacy", "bulgarian-coop"])
         let card = core.card("2910", 1)
         try core.store.addCards(merchant: "coop-plovdiv", numbers: [try CardNumber(card)])
-        _ = try await core.ok(CoreOp.TxnEarn.self, .init(merchant: "coop-plovdiv", card: card, till: "t", receipt: "R1",
-                                                         lines: [.init(sku: "a", amount: "10.00")]))
+        _ = try await core.ok(
+            CoreOp.TxnEarn.self,
+            .init(
+                merchant: "coop-plovdiv", card: card, till: "t", receipt: "R1",
+                lines: [.init(sku: "a", amount: "10.00")]))
         let history = try await core.ok(CoreOp.AccountHistory.self, .init(merchant: "coop-plovdiv", card: card))
         #expect(history.entries.map(\.programVersion) == [1])
     }

@@ -36,7 +36,8 @@ import Testing
         // 17:30 UTC is 18:30 local and open, although on the Friday 17:30 UTC was 19:30 and closed.
         #expect(closed.closedReason(at: utc("2026-10-26T17:30:00Z"), timeZone: brussels) == nil)
         #expect(closed.closedReason(at: utc("2026-10-23T17:30:00Z"), timeZone: brussels) != nil)
-        #expect(closed.closedReason(at: utc("2026-10-26T18:00:00Z"), timeZone: brussels)?.contains("after 19:00") == true)
+        #expect(
+            closed.closedReason(at: utc("2026-10-26T18:00:00Z"), timeZone: brussels)?.contains("after 19:00") == true)
     }
 
     @Test func closedDuringTheOnDutyService() {

@@ -49,7 +49,13 @@ import Testing
 
     @Test(arguments: ["400638133393", "40063813339311", "400638133393a", ""])
     func rejectsWrongLengthsAndLetters(text: String) {
-        #expect(throws: RuleViolation(.invalidCardNumber, text.isEmpty ? "An empty number is not a card number: a card number has 13 digits." : "\"\(text)\" is not a card number: a card number has 13 digits.")) {
+        #expect(
+            throws: RuleViolation(
+                .invalidCardNumber,
+                text.isEmpty
+                    ? "An empty number is not a card number: a card number has 13 digits."
+                    : "\"\(text)\" is not a card number: a card number has 13 digits.")
+        ) {
             try CardNumber(text)
         }
     }

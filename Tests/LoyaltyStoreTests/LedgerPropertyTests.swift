@@ -1,6 +1,6 @@
 import Foundation
-import LoyaltyDomain
 import LoyalgateProtocol
+import LoyaltyDomain
 import LoyaltyStore
 import PropertyBased
 import Testing
@@ -9,9 +9,12 @@ import Testing
 /// balance is always the sum of the entries, never below zero, and a retry changes nothing.
 @Suite struct LedgerPropertyTests {
     static let program = ProgramFile(
-        merchant: .init(code: "prop", name: "Property shop", currency: "EUR", timeZone: "Europe/Amsterdam", cardPrefix: "2800"),
-        program: Program(points: .init(per: "1.00"),
-                         discount: .init(rates: ["food": Ratio("0.01")!], defaultRate: Ratio("0.03")!, redeemFrom: "1.00", cashOut: false)))
+        merchant: .init(
+            code: "prop", name: "Property shop", currency: "EUR", timeZone: "Europe/Amsterdam", cardPrefix: "2800"),
+        program: Program(
+            points: .init(per: "1.00"),
+            discount: .init(
+                rates: ["food": Ratio("0.01")!], defaultRate: Ratio("0.03")!, redeemFrom: "1.00", cashOut: false)))
 
     enum Step: CustomStringConvertible {
         case earn(card: Int, amounts: [Int64])
@@ -32,9 +35,15 @@ import Testing
                     amounts.append(Int64(1 + shifted % 9_000))
                 }
                 self = .earn(card: card, amounts: amounts)
-            case 2: self = (seed >> 6) % 2 == 0 ? .redeemPoints(card: card, points: Int64(1 + (seed >> 7) % 150))
-                                                 : .redeemAmount(card: card, cents: Int64(1 + (seed >> 7) % 500))
-            case 3: self = .giveBack(earn: (seed >> 4) % 8, lineCount: 1 + (seed >> 7) % 3, fractionPercent: Int64(1 + (seed >> 9) % 100))
+            case 2:
+                self =
+                    (seed >> 6) % 2 == 0
+                    ? .redeemPoints(card: card, points: Int64(1 + (seed >> 7) % 150))
+                    : .redeemAmount(card: card, cents: Int64(1 + (seed >> 7) % 500))
+            case 3:
+                self = .giveBack(
+                    earn: (seed >> 4) % 8, lineCount: 1 + (seed >> 7) % 3, fractionPercent: Int64(1 + (seed >> 9) % 100)
+                )
             default: self = .retry(step: (seed >> 4) % 16)
             }
         }
@@ -44,7 +53,8 @@ import Testing
             case .earn(let card, let amounts): return "earn card \(card) \(amounts)"
             case .redeemPoints(let card, let points): return "redeem \(points) points card \(card)"
             case .redeemAmount(let card, let cents): return "redeem \(cents) cents card \(card)"
-            case .giveBack(let earn, let lines, let percent): return "return \(percent)% of \(lines) lines of earn #\(earn)"
+            case .giveBack(let earn, let lines, let percent):
+                return "return \(percent)% of \(lines) lines of earn #\(earn)"
             case .retry(let step): return "retry step \(step)"
             }
         }
@@ -73,20 +83,30 @@ import Testing
             var request: (() async throws -> TxnAnswer)?
             switch step {
             case .earn(let card, let amounts):
-                let lines = amounts.enumerated().map { SaleLineInput(sku: "sku\($0.offset)", amount: Money(minorUnits: $0.element, currency: Currency(code: "EUR")!).decimalString, category: $0.offset == 1 ? "food" : nil) }
+                let lines = amounts.enumerated().map {
+                    SaleLineInput(
+                        sku: "sku\($0.offset)",
+                        amount: Money(minorUnits: $0.element, currency: Currency(code: "EUR")!).decimalString,
+                        category: $0.offset == 1 ? "food" : nil)
+                }
                 earns.append((receipt, lines))
                 request = { try await ledger.earn(cards[card], receipt: receipt, lines) }
             case .redeemPoints(let card, let points):
                 request = { try await ledger.redeem(cards[card], receipt: receipt, points: points) }
             case .redeemAmount(let card, let cents):
                 let amount = Money(minorUnits: cents, currency: Currency(code: "EUR")!).decimalString
-                request = { try await ledger.redeem(cards[card], receipt: receipt, amount: amount, purchaseTotal: "100.00") }
+                request = {
+                    try await ledger.redeem(cards[card], receipt: receipt, amount: amount, purchaseTotal: "100.00")
+                }
             case .giveBack(let earn, let lineCount, let percent):
                 guard !earns.isEmpty else { continue }
                 let original = earns[earn % earns.count]
                 let lines = original.lines.prefix(lineCount).map { line in
                     let minor = try! Money(parsing: line.amount, currency: Currency(code: "EUR")!).minorUnits
-                    return SaleLineInput(sku: line.sku, amount: Money(minorUnits: minor * percent / 100, currency: Currency(code: "EUR")!).decimalString)
+                    return SaleLineInput(
+                        sku: line.sku,
+                        amount: Money(minorUnits: minor * percent / 100, currency: Currency(code: "EUR")!).decimalString
+                    )
                 }
                 request = { try await ledger.giveBack(receipt: receipt, original: original.receipt, lines) }
             case .retry(let target):
@@ -105,7 +125,9 @@ import Testing
                     sent.append((request, try await request()))
                 } catch let violation as RuleViolation {
                     // Refusals are part of the game (insufficient balance, a return beyond the sale...).
-                    #expect([.insufficientBalance, .belowThreshold, .returnExceedsOriginal].contains(violation.rule), "\(step): \(violation)")
+                    #expect(
+                        [.insufficientBalance, .belowThreshold, .returnExceedsOriginal].contains(violation.rule),
+                        "\(step): \(violation)")
                 }
             }
             for (points, balance) in try await balances(ledger, cards) {

@@ -1,14 +1,14 @@
 import Foundation
 import GRDB
-import LoyaltyDomain
 import LoyalgateProtocol
+import LoyaltyDomain
 import LoyaltyStore
 import Testing
 
 @Suite struct LedgerTests {
     @Test func commitsAreDurable() throws {
         let ledger = try TestLedger()
-        #expect(try ledger.database.synchronousLevel() == 2) // FULL
+        #expect(try ledger.database.synchronousLevel() == 2)  // FULL
         let mode = try DatabaseQueue(path: ledger.directory.appendingPathComponent("loyalgate.sqlite").path)
             .read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
@@ -20,9 +20,14 @@ import Testing
         let path = ledger.directory.appendingPathComponent("loyalgate.sqlite").path
         let raw = try DatabaseQueue(path: path)
         try raw.write { db in
-            try db.execute(sql: "INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, at, recorded_at) VALUES (1, 1, '2990001000018', 'adjust', 5, 0, 'x', 'x')")
+            try db.execute(
+                sql:
+                    "INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, at, recorded_at) VALUES (1, 1, '2990001000018', 'adjust', 5, 0, 'x', 'x')"
+            )
         }
-        #expect(throws: DatabaseError.self) { try raw.write { try $0.execute(sql: "UPDATE ledger_entry SET points = 500") } }
+        #expect(throws: DatabaseError.self) {
+            try raw.write { try $0.execute(sql: "UPDATE ledger_entry SET points = 500") }
+        }
         #expect(throws: DatabaseError.self) { try raw.write { try $0.execute(sql: "DELETE FROM ledger_entry") } }
     }
 
@@ -42,7 +47,8 @@ import Testing
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
         try ledger.addCard(card)
-        _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "40.00"), SaleLineInput(sku: "b", amount: "10.00")])
+        _ = try await ledger.earn(
+            card, receipt: "R1", [SaleLineInput(sku: "a", amount: "40.00"), SaleLineInput(sku: "b", amount: "10.00")])
         // The pharmacy doubles its rate: version 2.
         var doubled = try TestLedger.program("dutch-pharmacy")
         doubled.program.points?.points = 2
@@ -51,7 +57,8 @@ import Testing
         #expect(try ledger.database.importProgram(doubled).created == false)
         #expect(try await ledger.earn(card, receipt: "R2", [SaleLineInput(sku: "a", amount: "10.00")]).points == 20)
         // Returning a line of the first receipt takes back what version 1 gave for it: 40, not 80.
-        let back = try await ledger.giveBack(receipt: "RET1", original: "R1", [SaleLineInput(sku: "a", amount: "40.00")])
+        let back = try await ledger.giveBack(
+            receipt: "RET1", original: "R1", [SaleLineInput(sku: "a", amount: "40.00")])
         #expect(back.points == -40)
         let history = try await ledger.database.history(merchant: nil, card: card, limit: 10)
         #expect(history.entries.map(\.programVersion) == [1, 2, 1])
@@ -62,15 +69,24 @@ import Testing
         let card = ledger.card("2990001", 1)
         try ledger.addCard(card)
         _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "tv", amount: "130.00")])
-        _ = try await ledger.redeem(card, receipt: "R2", reward: "REWARD-HANDCREAM") // 30 left
-        let back = try await ledger.giveBack(receipt: "RET", original: "R1", [SaleLineInput(sku: "tv", amount: "130.00")])
+        _ = try await ledger.redeem(card, receipt: "R2", reward: "REWARD-HANDCREAM")  // 30 left
+        let back = try await ledger.giveBack(
+            receipt: "RET", original: "R1", [SaleLineInput(sku: "tv", amount: "130.00")])
         #expect(back.points == -30)
         #expect(back.shortfall?.points == 100)
         #expect(back.account.points == 0)
         // Repeating the return changes nothing; a second return of the same goods is refused.
-        #expect(try await ledger.giveBack(receipt: "RET", original: "R1", [SaleLineInput(sku: "tv", amount: "130.00")]).replayed)
-        #expect(await errorCode { try await ledger.giveBack(receipt: "RET2", original: "R1", [SaleLineInput(sku: "tv", amount: "1.00")]) } == .returnExceedsOriginal)
-        #expect(await errorCode { try await ledger.giveBack(receipt: "RET3", original: "NOPE", [SaleLineInput(sku: "tv", amount: "1.00")]) } == .unknownReceipt)
+        #expect(
+            try await ledger.giveBack(receipt: "RET", original: "R1", [SaleLineInput(sku: "tv", amount: "130.00")])
+                .replayed)
+        #expect(
+            await errorCode {
+                try await ledger.giveBack(receipt: "RET2", original: "R1", [SaleLineInput(sku: "tv", amount: "1.00")])
+            } == .returnExceedsOriginal)
+        #expect(
+            await errorCode {
+                try await ledger.giveBack(receipt: "RET3", original: "NOPE", [SaleLineInput(sku: "tv", amount: "1.00")])
+            } == .unknownReceipt)
         #expect(try ledger.database.verify().problems.isEmpty)
     }
 
@@ -81,11 +97,13 @@ import Testing
         _ = try await ledger.earn(card, receipt: "R0", [SaleLineInput(sku: "a", amount: "100.00")])
         let outcomes = await withTaskGroup(of: LoyaltyError.Code?.self) { group in
             for till in 0..<50 {
-                group.addTask { await errorCode { try await ledger.redeem(card, receipt: "X", till: "till-\(till)", points: 7) } }
+                group.addTask {
+                    await errorCode { try await ledger.redeem(card, receipt: "X", till: "till-\(till)", points: 7) }
+                }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(outcomes.filter { $0 == nil }.count == 14) // 14 x 7 = 98
+        #expect(outcomes.filter { $0 == nil }.count == 14)  // 14 x 7 = 98
         #expect(outcomes.filter { $0 == .insufficientBalance }.count == 36)
         #expect(try await ledger.database.lookup(merchant: nil, card: card).account.points == 2)
         #expect(try ledger.database.verify().problems.isEmpty)
@@ -95,15 +113,20 @@ import Testing
 @Suite struct CardBatchTests {
     @Test func aBatchAllocatesFreshIssuedNumbersThatAreNeverReused() async throws {
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
-        try ledger.addCard(ledger.card("2990001", 1)) // registered by hand: must be skipped
+        try ledger.addCard(ledger.card("2990001", 1))  // registered by hand: must be skipped
         let first = try ledger.database.createBatch(merchant: nil, count: 3, design: "d.json", printer: nil)
         let second = try ledger.database.createBatch(merchant: nil, count: 2, design: "d.json", printer: nil)
         let numbers = (first.items + second.items).map(\.number)
         #expect(Set(numbers).count == 5)
         #expect(!numbers.contains(ledger.card("2990001", 1)))
         #expect(try await ledger.database.lookup(merchant: nil, card: numbers[0]).card.status == .issued)
-        #expect(await errorCode { try ledger.database.createBatch(merchant: nil, count: 0, design: "d", printer: nil) } == .badRequest)
-        #expect(await errorCode { try ledger.database.createBatch(merchant: nil, count: 1_000_000, design: "d", printer: nil) } == .badRequest)
+        #expect(
+            await errorCode { try ledger.database.createBatch(merchant: nil, count: 0, design: "d", printer: nil) }
+                == .badRequest)
+        #expect(
+            await errorCode {
+                try ledger.database.createBatch(merchant: nil, count: 1_000_000, design: "d", printer: nil)
+            } == .badRequest)
     }
 
     @Test func printedCardsAreRememberedSoAResumePrintsOnlyTheRest() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import LoyaltyDomain
 import LoyalgateProtocol
+import LoyaltyDomain
 import LoyaltyStore
 import Testing
 
@@ -13,7 +13,8 @@ import Testing
         let card = ledger.card("2990001", 1)
         try ledger.addCard(card)
 
-        let earned = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "99.99"), SaleLineInput(sku: "b", amount: "20.50")])
+        let earned = try await ledger.earn(
+            card, receipt: "R1", [SaleLineInput(sku: "a", amount: "99.99"), SaleLineInput(sku: "b", amount: "20.50")])
         #expect(earned.points == 120)
         #expect(earned.account.points == 120)
 
@@ -22,7 +23,9 @@ import Testing
         #expect(reward.points == -100)
         #expect(reward.account.points == 20)
 
-        #expect(await errorCode { try await ledger.redeem(card, receipt: "R3", reward: "REWARD-TOTEBAG") } == .insufficientBalance)
+        #expect(
+            await errorCode { try await ledger.redeem(card, receipt: "R3", reward: "REWARD-TOTEBAG") }
+                == .insufficientBalance)
         #expect(await errorCode { try await ledger.redeem(card, receipt: "R4", reward: "NOPE") } == .unknownReward)
         #expect(try ledger.database.verify().problems.isEmpty)
     }
@@ -46,11 +49,22 @@ import Testing
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let issued = ledger.card("2990001", 3)
         try ledger.addCard(issued, status: .issued)
-        #expect(await errorCode { try await ledger.earn(issued, receipt: "R1", [SaleLineInput(sku: "a", amount: "1.00")]) } == .cardNotActive)
+        #expect(
+            await errorCode { try await ledger.earn(issued, receipt: "R1", [SaleLineInput(sku: "a", amount: "1.00")]) }
+                == .cardNotActive)
         let mistyped = String(issued.dropLast()) + String((Int(String(issued.last!))! + 1) % 10)
-        #expect(await errorCode { try await ledger.earn(mistyped, receipt: "R2", [SaleLineInput(sku: "a", amount: "1.00")]) } == .invalidCardNumber)
-        #expect(await errorCode { try await ledger.earn(ledger.card("2990001", 4), receipt: "R3", [SaleLineInput(sku: "a", amount: "1.00")]) } == .unknownCard)
-        #expect(await errorCode { try await ledger.earn(issued, receipt: "R4", [SaleLineInput(sku: "a", amount: "1.005")]) } == .badRequest)
+        #expect(
+            await errorCode {
+                try await ledger.earn(mistyped, receipt: "R2", [SaleLineInput(sku: "a", amount: "1.00")])
+            } == .invalidCardNumber)
+        #expect(
+            await errorCode {
+                try await ledger.earn(
+                    ledger.card("2990001", 4), receipt: "R3", [SaleLineInput(sku: "a", amount: "1.00")])
+            } == .unknownCard)
+        #expect(
+            await errorCode { try await ledger.earn(issued, receipt: "R4", [SaleLineInput(sku: "a", amount: "1.005")]) }
+                == .badRequest)
     }
 
     // MARK: Bulgarian cooperative
@@ -61,13 +75,18 @@ import Testing
         let guest = ledger.card("2910", 2)
         try ledger.addCard(member, member: true)
         try ledger.addCard(guest)
-        let basket = [SaleLineInput(sku: "coop-oil", amount: "15.00", brand: "Coop"), SaleLineInput(sku: "cola", amount: "15.00", brand: "Cola")]
+        let basket = [
+            SaleLineInput(sku: "coop-oil", amount: "15.00", brand: "Coop"),
+            SaleLineInput(sku: "cola", amount: "15.00", brand: "Cola"),
+        ]
         // 30 lv at 1 point per 0.50: guest 30 + 30 x 2 = 90; member (x2 everything, x4 own brand) = 120 + 60 = 180.
         #expect(try await ledger.earn(guest, receipt: "G1", basket).points == 90)
         #expect(try await ledger.earn(member, receipt: "M1", basket).points == 180)
         let oil = try await ledger.redeem(member, receipt: "M2", reward: "R-SUNFLOWER-OIL")
         #expect(oil.account.points == 60)
-        #expect(await errorCode { try await ledger.redeem(member, receipt: "M3", reward: "R-HONEY") } == .insufficientBalance)
+        #expect(
+            await errorCode { try await ledger.redeem(member, receipt: "M3", reward: "R-HONEY") }
+                == .insufficientBalance)
     }
 
     // MARK: Belgian pharmacies
@@ -76,19 +95,30 @@ import Testing
         let ledger = try TestLedger(programs: ["belgian-pharmacy"])
         let card = ledger.card("2755", 1)
         // The shared anonymous card: never registered here, enrolled on its first earn.
-        let first = try await ledger.earn(card, receipt: "R1", [
-            SaleLineInput(sku: "insulin", amount: "80.00", category: "reimbursed-medicine"),
-            SaleLineInput(sku: "sunscreen", amount: "60.00", category: "cosmetics"),
-        ])
+        let first = try await ledger.earn(
+            card, receipt: "R1",
+            [
+                SaleLineInput(sku: "insulin", amount: "80.00", category: "reimbursed-medicine"),
+                SaleLineInput(sku: "sunscreen", amount: "60.00", category: "cosmetics"),
+            ])
         #expect(first.discount == "3.00")
-        #expect(await errorCode { try await ledger.redeem(card, receipt: "R2", amount: "3.00", purchaseTotal: "20.00") } == .belowThreshold)
+        #expect(
+            await errorCode { try await ledger.redeem(card, receipt: "R2", amount: "3.00", purchaseTotal: "20.00") }
+                == .belowThreshold)
 
-        let second = try await ledger.earn(card, receipt: "R3", [SaleLineInput(sku: "cream", amount: "50.00", category: "cosmetics")])
+        let second = try await ledger.earn(
+            card, receipt: "R3", [SaleLineInput(sku: "cream", amount: "50.00", category: "cosmetics")])
         #expect(second.account.balance == "5.50")
-        #expect(await errorCode { try await ledger.redeem(card, receipt: "R4", amount: "5.50", cash: true) } == .cashOutNotAllowed)
-        #expect(await errorCode { try await ledger.redeem(card, receipt: "R5", amount: "5.50", purchaseTotal: "4.00") } == .cashOutNotAllowed)
+        #expect(
+            await errorCode { try await ledger.redeem(card, receipt: "R4", amount: "5.50", cash: true) }
+                == .cashOutNotAllowed)
+        #expect(
+            await errorCode { try await ledger.redeem(card, receipt: "R5", amount: "5.50", purchaseTotal: "4.00") }
+                == .cashOutNotAllowed)
         #expect(await errorCode { try await ledger.redeem(card, receipt: "R6", amount: "5.50") } == .cashOutNotAllowed)
-        #expect(await errorCode { try await ledger.redeem(card, receipt: "R7", amount: "6.00", purchaseTotal: "40.00") } == .insufficientBalance)
+        #expect(
+            await errorCode { try await ledger.redeem(card, receipt: "R7", amount: "6.00", purchaseTotal: "40.00") }
+                == .insufficientBalance)
         let paid = try await ledger.redeem(card, receipt: "R8", amount: "5.00", purchaseTotal: "12.40")
         #expect(paid.account.balance == "0.50")
         #expect(paid.discount == "-5.00")
@@ -99,8 +129,10 @@ import Testing
         let card = ledger.card("2755", 2)
         let cream = [SaleLineInput(sku: "cream", amount: "50.00", category: "cosmetics")]
         // Sunday, 19:30 local on a weekday, the Armistice holiday, the on-duty night of 27-28 November.
-        for (receipt, at) in [("S", "2026-11-22T10:00:00Z"), ("E", "2026-11-24T18:30:00Z"),
-                              ("H", "2026-11-11T10:00:00Z"), ("D", "2026-11-28T06:00:00Z")] {
+        for (receipt, at) in [
+            ("S", "2026-11-22T10:00:00Z"), ("E", "2026-11-24T18:30:00Z"),
+            ("H", "2026-11-11T10:00:00Z"), ("D", "2026-11-28T06:00:00Z"),
+        ] {
             #expect(await errorCode { try await ledger.earn(card, receipt: receipt, at: at, cream) } == .programClosed)
         }
         #expect(try await ledger.earn(card, receipt: "OPEN", at: "2026-11-24T17:30:00Z", cream).discount == "2.50")
@@ -113,13 +145,21 @@ import Testing
         second.merchant.name = "Pharmacie de la Gare"
         _ = try ledger.database.importProgram(second)
         let card = ledger.card("2755", 3)
-        _ = try await ledger.earn(card, receipt: "A1", merchant: "pharmacie-a", [SaleLineInput(sku: "cream", amount: "100.00", category: "cosmetics")])
+        _ = try await ledger.earn(
+            card, receipt: "A1", merchant: "pharmacie-a",
+            [SaleLineInput(sku: "cream", amount: "100.00", category: "cosmetics")])
         let atA = try await ledger.database.lookup(merchant: "pharmacie-a", card: card)
         let atB = try await ledger.database.lookup(merchant: "pharmacie-b", card: card)
         #expect(atA.account.balance == "5.00")
         #expect(atB.account.balance == "0.00")
-        #expect(await errorCode { try await ledger.redeem(card, receipt: "B1", merchant: "pharmacie-b", amount: "5.00", purchaseTotal: "10.00") } == .unknownCard)
-        #expect(await errorCode { try await ledger.database.history(merchant: "pharmacie-b", card: card, limit: 10) } == .unknownCard)
+        #expect(
+            await errorCode {
+                try await ledger.redeem(
+                    card, receipt: "B1", merchant: "pharmacie-b", amount: "5.00", purchaseTotal: "10.00")
+            } == .unknownCard)
+        #expect(
+            await errorCode { try await ledger.database.history(merchant: "pharmacie-b", card: card, limit: 10) }
+                == .unknownCard)
         // With two merchants in the core, a request that names none is refused rather than guessed.
         #expect(await errorCode { try await ledger.database.lookup(merchant: nil, card: card) } == .badRequest)
     }

@@ -30,21 +30,32 @@ struct TestLedger {
         try database.addCards(merchant: merchant, numbers: [try CardNumber(number)], status: status, member: member)
     }
 
-    func earn(_ card: String, receipt: String, till: String = "till-1", merchant: String? = nil,
-              at: String? = "2026-11-24T10:00:00Z", _ lines: [SaleLineInput]) async throws -> TxnAnswer {
-        try await database.earn(.init(merchant: merchant, card: card, till: till, receipt: receipt, lines: lines, at: at))
+    func earn(
+        _ card: String, receipt: String, till: String = "till-1", merchant: String? = nil,
+        at: String? = "2026-11-24T10:00:00Z", _ lines: [SaleLineInput]
+    ) async throws -> TxnAnswer {
+        try await database.earn(
+            .init(merchant: merchant, card: card, till: till, receipt: receipt, lines: lines, at: at))
     }
 
-    func redeem(_ card: String, receipt: String, till: String = "till-1", merchant: String? = nil, points: Int64? = nil,
-                amount: String? = nil, reward: String? = nil, purchaseTotal: String? = nil, cash: Bool = false) async throws -> TxnAnswer {
-        try await database.redeem(.init(merchant: merchant, card: card, till: till, receipt: receipt, points: points,
-                                        amount: amount, reward: reward, purchaseTotal: purchaseTotal, cash: cash))
+    func redeem(
+        _ card: String, receipt: String, till: String = "till-1", merchant: String? = nil, points: Int64? = nil,
+        amount: String? = nil, reward: String? = nil, purchaseTotal: String? = nil, cash: Bool = false
+    ) async throws -> TxnAnswer {
+        try await database.redeem(
+            .init(
+                merchant: merchant, card: card, till: till, receipt: receipt, points: points,
+                amount: amount, reward: reward, purchaseTotal: purchaseTotal, cash: cash))
     }
 
-    func giveBack(receipt: String, original: String, till: String = "till-1", merchant: String? = nil,
-                  _ lines: [SaleLineInput]) async throws -> TxnAnswer {
-        try await database.returnLines(.init(merchant: merchant, till: till, receipt: receipt,
-                                             original: .init(till: till, receipt: original), lines: lines))
+    func giveBack(
+        receipt: String, original: String, till: String = "till-1", merchant: String? = nil,
+        _ lines: [SaleLineInput]
+    ) async throws -> TxnAnswer {
+        try await database.returnLines(
+            .init(
+                merchant: merchant, till: till, receipt: receipt,
+                original: .init(till: till, receipt: original), lines: lines))
     }
 }
 

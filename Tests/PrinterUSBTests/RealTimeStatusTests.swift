@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PrinterUSB
 
 /// Status bytes as an Epson TM printer sends them for `DLE EOT 1`, `2`, `4`, `3`: bits 1 and 4
@@ -7,7 +8,10 @@ import Testing
 struct RealTimeStatusTests {
     @Test("The commands are DLE EOT 1 to 4")
     func commands() {
-        #expect(RealTimeStatusRequest.allCases.map(\.command) == [[0x10, 0x04, 1], [0x10, 0x04, 2], [0x10, 0x04, 3], [0x10, 0x04, 4]])
+        #expect(
+            RealTimeStatusRequest.allCases.map(\.command) == [
+                [0x10, 0x04, 1], [0x10, 0x04, 2], [0x10, 0x04, 3], [0x10, 0x04, 4],
+            ])
     }
 
     @Test("All well: 0x12 everywhere is online, closed, paper present, drawer shut")
@@ -56,7 +60,9 @@ struct RealTimeStatusTests {
         #expect(offline.problems == ["the printer is offline: check that it is switched on"])
     }
 
-    @Test("A byte without the fixed bits is not a status answer, and is refused", arguments: [UInt8(0x00), 0xFF, 0x10, 0x02, 0x92])
+    @Test(
+        "A byte without the fixed bits is not a status answer, and is refused",
+        arguments: [UInt8(0x00), 0xFF, 0x10, 0x02, 0x92])
     func notStatus(byte: UInt8) {
         #expect(throws: PrinterUSBError.notAStatusReply(request: 1, byte: byte)) {
             try RealTimeStatus(printer: byte, offlineCause: 0x12, paperSensor: 0x12)
@@ -66,7 +72,8 @@ struct RealTimeStatusTests {
     @Test("Device ids: VID:PID, VID:PID:SERIAL and the usbdevfs node")
     func deviceIDs() throws {
         #expect(try USBDeviceID("04b8:0e15") == .model(vendor: 0x04b8, product: 0x0e15, serial: nil))
-        #expect(try USBDeviceID("04B8:0E15:X5ZQ012345") == .model(vendor: 0x04b8, product: 0x0e15, serial: "X5ZQ012345"))
+        #expect(
+            try USBDeviceID("04B8:0E15:X5ZQ012345") == .model(vendor: 0x04b8, product: 0x0e15, serial: "X5ZQ012345"))
         #expect(try USBDeviceID("/dev/bus/usb/001/005") == .node(bus: 1, address: 5))
         #expect(try USBDeviceID("/dev/bus/usb/001/005").description == "/dev/bus/usb/001/005")
         #expect(throws: PrinterUSBError.badDeviceID("epson")) { try USBDeviceID("epson") }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReceiptEncoding
 
 @Suite("Golden bytes: barcodes and QR codes")
@@ -16,15 +17,21 @@ struct BarcodeGoldenTests {
     @Test("EAN-13 from 12 digits is accepted; custom height, width and HRI")
     func ean13Options() throws {
         var e = try encoder("epson-tm-t88v")
-        try e.ean13("400638133393", options: BarcodeOptions(height: 100, moduleWidth: 2, hriPosition: .none, hriFont: .b))
-        #expect(e.bytes == hex("1D 68 64  1D 77 02  1D 48 00  1D 66 01  1D 6B 43 0C  34 30 30 36 33 38 31 33 33 33 39 33"))
+        try e.ean13(
+            "400638133393", options: BarcodeOptions(height: 100, moduleWidth: 2, hriPosition: .none, hriFont: .b))
+        #expect(
+            e.bytes == hex("1D 68 64  1D 77 02  1D 48 00  1D 66 01  1D 6B 43 0C  34 30 30 36 33 38 31 33 33 33 39 33"))
     }
 
     @Test("A printer with function A only gets GS k 2 … NUL")
     func ean13FunctionA() throws {
-        var e = ESCPOSEncoder(profile: customProfile(codePages: [0: "CP437"], features: PrinterFeatures(
-            fullCut: true, partialCut: true, qrCode: true, barcodes: true, barcodeFunctionB: false, rasterImage: true, drawerPulse: true
-        )))
+        var e = ESCPOSEncoder(
+            profile: customProfile(
+                codePages: [0: "CP437"],
+                features: PrinterFeatures(
+                    fullCut: true, partialCut: true, qrCode: true, barcodes: true, barcodeFunctionB: false,
+                    rasterImage: true, drawerPulse: true
+                )))
         try e.ean13("4006381333931")
         #expect(e.bytes == setup + hex("1D 6B 02  34 30 30 36 33 38 31 33 33 33 39 33 00"))
     }
@@ -32,7 +39,10 @@ struct BarcodeGoldenTests {
     @Test("A wrong EAN-13 check digit is rejected with the right digit named")
     func ean13CheckDigit() throws {
         var e = try encoder("epson-tm-t88v")
-        #expect(throws: ReceiptError.invalidBarcodeData(symbology: "EAN-13", data: "2900000000017", reason: "the check digit is 7 but should be 8")) {
+        #expect(
+            throws: ReceiptError.invalidBarcodeData(
+                symbology: "EAN-13", data: "2900000000017", reason: "the check digit is 7 but should be 8")
+        ) {
             try e.ean13("2900000000017")
         }
         #expect(throws: ReceiptError.self) { try e.ean13("12345") }
@@ -52,8 +62,9 @@ struct BarcodeGoldenTests {
         var e = try encoder("epson-tm-t88v")
         try e.code128("12345678")
         try e.code128("12345678", codeSet: .b)
-        #expect(e.bytes == setup + hex("1D 6B 49 06  7B 43  0C 22 38 4E")
-            + setup + hex("1D 6B 49 0A  7B 42  31 32 33 34 35 36 37 38"))
+        #expect(
+            e.bytes == setup + hex("1D 6B 49 06  7B 43  0C 22 38 4E")
+                + setup + hex("1D 6B 49 0A  7B 42  31 32 33 34 35 36 37 38"))
         #expect(throws: ReceiptError.self) { try e.code128("123", codeSet: .c) }
         #expect(throws: ReceiptError.self) { try e.code128("") }
     }
@@ -62,13 +73,16 @@ struct BarcodeGoldenTests {
     func qrNative() throws {
         var e = try encoder("epson-tm-t88v")
         try e.qrCode("ABC")
-        #expect(e.bytes == hex("""
-            1D 28 6B 04 00 31 41 32 00
-            1D 28 6B 03 00 31 43 06
-            1D 28 6B 03 00 31 45 31
-            1D 28 6B 06 00 31 50 30 41 42 43
-            1D 28 6B 03 00 31 51 30
-            """))
+        #expect(
+            e.bytes
+                == hex(
+                    """
+                    1D 28 6B 04 00 31 41 32 00
+                    1D 28 6B 03 00 31 43 06
+                    1D 28 6B 03 00 31 45 31
+                    1D 28 6B 06 00 31 50 30 41 42 43
+                    1D 28 6B 03 00 31 51 30
+                    """))
     }
 
     @Test("QR store length is little-endian pL pH = data + 3")
@@ -77,8 +91,9 @@ struct BarcodeGoldenTests {
         let data = String(repeating: "x", count: 300)
         try e.qrCode(data, options: QRCodeOptions(moduleSize: 4, errorCorrection: .high))
         let store = hex("1D 28 6B 2F 01 31 50 30") + ascii(data)  // 303 = 0x012F
-        #expect(e.bytes == hex("1D 28 6B 04 00 31 41 32 00  1D 28 6B 03 00 31 43 04  1D 28 6B 03 00 31 45 33")
-            + store + hex("1D 28 6B 03 00 31 51 30"))
+        #expect(
+            e.bytes == hex("1D 28 6B 04 00 31 41 32 00  1D 28 6B 03 00 31 43 04  1D 28 6B 03 00 31 45 33")
+                + store + hex("1D 28 6B 03 00 31 51 30"))
         #expect(throws: ReceiptError.self) { try e.qrCode("") }
         #expect(throws: ReceiptError.self) { try e.qrCode("x", options: QRCodeOptions(moduleSize: 17)) }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReceiptEncoding
 
 /// Byte values are from the IBM/Microsoft code page charts (CP858 is CP850 with € at 0xD5;

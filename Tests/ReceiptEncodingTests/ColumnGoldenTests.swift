@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReceiptEncoding
 
 @Suite("Golden bytes: columns measured in the printer's columns")
@@ -47,7 +48,8 @@ struct ColumnGoldenTests {
     func wrap() throws {
         var e = try encoder("generic-58mm")
         e.columns("Paracetamol 500 mg tabletten 50 stuks", "4.95", overflow: .wrap)
-        #expect(e.bytes == ascii("Paracetamol 500 mg\ntabletten 50 stuks" + String(repeating: " ", count: 10) + "4.95\n"))
+        #expect(
+            e.bytes == ascii("Paracetamol 500 mg\ntabletten 50 stuks" + String(repeating: " ", count: 10) + "4.95\n"))
     }
 
     @Test("Columns count characters after transliteration: … takes three")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReceiptEncoding
 
 /// Expected bytes are spelled out from Epson's ESC/POS command reference, not produced by the encoder.
@@ -98,10 +99,16 @@ struct CommandGoldenTests {
 
     @Test("A drawer pulse on a printer without one is an error")
     func drawerUnsupported() {
-        var e = ESCPOSEncoder(profile: customProfile(codePages: [0: "CP437"], features: PrinterFeatures(
-            fullCut: false, partialCut: false, qrCode: false, barcodes: false, barcodeFunctionB: false, rasterImage: true, drawerPulse: false
-        )))
-        #expect(throws: ReceiptError.unsupportedFeature("a cash drawer pulse", printer: "Test printer")) { try e.openDrawer() }
+        var e = ESCPOSEncoder(
+            profile: customProfile(
+                codePages: [0: "CP437"],
+                features: PrinterFeatures(
+                    fullCut: false, partialCut: false, qrCode: false, barcodes: false, barcodeFunctionB: false,
+                    rasterImage: true, drawerPulse: false
+                )))
+        #expect(throws: ReceiptError.unsupportedFeature("a cash drawer pulse", printer: "Test printer")) {
+            try e.openDrawer()
+        }
         #expect(e.bytes.isEmpty)
     }
 }

@@ -1,16 +1,20 @@
 import Testing
+
 @testable import ReceiptEncoding
 
 @Suite("Golden bytes: raster fallbacks on the generic 58 mm printer")
 struct FallbackGoldenTests {
     /// A 21×21 matrix with only the top-left and bottom-right modules dark.
-    let matrix: [[Bool]] = (0..<21).map { row in (0..<21).map { column in (row, column) == (0, 0) || (row, column) == (20, 20) } }
+    let matrix: [[Bool]] = (0..<21).map { row in
+        (0..<21).map { column in (row, column) == (0, 0) || (row, column) == (20, 20) }
+    }
 
     @Test("QR without GS ( k: the module matrix as GS v 0 bands, 8 dots per module, 4-module quiet zone, centred")
     func qrRaster() throws {
         var e = try encoder("generic-58mm")
         e.setAlignment(.center)
-        try e.qrCode("https://example.org/k/2900000000018", options: QRCodeOptions(moduleSize: 8), fallbackMatrix: matrix)
+        try e.qrCode(
+            "https://example.org/k/2900000000018", options: QRCodeOptions(moduleSize: 8), fallbackMatrix: matrix)
 
         // (21 + 8) × 8 = 232 dots = 29 bytes; (384 − 232) / 8 = 19 spare bytes, 9 on the left: 38 per row.
         // 232 rows: nine bands of 24 and one of 16.
@@ -30,7 +34,10 @@ struct FallbackGoldenTests {
     @Test("QR without GS ( k and without a matrix is a clear error")
     func qrWithoutMatrix() throws {
         var e = try encoder("generic-58mm")
-        #expect(throws: ReceiptError.missingSymbolMatrix(symbology: "QR", printer: "Generic 58 mm ESC/POS printer (POS-58 class)")) {
+        #expect(
+            throws: ReceiptError.missingSymbolMatrix(
+                symbology: "QR", printer: "Generic 58 mm ESC/POS printer (POS-58 class)")
+        ) {
             try e.qrCode("hello")
         }
         #expect(throws: ReceiptError.self) { try e.qrCode("hello", fallbackMatrix: [[true, false], [false, true]]) }
@@ -47,7 +54,8 @@ struct FallbackGoldenTests {
 
     @Test("The EAN-13 bar pattern: guards, L/G parity from the first digit (4: LGLLGG), R codes")
     func ean13Modules() throws {
-        let pattern = "101" + "0001101" + "0100111" + "0101111" + "0111101" + "0001001" + "0110011" + "01010"
+        let pattern =
+            "101" + "0001101" + "0100111" + "0101111" + "0111101" + "0001001" + "0110011" + "01010"
             + "1000010" + "1000010" + "1000010" + "1110100" + "1000010" + "1100110" + "101"
         let modules = EAN13.modules(for: try EAN13.validated("4006381333931"))
         #expect(modules.count == 95)
@@ -76,10 +84,15 @@ struct FallbackGoldenTests {
     @Test("Code 128 without GS k needs the bar modules from the caller")
     func code128Raster() throws {
         var e = try encoder("generic-58mm")
-        #expect(throws: ReceiptError.missingSymbolMatrix(symbology: "CODE-128", printer: "Generic 58 mm ESC/POS printer (POS-58 class)")) {
+        #expect(
+            throws: ReceiptError.missingSymbolMatrix(
+                symbology: "CODE-128", printer: "Generic 58 mm ESC/POS printer (POS-58 class)")
+        ) {
             try e.code128("ABC")
         }
-        try e.code128("AB", options: BarcodeOptions(height: 2, moduleWidth: 2, hriPosition: .none), fallbackModules: [true, false, true, true])
+        try e.code128(
+            "AB", options: BarcodeOptions(height: 2, moduleWidth: 2, hriPosition: .none),
+            fallbackModules: [true, false, true, true])
         // (4 + 20) × 2 = 48 dots = 6 bytes; quiet 10 modules = 20 dots; bars at dots 20–21 and 24–27.
         #expect(e.bytes == hex("1D 76 30 00 06 00 02 00  00 00 0C F0 00 00  00 00 0C F0 00 00"))
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReceiptEncoding
 
 /// The interpreter reads bytes back as the printer of the profile would: these tests assert what
@@ -6,7 +7,10 @@ import Testing
 /// table number as surely as a golden byte string does, and on models no golden test covers.
 @Suite("Interpreter: what the printer prints")
 struct InterpreterTests {
-    static let models = ["epson-tm-t20ii", "epson-tm-t20iii", "epson-tm-t88iv", "epson-tm-t88v", "star-tsp650-escpos", "star-mcprint3-escpos", "generic-58mm"]
+    static let models = [
+        "epson-tm-t20ii", "epson-tm-t20iii", "epson-tm-t88iv", "epson-tm-t88v", "star-tsp650-escpos",
+        "star-mcprint3-escpos", "generic-58mm",
+    ]
 
     /// Each language's text and what a printer without a page for one of its characters prints.
     static let samples: [(language: String, text: String)] = [
@@ -66,7 +70,11 @@ struct InterpreterTests {
         big.widthMultiplier = 2
         big.heightMultiplier = 2
         #expect(printed.elements.first == .text([TextRun(text: "BIG", style: big)], alignment: .center))
-        #expect(printed.elements.contains(.barcode(symbology: "EAN-13", data: "290000000001", height: 80, moduleWidth: 3, humanReadable: true, alignment: .center)))
+        #expect(
+            printed.elements.contains(
+                .barcode(
+                    symbology: "EAN-13", data: "290000000001", height: 80, moduleWidth: 3, humanReadable: true,
+                    alignment: .center)))
         #expect(printed.elements.contains(.qrCode(data: "https://example.org/k/1", moduleSize: 6, alignment: .center)))
         // 30 rows in bands of 24 and 6 are joined into one picture again.
         #expect(printed.elements.contains { if case .raster(let bitmap) = $0 { bitmap.height == 30 } else { false } })

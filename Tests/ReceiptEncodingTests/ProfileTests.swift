@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ReceiptEncoding
 
 @Suite("Printer profiles from the bundled JSON")
@@ -7,10 +8,11 @@ struct ProfileTests {
     @Test("The bundled catalog has the required models")
     func bundledModels() throws {
         let catalog = try ProfileCatalog.bundled()
-        #expect(catalog.knownIDs == [
-            "epson-tm-t20ii", "epson-tm-t20iii", "epson-tm-t88iv", "epson-tm-t88v",
-            "star-tsp650-escpos", "star-mcprint3-escpos", "generic-58mm",
-        ])
+        #expect(
+            catalog.knownIDs == [
+                "epson-tm-t20ii", "epson-tm-t20iii", "epson-tm-t88iv", "epson-tm-t88v",
+                "star-tsp650-escpos", "star-mcprint3-escpos", "generic-58mm",
+            ])
         #expect(catalog.attribution.contains("escpos-printer-db"))
         #expect(catalog.attribution.contains("CC BY 4.0"))
     }
@@ -27,7 +29,9 @@ struct ProfileTests {
         #expect {
             _ = try PrinterProfile.named("tm-x999")
         } throws: { error in
-            guard let error = error as? PrinterProfileError, case .unknownModel(let id, let known) = error else { return false }
+            guard let error = error as? PrinterProfileError, case .unknownModel(let id, let known) = error else {
+                return false
+            }
             let message = error.description
             return id == "tm-x999" && known.contains("epson-tm-t88v")
                 && message.contains("Unknown printer model \"tm-x999\"") && message.contains("generic-58mm")
@@ -107,9 +111,12 @@ struct ProfileTests {
 
 @Suite("The compiled-in catalog")
 struct BundledProfilesTests {
-    @Test("BundledProfiles.swift holds exactly Resources/printer-profiles.json (run scripts/embed-printer-profiles after editing it)")
+    @Test(
+        "BundledProfiles.swift holds exactly Resources/printer-profiles.json (run scripts/embed-printer-profiles after editing it)"
+    )
     func embeddedMatchesResource() throws {
-        let resource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let resource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Sources/ReceiptEncoding/Resources/printer-profiles.json")
         let file = try String(contentsOf: resource, encoding: .utf8)
         #expect(BundledProfiles.json == file.trimmingCharacters(in: .newlines))

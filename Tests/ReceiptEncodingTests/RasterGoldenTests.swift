@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReceiptEncoding
 
 @Suite("Golden bytes: raster images via GS v 0")
@@ -20,9 +21,10 @@ struct RasterGoldenTests {
         var e = try encoder("epson-tm-t88v")
         try e.image(MonochromeBitmap(width: 16, height: 50))
         let zeros = { (rows: Int) in [UInt8](repeating: 0, count: 2 * rows) }
-        #expect(e.bytes == hex("1D 76 30 00 02 00 18 00") + zeros(24)
-            + hex("1D 76 30 00 02 00 18 00") + zeros(24)
-            + hex("1D 76 30 00 02 00 02 00") + zeros(2))
+        #expect(
+            e.bytes == hex("1D 76 30 00 02 00 18 00") + zeros(24)
+                + hex("1D 76 30 00 02 00 18 00") + zeros(24)
+                + hex("1D 76 30 00 02 00 02 00") + zeros(2))
     }
 
     @Test("The band height is configurable (256 rows: one band for 50 rows)")
@@ -54,7 +56,8 @@ struct RasterGoldenTests {
         let white = Dithering.floydSteinberg.apply(width: 8, height: 2, luminance: Array(repeating: 255, count: 16))
         let black = Dithering.floydSteinberg.apply(width: 8, height: 2, luminance: Array(repeating: 0, count: 16))
         #expect(white.data == [0x00, 0x00] && black.data == [0xFF, 0xFF])
-        let gray = Dithering.floydSteinberg.apply(width: 64, height: 64, luminance: Array(repeating: 127.5, count: 64 * 64))
+        let gray = Dithering.floydSteinberg.apply(
+            width: 64, height: 64, luminance: Array(repeating: 127.5, count: 64 * 64))
         let dots = gray.data.reduce(0) { $0 + $1.nonzeroBitCount }
         #expect(abs(dots - 2048) < 64)
     }

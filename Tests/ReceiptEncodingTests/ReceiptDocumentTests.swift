@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ReceiptEncoding
 
 @Suite("Receipt documents: JSON and validation")
@@ -36,7 +37,8 @@ struct ReceiptDocumentTests {
         let document = try decode(Self.sample)
         #expect(document.header?.merchantName == "Apotheek De Linde")
         #expect(document.lines.count == 3)
-        #expect(document.lines[0].qty?.text == "2" && document.lines[1].qty == nil && document.lines[2].qty?.text == "0.25")
+        #expect(
+            document.lines[0].qty?.text == "2" && document.lines[1].qty == nil && document.lines[2].qty?.text == "0.25")
         #expect(document.loyalty?.maskedCardNumber == "*********0018")
         #expect(document.footer?.barcode?.type == "EAN-13")
         let minimal = try decode(#"{"header": {"merchantName": "X"}}"#)
@@ -53,22 +55,28 @@ struct ReceiptDocumentTests {
     @Test("More than 1000 item lines is refused; exactly 1000 is fine")
     func lineLimit() throws {
         let line = ReceiptLine(description: "x", amount: "1.00")
-        var document = ReceiptDocument(header: ReceiptHeader(merchantName: "Shop"), lines: Array(repeating: line, count: 1000))
+        var document = ReceiptDocument(
+            header: ReceiptHeader(merchantName: "Shop"), lines: Array(repeating: line, count: 1000))
         try document.validate()
         document.lines.append(line)
         #expect(throws: ReceiptError.tooManyLines(count: 1001, limit: 1000)) { try document.validate() }
-        #expect(ReceiptError.tooManyLines(count: 1001, limit: 1000).description
-            == "The receipt has 1001 item lines; at most 1000 can be printed on one receipt.")
+        #expect(
+            ReceiptError.tooManyLines(count: 1001, limit: 1000).description
+                == "The receipt has 1001 item lines; at most 1000 can be printed on one receipt.")
     }
 
-    @Test("Amounts must be decimal strings", arguments: ["12,50", "1e3", "", " 12.50", "+1", "12.", ".5", "1.2345", "abc"])
+    @Test(
+        "Amounts must be decimal strings",
+        arguments: ["12,50", "1e3", "", " 12.50", "+1", "12.", ".5", "1.2345", "abc"])
     func badAmountStrings(_ amount: String) {
         #expect(throws: ReceiptError.invalidAmount(field: "lines[1].amount", value: "\"\(amount)\"")) {
             try decode(sample(replacing: #""amount": "12.50""#, with: #""amount": "\#(amount)""#))
         }
     }
 
-    @Test("Good amounts, including negative ones for returns and discounts", arguments: ["0", "12.50", "-3.10", "1234567.891"])
+    @Test(
+        "Good amounts, including negative ones for returns and discounts",
+        arguments: ["0", "12.50", "-3.10", "1234567.891"])
     func goodAmounts(_ amount: String) throws {
         _ = try decode(sample(replacing: #""amount": "12.50""#, with: #""amount": "\#(amount)""#))
     }
@@ -78,7 +86,8 @@ struct ReceiptDocumentTests {
         #expect(throws: ReceiptError.invalidAmount(field: "totals[0].amount", value: "not a string (a JSON number?)")) {
             try decode(sample(replacing: #""amount": "18.58", "emphasized""#, with: #""amount": 18.58, "emphasized""#))
         }
-        let message = ReceiptError.invalidAmount(field: "totals[0].amount", value: "not a string (a JSON number?)").description
+        let message = ReceiptError.invalidAmount(field: "totals[0].amount", value: "not a string (a JSON number?)")
+            .description
         #expect(message.contains("decimal string like \"12.50\""))
     }
 
@@ -105,12 +114,18 @@ struct ReceiptDocumentTests {
         #expect(BarcodeSymbology(name: "ean13") == .ean13)
         #expect(BarcodeSymbology(name: "Code_128") == .code128)
         #expect(BarcodeSymbology(name: "qr") == .qr)
-        _ = try decode(sample(replacing: #""type": "EAN-13", "data": "2900000000018""#, with: #""type": "code128", "data": "LOYAL-42""#))
+        _ = try decode(
+            sample(
+                replacing: #""type": "EAN-13", "data": "2900000000018""#,
+                with: #""type": "code128", "data": "LOYAL-42""#))
     }
 
     @Test("EAN-13 data with a wrong check digit is refused before printing")
     func ean13CheckDigit() {
-        #expect(throws: ReceiptError.invalidBarcodeData(symbology: "EAN-13", data: "2900000000017", reason: "the check digit is 7 but should be 8")) {
+        #expect(
+            throws: ReceiptError.invalidBarcodeData(
+                symbology: "EAN-13", data: "2900000000017", reason: "the check digit is 7 but should be 8")
+        ) {
             try decode(sample(replacing: #""data": "2900000000018""#, with: #""data": "2900000000017""#))
         }
     }

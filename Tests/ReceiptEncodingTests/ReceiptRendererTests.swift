@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ReceiptEncoding
 
 @Suite("Receipt renderer")
@@ -34,7 +35,9 @@ struct ReceiptRendererTests {
         )
         let bytes = try ReceiptRenderer(profile: profile("epson-tm-t88v")).render(document)
         let card = hex("8A A0 E0 E2 A0") + [UInt8](repeating: 0x20, count: 24) + ascii("*********0018\n")
-        let discount = hex("91 AF A5 E7 A5 AB A5 AD A0 20 AE E2 E1 E2 EA AF AA A0") + [UInt8](repeating: 0x20, count: 20) + ascii("0,93\n")
+        let discount =
+            hex("91 AF A5 E7 A5 AB A5 AD A0 20 AE E2 E1 E2 EA AF AA A0") + [UInt8](repeating: 0x20, count: 20)
+            + ascii("0,93\n")
         let rule = ascii(String(repeating: "-", count: 42) + "\n")
         // Rule after the (empty) items, rule opening the loyalty block, card line, discount line.
         let block = rule + rule + card + discount
@@ -52,9 +55,11 @@ struct ReceiptRendererTests {
         )
         let bytes = try ReceiptRenderer(profile: profile("generic-58mm")).render(document)
         // "4 x Brötchen" (12) + 16 spaces + "1,60"; ö is F6 in CP1252 (ESC t 16 was sent for ä).
-        #expect(bytes.contains(ascii("4 x Br") + hex("F6") + ascii("tchen" + String(repeating: " ", count: 16) + "1,60\n")))
+        #expect(
+            bytes.contains(ascii("4 x Br") + hex("F6") + ascii("tchen" + String(repeating: " ", count: 16) + "1,60\n")))
         // "Summe" + " " + 19 dots + " " + "€ 1,60" (€ = 80).
-        #expect(bytes.contains(ascii("Summe " + String(repeating: ".", count: 19) + " ") + hex("80") + ascii(" 1,60\n")))
+        #expect(
+            bytes.contains(ascii("Summe " + String(repeating: ".", count: 19) + " ") + hex("80") + ascii(" 1,60\n")))
         #expect(bytes.count(of: hex("1B 74 10")) == 1)
         #expect(Array(bytes.suffix(3)) == hex("1B 64 04"))
     }
@@ -66,7 +71,10 @@ struct ReceiptRendererTests {
             footer: ReceiptFooter(barcode: FooterBarcode(.qr, data: "https://example.org/k/2900000000018"))
         )
         let renderer = ReceiptRenderer(profile: try profile("generic-58mm"))
-        #expect(throws: ReceiptError.missingSymbolMatrix(symbology: "QR", printer: "Generic 58 mm ESC/POS printer (POS-58 class)")) {
+        #expect(
+            throws: ReceiptError.missingSymbolMatrix(
+                symbology: "QR", printer: "Generic 58 mm ESC/POS printer (POS-58 class)")
+        ) {
             try renderer.render(document)
         }
         let matrix = (0..<25).map { row in (0..<25).map { ($0 + row) % 3 == 0 } }
@@ -81,10 +89,15 @@ struct ReceiptRendererTests {
         var lines: [ReceiptLine] = []
         for index in 0..<30 {
             let cents = 199 + 100 * index
-            lines.append(ReceiptLine(description: String(format: "Artikel %02d", index), amount: "\(cents / 100).\(String(format: "%02d", cents % 100))"))
+            lines.append(
+                ReceiptLine(
+                    description: String(format: "Artikel %02d", index),
+                    amount: "\(cents / 100).\(String(format: "%02d", cents % 100))"))
         }
         let document = ReceiptDocument(
-            language: "nl", header: ReceiptHeader(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: "linde"),
+            language: "nl",
+            header: ReceiptHeader(
+                merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: "linde"),
             lines: lines, totals: [ReceiptTotal(label: "TOTAAL", amount: "524.70", emphasized: true)],
             footer: ReceiptFooter(
                 lines: ["Gespaarde korting: EUR 12,40 (besteedbaar vanaf EUR 5,00)"],
@@ -92,9 +105,12 @@ struct ReceiptRendererTests {
             )
         )
         var logoPixels = [UInt8](repeating: 255, count: 384 * 96)
-        for y in 8..<88 { for x in 8..<376 where y < 14 || y >= 82 || x < 14 || x >= 370 { logoPixels[y * 384 + x] = 0 } }
+        for y in 8..<88 {
+            for x in 8..<376 where y < 14 || y >= 82 || x < 14 || x >= 370 { logoPixels[y * 384 + x] = 0 }
+        }
         let logo = try RasterImage(width: 384, height: 96, pixels: logoPixels)
-        var bytes = try ReceiptRenderer(profile: profile("epson-tm-t88v"), options: RenderOptions(cut: .full)).render(document, logo: logo)
+        var bytes = try ReceiptRenderer(profile: profile("epson-tm-t88v"), options: RenderOptions(cut: .full)).render(
+            document, logo: logo)
 
         // The logo: 384 of 512 dots, 8 bytes of padding, 56 bytes a row, four bands of 24 rows.
         #expect(bytes.count(of: hex("1D 76 30 00 38 00 18 00")) == 4)

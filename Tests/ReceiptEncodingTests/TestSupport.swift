@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ReceiptEncoding
 
 /// Bytes from a hex listing such as "1B 40 0A"; spaces and line breaks are ignored.
@@ -32,7 +33,9 @@ func encoder(_ id: String) throws -> ESCPOSEncoder {
 /// A profile that exists only in tests: a printer with the given code pages and features.
 func customProfile(
     codePages: [Int: String], command: CodePageCommand = .escT, dots: Int = 384, columns: Int = 32,
-    features: PrinterFeatures = PrinterFeatures(fullCut: true, partialCut: true, qrCode: true, barcodes: true, barcodeFunctionB: true, rasterImage: true, drawerPulse: true)
+    features: PrinterFeatures = PrinterFeatures(
+        fullCut: true, partialCut: true, qrCode: true, barcodes: true, barcodeFunctionB: true, rasterImage: true,
+        drawerPulse: true)
 ) -> PrinterProfile {
     PrinterProfile(
         id: "test", vendor: "Test", name: "Test printer", dotsPerLine: dots, dpi: 203, paperWidthMM: 58,

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReceiptEncoding
 
 @Suite("Transliteration of characters no code page of the printer holds")

@@ -1,13 +1,16 @@
 import Foundation
-import Testing
 import ReceiptEncoding
+import Testing
+
 @testable import Receipts
 
-let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("examples")
 
 func temporaryFile(_ name: String, _ contents: Data) throws -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("receipts-\(UUID().uuidString.prefix(8))")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "receipts-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let path = folder.appendingPathComponent(name).path
     try contents.write(to: URL(fileURLWithPath: path))
@@ -42,10 +45,17 @@ struct ReceiptComposerTests {
     @Test("A logo that is not a PNG, or is missing, is a clear invalid-logo error")
     func badLogo() throws {
         let jpeg = try temporaryFile("logo.png", Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46]))
-        #expect(throws: ReceiptsError(.invalidLogo, "The logo \(jpeg) is not a PNG file: convert it to PNG (for example with `convert logo.jpg logo.png`).")) {
+        #expect(
+            throws: ReceiptsError(
+                .invalidLogo,
+                "The logo \(jpeg) is not a PNG file: convert it to PNG (for example with `convert logo.jpg logo.png`).")
+        ) {
             try PNGLogo.load(path: jpeg)
         }
-        #expect(throws: ReceiptsError(.invalidLogo, "The logo /nonexistent/logo.png cannot be read: check the path in the receipt template.")) {
+        #expect(
+            throws: ReceiptsError(
+                .invalidLogo, "The logo /nonexistent/logo.png cannot be read: check the path in the receipt template.")
+        ) {
             try PNGLogo.load(path: "/nonexistent/logo.png")
         }
         let truncated = try temporaryFile("cut.png", Data(PNGLogo.signature + [0, 0, 0, 13]))
@@ -54,24 +64,36 @@ struct ReceiptComposerTests {
 
     @Test("A template is the receipt's head: its name, address and logo, whatever the till sent")
     func template() throws {
-        let template = ReceiptHeader(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12", "9800 Deinze"],
-                                       logo: examples.appendingPathComponent("cards/linde-logo.png").path)
+        let template = ReceiptHeader(
+            merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12", "9800 Deinze"],
+            logo: examples.appendingPathComponent("cards/linde-logo.png").path)
         let composer = try ReceiptComposer(model: "epson-tm-t20iii", template: template)
-        let document = try composer.document(json: Data(#"{"header":{"merchantName":"Till 3"},"lines":[{"description":"Zeep","amount":"2.50"}]}"#.utf8))
-        #expect(document.header == ReceiptHeader(merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12", "9800 Deinze"], logo: template.logo))
+        let document = try composer.document(
+            json: Data(#"{"header":{"merchantName":"Till 3"},"lines":[{"description":"Zeep","amount":"2.50"}]}"#.utf8))
+        #expect(
+            document.header
+                == ReceiptHeader(
+                    merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12", "9800 Deinze"],
+                    logo: template.logo))
         let noHeader = try composer.document(json: Data(#"{"lines":[{"description":"Zeep","amount":"2.50"}]}"#.utf8))
-        let printed = try ESCPOSInterpreter(profile: composer.profile).interpret(composer.render(noHeader, logoPath: template.logo))
+        let printed = try ESCPOSInterpreter(profile: composer.profile).interpret(
+            composer.render(noHeader, logoPath: template.logo))
         #expect(Array(printed.textLines.prefix(3)) == ["Apotheek De Linde", "Marktstraat 12", "9800 Deinze"])
         // The logo comes first, as a raster image no wider than the printer.
-        guard case .raster(let logo)? = printed.elements.first else { Issue.record("no logo first"); return }
+        guard case .raster(let logo)? = printed.elements.first else {
+            Issue.record("no logo first")
+            return
+        }
         #expect(logo.width <= composer.profile.dotsPerLine && logo.height == 200)
     }
 
-    @Test("Bad documents are invalid-receipt errors naming the problem", arguments: [
-        (#"{"lines":[]}"#, "The receipt cannot be read"),
-        ("not json", "The receipt cannot be read"),
-        (#"{"header":{"merchantName":"X"},"lines":[{"description":"a","amount":1.5}]}"#, "lines[0].amount"),
-    ])
+    @Test(
+        "Bad documents are invalid-receipt errors naming the problem",
+        arguments: [
+            (#"{"lines":[]}"#, "The receipt cannot be read"),
+            ("not json", "The receipt cannot be read"),
+            (#"{"header":{"merchantName":"X"},"lines":[{"description":"a","amount":1.5}]}"#, "lines[0].amount"),
+        ])
     func badDocuments(json: String, words: String) throws {
         let composer = try ReceiptComposer(model: "epson-tm-t88v")
         do {
@@ -94,7 +116,11 @@ struct ReceiptComposerTests {
             _ = try composer.document(json: Data(#"{"header":{"merchantName":"X"},"lines":[\#(lines)]}"#.utf8))
             Issue.record("10,000 lines accepted")
         } catch {
-            #expect(error == ReceiptsError(.invalidReceipt, "The receipt has 10000 item lines; at most 1000 can be printed on one receipt."))
+            #expect(
+                error
+                    == ReceiptsError(
+                        .invalidReceipt, "The receipt has 10000 item lines; at most 1000 can be printed on one receipt."
+                    ))
         }
     }
 
@@ -109,16 +135,22 @@ struct ReceiptComposerTests {
         }
     }
 
-    @Test("The preview shows what the printer prints: its QR code and barcode scan back", arguments: [
-        ("epson-tm-t88v", "receipts/linde-receipt.json", "https://example.org/k/2900000000018"),
-        // The generic printer has no GS ( k: the QR is a raster image from libzint's matrix.
-        ("generic-58mm", "receipts/linde-receipt.json", "https://example.org/k/2900000000018"),
-        ("star-tsp650-escpos", "receipts/coop-receipt.json", "2900000000018"),
-    ])
+    @Test(
+        "The preview shows what the printer prints: its QR code and barcode scan back",
+        arguments: [
+            ("epson-tm-t88v", "receipts/linde-receipt.json", "https://example.org/k/2900000000018"),
+            // The generic printer has no GS ( k: the QR is a raster image from libzint's matrix.
+            ("generic-58mm", "receipts/linde-receipt.json", "https://example.org/k/2900000000018"),
+            ("star-tsp650-escpos", "receipts/coop-receipt.json", "2900000000018"),
+        ])
     func preview(model: String, file: String, symbol: String) throws {
         let composer = try ReceiptComposer(model: model)
         let document = try composer.document(json: Data(contentsOf: examples.appendingPathComponent(file)))
-        let bytes = try composer.render(document, logoPath: examples.appendingPathComponent(file).deletingLastPathComponent().appendingPathComponent(document.header!.logo!).path)
+        let bytes = try composer.render(
+            document,
+            logoPath: examples.appendingPathComponent(file).deletingLastPathComponent().appendingPathComponent(
+                document.header!.logo!
+            ).path)
         if model == "generic-58mm" { #expect(!containsQRCommand(bytes)) }
         let png = try temporaryFile("preview.png", Data())
         try ReceiptPreview(profile: composer.profile).writePNG(bytes: bytes, to: png)

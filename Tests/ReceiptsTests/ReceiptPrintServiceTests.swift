@@ -9,7 +9,9 @@ import Testing
 @Suite struct ReceiptPrintServiceTests {
     let service = ReceiptPrintService(
         configuration: ReceiptsConfiguration(
-            printers: [ReceiptPrinterSettings(id: "till-1", queue: "receipts", model: "epson-tm-t88v", template: "linde")],
+            printers: [
+                ReceiptPrinterSettings(id: "till-1", queue: "receipts", model: "epson-tm-t88v", template: "linde")
+            ],
             templates: ["linde": ReceiptHeader(merchantName: "Apotheek De Linde")]),
         events: ReceiptEvents(printJob: { _ in }))
 
@@ -28,7 +30,8 @@ import Testing
 
     @Test("A bad document names its field from the receipt down, as invalid-receipt")
     func badDocument() {
-        let expected = ReceiptError.invalidAmount(field: "lines[0].amount", value: "not a string (a JSON number?)").description
+        let expected = ReceiptError.invalidAmount(field: "lines[0].amount", value: "not a string (a JSON number?)")
+            .description
         #expect(throws: ReceiptsError(.invalidReceipt, expected)) {
             try service.accept(line: line(#"{"lines":[{"description":"a","amount":1.5}]}"#))
         }
@@ -36,7 +39,8 @@ import Testing
             _ = try service.accept(line: line(#"{"lines":[{"description":"a","amount":1.5}]}"#))
         } catch {
             #expect(error.code == .invalidReceipt)
-            #expect(error.message.contains("lines[0].amount") && !error.message.contains("receipt."), "\(error.message)")
+            #expect(
+                error.message.contains("lines[0].amount") && !error.message.contains("receipt."), "\(error.message)")
         }
     }
 
@@ -62,9 +66,12 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let update = PrintJobUpdate(job: "r-1", printer: "till-1", state: .failed, attempt: 2, reason: "Out of paper.")
-        #expect(String(decoding: try encoder.encode(update), as: UTF8.self)
+        #expect(
+            String(decoding: try encoder.encode(update), as: UTF8.self)
                 == #"{"attempt":2,"job":"r-1","printer":"till-1","reason":"Out of paper.","state":"failed"}"#)
         let queued = PrintJobUpdate(job: "r-1", printer: "till-1", state: .queued, attempt: 1)
-        #expect(String(decoding: try encoder.encode(queued), as: UTF8.self) == #"{"attempt":1,"job":"r-1","printer":"till-1","state":"queued"}"#)
+        #expect(
+            String(decoding: try encoder.encode(queued), as: UTF8.self)
+                == #"{"attempt":1,"job":"r-1","printer":"till-1","state":"queued"}"#)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Receipts
 
 @Suite("Symbol matrices from libzint")
@@ -12,7 +13,8 @@ struct SymbolMatrixTests {
         // A finder pattern: a dark 7×7 ring, a light ring inside it, a dark 3×3 centre.
         func finder(atRow row: Int, column: Int) -> Bool {
             (0..<7).allSatisfy { i in
-                matrix[row][column + i] && matrix[row + 6][column + i] && matrix[row + i][column] && matrix[row + i][column + 6]
+                matrix[row][column + i] && matrix[row + 6][column + i] && matrix[row + i][column]
+                    && matrix[row + i][column + 6]
             } && !matrix[row + 1][column + 1] && matrix[row + 3][column + 3]
         }
         #expect(finder(atRow: 0, column: 0))
@@ -21,12 +23,17 @@ struct SymbolMatrixTests {
         #expect(!finder(atRow: size - 7, column: size - 7))
     }
 
-    @Test("Code 128 is one row starting with the start bars (11 modules: 2 bars 1 space ...) and ending with the stop pattern")
+    @Test(
+        "Code 128 is one row starting with the start bars (11 modules: 2 bars 1 space ...) and ending with the stop pattern"
+    )
     func code128() throws {
         let row = try SymbolMatrix.code128("LG-1042")
         // Start B is 11010010000; the stop pattern is 1100011101011.
         #expect(Array(row.prefix(11)) == [true, true, false, true, false, false, true, false, false, false, false])
-        #expect(Array(row.suffix(13)) == [true, true, false, false, false, true, true, true, false, true, false, true, true])
+        #expect(
+            Array(row.suffix(13)) == [
+                true, true, false, false, false, true, true, true, false, true, false, true, true,
+            ])
         #expect((row.count - 13) % 11 == 0)
     }
 }

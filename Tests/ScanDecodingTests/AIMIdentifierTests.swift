@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ScanDecoding
 
 @Suite("AIMIdentifier")
@@ -58,11 +59,11 @@ struct AIMIdentifierTests {
         Case(text: "036000291452", symbology: nil, data: "036000291452"),  // UPC-A is not guessed
         Case(text: "ABC-123", symbology: nil, data: "ABC-123"),
         // Not AIM identifiers, so nothing may be stripped:
-        Case(text: "]W0abc", symbology: nil, data: "]W0abc"),      // W is not assigned
-        Case(text: "]E", symbology: nil, data: "]E"),              // too short
+        Case(text: "]W0abc", symbology: nil, data: "]W0abc"),  // W is not assigned
+        Case(text: "]E", symbology: nil, data: "]E"),  // too short
         Case(text: "]", symbology: nil, data: "]"),
-        Case(text: "]E-1", symbology: nil, data: "]E-1"),          // modifier not alphanumeric
-        Case(text: "]Y9AB", symbology: nil, data: "]Y9AB"),        // expansion runs off the end
+        Case(text: "]E-1", symbology: nil, data: "]E-1"),  // modifier not alphanumeric
+        Case(text: "]Y9AB", symbology: nil, data: "]Y9AB"),  // expansion runs off the end
         Case(text: "x]E04006381333931", symbology: nil, data: "x]E04006381333931"),
         Case(text: "", symbology: nil, data: ""),
     ]

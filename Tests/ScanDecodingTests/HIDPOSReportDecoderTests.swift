@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ScanDecoding
 
 @Suite("HIDPOSReportDecoder")
@@ -36,7 +37,7 @@ struct HIDPOSReportDecoderTests {
     @Test func oversizedScanIsOneTooLongAndNothingElse() throws {
         var decoder = try Self.honeywellDecoder(maximumLength: 60)
         let reports = Fixtures.honeywellReports
-        #expect(decoder.decode(reports[1]) == nil)                 // 56 bytes: within the limit
+        #expect(decoder.decode(reports[1]) == nil)  // 56 bytes: within the limit
         #expect(decoder.decode(reports[2]) == .tooLong(length: 67))
         #expect(decoder.decode(reports[0]) == .scan(Scan(symbology: .ean13, data: "4006381333931")))
 
@@ -73,33 +74,51 @@ struct HIDPOSReportDecoderTests {
         let tail = Fixtures.reorderedReport(data: "BC", aim: "]C0")
         #expect(decoder.decode(head) == nil)
         #expect(decoder.decode([1, 0xAA, 0xBB, 0xCC, 0xDD]) == nil)  // status report, declared
-        #expect(decoder.decode(tail) == .scan(Scan(symbology: .code128, data: String(repeating: "A", count: 32) + "BC")))
+        #expect(
+            decoder.decode(tail) == .scan(Scan(symbology: .code128, data: String(repeating: "A", count: 32) + "BC")))
         // No identifier bytes: the AIM prefix in the data (or the guess) decides.
-        #expect(decoder.decode(Fixtures.reorderedReport(data: "]E496385074", aim: "")) == .scan(Scan(symbology: .ean8, data: "96385074")))
-        #expect(decoder.decode(Fixtures.reorderedReport(data: "4006381333931", aim: "")) == .scan(Scan(symbology: .ean13, data: "4006381333931")))
+        #expect(
+            decoder.decode(Fixtures.reorderedReport(data: "]E496385074", aim: ""))
+                == .scan(Scan(symbology: .ean8, data: "96385074")))
+        #expect(
+            decoder.decode(Fixtures.reorderedReport(data: "4006381333931", aim: ""))
+                == .scan(Scan(symbology: .ean13, data: "4006381333931")))
         // Identifier bytes *and* the same prefix in the data: the copy is removed.
-        #expect(decoder.decode(Fixtures.reorderedReport(data: "]E04006381333931")) == .scan(Scan(symbology: .ean13, data: "4006381333931")))
+        #expect(
+            decoder.decode(Fixtures.reorderedReport(data: "]E04006381333931"))
+                == .scan(Scan(symbology: .ean13, data: "4006381333931")))
         // An empty report carries no scan.
         #expect(decoder.decode(Fixtures.reorderedReport(data: "", aim: "")) == nil)
     }
 
     @Test func unnumberedLayoutUsesByteCountAndKeepsNULsInside() throws {
-        var decoder = try HIDPOSReportDecoder(layout: HIDPOSReportLayout(descriptorBytes: Fixtures.unnumberedDescriptor))
+        var decoder = try HIDPOSReportDecoder(
+            layout: HIDPOSReportLayout(descriptorBytes: Fixtures.unnumberedDescriptor))
         // "E0" without the "]": the missing bracket is implied.
         let report = Fixtures.unnumberedReport(data: Array("40063813".utf8) + [0] + Array("33931".utf8), aim: "E0")
         #expect(decoder.decode(report) == .scan(Scan(symbology: .ean13, data: "40063813\u{0}33931")))
         // GS1-128 with its GS separator, identifier "C1".
         let gs1 = Array("0100012345600012".utf8) + [0x1D] + Array("10AB".utf8)
-        #expect(decoder.decode(Fixtures.unnumberedReport(data: gs1, aim: "C1")) == .scan(Scan(symbology: .gs1128, data: "0100012345600012\u{1D}10AB")))
+        #expect(
+            decoder.decode(Fixtures.unnumberedReport(data: gs1, aim: "C1"))
+                == .scan(Scan(symbology: .gs1128, data: "0100012345600012\u{1D}10AB")))
         // Not UTF-8: decoded as ISO-8859-1, byte for byte.
-        #expect(decoder.decode(Fixtures.unnumberedReport(data: [0x41, 0xE9, 0x42])) == .scan(Scan(symbology: nil, data: "AéB")))
+        #expect(
+            decoder.decode(Fixtures.unnumberedReport(data: [0x41, 0xE9, 0x42]))
+                == .scan(Scan(symbology: nil, data: "AéB")))
         // Valid UTF-8 stays UTF-8.
-        #expect(decoder.decode(Fixtures.unnumberedReport(data: Array("Aé".utf8))) == .scan(Scan(symbology: nil, data: "Aé")))
+        #expect(
+            decoder.decode(Fixtures.unnumberedReport(data: Array("Aé".utf8))) == .scan(Scan(symbology: nil, data: "Aé"))
+        )
     }
 
     @Test func identifierWithoutDataIsMalformed() throws {
         var decoder = try HIDPOSReportDecoder(layout: HIDPOSReportLayout(descriptorBytes: Fixtures.reorderedDescriptor))
-        #expect(decoder.decode(Fixtures.reorderedReport(data: "]E0", aim: "]E0")) == .malformed("symbology identifier ]E0 without data"))
-        #expect(decoder.decode(Fixtures.reorderedReport(data: "]Q1", aim: "")) == .malformed("symbology identifier ]Q1 without data"))
+        #expect(
+            decoder.decode(Fixtures.reorderedReport(data: "]E0", aim: "]E0"))
+                == .malformed("symbology identifier ]E0 without data"))
+        #expect(
+            decoder.decode(Fixtures.reorderedReport(data: "]Q1", aim: ""))
+                == .malformed("symbology identifier ]Q1 without data"))
     }
 }

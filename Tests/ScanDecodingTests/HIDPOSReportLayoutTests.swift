@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ScanDecoding
 
 @Suite("HIDPOSReportLayout")
@@ -55,8 +56,10 @@ struct HIDPOSReportLayoutTests {
             try HIDPOSReportLayout(descriptorBytes: nibbles)
         }
         // 8-bit data starting at bit 1.
-        let shifted: [UInt8] = [0x05, 0x8C, 0x75, 0x01, 0x95, 0x01, 0x81, 0x03,
-                                0x75, 0x08, 0x95, 0x04, 0x09, 0xFE, 0x81, 0x02]
+        let shifted: [UInt8] = [
+            0x05, 0x8C, 0x75, 0x01, 0x95, 0x01, 0x81, 0x03,
+            0x75, 0x08, 0x95, 0x04, 0x09, 0xFE, 0x81, 0x02,
+        ]
         #expect(throws: HIDPOSLayoutError.unsupportedDecodedData("data starts at bit 1, not on a byte boundary")) {
             try HIDPOSReportLayout(descriptorBytes: shifted)
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ScanDecoding
 
 @Suite("HIDReportDescriptor")
@@ -70,7 +71,7 @@ struct HIDReportDescriptorTests {
     @Test func signedLogicalRangeAndOutputFeatureOffsets() throws {
         let descriptor = try HIDReportDescriptor(bytes: [
             0x15, 0x81, 0x25, 0x7F, 0x75, 0x08, 0x95, 0x02, 0x09, 0x01, 0x81, 0x06,  // input -127...127
-            0x91, 0x02, 0xB1, 0x02, 0x91, 0x02,                                       // output, feature, output
+            0x91, 0x02, 0xB1, 0x02, 0x91, 0x02,  // output, feature, output
         ])
         #expect(descriptor.inputFields.first?.logicalMinimum == -127)
         #expect(descriptor.inputFields.first?.logicalMaximum == 127)
@@ -81,7 +82,9 @@ struct HIDReportDescriptorTests {
     }
 
     @Test func longItemsAreSkipped() throws {
-        let descriptor = try HIDReportDescriptor(bytes: [0xFE, 0x02, 0x10, 0xAA, 0xBB, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02])
+        let descriptor = try HIDReportDescriptor(bytes: [
+            0xFE, 0x02, 0x10, 0xAA, 0xBB, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02,
+        ])
         #expect(descriptor.inputFields.count == 1)
     }
 
@@ -92,19 +95,20 @@ struct HIDReportDescriptorTests {
         #expect(descriptor.inputFields.first?.usages.count == 12288)
     }
 
-    @Test(arguments: [
-        ([0x05], HIDDescriptorError.truncatedItem(offset: 0)),
-        ([0x75, 0x08, 0x27, 0x01], .truncatedItem(offset: 2)),
-        ([0xFE, 0x05, 0x00, 0x01], .truncatedItem(offset: 0)),
-        ([0xC0], .unbalancedEndCollection(offset: 0)),
-        ([0xA1, 0x01], .unclosedCollection),
-        ([0xB4], .popWithoutPush(offset: 0)),
-        ([0x85, 0x00], .invalidReportID(offset: 0, value: 0)),
-        ([0x86, 0x00, 0x01], .invalidReportID(offset: 0, value: 256)),
-        ([0x76, 0x01, 0x01], .fieldTooLarge(offset: 0)),
-        ([0x96, 0x01, 0x40], .fieldTooLarge(offset: 0)),
-        ([0x75, 0xFF, 0x96, 0x00, 0x30, 0x81, 0x02], .reportTooLarge(offset: 5)),
-    ] as [([UInt8], HIDDescriptorError)])
+    @Test(
+        arguments: [
+            ([0x05], HIDDescriptorError.truncatedItem(offset: 0)),
+            ([0x75, 0x08, 0x27, 0x01], .truncatedItem(offset: 2)),
+            ([0xFE, 0x05, 0x00, 0x01], .truncatedItem(offset: 0)),
+            ([0xC0], .unbalancedEndCollection(offset: 0)),
+            ([0xA1, 0x01], .unclosedCollection),
+            ([0xB4], .popWithoutPush(offset: 0)),
+            ([0x85, 0x00], .invalidReportID(offset: 0, value: 0)),
+            ([0x86, 0x00, 0x01], .invalidReportID(offset: 0, value: 256)),
+            ([0x76, 0x01, 0x01], .fieldTooLarge(offset: 0)),
+            ([0x96, 0x01, 0x40], .fieldTooLarge(offset: 0)),
+            ([0x75, 0xFF, 0x96, 0x00, 0x30, 0x81, 0x02], .reportTooLarge(offset: 5)),
+        ] as [([UInt8], HIDDescriptorError)])
     func rejectsBrokenDescriptors(bytes: [UInt8], error: HIDDescriptorError) {
         #expect(throws: error) { try HIDReportDescriptor(bytes: bytes) }
     }

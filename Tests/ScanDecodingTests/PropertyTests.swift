@@ -1,6 +1,7 @@
 import GS1
 import PropertyBased
 import Testing
+
 @testable import ScanDecoding
 
 /// Random input must never crash a decoder or yield a scan longer than its limit. Limits are small
@@ -70,11 +71,12 @@ struct PropertyTests {
             var outcomes: [ScanOutcome] = []
             for (kind, character, gap) in keys {
                 now += .milliseconds(gap)
-                let event: KeyboardEvent = switch kind {
-                case 0: .enter(at: now)
-                case 1: .tab(at: now)
-                default: .character(character, at: now)
-                }
+                let event: KeyboardEvent =
+                    switch kind {
+                    case 0: .enter(at: now)
+                    case 1: .tab(at: now)
+                    default: .character(character, at: now)
+                    }
                 outcomes += assembler.feed(event)
                 if gap > 60 { outcomes += assembler.flush(now: now) }
             }
@@ -105,7 +107,9 @@ struct PropertyTests {
 
     @Test func serialSplitterIsIndependentOfHowReadsAreCut() async {
         var scanCount = 0
-        await propertyCheck(input: Self.serialByte.array(of: 0...400), Gen.int(in: 1...17), Gen.int(in: 0...3), Gen.int(in: 0...50)) {
+        await propertyCheck(
+            input: Self.serialByte.array(of: 0...400), Gen.int(in: 1...17), Gen.int(in: 0...3), Gen.int(in: 0...50)
+        ) {
             bytes, chunkSize, suffixIndex, limit in
             let suffix: [SerialLineSplitter.Suffix] = [.cr, .lf, .crlf, .tab]
             var whole = SerialLineSplitter(suffix: suffix[suffixIndex], maximumLength: limit)
@@ -127,14 +131,19 @@ struct PropertyTests {
     @Test func checkDigitRoundTripAndSingleDigitErrors() async {
         await propertyCheck(input: Gen.number.string(of: 7...13), Gen.int(in: 0...12), Gen.int(in: 1...9)) {
             payload, position, delta in
-            guard let code = GS1CheckDigit.appendingCheckDigit(to: payload) else { Issue.record("no check digit"); return }
+            guard let code = GS1CheckDigit.appendingCheckDigit(to: payload) else {
+                Issue.record("no check digit")
+                return
+            }
             #expect(GS1CheckDigit.isValid(code) == GS1CheckDigit.gtinLengths.contains(code.count))
             // Any single wrong digit is caught by mod 10 with weights 1 and 3.
             var digits = Array(code.utf8)
             let index = position % digits.count
             digits[index] = UInt8(ascii: "0") + (digits[index] - UInt8(ascii: "0") + UInt8(delta)) % 10
             let mutated = String(decoding: digits, as: UTF8.self)
-            #expect(GS1CheckDigit.checkDigit(forPayload: mutated.dropLast()) != Int(digits[digits.count - 1] - UInt8(ascii: "0")))
+            #expect(
+                GS1CheckDigit.checkDigit(forPayload: mutated.dropLast())
+                    != Int(digits[digits.count - 1] - UInt8(ascii: "0")))
             #expect(!GS1CheckDigit.isValid(mutated))
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ScanDecoding
 
 @Suite("SerialLineSplitter")
@@ -20,8 +21,11 @@ struct SerialLineSplitterTests {
         for byte in Self.bytes("]E04006381333931\r\n]C0ABC-123\r\n") {
             outcomes += splitter.feed([byte])
         }
-        #expect(outcomes == [.scan(Scan(symbology: .ean13, data: "4006381333931")),
-                             .scan(Scan(symbology: .code128, data: "ABC-123"))])
+        #expect(
+            outcomes == [
+                .scan(Scan(symbology: .ean13, data: "4006381333931")),
+                .scan(Scan(symbology: .code128, data: "ABC-123")),
+            ])
         #expect(splitter.feed(Self.bytes("]E0400638133393")) == [])
         #expect(splitter.feed(Self.bytes("1\r")) == [])
         #expect(splitter.hasPartialScan)
@@ -30,13 +34,18 @@ struct SerialLineSplitterTests {
 
     @Test func crlfKeepsLoneCRAndLFInTheData() {
         var splitter = SerialLineSplitter(suffix: .crlf)
-        #expect(splitter.feed(Self.bytes("line1\nline2\rx\r\r\n")) == [.scan(Scan(symbology: nil, data: "line1\nline2\rx\r"))])
+        #expect(
+            splitter.feed(Self.bytes("line1\nline2\rx\r\r\n")) == [
+                .scan(Scan(symbology: nil, data: "line1\nline2\rx\r"))
+            ])
     }
 
     @Test func crToleratesCRLF() {
         var splitter = SerialLineSplitter(suffix: .cr)
-        #expect(splitter.feed(Self.bytes("96385074\r\n4006381333931\r")) ==
-                [.scan(Scan(symbology: .ean8, data: "96385074")), .scan(Scan(symbology: .ean13, data: "4006381333931"))])
+        #expect(
+            splitter.feed(Self.bytes("96385074\r\n4006381333931\r")) == [
+                .scan(Scan(symbology: .ean8, data: "96385074")), .scan(Scan(symbology: .ean13, data: "4006381333931")),
+            ])
         #expect(splitter.feed(Self.bytes("A\r")) == [.scan(Scan(symbology: nil, data: "A"))])
         #expect(splitter.feed(Self.bytes("\nB\r")) == [.scan(Scan(symbology: nil, data: "B"))])  // split CR|LF
     }
@@ -45,7 +54,10 @@ struct SerialLineSplitterTests {
         var splitter = SerialLineSplitter(suffix: .lf, maximumLength: 3)
         // The CR of CR LF is not data, so it does not count against the limit either.
         #expect(splitter.feed(Self.bytes("ABC\r")) == [])
-        #expect(splitter.feed(Self.bytes("\nDEF\n")) == [.scan(Scan(symbology: nil, data: "ABC")), .scan(Scan(symbology: nil, data: "DEF"))])
+        #expect(
+            splitter.feed(Self.bytes("\nDEF\n")) == [
+                .scan(Scan(symbology: nil, data: "ABC")), .scan(Scan(symbology: nil, data: "DEF")),
+            ])
         #expect(splitter.feed(Self.bytes("A\rB\n")) == [.scan(Scan(symbology: nil, data: "A\rB"))])
     }
 
@@ -75,7 +87,9 @@ struct SerialLineSplitterTests {
 
     @Test func nonUTF8BytesAreLatin1AndControlBytesAreKept() {
         var splitter = SerialLineSplitter()
-        #expect(splitter.feed([0x41, 0xC4, 0x1E, 0x04, 0x0D, 0x0A]) == [.scan(Scan(symbology: nil, data: "AÄ\u{1E}\u{04}"))])
+        #expect(
+            splitter.feed([0x41, 0xC4, 0x1E, 0x04, 0x0D, 0x0A]) == [.scan(Scan(symbology: nil, data: "AÄ\u{1E}\u{04}"))]
+        )
         #expect(splitter.feed(Self.bytes("]Q1\r\n")) == [.malformed("symbology identifier ]Q1 without data")])
     }
 }

@@ -1,5 +1,5 @@
-import ScannerDrivers
 import ScanDecoding
+import ScannerDrivers
 import Testing
 
 /// Key codes to characters with real XKB keymaps (xkb-data). Expected characters come from the
@@ -14,7 +14,9 @@ import Testing
         var text = ""
         for (code, modifiers) in keys {
             for modifier in modifiers { _ = decoder.feed(code: modifier, value: 1, at: .zero) }
-            if case .character(let character, _) = decoder.feed(code: code, value: 1, at: .zero) { text.append(character) }
+            if case .character(let character, _) = decoder.feed(code: code, value: 1, at: .zero) {
+                text.append(character)
+            }
             _ = decoder.feed(code: code, value: 0, at: .zero)
             for modifier in modifiers.reversed() { _ = decoder.feed(code: modifier, value: 0, at: .zero) }
         }
@@ -27,7 +29,9 @@ import Testing
         ("no", "10+yz-!="), ("bg", "10-щюб!№"), ("be", "&à)yw=10"),
     ])
     func layoutsGiveTheirOwnCharacters(layout: String, expected: String) throws {
-        let keys: [(UInt16, [UInt16])] = [(2, []), (11, []), (12, []), (21, []), (44, []), (53, []), (2, [Self.shift]), (11, [Self.shift])]
+        let keys: [(UInt16, [UInt16])] = [
+            (2, []), (11, []), (12, []), (21, []), (44, []), (53, []), (2, [Self.shift]), (11, [Self.shift]),
+        ]
         #expect(try Self.type(layout, keys) == expected)
     }
 
@@ -37,7 +41,9 @@ import Testing
     }
 
     @Test func capsLockLocksUntilPressedAgain() throws {
-        let keys: [(UInt16, [UInt16])] = [(30, []), (Self.capsLock, []), (30, []), (31, []), (30, [Self.shift]), (Self.capsLock, []), (30, [])]
+        let keys: [(UInt16, [UInt16])] = [
+            (30, []), (Self.capsLock, []), (30, []), (31, []), (30, [Self.shift]), (Self.capsLock, []), (30, []),
+        ]
         #expect(try Self.type("us", keys) == "aASaa")
     }
 

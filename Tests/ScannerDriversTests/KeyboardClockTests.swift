@@ -17,7 +17,9 @@ import Testing
         try KeyboardScanDecoder(layout: "us", configuration: .init(suffix: suffix))
     }
 
-    func outcomes(_ decoder: KeyboardScanDecoder, _ reads: [(bytes: [UInt8], at: Duration)]) -> [(ScanOutcome, Duration)] {
+    func outcomes(_ decoder: KeyboardScanDecoder, _ reads: [(bytes: [UInt8], at: Duration)]) -> [(
+        ScanOutcome, Duration
+    )] {
         var result: [(ScanOutcome, Duration)] = []
         for read in reads { decoder.feed(read.bytes, readAt: read.at) { result.append(($0, $1)) } }
         return result
@@ -25,7 +27,8 @@ import Testing
 
     @Test func stampsThatAgreeWithTheClockAreUsed() throws {
         let start = (Self.readAt - .milliseconds(100)).microsecondsValue
-        let bytes = InputEventRecords.keys(InputEventRecords.cardKeys + [InputEventRecords.enter], start: start, gap: 3000)
+        let bytes = InputEventRecords.keys(
+            InputEventRecords.cardKeys + [InputEventRecords.enter], start: start, gap: 3000)
         let result = outcomes(try decoder(), [(bytes, Self.readAt)])
         #expect(result.map(\.0) == [.scan(Scan(symbology: nil, data: "2990001000017"))])
         // The Enter press: the 14th key, 13 gaps of 3 ms after the first.
@@ -35,7 +38,8 @@ import Testing
     @Test func stampsFarInThePastAreReplacedByTheReadTime() throws {
         // A stamp from long ago (a boot-time clock, a stale driver): trusting it would put the
         // scan's time minutes back; the read time is used, and the scan is whole.
-        let bytes = InputEventRecords.keys(InputEventRecords.cardKeys + [InputEventRecords.enter], start: 1_000_000, gap: 3000)
+        let bytes = InputEventRecords.keys(
+            InputEventRecords.cardKeys + [InputEventRecords.enter], start: 1_000_000, gap: 3000)
         let result = outcomes(try decoder(), [(bytes, Self.readAt)])
         #expect(result.map(\.0) == [.scan(Scan(symbology: nil, data: "2990001000017"))])
         #expect(result.first?.1 == Self.readAt)
@@ -43,7 +47,8 @@ import Testing
 
     @Test func stampsInTheFutureAreReplacedByTheReadTime() throws {
         let future = (Self.readAt + .seconds(3600)).microsecondsValue
-        let bytes = InputEventRecords.keys(InputEventRecords.cardKeys + [InputEventRecords.enter], start: future, gap: 3000)
+        let bytes = InputEventRecords.keys(
+            InputEventRecords.cardKeys + [InputEventRecords.enter], start: future, gap: 3000)
         let result = outcomes(try decoder(), [(bytes, Self.readAt)])
         #expect(result.map(\.0) == [.scan(Scan(symbology: nil, data: "2990001000017"))])
         #expect(result.first?.1 == Self.readAt)

@@ -1,6 +1,6 @@
-import ScannerDrivers
 import PropertyBased
 import ScanDecoding
+import ScannerDrivers
 import Testing
 
 /// Random key events and random bytes through the whole keyboard path (record reassembly,
@@ -13,8 +13,12 @@ import Testing
     static let keyEvent = zip(Gen.int(in: 0...255), Gen.int(in: 0...2), Gen.int(in: 0...40))
 
     @Test func randomKeyEventsNeverCrashOrExceedTheLimit() async throws {
-        await propertyCheck(input: Self.keyEvent.array(of: 0...400), Gen.int(in: 0...6), Gen.int(in: 1...60)) { keys, layoutIndex, limit in
-            guard let decoder = try? KeyboardScanDecoder(layout: Self.layouts[layoutIndex], configuration: .init(maximumLength: limit)) else {
+        await propertyCheck(input: Self.keyEvent.array(of: 0...400), Gen.int(in: 0...6), Gen.int(in: 1...60)) {
+            keys, layoutIndex, limit in
+            guard
+                let decoder = try? KeyboardScanDecoder(
+                    layout: Self.layouts[layoutIndex], configuration: .init(maximumLength: limit))
+            else {
                 Issue.record("layout \(Self.layouts[layoutIndex]) failed to load")
                 return
             }
@@ -25,8 +29,12 @@ import Testing
                 bytes += InputEventRecords.record(type: 1, code: UInt16(code), value: Int32(value), microseconds: time)
             }
             var scans: [Scan] = []
-            decoder.feed(bytes, readAt: .microseconds(time)) { outcome, _ in if case .scan(let scan) = outcome { scans.append(scan) } }
-            decoder.flush(now: .seconds(10_000)) { outcome, _ in if case .scan(let scan) = outcome { scans.append(scan) } }
+            decoder.feed(bytes, readAt: .microseconds(time)) { outcome, _ in
+                if case .scan(let scan) = outcome { scans.append(scan) }
+            }
+            decoder.flush(now: .seconds(10_000)) { outcome, _ in
+                if case .scan(let scan) = outcome { scans.append(scan) }
+            }
             #expect(scans.allSatisfy { $0.data.utf8.count <= limit && !$0.data.isEmpty })
         }
     }
@@ -42,7 +50,9 @@ import Testing
             var start = 0
             while start < bytes.count {
                 let end = min(bytes.count, start + cut)
-                decoder.feed(bytes[start..<end], readAt: .seconds(1_000)) { outcome, _ in if case .scan(let scan) = outcome { scans.append(scan) } }
+                decoder.feed(bytes[start..<end], readAt: .seconds(1_000)) { outcome, _ in
+                    if case .scan(let scan) = outcome { scans.append(scan) }
+                }
                 start = end
             }
             #expect(scans.allSatisfy { $0.data.utf8.count <= 32 })
@@ -68,7 +78,9 @@ import Testing
             var start = 0
             while start < bytes.count {
                 let end = min(bytes.count, start + cut)
-                decoder.feed(bytes[start..<end], readAt: .microseconds(time + 1000)) { outcome, _ in if case .scan(let scan) = outcome { scans.append(scan.data) } }
+                decoder.feed(bytes[start..<end], readAt: .microseconds(time + 1000)) { outcome, _ in
+                    if case .scan(let scan) = outcome { scans.append(scan.data) }
+                }
                 start = end
             }
             #expect(scans == ["2990001000017"])

@@ -22,17 +22,27 @@ import Testing
         let table = ScannerTable.load(paths: [Self.shipped])
         for record in table.records {
             for pattern in record.patterns {
-                #expect(pattern.range(of: #"^usb:v[0-9A-F]{4}p[0-9A-F]{4}\*$"#, options: .regularExpression) != nil, "\(pattern)")
+                #expect(
+                    pattern.range(of: #"^usb:v[0-9A-F]{4}p[0-9A-F]{4}\*$"#, options: .regularExpression) != nil,
+                    "\(pattern)")
             }
-            #expect(["keyboard", "hid-pos", "serial"].contains(record.properties["LOYALGATE_SCANNER_MODE"] ?? ""), "\(record.patterns)")
+            #expect(
+                ["keyboard", "hid-pos", "serial"].contains(record.properties["LOYALGATE_SCANNER_MODE"] ?? ""),
+                "\(record.patterns)")
             #expect(record.properties["LOYALGATE_SCANNER"] == "1")
         }
     }
 
     @Test func aLaterSiteFileOverridesAndGlobsMatch() {
         var table = ScannerTable(text: "usb:v0C2Ep0B81*\n LOYALGATE_SCANNER=1\n LOYALGATE_SCANNER_MODE=keyboard\n")
-        table.append(text: "# site\nusb:v0C2Ep0B81*\n LOYALGATE_SCANNER_LAYOUT=de\n\nusb:v1EABp??03*\n LOYALGATE_SCANNER=1\n LOYALGATE_SCANNER_MODE=keyboard\n", source: "site")
-        #expect(table.properties(vendorID: 0x0C2E, productID: 0x0B81) == ["LOYALGATE_SCANNER": "1", "LOYALGATE_SCANNER_MODE": "keyboard", "LOYALGATE_SCANNER_LAYOUT": "de"])
+        table.append(
+            text:
+                "# site\nusb:v0C2Ep0B81*\n LOYALGATE_SCANNER_LAYOUT=de\n\nusb:v1EABp??03*\n LOYALGATE_SCANNER=1\n LOYALGATE_SCANNER_MODE=keyboard\n",
+            source: "site")
+        #expect(
+            table.properties(vendorID: 0x0C2E, productID: 0x0B81) == [
+                "LOYALGATE_SCANNER": "1", "LOYALGATE_SCANNER_MODE": "keyboard", "LOYALGATE_SCANNER_LAYOUT": "de",
+            ])
         #expect(table.properties(vendorID: 0x1EAB, productID: 0x1D03)["LOYALGATE_SCANNER"] == "1")
         #expect(table.properties(vendorID: 0x1EAB, productID: 0x1D06).isEmpty)
     }

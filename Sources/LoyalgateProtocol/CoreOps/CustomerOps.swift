@@ -14,7 +14,9 @@ extension CoreOp {
             public var consents: Consents?
             /// A card the customer holds, whose account the customer is attached to.
             public var card: String?
-            public init(merchant: String? = nil, details: CustomerDetails, consents: Consents? = nil, card: String? = nil) {
+            public init(
+                merchant: String? = nil, details: CustomerDetails, consents: Consents? = nil, card: String? = nil
+            ) {
                 self.merchant = merchant
                 self.details = details
                 self.consents = consents
@@ -33,7 +35,9 @@ extension CoreOp {
             public var customer: Int64
             public var details: CustomerPatch?
             public var consents: Consents?
-            public init(merchant: String? = nil, customer: Int64, details: CustomerPatch? = nil, consents: Consents? = nil) {
+            public init(
+                merchant: String? = nil, customer: Int64, details: CustomerPatch? = nil, consents: Consents? = nil
+            ) {
                 self.merchant = merchant
                 self.customer = customer
                 self.details = details
@@ -104,8 +108,11 @@ public struct CustomerRecord: Sendable, Codable, Equatable {
     public var updatedAt: String
     public var erasedAt: String?
 
-    public init(id: Int64, details: CustomerDetails?, displayName: String?, consents: Consents, cards: [CardView], accounts: [AccountView],
-                createdAt: String, updatedAt: String, erasedAt: String?) {
+    public init(
+        id: Int64, details: CustomerDetails?, displayName: String?, consents: Consents, cards: [CardView],
+        accounts: [AccountView],
+        createdAt: String, updatedAt: String, erasedAt: String?
+    ) {
         self.id = id
         self.details = details
         self.displayName = displayName
@@ -160,7 +167,10 @@ public struct CustomerDataExport: Sendable, Codable, Equatable {
     public var patientLinks: [PatientLink]
     public var ledger: [HistoryEntry]
 
-    public init(merchant: String, exportedAt: String, customer: CustomerRecord, patientLinks: [PatientLink], ledger: [HistoryEntry]) {
+    public init(
+        merchant: String, exportedAt: String, customer: CustomerRecord, patientLinks: [PatientLink],
+        ledger: [HistoryEntry]
+    ) {
         self.merchant = merchant
         self.exportedAt = exportedAt
         self.customer = customer

@@ -32,7 +32,10 @@ extension CoreOp {
             public var lines: [SaleLineInput]
             /// When the sale happened (RFC 3339), for a till that was offline; now when absent.
             public var at: String?
-            public init(merchant: String? = nil, card: String, till: String, receipt: String, lines: [SaleLineInput], at: String? = nil) {
+            public init(
+                merchant: String? = nil, card: String, till: String, receipt: String, lines: [SaleLineInput],
+                at: String? = nil
+            ) {
                 self.merchant = merchant
                 self.card = card
                 self.till = till
@@ -63,8 +66,11 @@ extension CoreOp {
             /// A till asking to pay the balance out in cash.
             public var cash: Bool?
             public var at: String?
-            public init(merchant: String? = nil, card: String, till: String, receipt: String, points: Int64? = nil, amount: String? = nil,
-                        reward: String? = nil, purchaseTotal: String? = nil, cash: Bool? = nil, at: String? = nil) {
+            public init(
+                merchant: String? = nil, card: String, till: String, receipt: String, points: Int64? = nil,
+                amount: String? = nil,
+                reward: String? = nil, purchaseTotal: String? = nil, cash: Bool? = nil, at: String? = nil
+            ) {
                 self.merchant = merchant
                 self.card = card
                 self.till = till
@@ -83,9 +89,12 @@ extension CoreOp {
             public func ask() throws(LoyaltyError) -> RedeemAsk {
                 switch (points, amount, reward) {
                 case (let points?, nil, nil): return .points(points)
-                case (nil, let amount?, nil): return .discount(amount: amount, purchaseTotal: purchaseTotal, cash: cash ?? false)
+                case (nil, let amount?, nil):
+                    return .discount(amount: amount, purchaseTotal: purchaseTotal, cash: cash ?? false)
                 case (nil, nil, let reward?): return .reward(sku: reward)
-                default: throw LoyaltyError(.badRequest, "A redeem needs exactly one of \"points\", \"amount\" or \"reward\".")
+                default:
+                    throw LoyaltyError(
+                        .badRequest, "A redeem needs exactly one of \"points\", \"amount\" or \"reward\".")
                 }
             }
         }
@@ -113,7 +122,10 @@ extension CoreOp {
             public var original: Original
             public var lines: [SaleLineInput]
             public var at: String?
-            public init(merchant: String? = nil, till: String, receipt: String, original: Original, lines: [SaleLineInput], at: String? = nil) {
+            public init(
+                merchant: String? = nil, till: String, receipt: String, original: Original, lines: [SaleLineInput],
+                at: String? = nil
+            ) {
                 self.merchant = merchant
                 self.till = till
                 self.receipt = receipt
@@ -231,8 +243,10 @@ public struct TxnAnswer: Sendable, Codable, Equatable {
     public var shortfall: Shortfall?
     public var replayed: Bool
 
-    public init(txn: Int64, kind: String, card: String, points: Int64, discount: String, account: AccountView, at: String,
-                redeemed: Redeemed?, shortfall: Shortfall?, replayed: Bool) {
+    public init(
+        txn: Int64, kind: String, card: String, points: Int64, discount: String, account: AccountView, at: String,
+        redeemed: Redeemed?, shortfall: Shortfall?, replayed: Bool
+    ) {
         self.txn = txn
         self.kind = kind
         self.card = card
@@ -281,8 +295,10 @@ public struct HistoryEntry: Sendable, Codable, Equatable {
     public var at: String
     public var recordedAt: String
 
-    public init(id: Int64, kind: String, card: String, till: String?, receipt: String?, points: Int64, amount: String,
-                shortfallPoints: Int64, shortfallAmount: String, programVersion: Int64?, at: String, recordedAt: String) {
+    public init(
+        id: Int64, kind: String, card: String, till: String?, receipt: String?, points: Int64, amount: String,
+        shortfallPoints: Int64, shortfallAmount: String, programVersion: Int64?, at: String, recordedAt: String
+    ) {
         self.id = id
         self.kind = kind
         self.card = card

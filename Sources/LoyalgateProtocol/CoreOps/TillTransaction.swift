@@ -23,7 +23,8 @@ extension TillTransaction {
             throw LoyaltyError(.badRequest, "The receipt has no lines.")
         }
         guard lines.count <= Self.maximumLines else {
-            throw LoyaltyError(.badRequest, "A receipt may have at most \(Self.maximumLines) lines; this one has \(lines.count).")
+            throw LoyaltyError(
+                .badRequest, "A receipt may have at most \(Self.maximumLines) lines; this one has \(lines.count).")
         }
     }
 
@@ -64,7 +65,8 @@ public struct SaleLineInput: Sendable, Codable, Hashable {
             throw LoyaltyError(.badRequest, "Line \(sku): \(error.description)")
         }
         guard money.minorUnits >= 0, money.minorUnits <= EarningRules.maximumLineMinorUnits else {
-            throw LoyaltyError(.badRequest, "Line \(sku): the amount \(amount) is out of range; returns go through txn.return.")
+            throw LoyaltyError(
+                .badRequest, "Line \(sku): the amount \(amount) is out of range; returns go through txn.return.")
         }
         return SaleLine(sku: sku, amount: money, qty: qty, brand: brand, category: category)
     }

@@ -17,8 +17,10 @@ public struct Device: Sendable, Codable, Equatable, Hashable {
     /// Whether the gateway holds it exclusively (keyboard mode).
     public var grabbed: Bool
 
-    public init(id: String, vendorId: String?, productId: String?, name: String, mode: String?, node: String, family: String?,
-                layout: String?, grabbed: Bool) {
+    public init(
+        id: String, vendorId: String?, productId: String?, name: String, mode: String?, node: String, family: String?,
+        layout: String?, grabbed: Bool
+    ) {
         self.id = id
         self.vendorId = vendorId
         self.productId = productId
@@ -55,7 +57,10 @@ public struct NodeStatus: Sendable, Codable, Equatable {
     public var lastScan: String?
     public var lastScanAt: String?
 
-    public init(device: Device, scanner: Bool, reason: String, open: Bool, error: String?, lastScan: String?, lastScanAt: String?) {
+    public init(
+        device: Device, scanner: Bool, reason: String, open: Bool, error: String?, lastScan: String?,
+        lastScanAt: String?
+    ) {
         self.device = device
         self.scanner = scanner
         self.reason = reason

@@ -25,8 +25,11 @@ public struct ScanEvent: Sendable, Codable, Equatable {
     /// True on the second event of a card scan looked up again after `core-unavailable`.
     public var resent: Bool?
 
-    public init(device: Device, at: String, symbology: String?, data: String, kind: Kind, card: CardLookupAnswer?, error: ErrorBody?,
-                scanId: Int64, resent: Bool?) {
+    public init(
+        device: Device, at: String, symbology: String?, data: String, kind: Kind, card: CardLookupAnswer?,
+        error: ErrorBody?,
+        scanId: Int64, resent: Bool?
+    ) {
         self.device = device
         self.at = at
         self.symbology = symbology
@@ -100,7 +103,9 @@ public enum GatewayEvent: Sendable, Equatable {
     case printerStatus(PrinterStatusUpdate)
 
     /// The `event` string of each case; docs/gateway.md lists exactly these.
-    public static let names = ["scan", "device.added", "device.removed", "scan.rejected", "print.job", "printer.status"]
+    public static let names = [
+        "scan", "device.added", "device.removed", "scan.rejected", "print.job", "printer.status",
+    ]
 
     public var name: String {
         switch self {
@@ -180,7 +185,8 @@ public struct EventLine: Sendable, Codable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let name = try container.decode(String.self, forKey: .event)
         guard let event = try GatewayEvent.decode(name: name, from: decoder) else {
-            throw DecodingError.dataCorruptedError(forKey: .event, in: container, debugDescription: "Unknown event \"\(name)\".")
+            throw DecodingError.dataCorruptedError(
+                forKey: .event, in: container, debugDescription: "Unknown event \"\(name)\".")
         }
         self.event = event
         seq = try container.decode(Int64.self, forKey: .seq)

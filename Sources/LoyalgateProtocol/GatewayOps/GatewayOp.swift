@@ -73,7 +73,9 @@ public enum GatewayOp {
             public var scannerTable: [String]
             public var core: Core
             public var nodes: [NodeStatus]
-            public init(epoch: String, cursor: Int64, tills: Int, scannerTable: [String], core: Core, nodes: [NodeStatus]) {
+            public init(
+                epoch: String, cursor: Int64, tills: Int, scannerTable: [String], core: Core, nodes: [NodeStatus]
+            ) {
                 self.epoch = epoch
                 self.cursor = cursor
                 self.tills = tills

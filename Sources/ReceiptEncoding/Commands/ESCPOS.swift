@@ -43,10 +43,12 @@ enum ESCPOS {
 
     /// `GS h n`, `GS w n`, `GS H n`, `GS f n`: barcode height, module width, HRI position and font.
     static func barcodeSetup(_ options: BarcodeOptions, moduleWidth: Int) -> [UInt8] {
-        [gs, 0x68, UInt8(options.height),
-         gs, 0x77, UInt8(moduleWidth),
-         gs, 0x48, options.hriPosition.rawValue,
-         gs, 0x66, options.hriFont.escMValue]
+        [
+            gs, 0x68, UInt8(options.height),
+            gs, 0x77, UInt8(moduleWidth),
+            gs, 0x48, options.hriPosition.rawValue,
+            gs, 0x66, options.hriFont.escMValue,
+        ]
     }
 
     /// `GS k m n d1…dn` (function B, m = 65…73) with the data length in `n`.
@@ -67,8 +69,10 @@ enum ESCPOS {
 
     /// `GS v 0 m xL xH yL yH d1…dk` with m = 0 (normal density): `bytesPerRow` × `rows` of bitmap.
     static func rasterHeader(bytesPerRow: Int, rows: Int) -> [UInt8] {
-        [gs, 0x76, 0x30, 0,
-         UInt8(bytesPerRow & 0xFF), UInt8(bytesPerRow >> 8),
-         UInt8(rows & 0xFF), UInt8(rows >> 8)]
+        [
+            gs, 0x76, 0x30, 0,
+            UInt8(bytesPerRow & 0xFF), UInt8(bytesPerRow >> 8),
+            UInt8(rows & 0xFF), UInt8(rows >> 8),
+        ]
     }
 }

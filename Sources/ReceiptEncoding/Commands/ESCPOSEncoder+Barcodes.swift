@@ -13,12 +13,14 @@ extension ESCPOSEncoder {
         if profile.features.barcodes {
             let ascii = digits.prefix(12).map { UInt8(0x30 + $0) }
             bytes += ESCPOS.barcodeSetup(options, moduleWidth: moduleWidth)
-            bytes += profile.features.barcodeFunctionB
+            bytes +=
+                profile.features.barcodeFunctionB
                 ? ESCPOS.barcodeFunctionB(type: 67, data: ascii)
                 : ESCPOS.barcodeFunctionA(type: 2, data: ascii)
         } else {
             // Quiet zones of 11 modules each side: the EAN-13 minimum is 11 left and 7 right.
-            let bitmap = try ModuleMatrix.barBitmap(EAN13.modules(for: digits), moduleWidth: moduleWidth, height: options.height, quiet: 11)
+            let bitmap = try ModuleMatrix.barBitmap(
+                EAN13.modules(for: digits), moduleWidth: moduleWidth, height: options.height, quiet: 11)
             try symbolFallback(bitmap, legend: digits.map(String.init).joined(), options: options)
         }
     }
@@ -36,21 +38,26 @@ extension ESCPOSEncoder {
         if profile.features.barcodes, profile.features.barcodeFunctionB {
             // Start, data, check symbol of 11 modules each, and the 13-module stop pattern.
             let modules = 11 * (payload.symbols + 2) + 13
-            let moduleWidth = try fittingModuleWidth(modules: modules, requested: options.moduleWidth, symbology: "CODE-128")
+            let moduleWidth = try fittingModuleWidth(
+                modules: modules, requested: options.moduleWidth, symbology: "CODE-128")
             bytes += ESCPOS.barcodeSetup(options, moduleWidth: moduleWidth)
             bytes += ESCPOS.barcodeFunctionB(type: 73, data: payload.bytes)
         } else {
             guard let fallbackModules else {
                 throw .missingSymbolMatrix(symbology: "CODE-128", printer: profile.name)
             }
-            let moduleWidth = try fittingModuleWidth(modules: fallbackModules.count + 20, requested: options.moduleWidth, symbology: "CODE-128")
-            let bitmap = try ModuleMatrix.barBitmap(fallbackModules, moduleWidth: moduleWidth, height: options.height, quiet: 10)
+            let moduleWidth = try fittingModuleWidth(
+                modules: fallbackModules.count + 20, requested: options.moduleWidth, symbology: "CODE-128")
+            let bitmap = try ModuleMatrix.barBitmap(
+                fallbackModules, moduleWidth: moduleWidth, height: options.height, quiet: 10)
             try symbolFallback(bitmap, legend: data, options: options)
         }
     }
 
     /// Prints `bitmap` where the printer would have drawn the barcode, with the digits as text.
-    private mutating func symbolFallback(_ bitmap: MonochromeBitmap, legend: String, options: BarcodeOptions) throws(ReceiptError) {
+    private mutating func symbolFallback(_ bitmap: MonochromeBitmap, legend: String, options: BarcodeOptions)
+        throws(ReceiptError)
+    {
         if options.hriPosition == .above || options.hriPosition == .both { line(legend) }
         try image(bitmap)
         if options.hriPosition == .below || options.hriPosition == .both { line(legend) }
@@ -67,7 +74,9 @@ extension ESCPOSEncoder {
 
     /// The requested module width, or the widest narrower one that fits the line: a printer
     /// given a barcode wider than its paper only feeds blank paper.
-    func fittingModuleWidth(modules: Int, requested: Int, symbology: String, minimum: Int = 2) throws(ReceiptError) -> Int {
+    func fittingModuleWidth(modules: Int, requested: Int, symbology: String, minimum: Int = 2) throws(ReceiptError)
+        -> Int
+    {
         var width = requested
         while width > minimum, modules * width > profile.dotsPerLine { width -= 1 }
         guard modules * width <= profile.dotsPerLine else {

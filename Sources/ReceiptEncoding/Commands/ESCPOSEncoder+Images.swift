@@ -1,6 +1,8 @@
 extension ESCPOSEncoder {
     /// A picture, scaled down to the printer's width if wider, reduced to 1 bit by `dithering`.
-    public mutating func image(_ picture: RasterImage, dithering: Dithering = .floydSteinberg, alignment: Alignment? = nil) throws(ReceiptError) {
+    public mutating func image(
+        _ picture: RasterImage, dithering: Dithering = .floydSteinberg, alignment: Alignment? = nil
+    ) throws(ReceiptError) {
         try image(picture.monochrome(maxWidth: profile.dotsPerLine, dithering: dithering), alignment: alignment)
     }
 

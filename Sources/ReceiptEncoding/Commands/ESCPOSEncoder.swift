@@ -120,7 +120,9 @@ public struct ESCPOSEncoder: Sendable {
 
     /// One or more lines with `left` at the start and `right` flush with the end of the line,
     /// measured in the current font and width: "Total ........ 12.50" with `fill: "."`.
-    public mutating func columns(_ left: String, _ right: String, fill: Unicode.Scalar = " ", overflow: Overflow = .truncate) {
+    public mutating func columns(
+        _ left: String, _ right: String, fill: Unicode.Scalar = " ", overflow: Overflow = .truncate
+    ) {
         let lines = ColumnLayout.twoColumns(
             left: printable(left), right: printable(right), width: columnsPerLine, fill: fill, overflow: overflow
         )
@@ -153,7 +155,9 @@ public struct ESCPOSEncoder: Sendable {
 
     /// `ESC p`: kicks the cash drawer. Times are rounded to the command's 2 ms steps; 100 ms on
     /// and 500 ms off open common solenoid drawers without overheating them.
-    public mutating func openDrawer(pin: DrawerPin = .pin2, onMilliseconds: Int = 100, offMilliseconds: Int = 500) throws(ReceiptError) {
+    public mutating func openDrawer(pin: DrawerPin = .pin2, onMilliseconds: Int = 100, offMilliseconds: Int = 500)
+        throws(ReceiptError)
+    {
         guard profile.features.drawerPulse else {
             throw .unsupportedFeature("a cash drawer pulse", printer: profile.name)
         }

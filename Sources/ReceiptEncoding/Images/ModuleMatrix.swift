@@ -6,7 +6,9 @@ enum ModuleMatrix {
     static func qrBitmap(_ matrix: [[Bool]], moduleSize: Int) throws(ReceiptError) -> MonochromeBitmap {
         let side = matrix.count
         guard side >= 21, matrix.allSatisfy({ $0.count == side }) else {
-            throw .invalidModuleMatrix("a QR matrix must be square and at least 21×21 modules; got \(side) rows of \(matrix.map(\.count).min() ?? 0)–\(matrix.map(\.count).max() ?? 0) modules")
+            throw .invalidModuleMatrix(
+                "a QR matrix must be square and at least 21×21 modules; got \(side) rows of \(matrix.map(\.count).min() ?? 0)–\(matrix.map(\.count).max() ?? 0) modules"
+            )
         }
         let quiet = 4
         let dots = (side + 2 * quiet) * moduleSize
@@ -24,7 +26,9 @@ enum ModuleMatrix {
 
     /// One row of bars stretched to `height` dots, `moduleWidth` dots per module, with a quiet
     /// zone of `quiet` modules left and right.
-    static func barBitmap(_ modules: [Bool], moduleWidth: Int, height: Int, quiet: Int) throws(ReceiptError) -> MonochromeBitmap {
+    static func barBitmap(_ modules: [Bool], moduleWidth: Int, height: Int, quiet: Int) throws(ReceiptError)
+        -> MonochromeBitmap
+    {
         guard !modules.isEmpty else { throw .invalidModuleMatrix("a barcode needs at least one module") }
         var bitmap = MonochromeBitmap(width: (modules.count + 2 * quiet) * moduleWidth, height: height)
         for (index, bar) in modules.enumerated() where bar {

@@ -54,7 +54,8 @@ public struct MonochromeBitmap: Sendable, Hashable {
         var padded = MonochromeBitmap(width: width + 8 * count, height: height)
         for y in 0..<height {
             let target = y * padded.bytesPerRow + count
-            padded.data.replaceSubrange(target..<(target + bytesPerRow), with: data[(y * bytesPerRow)..<((y + 1) * bytesPerRow)])
+            padded.data.replaceSubrange(
+                target..<(target + bytesPerRow), with: data[(y * bytesPerRow)..<((y + 1) * bytesPerRow)])
         }
         return padded
     }

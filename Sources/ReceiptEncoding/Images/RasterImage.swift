@@ -17,7 +17,9 @@ public struct RasterImage: Sendable, Hashable {
             throw .invalidImage("an image must be 1 to \(Self.maximumSide) pixels on each side, not \(width)×\(height)")
         }
         guard pixels.count == width * height * format.bytesPerPixel else {
-            throw .invalidImage("\(width)×\(height) \(format) needs \(width * height * format.bytesPerPixel) bytes, got \(pixels.count)")
+            throw .invalidImage(
+                "\(width)×\(height) \(format) needs \(width * height * format.bytesPerPixel) bytes, got \(pixels.count)"
+            )
         }
         self.width = width
         self.height = height
@@ -43,7 +45,8 @@ public struct RasterImage: Sendable, Hashable {
             for index in result.indices {
                 let base = index * 4
                 // ITU-R BT.601 weights: what the eye sees as brightness.
-                let gray = 0.299 * Float(pixels[base]) + 0.587 * Float(pixels[base + 1]) + 0.114 * Float(pixels[base + 2])
+                let gray =
+                    0.299 * Float(pixels[base]) + 0.587 * Float(pixels[base + 1]) + 0.114 * Float(pixels[base + 2])
                 let alpha = Float(pixels[base + 3]) / 255
                 result[index] = gray * alpha + 255 * (1 - alpha)
             }

@@ -54,7 +54,10 @@ public struct ESCPOSInterpreter: Sendable {
         }
         func appendRaster(_ bitmap: MonochromeBitmap) {
             if case .raster(let previous)? = result.elements.last, previous.width == bitmap.width {
-                result.elements[result.elements.count - 1] = .raster(MonochromeBitmap(width: bitmap.width, height: previous.height + bitmap.height, data: previous.data + bitmap.data))
+                result.elements[result.elements.count - 1] = .raster(
+                    MonochromeBitmap(
+                        width: bitmap.width, height: previous.height + bitmap.height, data: previous.data + bitmap.data)
+                )
             } else {
                 result.elements.append(.raster(bitmap))
             }
@@ -75,7 +78,9 @@ public struct ESCPOSInterpreter: Sendable {
                 state.append(Unicode.Scalar(byte))
             case 0x80...0xFF:
                 guard let table = state.table else { throw .textWithoutCodePage(offset: start, byte: byte) }
-                guard let scalar = decoding[table]?[byte] else { throw .unknownCharacter(offset: start, table: table, byte: byte) }
+                guard let scalar = decoding[table]?[byte] else {
+                    throw .unknownCharacter(offset: start, table: table, byte: byte)
+                }
                 state.append(scalar)
             case 0x1B:
                 try need(1, at: start)
@@ -88,11 +93,17 @@ public struct ESCPOSInterpreter: Sendable {
                     state = State()
                     (state.barcodeHeight, state.barcodeModuleWidth) = keep
                 case 0x45:  // ESC E n
-                    try need(1, at: start); state.style.bold = bytes[index] & 1 == 1; index += 1
+                    try need(1, at: start)
+                    state.style.bold = bytes[index] & 1 == 1
+                    index += 1
                 case 0x2D:  // ESC - n
-                    try need(1, at: start); state.style.underline = bytes[index] & 3 != 0 && bytes[index] != 0x30; index += 1
+                    try need(1, at: start)
+                    state.style.underline = bytes[index] & 3 != 0 && bytes[index] != 0x30
+                    index += 1
                 case 0x4D:  // ESC M n
-                    try need(1, at: start); state.style.font = bytes[index] & 1 == 1 ? .b : .a; index += 1
+                    try need(1, at: start)
+                    state.style.font = bytes[index] & 1 == 1 ? .b : .a
+                    index += 1
                 case 0x61:  // ESC a n
                     try need(1, at: start)
                     switch bytes[index] {
@@ -104,16 +115,27 @@ public struct ESCPOSInterpreter: Sendable {
                     index += 1
                 case 0x74:  // ESC t n
                     try need(1, at: start)
-                    guard profile.codePageCommand == .escT else { throw .unknownCommand(offset: start, bytes: Array(bytes[start..<index])) }
-                    state.table = bytes[index]; index += 1
+                    guard profile.codePageCommand == .escT else {
+                        throw .unknownCommand(offset: start, bytes: Array(bytes[start..<index]))
+                    }
+                    state.table = bytes[index]
+                    index += 1
                 case 0x1D:  // ESC GS t n (Star)
                     try need(2, at: start)
-                    guard bytes[index] == 0x74, profile.codePageCommand == .escGSt else { throw .unknownCommand(offset: start, bytes: Array(bytes[start..<index + 1])) }
-                    state.table = bytes[index + 1]; index += 2
+                    guard bytes[index] == 0x74, profile.codePageCommand == .escGSt else {
+                        throw .unknownCommand(offset: start, bytes: Array(bytes[start..<index + 1]))
+                    }
+                    state.table = bytes[index + 1]
+                    index += 2
                 case 0x64:  // ESC d n
-                    try need(1, at: start); endLine(); result.elements.append(.feed(lines: Int(bytes[index]))); index += 1
+                    try need(1, at: start)
+                    endLine()
+                    result.elements.append(.feed(lines: Int(bytes[index])))
+                    index += 1
                 case 0x70:  // ESC p m t1 t2
-                    try need(3, at: start); result.elements.append(.drawerPulse(pin: bytes[index] & 1 == 0 ? 2 : 5)); index += 3
+                    try need(3, at: start)
+                    result.elements.append(.drawerPulse(pin: bytes[index] & 1 == 0 ? 2 : 5))
+                    index += 3
                 default:
                     throw .unknownCommand(offset: start, bytes: [byte, command])
                 }
@@ -127,28 +149,47 @@ public struct ESCPOSInterpreter: Sendable {
                     state.style.widthMultiplier = Int(bytes[index] >> 4) + 1
                     state.style.heightMultiplier = Int(bytes[index] & 0x0F) + 1
                     index += 1
-                case 0x68: try need(1, at: start); state.barcodeHeight = Int(bytes[index]); index += 1
-                case 0x77: try need(1, at: start); state.barcodeModuleWidth = Int(bytes[index]); index += 1
-                case 0x48: try need(1, at: start); state.humanReadable = bytes[index] & 3 != 0; index += 1
-                case 0x66: try need(1, at: start); index += 1
+                case 0x68:
+                    try need(1, at: start)
+                    state.barcodeHeight = Int(bytes[index])
+                    index += 1
+                case 0x77:
+                    try need(1, at: start)
+                    state.barcodeModuleWidth = Int(bytes[index])
+                    index += 1
+                case 0x48:
+                    try need(1, at: start)
+                    state.humanReadable = bytes[index] & 3 != 0
+                    index += 1
+                case 0x66:
+                    try need(1, at: start)
+                    index += 1
                 case 0x56:  // GS V m [n]
                     try need(1, at: start)
-                    let mode = bytes[index]; index += 1
-                    if mode == 65 || mode == 66 { try need(1, at: start); index += 1 }
+                    let mode = bytes[index]
+                    index += 1
+                    if mode == 65 || mode == 66 {
+                        try need(1, at: start)
+                        index += 1
+                    }
                     endLine()
                     result.elements.append(.cut(partial: mode == 1 || mode == 49 || mode == 66))
                 case 0x6B:  // GS k
                     try need(1, at: start)
-                    let type = bytes[index]; index += 1
+                    let type = bytes[index]
+                    index += 1
                     let data: [UInt8]
                     if type >= 65 {
                         try need(1, at: start)
-                        let count = Int(bytes[index]); index += 1
+                        let count = Int(bytes[index])
+                        index += 1
                         try need(count, at: start)
-                        data = Array(bytes[index..<index + count]); index += count
+                        data = Array(bytes[index..<index + count])
+                        index += count
                     } else {
                         guard let end = bytes[index...].firstIndex(of: 0) else { throw .truncated(offset: start) }
-                        data = Array(bytes[index..<end]); index = end + 1
+                        data = Array(bytes[index..<end])
+                        index = end + 1
                     }
                     let symbology: String
                     var text = String(decoding: data, as: UTF8.self)
@@ -160,36 +201,54 @@ public struct ESCPOSInterpreter: Sendable {
                     default: throw .badParameters(offset: start, "barcode type \(type) is not one loyalgate sends")
                     }
                     endLine()
-                    result.elements.append(.barcode(symbology: symbology, data: text, height: state.barcodeHeight, moduleWidth: state.barcodeModuleWidth,
-                                                    humanReadable: state.humanReadable, alignment: state.alignment))
+                    result.elements.append(
+                        .barcode(
+                            symbology: symbology, data: text, height: state.barcodeHeight,
+                            moduleWidth: state.barcodeModuleWidth,
+                            humanReadable: state.humanReadable, alignment: state.alignment))
                 case 0x28:  // GS ( k
                     try need(4, at: start)
-                    guard bytes[index] == 0x6B else { throw .unknownCommand(offset: start, bytes: Array(bytes[start...index])) }
+                    guard bytes[index] == 0x6B else {
+                        throw .unknownCommand(offset: start, bytes: Array(bytes[start...index]))
+                    }
                     let length = Int(bytes[index + 1]) | Int(bytes[index + 2]) << 8
                     index += 3
                     try need(length, at: start)
-                    let body = Array(bytes[index..<index + length]); index += length
-                    guard body.count >= 2, body[0] == 49 else { throw .badParameters(offset: start, "GS ( k for a symbol other than QR") }
+                    let body = Array(bytes[index..<index + length])
+                    index += length
+                    guard body.count >= 2, body[0] == 49 else {
+                        throw .badParameters(offset: start, "GS ( k for a symbol other than QR")
+                    }
                     switch body[1] {
                     case 67: if body.count > 2 { state.qrModuleSize = Int(body[2]) }
                     case 80: state.qrData = Array(body.dropFirst(3))
                     case 81:
                         endLine()
-                        result.elements.append(.qrCode(data: String(decoding: state.qrData, as: UTF8.self), moduleSize: state.qrModuleSize, alignment: state.alignment))
+                        result.elements.append(
+                            .qrCode(
+                                data: String(decoding: state.qrData, as: UTF8.self), moduleSize: state.qrModuleSize,
+                                alignment: state.alignment))
                     default: break  // model and error correction change nothing visible here
                     }
                 case 0x76:  // GS v 0 m xL xH yL yH
                     try need(6, at: start)
-                    guard bytes[index] == 0x30 else { throw .unknownCommand(offset: start, bytes: Array(bytes[start...index])) }
+                    guard bytes[index] == 0x30 else {
+                        throw .unknownCommand(offset: start, bytes: Array(bytes[start...index]))
+                    }
                     let bytesPerRow = Int(bytes[index + 2]) | Int(bytes[index + 3]) << 8
                     let rows = Int(bytes[index + 4]) | Int(bytes[index + 5]) << 8
                     index += 6
                     guard bytesPerRow > 0, rows > 0, bytesPerRow * 8 <= profile.dotsPerLine else {
-                        throw .badParameters(offset: start, "a \(bytesPerRow * 8)×\(rows) raster image on a \(profile.dotsPerLine)-dot printer")
+                        throw .badParameters(
+                            offset: start,
+                            "a \(bytesPerRow * 8)×\(rows) raster image on a \(profile.dotsPerLine)-dot printer")
                     }
                     try need(bytesPerRow * rows, at: start)
                     endLine()
-                    appendRaster(MonochromeBitmap(width: bytesPerRow * 8, height: rows, data: Array(bytes[index..<index + bytesPerRow * rows])))
+                    appendRaster(
+                        MonochromeBitmap(
+                            width: bytesPerRow * 8, height: rows, data: Array(bytes[index..<index + bytesPerRow * rows])
+                        ))
                     index += bytesPerRow * rows
                 default:
                     throw .unknownCommand(offset: start, bytes: [byte, command])

@@ -17,10 +17,13 @@ public enum InterpreterError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case .unknownCommand(let offset, let bytes): "Unknown command \(bytes.map { String(format: "%02X", $0) }.joined(separator: " ")) at byte \(offset)."
+        case .unknownCommand(let offset, let bytes):
+            "Unknown command \(bytes.map { String(format: "%02X", $0) }.joined(separator: " ")) at byte \(offset)."
         case .truncated(let offset): "The data ends inside the command at byte \(offset)."
-        case .textWithoutCodePage(let offset, let byte): "Byte 0x\(String(format: "%02X", byte)) at \(offset) is printed before any code page was selected."
-        case .unknownCharacter(let offset, let table, let byte): "Byte 0x\(String(format: "%02X", byte)) at \(offset) is not a character of table \(table) on this printer."
+        case .textWithoutCodePage(let offset, let byte):
+            "Byte 0x\(String(format: "%02X", byte)) at \(offset) is printed before any code page was selected."
+        case .unknownCharacter(let offset, let table, let byte):
+            "Byte 0x\(String(format: "%02X", byte)) at \(offset) is not a character of table \(table) on this printer."
         case .badParameters(let offset, let why): "Bad parameters at byte \(offset): \(why)."
         }
     }

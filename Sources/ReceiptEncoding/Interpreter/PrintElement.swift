@@ -7,7 +7,8 @@ public enum PrintElement: Sendable, Hashable {
     case raster(MonochromeBitmap)
     /// `GS k`: the printer draws the bars. `data` is what was sent (12 digits for EAN-13, the
     /// payload after `{B`/`{C` for Code 128).
-    case barcode(symbology: String, data: String, height: Int, moduleWidth: Int, humanReadable: Bool, alignment: Alignment)
+    case barcode(
+        symbology: String, data: String, height: Int, moduleWidth: Int, humanReadable: Bool, alignment: Alignment)
     /// `GS ( k` function 81: the stored QR code is printed.
     case qrCode(data: String, moduleSize: Int, alignment: Alignment)
     /// `ESC d n`.

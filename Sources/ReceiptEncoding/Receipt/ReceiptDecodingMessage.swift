@@ -23,7 +23,8 @@ enum ReceiptDecodingMessage {
             return .invalidDocument("\(field(context.codingPath + [key])) is missing.")
         case .dataCorrupted(let context):
             let path = field(context.codingPath)
-            return .invalidDocument(path == "document" ? "it is not valid JSON." : "\(path): \(context.debugDescription)")
+            return .invalidDocument(
+                path == "document" ? "it is not valid JSON." : "\(path): \(context.debugDescription)")
         @unknown default:
             return .invalidDocument(String(describing: error))
         }

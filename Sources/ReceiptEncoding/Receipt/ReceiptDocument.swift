@@ -110,7 +110,9 @@ public struct ReceiptDocument: Sendable, Hashable, Codable {
                 throw .invalidCardNumber(number)
             }
             if let earned = loyalty.discountEarned { try Self.checkAmount(earned, field: "loyalty.discountEarned") }
-            if let spendable = loyalty.discountSpendable { try Self.checkAmount(spendable, field: "loyalty.discountSpendable") }
+            if let spendable = loyalty.discountSpendable {
+                try Self.checkAmount(spendable, field: "loyalty.discountSpendable")
+            }
         }
         if let barcode = footer?.barcode {
             switch try barcode.symbology() {
@@ -119,7 +121,9 @@ public struct ReceiptDocument: Sendable, Hashable, Codable {
             case .qr:
                 let count = barcode.data.utf8.count
                 guard count > 0, count <= ESCPOSEncoder.maximumQRDataBytes else {
-                    throw .invalidBarcodeData(symbology: "QR", data: String(barcode.data.prefix(40)), reason: "it must hold 1 to \(ESCPOSEncoder.maximumQRDataBytes) bytes, not \(count)")
+                    throw .invalidBarcodeData(
+                        symbology: "QR", data: String(barcode.data.prefix(40)),
+                        reason: "it must hold 1 to \(ESCPOSEncoder.maximumQRDataBytes) bytes, not \(count)")
                 }
             }
         }

@@ -32,7 +32,10 @@ struct ReceiptLabels: Sendable {
         discountSpendable = overrides["discountSpendable"] ?? discountSpendable
     }
 
-    private init(_ card: String, _ earned: String, _ balance: String, _ discount: String, _ spendable: String, _ separator: Character) {
+    private init(
+        _ card: String, _ earned: String, _ balance: String, _ discount: String, _ spendable: String,
+        _ separator: Character
+    ) {
         self.card = card
         pointsEarned = earned
         pointsBalance = balance

@@ -23,7 +23,9 @@ public struct ReceiptQuantity: Sendable, Hashable, Codable, ExpressibleByInteger
         } else {
             throw DecodingError.typeMismatch(
                 String.self,
-                .init(codingPath: decoder.codingPath, debugDescription: "a quantity is an integer like 2 or a decimal string like \"0.75\"")
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a quantity is an integer like 2 or a decimal string like \"0.75\"")
             )
         }
     }

@@ -22,14 +22,18 @@ public struct ReceiptRenderer: Sendable {
     ///   - symbolMatrix: modules of the footer symbol (from libzint), needed only when the printer
     ///     cannot draw it: a square QR matrix, or for CODE-128 a single row of bars. EAN-13 is
     ///     drawn here without help.
-    public func render(_ document: ReceiptDocument, logo: RasterImage? = nil, symbolMatrix: [[Bool]]? = nil) throws(ReceiptError) -> [UInt8] {
+    public func render(_ document: ReceiptDocument, logo: RasterImage? = nil, symbolMatrix: [[Bool]]? = nil)
+        throws(ReceiptError) -> [UInt8]
+    {
         let bitmap = logo?.monochrome(maxWidth: profile.dotsPerLine, dithering: options.logoDithering)
         return try render(document, logoBitmap: bitmap, symbolMatrix: symbolMatrix)
     }
 
     /// As `render(_:logo:symbolMatrix:)`, with the logo already reduced to dots (see
     /// `RasterImage.monochrome(maxWidth:dithering:)`), so a busy till dithers it only once.
-    public func render(_ document: ReceiptDocument, logoBitmap: MonochromeBitmap?, symbolMatrix: [[Bool]]? = nil) throws(ReceiptError) -> [UInt8] {
+    public func render(_ document: ReceiptDocument, logoBitmap: MonochromeBitmap?, symbolMatrix: [[Bool]]? = nil)
+        throws(ReceiptError) -> [UInt8]
+    {
         try document.validate()
         let labels = ReceiptLabels(language: document.language, overrides: document.labels)
         var encoder = blankEncoder
@@ -45,7 +49,9 @@ public struct ReceiptRenderer: Sendable {
         return encoder.bytes
     }
 
-    private func header(_ header: ReceiptHeader, logo: MonochromeBitmap?, into encoder: inout ESCPOSEncoder) throws(ReceiptError) {
+    private func header(_ header: ReceiptHeader, logo: MonochromeBitmap?, into encoder: inout ESCPOSEncoder)
+        throws(ReceiptError)
+    {
         encoder.setAlignment(.center)
         if let logo { try encoder.image(logo) }
         encoder.setBold(true)
@@ -61,8 +67,10 @@ public struct ReceiptRenderer: Sendable {
     private func body(_ document: ReceiptDocument, labels: ReceiptLabels, into encoder: inout ESCPOSEncoder) {
         let separator = labels.decimalSeparator
         for item in document.lines {
-            let quantity = item.qty.map { $0.isOne ? "" : DecimalString.format($0.text, separator: separator) + " x " } ?? ""
-            encoder.columns(quantity + item.description, DecimalString.format(item.amount, separator: separator), overflow: .wrap)
+            let quantity =
+                item.qty.map { $0.isOne ? "" : DecimalString.format($0.text, separator: separator) + " x " } ?? ""
+            encoder.columns(
+                quantity + item.description, DecimalString.format(item.amount, separator: separator), overflow: .wrap)
         }
         rule(into: &encoder)
         for total in document.totals {
@@ -81,19 +89,26 @@ public struct ReceiptRenderer: Sendable {
         let separator = labels.decimalSeparator
         encoder.columns(labels.card, loyalty.maskedCardNumber, overflow: .wrap)
         if let earned = loyalty.pointsEarned { encoder.columns(labels.pointsEarned, String(earned), overflow: .wrap) }
-        if let balance = loyalty.pointsBalance { encoder.columns(labels.pointsBalance, String(balance), overflow: .wrap) }
+        if let balance = loyalty.pointsBalance {
+            encoder.columns(labels.pointsBalance, String(balance), overflow: .wrap)
+        }
         if let earned = loyalty.discountEarned {
             encoder.columns(labels.discountEarned, DecimalString.format(earned, separator: separator), overflow: .wrap)
         }
         if let spendable = loyalty.discountSpendable {
-            encoder.columns(labels.discountSpendable, DecimalString.format(spendable, separator: separator), overflow: .wrap)
+            encoder.columns(
+                labels.discountSpendable, DecimalString.format(spendable, separator: separator), overflow: .wrap)
         }
         if let message = loyalty.message {
-            for line in ColumnLayout.wrap(encoder.printable(message), width: encoder.columnsPerLine) { encoder.line(line) }
+            for line in ColumnLayout.wrap(encoder.printable(message), width: encoder.columnsPerLine) {
+                encoder.line(line)
+            }
         }
     }
 
-    private func footer(_ footer: ReceiptFooter, symbolMatrix: [[Bool]]?, into encoder: inout ESCPOSEncoder) throws(ReceiptError) {
+    private func footer(_ footer: ReceiptFooter, symbolMatrix: [[Bool]]?, into encoder: inout ESCPOSEncoder)
+        throws(ReceiptError)
+    {
         encoder.line()
         encoder.setAlignment(.center)
         for line in footer.lines { encoder.line(line) }

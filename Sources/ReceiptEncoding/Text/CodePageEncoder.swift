@@ -29,7 +29,9 @@ public struct CodePageEncoder: Sendable {
         // 16 and 71): the low numbers are the Epson-compatible ones that clones implement best.
         var pages: [Page] = []
         for (number, name) in profile.codePages.sorted(by: { $0.key < $1.key }) {
-            guard let table = CodePageCatalog.tables[name], !pages.contains(where: { $0.table.name == name }) else { continue }
+            guard let table = CodePageCatalog.tables[name], !pages.contains(where: { $0.table.name == name }) else {
+                continue
+            }
             pages.append(Page(number: UInt8(number), table: table))
         }
         pages.sort { CodePageCatalog.rank(of: $0.table.name)! < CodePageCatalog.rank(of: $1.table.name)! }
