@@ -17,7 +17,11 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0444-member-import-visibility.md
+    // Explicit imports: a file uses only the modules it imports itself, never one that reaches it
+    // through another file's import.
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -29,6 +33,7 @@ let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", 
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
@@ -129,10 +134,11 @@ let package = Package(
         .executableTarget(
             name: "loyalgate",
             dependencies: [
-                "LoyaltyCore", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient", "Gateway",
+                "LoyaltyCore", "LoyaltyDomain", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient",
+                "Gateway",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
                 "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix,
-                serviceLifecycle,
+                serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
@@ -152,7 +158,7 @@ let package = Package(
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",
-            dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", propertyBased, grdb],
+            dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyaltyDomain", "LoyalgateProtocol", propertyBased, grdb],
             swiftSettings: swiftSettings),
         // The core's ops in-process against a real SQLite file: no socket, no child process.
         .testTarget(

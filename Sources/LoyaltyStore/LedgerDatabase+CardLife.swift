@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LoyalgateProtocol
 import LoyaltyDomain
+import PersonalData
 
 /// A card's life: issued (blank) → active → blocked (lost or stolen) → replaced. Each step is one
 /// transaction; a fee is a ledger entry, never a silent change of balance.

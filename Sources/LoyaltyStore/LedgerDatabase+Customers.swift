@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LoyalgateProtocol
 import LoyaltyDomain
+import PersonalData
 
 /// Customers: registered once, sealed at rest, found at the till by phone or email through keyed
 /// hashes, exported or erased on request.

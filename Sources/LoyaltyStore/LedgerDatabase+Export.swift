@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import LoyalgateProtocol
 import LoyaltyDomain
+import PersonalData
 
 /// The shop owns its data: everything on one customer as JSON (the right of access), and
 /// everything of a merchant as CSV.

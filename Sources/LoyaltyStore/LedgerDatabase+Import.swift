@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import LoyalgateProtocol
 import LoyaltyDomain
+import PersonalData
 
 extension LedgerDatabase {
     static let importColumns = [

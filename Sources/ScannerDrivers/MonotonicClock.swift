@@ -1,3 +1,4 @@
+import CEvdev
 import Foundation
 
 /// CLOCK_MONOTONIC as a Duration since an arbitrary point (boot): the one clock the drivers

@@ -8,6 +8,7 @@ import LoyaltyDomain
 import LoyaltyStore
 import ServiceLifecycle
 import SocketServer
+import UnixSignals
 
 struct Core: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

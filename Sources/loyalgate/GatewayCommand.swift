@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `loyalgate gateway --core PATH --socket PATH [--config FILE]` (the contract).
 struct GatewayCommand: AsyncParsableCommand {

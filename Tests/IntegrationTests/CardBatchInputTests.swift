@@ -1,4 +1,5 @@
 import Foundation
+import Testbed
 import Testing
 
 /// Bad input stops a batch with one clear sentence before any card number is allocated.

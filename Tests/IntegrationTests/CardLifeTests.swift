@@ -1,6 +1,7 @@
 import Foundation
 import LoyalgateClient
 import SocketServer
+import Testbed
 import Testing
 
 /// A card's whole life and a customer's personal data, through the real core binary.

@@ -1,4 +1,5 @@
 import Foundation
+import Testbed
 import Testing
 
 /// Card batches through a real cupsd to a "printer" on a TCP port, read back as a technician

@@ -1,5 +1,7 @@
 import Foundation
+import LoyalgateClient
 import SocketServer
+import Testbed
 import Testing
 
 /// The real core binary, spoken to over its real Unix socket.

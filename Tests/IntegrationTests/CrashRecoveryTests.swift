@@ -1,6 +1,7 @@
 import Foundation
 import LoyalgateClient
 import SocketServer
+import Testbed
 import Testing
 
 /// `kill -9` in the middle of a stream of earns: after a restart every answered earn is there

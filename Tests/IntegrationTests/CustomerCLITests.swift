@@ -1,4 +1,6 @@
 import Foundation
+import LoyalgateClient
+import Testbed
 import Testing
 
 /// The back office's CLI: bulk import from CSV, per-customer commands through the core, and the

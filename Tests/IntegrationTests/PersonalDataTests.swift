@@ -1,6 +1,7 @@
 import Foundation
 import LoyalgateClient
 import SocketServer
+import Testbed
 import Testing
 
 /// Personal data: sealed at rest, found by phone, shown to a till only as a display name,

@@ -1,4 +1,5 @@
 import Foundation
+import Testbed
 import Testing
 
 /// The printer's own status, read through libusb from an emulated USB printer (umockdev), as

@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
+import LoyaltyStore
 import Testing
 
 /// Roles and merchants: each caller sees only what its role and merchant allow.

@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
+import LoyaltyStore
 import Testing
 
 /// A card's life through the core's ops: issued → active → blocked → replaced.

@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
+import LoyaltyStore
 import Testing
 
 /// Personal data through the core's ops: what the back office sees, changes, exports and erases.

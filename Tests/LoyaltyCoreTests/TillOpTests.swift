@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
+import LoyaltyStore
 import Testing
 
 /// The till ops, in-process against a real SQLite file: what a till would see.
