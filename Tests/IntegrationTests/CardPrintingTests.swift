@@ -83,20 +83,15 @@ import Testing
     @Test func aBatchKilledMidwayAndResumedPrintsEveryAllocatedNumberExactlyOnce() throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
         printer.delay = 1  // a slow card printer: the kill lands while job 2 is on it
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Loyalgate.binary)
-        process.arguments = [
-            "cards", "batch", "--data", core.data, "--count", "12", "--chunk", "3",
-            "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards",
-        ]
-        process.environment = ProcessInfo.processInfo.environment.merging(cups.environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let batch = try ChildProcess(
+            Loyalgate.binary,
+            [
+                "cards", "batch", "--data", core.data, "--count", "12", "--chunk", "3",
+                "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards",
+            ], environment: cups.environment)
+        try batch.start()
         #expect(printer.waitForConnections(2))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        batch.kill()
         #expect(
             try PrintedCards.sql(core.data, "SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == [
                 "3"

@@ -70,11 +70,10 @@ import Testing
             #"{"id":1,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"r","lines":[{"sku":"x","amount":"25.00"}]}"#
         )
         #expect(core.terminate() == 0)
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [core.data + "/loyalgate.sqlite", "UPDATE account SET points = 999"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
+        #expect(
+            try ChildProcess.run(
+                "/usr/bin/sqlite3", [core.data + "/loyalgate.sqlite", "UPDATE account SET points = 999"]
+            ).status == 0)
         let verify = try Loyalgate.run(["core", "verify", "--data", core.data])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("DIFFERENCE: account 1: holds 999 points"))

@@ -10,7 +10,7 @@ import Testbed
 final class CupsHarness {
     let root: String
     let socket: String
-    private var process: Process?
+    private var process: ChildProcess?
 
     /// CUPS_SERVER for the `loyalgate` binary and for `lpadmin`/`lpstat`.
     var environment: [String: String] { ["CUPS_SERVER": socket] }
@@ -58,20 +58,18 @@ final class CupsHarness {
         DataDir /usr/share/cups
 
         """.write(toFile: root + "/cups-files.conf", atomically: true, encoding: .utf8)
-        let process = Process()
         // Started through python3 to unblock every signal first: a child of the test process
         // inherits its blocked mask (dispatch workers block SIGTERM), and cupsd stops a cancelled
         // job's backend with SIGTERM. With it blocked, a backend retrying an unreachable printer
         // never ends and the cancelled job never finishes.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [
-            "-c",
-            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])",
-            "/usr/sbin/cupsd", "-f", "-c", root + "/cupsd.conf", "-s", root + "/cups-files.conf",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])",
+                "/usr/sbin/cupsd", "-f", "-c", root + "/cupsd.conf", "-s", root + "/cups-files.conf",
+            ])
+        try process.start()
         self.process = process
         for _ in 0..<500 {
             if (try? lp("lpstat", ["-r"]))?.contains("is running") == true { return }
@@ -139,12 +137,9 @@ final class CupsHarness {
     }
 
     deinit {
-        // SIGKILL: cupsd inherits the test thread's blocked signal mask (dispatch workers block
-        // SIGTERM), so it would never see a SIGTERM. Its state is thrown away with the folder anyway.
-        if let process {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        // SIGKILL: its state is thrown away with the folder anyway, and nothing is gained by
+        // waiting for a graceful stop.
+        process?.kill()
         try? FileManager.default.removeItem(atPath: root)
     }
 }
