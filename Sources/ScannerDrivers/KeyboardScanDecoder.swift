@@ -1,4 +1,5 @@
 import CEvdev
+import Glibc
 import ScanDecoding
 
 /// Everything between a keyboard-wedge scanner's bytes and its scans, without I/O: raw
