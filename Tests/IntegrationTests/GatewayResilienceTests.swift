@@ -8,15 +8,11 @@ import Testing
 /// sees on its socket when things go wrong.
 @Suite(.serialized, .enabled(if: EmulatedDevices.isAvailable, "umockdev is not installed (scripts/install-deps)"))
 struct GatewayResilienceTests {
-    let member = card("2990001", 31)
-    let core = CoreProcess()
+    let member: String
+    let core: CoreProcess
     let devices: EmulatedDevices
 
-    init() throws {
-        devices = try EmulatedDevices()
-        try core.setUp(programs: ["dutch-pharmacy"], cards: [member])
-        try core.start()
-    }
+    init() throws { (member, core, devices) = try ScannerShop.open(memberSerial: 31) }
 
     @Test func hotplugAddsAndRemovesAndAScanCutOffByTheUnplugIsNeverDelivered() throws {
         let gateway = try GatewayProcess(core: core, devices: devices)

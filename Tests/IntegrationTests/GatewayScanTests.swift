@@ -8,15 +8,11 @@ import Testing
 /// libevdev on emulated nodes). Every assertion is on what a till receives on its socket.
 @Suite(.serialized, .enabled(if: EmulatedDevices.isAvailable, "umockdev is not installed (scripts/install-deps)"))
 struct GatewayScanTests {
-    let member = card("2990001", 21)
-    let core = CoreProcess()
+    let member: String
+    let core: CoreProcess
     let devices: EmulatedDevices
 
-    init() throws {
-        devices = try EmulatedDevices()
-        try core.setUp(programs: ["dutch-pharmacy"], cards: [member])
-        try core.start()
-    }
+    init() throws { (member, core, devices) = try ScannerShop.open(memberSerial: 21) }
 
     @Test func aUSKeyboardWedgeScanOfALoyaltyCardArrivesWithTheAccount() throws {
         let scanner = EmulatedScanner.keyboardWedge()
