@@ -14,7 +14,7 @@ extension Bench {
 
         @Option(help: "The card design to render.") var design: String = "examples/cards/bench-card.json"
         @Option(help: "Cards to render.") var count: Int = 10_000
-        @Option(help: "The peer script (empty: no peer).") var peer: String = "/work/shared/peers/glabels/run.sh"
+        @Option(help: "The peer script (empty: no peer).") var peer: String = "../shared/peers/glabels/run.sh"
         @Option(help: "Cards for the peer to merge.") var peerCount: Int = 1_000
         @Option(help: "Working folder for the PDFs.") var dir: String = ".build-bench/cards"
 

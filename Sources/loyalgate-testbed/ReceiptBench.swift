@@ -6,7 +6,7 @@ import Receipts
 import Testbed
 
 /// `loyalgate bench receipts`: receipts rendered and encoded per second for the receipt the
-/// python-escpos peer prints (/work/shared/peers/escpos_peer.py: logo, 30 lines, QR, EAN-13), and
+/// python-escpos peer prints (../shared/peers/escpos_peer.py: logo, 30 lines, QR, EAN-13), and
 /// the peer itself in the same run. See docs/benchmarks-receipts.md.
 struct ReceiptBench: ParsableCommand {
     static let configuration = CommandConfiguration(
