@@ -10,8 +10,9 @@ public final class KeyboardScanDecoder {
     private let keys: KeyDecoder
     private var assembler: ScanAssembler
     private var pending: [UInt8] = []
-    /// The time given to the last event fed from the device (monotonic).
-    private var latest: Duration = .zero
+    /// The time given to the last event fed from the device (monotonic, in microseconds: the
+    /// per-event clock check stays in plain integers, off the 128-bit `Duration` arithmetic).
+    private var latestMicroseconds: Int64 = 0
     public static let recordSize = MemoryLayout<input_event>.size
 
     public init(layout: String, variant: String? = nil, configuration: ScanAssembler.Configuration) throws {
@@ -35,21 +36,32 @@ public final class KeyboardScanDecoder {
     /// end a suffix-less scan and tell a person typing from a scanner stay on one clock.
     public func feed(_ bytes: some Collection<UInt8>, readAt: Duration, _ emit: (ScanOutcome, Duration) -> Void) {
         pending.append(contentsOf: bytes)
+        let read = Self.microseconds(readAt)
         var offset = 0
         while pending.count - offset >= Self.recordSize {
             let event = pending.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: input_event.self) }
             offset += Self.recordSize
-            let stamp: Duration = .seconds(event.time.tv_sec) + .microseconds(event.time.tv_usec)
+            let stamp = Int64(event.time.tv_sec) &* 1_000_000 &+ Int64(event.time.tv_usec)
             // Never backwards: a trusted stamp after a replaced one must not make a negative gap.
-            latest = max(latest, Self.trusted(stamp, readAt: readAt))
-            feed(type: event.type, code: event.code, value: event.value, time: latest, emit)
+            latestMicroseconds = max(latestMicroseconds, Self.trusted(stamp: stamp, readAt: read))
+            feed(type: event.type, code: event.code, value: event.value, time: .microseconds(latestMicroseconds), emit)
         }
         pending.removeFirst(offset)
     }
 
     /// The event's stamp when it agrees with the time it was read, else the time it was read.
     public static func trusted(_ stamp: Duration, readAt: Duration) -> Duration {
-        stamp <= readAt && readAt - stamp <= stampTolerance ? stamp : readAt
+        .microseconds(trusted(stamp: microseconds(stamp), readAt: microseconds(readAt)))
+    }
+
+    static let stampToleranceMicroseconds = microseconds(stampTolerance)
+
+    static func trusted(stamp: Int64, readAt: Int64) -> Int64 {
+        stamp <= readAt && readAt &- stamp <= stampToleranceMicroseconds ? stamp : readAt
+    }
+
+    static func microseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds &* 1_000_000 &+ duration.components.attoseconds / 1_000_000_000_000
     }
 
     /// Feeds one event whose time is already on the monotonic clock.
