@@ -11,7 +11,7 @@ struct CardCommand: ParsableCommand {
             "Cards: register, activate, block, replace, link, households; print branded cards (docs/card-design.md).",
         subcommands: [
             Add.self, Lookup.self, Activate.self, Block.self, Replace.self, LinkPatient.self, Pool.self, Split.self,
-            CardsCommand.Preview.self, CardsCommand.Batch.self, CardsCommand.Reprint.self,
+            CardPrintingCommands.Preview.self, CardPrintingCommands.Batch.self, CardPrintingCommands.Reprint.self,
         ])
 
     struct Add: ParsableCommand {

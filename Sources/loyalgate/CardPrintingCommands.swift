@@ -10,7 +10,7 @@ import Printing
 /// Branded card batches: preview a design, print a batch through CUPS, reprint one card. These
 /// are subcommands of `loyalgate cards` (CardCommand.swift), beside the card's life. Only the
 /// arguments and the printed results are here; the work is in the CardBatches module.
-enum CardsCommand {
+enum CardPrintingCommands {
 
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
