@@ -105,29 +105,6 @@ public final class LedgerDatabase: LedgerStore {
     }
 }
 
-/// Parsed programs by version id. A version never changes once stored, so nothing is evicted.
-final class ProgramCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var rules: [Int64: EarningRules] = [:]
-
-    func rules(versionID: Int64, load: () throws -> EarningRules) rethrows -> EarningRules {
-        if let cached = lock.withLock({ rules[versionID] }) { return cached }
-        let loaded = try load()
-        lock.withLock { rules[versionID] = loaded }
-        return loaded
-    }
-}
-
-/// A merchant as the core resolves it for an op.
-public struct Merchant: Sendable, Hashable {
-    public let id: Int64
-    public let code: String
-    public let name: String
-    public let currency: Currency
-    public let timeZone: TimeZone
-    public let cardPrefix: String?
-}
-
 extension LedgerDatabase {
     /// The merchant an op is for: the named one, or the only one when the core serves one.
     public func merchant(code: String?) async throws -> Merchant {

@@ -6,7 +6,7 @@ import LoyaltyStore
 import Testing
 
 /// A card's life through the core's ops: issued → active → blocked → replaced.
-@Suite struct CardLifeOpTests {
+@Suite struct CardOpTests {
     @Test func anIssuedCardIsActivatedBlockedAndReplacedWithItsBalance() async throws {
         let core = try InProcessCore(programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
