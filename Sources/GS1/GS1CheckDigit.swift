@@ -52,7 +52,7 @@ public enum GS1CheckDigit {
     /// The weighted sum of the first `payloadLength` bytes as ASCII digits, weighted 3, 1, 3, ...
     /// from the last of them leftwards; nil when one is not an ASCII digit. Reads left to right,
     /// so a string's UTF-8 view needs no copy.
-    @inlinable @usableFromInline
+    @inlinable
     static func weightedSum(_ bytes: some Collection<UInt8>, payloadLength: Int) -> Int? {
         var sum = 0
         var weight = payloadLength % 2 == 1 ? 3 : 1

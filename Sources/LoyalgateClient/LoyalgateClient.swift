@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import LoyalgateClient
 import LoyalgateProtocol
 
 /// The one client of the core and the gateway: typed calls over a Unix socket, blocking or

@@ -1,5 +1,4 @@
 import Foundation
-import LoyalgateClient
 
 /// A blocking JSON Lines connection over a Unix socket: lines out, lines in, no meaning attached.
 /// `LoyalgateClient` speaks the contract over it; tests use it bare to send what a broken or

@@ -186,7 +186,7 @@ extension Bench {
         static func email(_ i: Int) -> String { "customer\(i)@example.be" }
 
         static func writeCSV(path: String, count: Int) throws {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             guard let handle = FileHandle(forWritingAtPath: path) else {
                 throw ValidationError("Cannot write \(path).")
             }

@@ -78,7 +78,7 @@ import Testing
 
         // From now on this test's own user is a till for the core.
         let access = #"{"callers":[{"uid":\#(getuid()),"role":"till"}]}"#
-        FileManager.default.createFile(atPath: core.data + "/access.json", contents: Data(access.utf8))
+        #expect(FileManager.default.createFile(atPath: core.data + "/access.json", contents: Data(access.utf8)))
         try core.start()
         let till = try core.client()
         let lookup = try till.request(#"{"id":2,"op":"card.lookup","card":"\#(number)"}"#)
@@ -148,7 +148,7 @@ import Testing
             contentsOf: Loyalgate.examples.appendingPathComponent("belgian-pharmacy.json"), encoding: .utf8)
         second = second.replacingOccurrences(of: "pharmacie-a", with: "pharmacie-b")
         let path = core.data + "/b.json"
-        FileManager.default.createFile(atPath: path, contents: Data(second.utf8))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(second.utf8)))
         #expect(try Loyalgate.run(["program", "import", "--data", core.data, path]).status == 0)
         let shared = card("2755", 61)
         #expect(
@@ -179,7 +179,7 @@ import Testing
 
         // A till bound to pharmacy B cannot ask for pharmacy A's data even by naming it.
         let access = #"{"callers":[{"uid":\#(getuid()),"role":"till","merchant":"pharmacie-b"}]}"#
-        FileManager.default.createFile(atPath: core.data + "/access.json", contents: Data(access.utf8))
+        #expect(FileManager.default.createFile(atPath: core.data + "/access.json", contents: Data(access.utf8)))
         try core.start()
         let tillB = try core.client()
         #expect(
