@@ -168,6 +168,10 @@ let package = Package(
         .testTarget(
             name: "LoyalgateProtocolTests", dependencies: ["LoyalgateProtocol", "LoyaltyDomain"],
             swiftSettings: swiftSettings),
+        // The one client against a real socket whose other end answers as each test needs.
+        .testTarget(
+            name: "LoyalgateClientTests", dependencies: ["LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain"],
+            swiftSettings: swiftSettings),
         // The docs against the code: every op and event documented, the README's module table.
         .testTarget(name: "DocumentationTests", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),

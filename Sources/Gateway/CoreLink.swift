@@ -59,7 +59,9 @@ final class CoreLink: @unchecked Sendable {
         guard let client else { throw GatewayError("not connected") }
         do {
             return .success(try client.call(CoreOp.CardLookup.self, .init(merchant: merchant, card: card)))
-        } catch let refusal as LoyaltyError where refusal.code != .internalError {
+        } catch let refusal as LoyaltyError {
+            // The core answered (unknown card, blocked, even its own internal error): the till
+            // gets that answer; only a core that did not answer is retried later.
             return .failure(refusal)
         } catch {
             disconnect(because: "\(error)")

@@ -28,8 +28,8 @@ public final class LoyalgateClient: @unchecked Sendable {
     }
 
     /// Calls `op` and waits for its answer. Throws the server's `LoyaltyError` when it refuses,
-    /// and `UnixLineClient.ClientError` when the connection fails or the answer is late (the
-    /// connection is then of no further use: open a new client).
+    /// and `UnixLineClient.ClientError` when the connection fails, the answer is late or the
+    /// stream is out of step (the connection is then of no further use: open a new client).
     public func call<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters) throws -> Op.Answer {
         nextID += 1
         let id = RequestID.number(nextID)
@@ -39,10 +39,12 @@ public final class LoyalgateClient: @unchecked Sendable {
         }
         guard let line = try socket.readLine() else { throw UnixLineClient.ClientError.closed }
         let answer = Frame.answer(Op.Answer.self, from: Data(line.utf8))
-        // An answer to another request means the stream is out of step: nothing after it can
-        // be trusted.
-        if let answered = answer.id, answered != id {
-            throw LoyaltyError(.internalError, "\(path) answered request \(answered) instead of \(id).")
+        // A line without this request's id is not its answer (another request's, or no answer
+        // at all): nothing after it can be trusted. Every refusal the server does send for this
+        // request comes back as its `LoyaltyError`.
+        guard answer.id == id else {
+            throw UnixLineClient.ClientError.outOfStep(
+                path, answer.id.map { "it answered request \($0) instead of \(id)" } ?? "it sent \(line.prefix(200))")
         }
         return try answer.result.get()
     }

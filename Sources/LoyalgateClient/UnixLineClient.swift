@@ -14,6 +14,9 @@ public final class UnixLineClient: @unchecked Sendable {
         case closed
         case pathTooLong(String)
         case timedOut(String, Int32)
+        /// A line that is not an answer to the request just sent (another request's, or not an
+        /// answer at all): the stream is out of step and the connection of no further use.
+        case outOfStep(String, String)
 
         public var description: String {
             switch self {
@@ -22,6 +25,7 @@ public final class UnixLineClient: @unchecked Sendable {
             case .closed: return "The server closed the connection."
             case .pathTooLong(let path): return "The socket path \(path) is too long."
             case .timedOut(let path, let milliseconds): return "\(path) did not answer within \(milliseconds) ms."
+            case .outOfStep(let path, let what): return "\(path) is out of step: \(what)"
             }
         }
     }
