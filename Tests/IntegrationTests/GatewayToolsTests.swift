@@ -1,4 +1,5 @@
 import Foundation
+import LoyalgateProtocol
 import SocketServer
 import Testbed
 import Testing
@@ -14,6 +15,19 @@ struct GatewayToolsTests {
         devices = try EmulatedDevices()
         try core.setUp(programs: ["dutch-pharmacy"])
         try core.start()
+    }
+
+    /// The contract's gateway ops (`GatewayOp.all`, which docs/gateway.md must list) are the
+    /// ones the running gateway serves: each is known to it, and an op outside the list is not.
+    @Test func theGatewayServesExactlyTheContractsOps() throws {
+        let gateway = try GatewayProcess(core: core, devices: devices)
+        let till = try gateway.till()
+        for op in GatewayOp.all where op.name != GatewayOp.Subscribe.name {
+            let answer = try till.request(op.name)
+            #expect(answer.errorCode != "unknown-op", "\(op.name): \(answer)")
+        }
+        #expect(try till.request("card.lookup").errorCode == "unknown-op")
+        #expect(try till.request("devices.remove").errorCode == "unknown-op")
     }
 
     @Test func doctorExplainsEachDeviceAndFailsWhenTheCoreIsDown() throws {
