@@ -1,19 +1,30 @@
 import Foundation
 import LoyalgateClient
-import SocketServer
+import LoyalgateProtocol
+import LoyaltyDomain
 import Testbed
 import Testing
 
-/// A card's whole life and a customer's personal data, through the real core binary.
+/// A card's whole life and households, through the real core binary and the typed client.
 @Suite struct CardLifeTests {
-    /// Sends one request and returns the answer as a dictionary.
-    func ask(_ till: UnixLineClient, _ request: String) throws -> [String: Any] { json(try till.request(request)) }
+    func earn(_ core: LoyalgateClient, _ card: String, _ receipt: String, _ amount: String, at: String? = nil) throws
+        -> TxnAnswer
+    {
+        try core.call(
+            CoreOp.TxnEarn.self,
+            .init(card: card, till: "t1", receipt: receipt, lines: [.init(sku: "x", amount: amount)], at: at))
+    }
 
-    func earn(_ till: UnixLineClient, _ card: String, _ receipt: String, _ amount: String) throws -> [String: Any] {
-        try ask(
-            till,
-            #"{"id":"\#(receipt)","op":"txn.earn","card":"\#(card)","till":"t1","receipt":"\#(receipt)","lines":[{"sku":"x","amount":"\#(amount)"}]}"#
-        )
+    /// The contract's error code of a call that must fail.
+    func refusal<Answer>(_ call: () throws -> Answer) -> LoyaltyError.Code? {
+        do {
+            _ = try call()
+            return nil
+        } catch let error as LoyaltyError {
+            return error.code
+        } catch {
+            return .internalError
+        }
     }
 
     @Test func issuedActiveBlockedReplacedWithTheBalanceAndTheFee() throws {
@@ -22,60 +33,37 @@ import Testing
         try core.setUp(programs: ["dutch-pharmacy"])
         #expect(try Loyalgate.run(["cards", "add", "--data", core.data, "--status", "issued", old]).status == 0)
         try core.start()
-        let till = try core.client()
+        let client = try core.typedClient()
 
-        #expect(
-            errorCode(
-                try till.request(
-                    #"{"id":1,"op":"txn.earn","card":"\#(old)","till":"t1","receipt":"r0","lines":[{"sku":"x","amount":"5.00"}]}"#
-                )) == "card-not-active")
-        #expect(
-            (try ask(till, #"{"id":2,"op":"card.activate","card":"\#(old)"}"#)["card"] as? [String: Any])?["status"]
-                as? String == "active")
-        #expect(try earn(till, old, "r1", "40.00")["points"] as? Int == 40)
+        #expect(refusal { try earn(client, old, "r0", "5.00") } == .cardNotActive)
+        #expect(try client.call(CoreOp.CardActivate.self, .init(card: old)).card.status == .active)
+        #expect(try earn(client, old, "r1", "40.00").points == 40)
 
-        #expect(try ask(till, #"{"id":3,"op":"card.block","card":"\#(old)","reason":"lost"}"#)["ok"] as? Bool == true)
-        #expect(
-            errorCode(
-                try till.request(
-                    #"{"id":4,"op":"txn.earn","card":"\#(old)","till":"t1","receipt":"r2","lines":[{"sku":"x","amount":"5.00"}]}"#
-                )) == "card-blocked")
+        #expect(try client.call(CoreOp.CardBlock.self, .init(card: old, reason: "lost")).card.status == .blocked)
+        #expect(refusal { try earn(client, old, "r2", "5.00") } == .cardBlocked)
 
-        let replaced = try ask(till, #"{"id":5,"op":"card.replace","card":"\#(old)","reason":"lost"}"#)
-        let new = (replaced["card"] as? [String: Any])?["number"] as? String ?? ""
+        let replaced = try client.call(CoreOp.CardReplace.self, .init(card: old, reason: "lost"))
+        let new = replaced.card.number
         #expect(new.count == 13 && new != old)
-        #expect((replaced["account"] as? [String: Any])?["points"] as? Int == 40)
-        #expect((replaced["fee"] as? [String: Any])?["amount"] as? String == "2.00")
-        #expect((replaced["fee"] as? [String: Any])?["paidFrom"] as? String == "till")
+        #expect(replaced.account.points == 40)
+        #expect(replaced.fee == ReplaceAnswer.Fee(amount: "2.00", paidFrom: .till))
 
         // The balance is on the new card; the old number is retired for good.
-        #expect(
-            try earn(till, new, "r3", "10.00")["account"].flatMap { ($0 as? [String: Any])?["points"] as? Int } == 50)
-        #expect(
-            (try ask(till, #"{"id":6,"op":"card.lookup","card":"\#(old)"}"#)["card"] as? [String: Any])?["status"]
-                as? String == "replaced")
-        #expect(
-            errorCode(
-                try till.request(
-                    #"{"id":7,"op":"txn.earn","card":"\#(old)","till":"t1","receipt":"r4","lines":[{"sku":"x","amount":"5.00"}]}"#
-                )) == "card-blocked")
-        #expect(
-            errorCode(try till.request(#"{"id":8,"op":"card.replace","card":"\#(old)","reason":"lost"}"#))
-                == "card-blocked")
+        #expect(try earn(client, new, "r3", "10.00").account.points == 50)
+        #expect(try client.call(CoreOp.CardLookup.self, .init(card: old)).card.status == .replaced)
+        #expect(refusal { try earn(client, old, "r4", "5.00") } == .cardBlocked)
+        #expect(refusal { try client.call(CoreOp.CardReplace.self, .init(card: old, reason: "lost")) } == .cardBlocked)
 
         // The fee is an entry in the ledger, beside the earns, each with the card that made it.
-        let entries =
-            (try ask(till, #"{"id":9,"op":"account.history","card":"\#(new)"}"#)["entries"] as? [[String: Any]]) ?? []
-        #expect(entries.map { $0["kind"] as? String ?? "" } == ["earn", "fee", "earn"])
-        #expect(entries.map { $0["card"] as? String ?? "" } == [new, new, old])
-        #expect(entries[1]["shortfallAmount"] as? String == "2.00")
+        let entries = try client.call(CoreOp.AccountHistory.self, .init(card: new)).entries
+        #expect(entries.map(\.kind) == ["earn", "fee", "earn"])
+        #expect(entries.map(\.card) == [new, new, old])
+        #expect(entries[1].shortfallAmount == "2.00")
+        let mistyped = String(new.dropLast()) + String((Int(String(new.last!))! + 1) % 10)
         #expect(
-            errorCode(
-                try till.request(
-                    #"{"id":10,"op":"card.replace","card":"\#(new)","reason":"worn","newCard":"\#(new.dropLast())\#((Int(String(new.last!))! + 1) % 10)"}"#
-                )) == "invalid-card-number")
-        let worn = try ask(till, #"{"id":11,"op":"card.replace","card":"\#(new)","reason":"worn"}"#)
-        #expect(worn["fee"] is NSNull || worn["fee"] == nil)
+            refusal { try client.call(CoreOp.CardReplace.self, .init(card: new, reason: "worn", newCard: mistyped)) }
+                == .invalidCardNumber)
+        #expect(try client.call(CoreOp.CardReplace.self, .init(card: new, reason: "worn")).fee == nil)
         #expect(core.terminate() == 0)
         #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
     }
@@ -86,21 +74,14 @@ import Testing
         try core.setUp(programs: ["bulgarian-coop"])
         #expect(try Loyalgate.run(["cards", "add", "--data", core.data, "--status", "issued", number]).status == 0)
         try core.start()
-        let till = try core.client()
-        let activated = try ask(till, #"{"id":1,"op":"card.activate","card":"\#(number)"}"#)
-        #expect((activated["card"] as? [String: Any])?["status"] as? String == "issued")
-        #expect(activated["activeFrom"] is String)
-        let refused = try till.request(
-            #"{"id":2,"op":"txn.earn","card":"\#(number)","till":"t1","receipt":"r1","lines":[{"sku":"x","amount":"5.00"}]}"#
-        )
-        #expect(errorCode(refused) == "card-not-active")
+        let client = try core.typedClient()
+        let activated = try client.call(CoreOp.CardActivate.self, .init(card: number))
+        #expect(activated.card.status == .issued)
+        #expect(activated.activeFrom != nil)
+        #expect(refusal { try earn(client, number, "r1", "5.00") } == .cardNotActive)
         // A sale dated after the delay (a till catching up) earns.
         let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(25 * 3600))
-        let earned = try ask(
-            till,
-            #"{"id":3,"op":"txn.earn","card":"\#(number)","till":"t1","receipt":"r2","at":"\#(later)","lines":[{"sku":"x","amount":"5.00"}]}"#
-        )
-        #expect(earned["points"] as? Int == 10)
+        #expect(try earn(client, number, "r2", "5.00", at: later).points == 10)
     }
 
     @Test func aHouseholdPoolsAndSplitsAndTheLedgerShowsWhichCardEarned() throws {
@@ -108,36 +89,25 @@ import Testing
         let anna = card("2990001", 41), boris = card("2990001", 42)
         try core.setUp(programs: ["dutch-pharmacy"], cards: [anna, boris])
         try core.start()
-        let till = try core.client()
-        _ = try earn(till, anna, "a1", "30.00")
-        _ = try earn(till, boris, "b1", "12.00")
+        let client = try core.typedClient()
+        _ = try earn(client, anna, "a1", "30.00")
+        _ = try earn(client, boris, "b1", "12.00")
 
-        let pooled = try ask(till, #"{"id":1,"op":"account.pool","card":"\#(boris)","into":"\#(anna)"}"#)
-        #expect((pooled["account"] as? [String: Any])?["points"] as? Int == 42)
-        #expect((pooled["cards"] as? [[String: Any]])?.count == 2)
+        let pooled = try client.call(CoreOp.AccountPool.self, .init(card: boris, into: anna))
+        #expect(pooled.account.points == 42)
+        #expect(pooled.cards.count == 2)
         // Each card keeps its number; both earn onto the household account.
-        _ = try earn(till, boris, "b2", "8.00")
-        let lookup = try ask(till, #"{"id":2,"op":"card.lookup","card":"\#(anna)"}"#)
-        #expect((lookup["account"] as? [String: Any])?["points"] as? Int == 50)
-        let entries =
-            (try ask(till, #"{"id":3,"op":"account.history","card":"\#(anna)"}"#)["entries"] as? [[String: Any]]) ?? []
-        let earnedBy = entries.filter { $0["kind"] as? String == "earn" }.map {
-            "\($0["card"] as? String ?? ""):\($0["points"] as? Int ?? 0)"
-        }
+        _ = try earn(client, boris, "b2", "8.00")
+        #expect(try client.call(CoreOp.CardLookup.self, .init(card: anna)).account.points == 50)
+        let entries = try client.call(CoreOp.AccountHistory.self, .init(card: anna)).entries
+        let earnedBy = entries.filter { $0.kind == "earn" }.map { "\($0.card):\($0.points)" }
         #expect(Set(earnedBy) == ["\(anna):30", "\(boris):8"])
-        #expect(
-            entries.contains {
-                $0["kind"] as? String == "transfer-in" && $0["card"] as? String == boris && $0["points"] as? Int == 12
-            })
+        #expect(entries.contains { $0.kind == "transfer-in" && $0.card == boris && $0.points == 12 })
 
-        let split = try ask(till, #"{"id":4,"op":"account.split","card":"\#(boris)","points":10}"#)
-        #expect((split["account"] as? [String: Any])?["points"] as? Int == 10)
-        #expect(
-            (try ask(till, #"{"id":5,"op":"card.lookup","card":"\#(anna)"}"#)["account"] as? [String: Any])?["points"]
-                as? Int == 40)
-        #expect(
-            errorCode(try till.request(#"{"id":6,"op":"account.split","card":"\#(anna)","points":1000}"#))
-                == "bad-request")
+        let split = try client.call(CoreOp.AccountSplit.self, .init(card: boris, points: 10))
+        #expect(split.account.points == 10)
+        #expect(try client.call(CoreOp.CardLookup.self, .init(card: anna)).account.points == 40)
+        #expect(refusal { try client.call(CoreOp.AccountSplit.self, .init(card: anna, points: 1000)) } == .badRequest)
         #expect(core.terminate() == 0)
         #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
     }

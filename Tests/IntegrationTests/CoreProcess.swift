@@ -50,6 +50,9 @@ final class CoreProcess {
 
     func client() throws -> UnixLineClient { try UnixLineClient(path: socket) }
 
+    /// The typed client, as a till or back-office program in Swift talks to the core.
+    func typedClient() throws -> LoyalgateClient { try LoyalgateClient(socket: socket) }
+
     func kill9() {
         process?.kill()
         process = nil
