@@ -190,7 +190,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "SocketServer", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "Printing", "Testbed", "Receipts",
+                "SocketServer", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "Printing", "Testbed",
+                "Receipts",
                 "ReceiptEncoding",
             ], swiftSettings: swiftSettings),
         .testTarget(
