@@ -107,7 +107,7 @@ public final class EmulatedDevices: @unchecked Sendable {
         endingNow: Bool = false
     ) throws -> Duration {
         let bytes = script.records(start: .zero, gap: gap)
-        let pauseSeconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
+        let pauseSeconds = pause.inSeconds
         let reply = try send([
             "op": "keys", "node": node, "hex": Self.hex(bytes), "pause": String(pauseSeconds),
             "endingNow": endingNow ? "1" : "",

@@ -29,14 +29,14 @@ extension Bench {
             let file = dir + "/loyalgate-cards.pdf"
             let start = clock.now
             try renderer.renderPDF(numbers: numbers, to: file)
-            let seconds = Self.seconds(clock.now - start)
+            let seconds = (clock.now - start).inSeconds
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             let ours = Double(count) / seconds
             print(
                 String(
                     format:
                         "loyalgate: %d cards (%d pages) in %.2f s = %.0f cards/s; design loaded and checked in %.0f ms; PDF %.1f MB",
-                    count, count * renderer.pagesPerCard, seconds, ours, Self.seconds(loaded) * 1000, Double(size) / 1e6
+                    count, count * renderer.pagesPerCard, seconds, ours, loaded.inSeconds * 1000, Double(size) / 1e6
                 ))
             guard !peer.isEmpty else { return }
             guard FileManager.default.isExecutableFile(atPath: peer) else {
@@ -60,8 +60,5 @@ extension Bench {
                     format: "ratio: loyalgate renders %.1f× as many cards per second as glabels-3-batch", ours / rate))
         }
 
-        static func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
     }
 }

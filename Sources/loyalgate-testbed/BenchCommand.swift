@@ -68,18 +68,14 @@ struct Bench: ParsableCommand {
             let elapsed = clock.now - started
             let sorted = latencies.all.sorted()
             guard sorted.count == perClient * clients else { throw ExitCode(1) }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.inSeconds
             print(
                 "cards: \(cards), ledger entries before: \(cards * entriesPerCard), clients: \(clients), earns: \(sorted.count)"
             )
             print(String(format: "durable earns/s: %.0f", Double(sorted.count) / seconds))
             print(
-                "latency p50: \(Self.micro(sorted[sorted.count / 2])) us, p99: \(Self.micro(sorted[sorted.count * 99 / 100])) us"
+                "latency p50: \(sorted[sorted.count / 2].inMicroseconds) us, p99: \(sorted[sorted.count * 99 / 100].inMicroseconds) us"
             )
-        }
-
-        static func micro(_ duration: Duration) -> Int64 {
-            duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
         }
 
         func seedIfNeeded() throws {
@@ -132,7 +128,7 @@ extension Bench {
             let clock = ContinuousClock()
             let started = clock.now
             let imported = try database.importCustomers(merchant: nil, csv: URL(fileURLWithPath: csvPath))
-            let importSeconds = Self.seconds(clock.now - started)
+            let importSeconds = (clock.now - started).inSeconds
             try database.close()
             print(
                 "imported \(imported) customers with cards in \(String(format: "%.1f", importSeconds)) s: \(Int(Double(imported) / importSeconds)) rows/s"
@@ -177,7 +173,7 @@ extension Bench {
                 }
                 latencies.sort()
                 print(
-                    "\(label): p50 \(CoreEarns.micro(latencies[latencies.count / 2])) us, p99 \(CoreEarns.micro(latencies[latencies.count * 99 / 100])) us (\(lookups) look-ups, \(count) customers)"
+                    "\(label): p50 \(latencies[latencies.count / 2].inMicroseconds) us, p99 \(latencies[latencies.count * 99 / 100].inMicroseconds) us (\(lookups) look-ups, \(count) customers)"
                 )
             }
         }
@@ -204,9 +200,6 @@ extension Bench {
             handle.write(Data(chunk.utf8))
         }
 
-        static func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
     }
 }
 

@@ -110,16 +110,11 @@ extension Bench {
                 - (.seconds(start.tv_sec) + .nanoseconds(start.tv_nsec))
         }
 
-        static func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
-
         static func percentiles(_ values: [Duration]) -> String {
             let sorted = values.sorted()
             guard !sorted.isEmpty else { return "no samples" }
-            func us(_ value: Duration) -> Int64 { Bench.CoreEarns.micro(value) }
             return
-                "p50 \(us(sorted[sorted.count / 2])) us, p99 \(us(sorted[sorted.count * 99 / 100])) us, max \(us(sorted.last!)) us"
+                "p50 \(sorted[sorted.count / 2].inMicroseconds) us, p99 \(sorted[sorted.count * 99 / 100].inMicroseconds) us, max \(sorted.last!.inMicroseconds) us"
         }
 
         func decoderThroughput() throws {
@@ -147,7 +142,7 @@ extension Bench {
                 String(
                     format:
                         "keyboard decoder (records -> xkb -> scans): %.2f M events per CPU-second (%d events, %d scans)",
-                    Double(records) / Self.seconds(keyboardTime) / 1e6, records, scansOut))
+                    Double(records) / keyboardTime.inSeconds / 1e6, records, scansOut))
 
             // HID POS: the emulated Honeywell's 64-byte reports, every other scan continued.
             let layout = try HIDPOSReportLayout(descriptorBytes: Self.honeywellDescriptor)
@@ -165,7 +160,7 @@ extension Bench {
                 }
             }
             let hidReports = count / 3 * 3
-            let hidRate = Double(hidReports) / Self.seconds(hidTime) / 1e6
+            let hidRate = Double(hidReports) / hidTime.inSeconds / 1e6
             print(
                 String(
                     format: "HID POS decoder: %.2f M reports per CPU-second (%d reports, %d scans)", hidRate,
