@@ -147,20 +147,22 @@ public final class ScanPipeline: @unchecked Sendable {
         return try await coreThread.runIfActive { try body(core) }
     }
 
-    private func publishStatus() {
-        let ranges =
-            configuration.cardRanges
+    /// The card ranges scans are matched against: the configuration's, else those learned from
+    /// the core (only this gateway's merchant's, when it names one).
+    private var cardRanges: [CardRange] {
+        configuration.cardRanges
             ?? core.learnedRanges.filter { configuration.merchant == nil || $0.merchant == configuration.merchant }
+    }
+
+    private func publishStatus() {
         let state = GatewayOp.GatewayStatus.Answer.Core(
-            connected: core.isConnected, error: core.lastError, cardRanges: ranges)
+            connected: core.isConnected, error: core.lastError, cardRanges: cardRanges)
         statusLock.withLock { coreState = state }
     }
 
     private func cardRange(for data: String) -> CardRange? {
         guard data.utf8.count == 13, data.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        let ranges =
-            configuration.cardRanges
-            ?? core.learnedRanges.filter { configuration.merchant == nil || $0.merchant == configuration.merchant }
+        let ranges = cardRanges
         if ranges.isEmpty, !warnedNoRanges {
             warnedNoRanges = true
             logger.warning(

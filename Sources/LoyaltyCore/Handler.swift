@@ -30,4 +30,13 @@ struct HandlerContext: Sendable {
         }
         return bound
     }
+
+    /// A till transaction as the store takes it: receipt and lines checked, and acting for the
+    /// merchant the caller may act for.
+    func checked<Transaction: TillTransaction>(_ transaction: Transaction, needsLines: Bool) throws -> Transaction {
+        var transaction = transaction
+        try transaction.checkReceipt(needsLines: needsLines)
+        transaction.merchant = try merchant(transaction.merchant)
+        return transaction
+    }
 }

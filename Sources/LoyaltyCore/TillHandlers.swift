@@ -10,22 +10,13 @@ extension CoreService {
             try await context.store.lookup(merchant: try context.merchant(p.merchant), card: p.card)
         },
         Handler(CoreOp.TxnEarn.self) { context, p in
-            var p = p
-            try p.checkReceipt(needsLines: true)
-            p.merchant = try context.merchant(p.merchant)
-            return try await context.store.earn(p)
+            try await context.store.earn(try context.checked(p, needsLines: true))
         },
         Handler(CoreOp.TxnRedeem.self) { context, p in
-            var p = p
-            try p.checkReceipt(needsLines: false)
-            p.merchant = try context.merchant(p.merchant)
-            return try await context.store.redeem(p)
+            try await context.store.redeem(try context.checked(p, needsLines: false))
         },
         Handler(CoreOp.TxnReturn.self) { context, p in
-            var p = p
-            try p.checkReceipt(needsLines: true)
-            p.merchant = try context.merchant(p.merchant)
-            return try await context.store.returnLines(p)
+            try await context.store.returnLines(try context.checked(p, needsLines: true))
         },
         Handler(CoreOp.AccountHistory.self) { context, p in
             try await context.store.history(

@@ -3,7 +3,7 @@ import LoyaltyDomain
 
 /// What earn, redeem and return share: the till, its receipt number and the sale's time.
 public protocol TillTransaction {
-    var merchant: String? { get }
+    var merchant: String? { get set }
     var till: String { get }
     var receipt: String { get }
     var lines: [SaleLineInput] { get }
