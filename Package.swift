@@ -137,7 +137,7 @@ let package = Package(
                 "LoyaltyCore", "LoyaltyDomain", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient",
                 "Gateway",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
-                "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging, nioCore, nioPosix,
+                "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",
-            dependencies: ["LoyaltyStore", "LoyaltyCore", "LoyaltyDomain", "LoyalgateProtocol", propertyBased, grdb],
+            dependencies: ["LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", propertyBased, grdb],
             swiftSettings: swiftSettings),
         // The core's ops in-process against a real SQLite file: no socket, no child process.
         .testTarget(
@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "SocketServer", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "Printing", "Testbed",
+                "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "Printing", "Testbed",
                 "Receipts",
                 "ReceiptEncoding",
             ], swiftSettings: swiftSettings),
@@ -200,7 +200,7 @@ let package = Package(
         .testTarget(name: "GS1Tests", dependencies: ["GS1"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", propertyBased],
+            dependencies: ["Gateway", "ScannerDrivers", "LoyalgateProtocol", propertyBased],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ScannerDriversTests", dependencies: ["ScannerDrivers", "ScanDecoding", propertyBased],

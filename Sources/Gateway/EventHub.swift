@@ -1,6 +1,5 @@
 import Foundation
 import LoyalgateProtocol
-import SocketServer
 
 /// Fans events out to the tills that subscribed to them and keeps the replay window.
 /// Publishing and subscribing happen under one lock, so a till that subscribes with `since`

@@ -4,7 +4,6 @@ import LoyalgateClient
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
-import SocketServer
 import Testbed
 
 struct Bench: ParsableCommand {

@@ -4,7 +4,6 @@ import LoyalgateClient
 import LoyaltyDomain
 import ScanDecoding
 import ScannerDrivers
-import SocketServer
 import Testbed
 
 extension Bench {

@@ -2,7 +2,6 @@ import Foundation
 import LoyalgateClient
 import LoyalgateProtocol
 import LoyaltyDomain
-import SocketServer
 import Testbed
 
 extension Demo {

@@ -1,6 +1,5 @@
 import Foundation
 import LoyalgateClient
-import SocketServer
 import Testbed
 
 /// A `loyalgate core` process on a data folder, started and stopped by the test.

@@ -1,6 +1,5 @@
 import Foundation
 import LoyalgateClient
-import SocketServer
 import Testbed
 import Testing
 

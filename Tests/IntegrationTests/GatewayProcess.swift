@@ -1,6 +1,5 @@
 import Foundation
 import LoyalgateClient
-import SocketServer
 import Testbed
 
 /// A `loyalgate gateway` process inside a umockdev test bed, started and stopped by the test.

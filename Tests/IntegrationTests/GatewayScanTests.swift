@@ -1,6 +1,5 @@
 import Foundation
 import LoyalgateProtocol
-import SocketServer
 import Testbed
 import Testing
 
