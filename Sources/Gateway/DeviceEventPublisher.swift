@@ -73,7 +73,7 @@ struct DeviceEventPublisher: Sendable {
 
     /// Outcomes that are not scans: rejected ones become `scan.rejected`, the rest log lines.
     func rejected(_ outcome: ScanOutcome, from facts: DeviceFacts) {
-        let device = registry.device(syspath: facts.syspath) ?? DeviceRegistry.device(facts)
+        let device = registry.device(for: facts)
         switch outcome {
         case .scan:
             break

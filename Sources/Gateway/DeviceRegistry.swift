@@ -86,25 +86,28 @@ public final class DeviceRegistry: @unchecked Sendable {
     }
 
     static func device(_ node: Node) -> Device {
-        let facts = node.facts
-        return Device(
-            id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex),
-            productId: facts.productID.map(DeviceFacts.hex),
-            name: facts.name, mode: node.classification.mode?.rawValue, node: facts.devnode,
-            family: node.classification.family,
-            layout: node.classification.mode == .keyboard ? node.classification.layout : nil, grabbed: node.grabbed)
+        device(node.facts, node.classification, grabbed: node.grabbed)
     }
 
-    /// A node the registry has not seen (yet): what its facts alone say.
-    static func device(_ facts: DeviceFacts) -> Device {
+    /// The device object: what the facts say, and what the classification adds (nothing yet for
+    /// a node the registry has not seen).
+    static func device(
+        _ facts: DeviceFacts, _ classification: DeviceClassifier.Classification? = nil, grabbed: Bool = false
+    ) -> Device {
         Device(
             id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex),
             productId: facts.productID.map(DeviceFacts.hex),
-            name: facts.name, mode: nil, node: facts.devnode, family: nil, layout: nil, grabbed: false)
+            name: facts.name, mode: classification?.mode?.rawValue, node: facts.devnode, family: classification?.family,
+            layout: classification?.mode == .keyboard ? classification?.layout : nil, grabbed: grabbed)
     }
 
     /// The device object of a node, as tills see it in its events.
     func device(syspath: String) -> Device? {
         lock.withLock { nodes[syspath].map(Self.device) }
+    }
+
+    /// The device object of the node these facts describe, seen or not.
+    func device(for facts: DeviceFacts) -> Device {
+        device(syspath: facts.syspath) ?? Self.device(facts)
     }
 }

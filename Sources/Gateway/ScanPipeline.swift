@@ -108,7 +108,7 @@ public final class ScanPipeline: @unchecked Sendable {
             nextScanID += 1
             // The drivers measure on the monotonic clock; the till is shown wall-clock time,
             // derived here at the edge from how long ago the scan completed.
-            let device = registry.device(syspath: facts.syspath) ?? DeviceRegistry.device(facts)
+            let device = registry.device(for: facts)
             let job = Job(scanID: nextScanID, device: device, scan: scan, at: MonotonicClock.wallClockDate(of: time))
             await process(job)
         case .outcome(let facts, let outcome, _): devices.rejected(outcome, from: facts)
