@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import ScanDecoding
 
 /// One open scanner node, read by the device loop when its fd is readable. Times are
@@ -16,4 +17,26 @@ protocol DeviceReader: AnyObject {
     func flush(now: Duration, _ emit: (ScanOutcome, Duration) -> Void)
     /// Closes the node; a partial scan is dropped, never delivered.
     func close()
+}
+
+/// What one non-blocking `read` of a scanner node gave.
+enum NodeRead {
+    /// This many bytes, at the start of the buffer.
+    case bytes(Int)
+    /// Nothing more for now (EAGAIN): back to `poll()`.
+    case drained
+    /// The node failed or went away, in words for the log and `device.removed`.
+    case failed(String)
+
+    /// Reads at most `count` bytes of `fd` into `buffer`, retrying when a signal interrupts.
+    static func read(_ fd: Int32, into buffer: inout [UInt8], count: Int) -> NodeRead {
+        while true {
+            let got = Glibc.read(fd, &buffer, count)
+            if got > 0 { return .bytes(got) }
+            if got == 0 { return .failed("the device closed") }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return .drained }
+            return .failed("read failed: \(errnoText())")
+        }
+    }
 }

@@ -51,13 +51,12 @@ final class HIDPOSReader: DeviceReader {
             // Read at most one report: hidraw returns one report per read; an emulated node is a
             // byte stream, where asking for more would run reports together.
             let want = partial.isEmpty ? length : length - partial.count
-            let count = read(fd, &buffer, want)
-            if count < 0 {
-                if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
-                if errno == EINTR { continue }
-                return "read failed: \(errnoText())"
+            let count: Int
+            switch NodeRead.read(fd, into: &buffer, count: want) {
+            case .drained: return nil
+            case .failed(let why): return why
+            case .bytes(let got): count = got
             }
-            if count == 0 { return "the device closed" }
             let now = MonotonicClock.now()
             let chunk = buffer[..<count]
             if partial.isEmpty, count < length, decoder.layout.reportID.map({ chunk.first != $0 }) ?? false {

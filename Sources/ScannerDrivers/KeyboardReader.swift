@@ -51,14 +51,11 @@ final class KeyboardReader: DeviceReader {
     func readAvailable(_ emit: (ScanOutcome, Duration) -> Void) -> String? {
         var buffer = [UInt8](repeating: 0, count: KeyboardScanDecoder.recordSize * 256)
         while true {
-            let count = read(fd, &buffer, buffer.count)
-            if count < 0 {
-                if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
-                if errno == EINTR { continue }
-                return "read failed: \(errnoText())"
+            switch NodeRead.read(fd, into: &buffer, count: buffer.count) {
+            case .drained: return nil
+            case .failed(let why): return why
+            case .bytes(let count): decoder.feed(buffer[..<count], readAt: MonotonicClock.now(), emit)
             }
-            if count == 0 { return "the device closed" }
-            decoder.feed(buffer[..<count], readAt: MonotonicClock.now(), emit)
         }
     }
 

@@ -33,13 +33,12 @@ final class SerialReader: DeviceReader {
     func readAvailable(_ emit: (ScanOutcome, Duration) -> Void) -> String? {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = read(fd, &buffer, buffer.count)
-            if count < 0 {
-                if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
-                if errno == EINTR { continue }
-                return "read failed: \(errnoText())"
+            let count: Int
+            switch NodeRead.read(fd, into: &buffer, count: buffer.count) {
+            case .drained: return nil
+            case .failed(let why): return why
+            case .bytes(let got): count = got
             }
-            if count == 0 { return "the device closed" }
             let now = MonotonicClock.now()
             for outcome in splitter.feed(buffer[..<count]) { emit(outcome, now) }
         }

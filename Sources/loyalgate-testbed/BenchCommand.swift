@@ -7,6 +7,12 @@ import LoyaltyStore
 import Testbed
 
 struct Bench: ParsableCommand {
+    /// The benchmarks' merchant: one point per euro, cards numbered from prefix 2800.
+    static let shop = ProgramFile(
+        merchant: .init(
+            code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam", cardPrefix: "2800"),
+        program: Program(points: .init(per: "1.00")))
+
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; see docs/benchmarks.md for how they are run and compared.",
         subcommands: [CoreEarns.self, Customers.self, GatewayLatency.self, ReceiptBench.self, CardsRender.self])
@@ -82,12 +88,7 @@ struct Bench: ParsableCommand {
             guard !FileManager.default.fileExists(atPath: marker) else { return }
             try? FileManager.default.removeItem(atPath: dir + "/loyalgate.sqlite")
             let database = try LedgerDatabase(directory: URL(fileURLWithPath: dir))
-            _ = try database.importProgram(
-                ProgramFile(
-                    merchant: .init(
-                        code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam",
-                        cardPrefix: "2800"),
-                    program: Program(points: .init(per: "1.00"))))
+            _ = try database.importProgram(Bench.shop)
             print("seeding \(cards) cards with \(entriesPerCard) entries each...")
             try database.seedForBenchmark(merchant: "bench", cards: cards, entriesPerCard: entriesPerCard)
             try database.close()
@@ -118,12 +119,7 @@ extension Bench {
             let csvPath = dir + "/customers.csv"
             try Self.writeCSV(path: csvPath, count: count)
             let database = try LedgerDatabase(directory: URL(fileURLWithPath: dir))
-            _ = try database.importProgram(
-                ProgramFile(
-                    merchant: .init(
-                        code: "bench", name: "Benchmark shop", currency: "EUR", timeZone: "Europe/Amsterdam",
-                        cardPrefix: "2800"),
-                    program: Program(points: .init(per: "1.00"))))
+            _ = try database.importProgram(Bench.shop)
             let clock = ContinuousClock()
             let started = clock.now
             let imported = try database.importCustomers(merchant: nil, csv: URL(fileURLWithPath: csvPath))
