@@ -21,7 +21,10 @@ public final class GatewayService: Service, Sendable {
     let table: ScannerTable
     let receipts: ReceiptPrintService?
 
-    public init(corePath: String, socketPath: String, configuration: GatewayConfiguration, logger: Logger) {
+    public init(
+        corePath: String, socketPath: String, limits: ConnectionLimits = .standard, configuration: GatewayConfiguration,
+        logger: Logger
+    ) {
         let table = ScannerTable.load(paths: configuration.hwdb ?? ScannerTable.defaultPaths())
         let hub = EventHub(replayEvents: configuration.replayEvents, replaySeconds: configuration.replaySeconds)
         let registry = self.registry
@@ -54,7 +57,7 @@ public final class GatewayService: Service, Sendable {
         let router = TillOpRouter(
             hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
         self.server = JSONLineServer(
-            path: socketPath, logger: logger,
+            path: socketPath, limits: limits, logger: logger,
             handler: { line, connection in await router.answer(line: line, connection: connection) })
     }
 

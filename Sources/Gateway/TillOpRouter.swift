@@ -27,6 +27,7 @@ struct TillOpRouter: Sendable {
             case GatewayOp.Subscribe.name:
                 let parameters = try request.parameters(of: GatewayOp.Subscribe.self)
                 let session = sessions.session(for: connection, hub: hub)
+                connection.keepWhileIdle()
                 let wanted = parameters.devices.map(Set.init)
                 let subscription = hub.subscribe(
                     session, devices: wanted, since: parameters.since, epoch: parameters.epoch)

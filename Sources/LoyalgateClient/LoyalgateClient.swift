@@ -16,7 +16,7 @@ public final class LoyalgateClient: @unchecked Sendable {
     public let path: String
     /// How long a call waits for its answer; nil waits as long as the server takes.
     public let timeoutMilliseconds: Int32?
-    private let socket: UnixLineClient
+    private var socket: UnixLineClient
     private var nextID: Int64 = 0
     private let queue = DispatchQueue(label: "loyalgate-client")
 
@@ -33,6 +33,9 @@ public final class LoyalgateClient: @unchecked Sendable {
     public func call<Op: WireOperation>(_ op: Op.Type, _ parameters: Op.Parameters) throws -> Op.Answer {
         nextID += 1
         let id = RequestID.number(nextID)
+        // A connection the server closed while it sat idle is replaced before anything is
+        // sent on it, so no request is lost or sent twice.
+        if socket.closedByServer { socket = try UnixLineClient(path: path) }
         try socket.send(Array(Frame.request(op, id: id, parameters)))
         if let timeoutMilliseconds, !socket.waitReadable(milliseconds: timeoutMilliseconds) {
             throw UnixLineClient.ClientError.timedOut(path, timeoutMilliseconds)

@@ -79,6 +79,12 @@ public final class UnixLineClient: @unchecked Sendable {
 
     public func send(line: String) throws { try send(Array((line + "\n").utf8)) }
 
+    /// Shuts down the sending side (shutdown(SHUT_WR)), as `socat` does at the end of its input:
+    /// the server still answers every line sent before, then closes.
+    public func finishSending() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// The next line, without its newline; nil when the server closed the connection.
     public func readLine() throws -> String? {
         while true {
@@ -99,6 +105,17 @@ public final class UnixLineClient: @unchecked Sendable {
         try send(line: line)
         guard let answer = try readLine() else { throw ClientError.closed }
         return answer
+    }
+
+    /// True when the server has closed the connection and nothing it sent is left unread: the
+    /// servers close a connection idle for their timeout, and a client that notices before it
+    /// sends can open a new one without any doubt about whether a request was received.
+    public var closedByServer: Bool {
+        guard pending.isEmpty else { return false }
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, 0) > 0 else { return false }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
     }
 
     /// Waits at most `milliseconds` for data; false on timeout.

@@ -34,6 +34,16 @@ public enum Frame {
         LoyaltyError(.frameTooLarge, "The request is longer than \(maximumLineLength) bytes; the connection is closed.")
     )
 
+    /// The answer to a connection over the per-caller limit, sent just before it is closed.
+    public static func tooManyConnections(limit: Int) -> Data {
+        failure(
+            id: nil,
+            LoyaltyError(
+                .tooManyConnections,
+                "This program already holds \(limit) connections to the socket; close one (or reuse it) and try again.")
+        )
+    }
+
     /// An event line (gateway to till): `{"event": name, "seq", "cursor", ...fields}`.
     public static func event(_ line: EventLine) -> Data {
         encode(line)

@@ -25,6 +25,18 @@ public final class LineConnection: Sendable, Hashable {
         try await outbound.write(ByteBuffer(bytes: line))
     }
 
+    /// Resolves once every line written so far has left the process (writes complete in order).
+    func flushed() async throws {
+        try await channel.writeAndFlush(ByteBuffer()).get()
+    }
+
+    /// Exempts the connection from the idle timeout: a till subscribed to events only listens.
+    public func keepWhileIdle() {
+        let pipeline = channel.pipeline
+        pipeline.removeHandler(name: IdleConnectionCloser.timerName, promise: nil)
+        pipeline.removeHandler(name: IdleConnectionCloser.name, promise: nil)
+    }
+
     /// Closes the connection (the gateway drops a till that stopped reading; it resumes with
     /// `since` when it reconnects).
     public func close() { channel.close(promise: nil) }
@@ -43,21 +55,38 @@ public final class LineConnection: Sendable, Hashable {
 final class ConnectionRegistry: Sendable {
     private struct State {
         var busy: [LineConnection: Bool] = [:]
+        /// Open connections per caller's user id (unknown callers count as one caller).
+        var perPeer: [UInt32?: Int] = [:]
         var stopping = false
     }
 
-    private let state = NIOLockedValueBox(State())
+    enum Registration { case accepted, stopping, overLimit }
 
-    func register(_ connection: LineConnection) -> Bool {
+    private let state = NIOLockedValueBox(State())
+    let limitPerPeer: Int
+
+    init(perPeer: Int) {
+        limitPerPeer = perPeer
+    }
+
+    func register(_ connection: LineConnection) -> Registration {
         state.withLockedValue { state in
-            guard !state.stopping else { return false }
+            guard !state.stopping else { return .stopping }
+            let uid = connection.peer?.uid
+            guard state.perPeer[uid, default: 0] < limitPerPeer else { return .overLimit }
+            state.perPeer[uid, default: 0] += 1
             state.busy[connection] = false
-            return true
+            return .accepted
         }
     }
 
     func remove(_ connection: LineConnection) {
-        state.withLockedValue { _ = $0.busy.removeValue(forKey: connection) }
+        state.withLockedValue { state in
+            guard state.busy.removeValue(forKey: connection) != nil else { return }
+            let uid = connection.peer?.uid
+            state.perPeer[uid, default: 1] -= 1
+            if state.perPeer[uid] == 0 { state.perPeer[uid] = nil }
+        }
     }
 
     /// False when the server is stopping: the request is not started.

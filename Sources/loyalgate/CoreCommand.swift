@@ -29,6 +29,8 @@ struct Core: AsyncParsableCommand {
         @Option(help: "The access file mapping callers (uid, gid) to roles; default DATA/access.json if present.")
         var access: String?
 
+        @OptionGroup var connections: ServerLimitOptions
+
         func run() async throws {
             let logger = Logger(label: "loyalgate.core")
             let database = try data.open()
@@ -38,7 +40,7 @@ struct Core: AsyncParsableCommand {
                 ? try AccessPolicy.load(path: accessPath) : .empty
             let service = CoreService(store: database, policy: policy)
             let server = JSONLineServer(
-                path: socket, logger: logger,
+                path: socket, limits: connections.limits, logger: logger,
                 handler: { line, connection in
                     await service.answer(
                         line: line, caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid) })

@@ -13,6 +13,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
     @Option(help: "The core's socket.") var core: String = ".loyalgate/core.sock"
     @Option(help: "The socket tills connect to.") var socket: String = ".loyalgate/gateway.sock"
+    @OptionGroup var connections: ServerLimitOptions
     @Option(help: "Configuration file (JSON, see docs/gateway.md); a missing default file means defaults.")
     var config: String?
 
@@ -37,7 +38,9 @@ struct GatewayCommand: AsyncParsableCommand {
         }
         try? FileManager.default.createDirectory(
             atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let service = GatewayService(corePath: core, socketPath: socket, configuration: configuration, logger: logger)
+        let service = GatewayService(
+            corePath: core, socketPath: socket, limits: connections.limits, configuration: configuration, logger: logger
+        )
         // SIGTERM and SIGINT are handled here and nowhere else: the group turns them into the
         // service's graceful shutdown (finish in-flight scans, remove the socket), then run()
         // returns and the command exits 0.

@@ -36,8 +36,8 @@ final class CoreProcess {
         init(_ message: String) { self.message = message }
     }
 
-    func start() throws {
-        let process = try ChildProcess(Loyalgate.binary, ["core", "--data", data, "--socket", socket])
+    func start(arguments: [String] = []) throws {
+        let process = try ChildProcess(Loyalgate.binary, ["core", "--data", data, "--socket", socket] + arguments)
         try process.start()
         self.process = process
         do {

@@ -10,13 +10,14 @@ final class GatewayProcess {
     let directory: String
     private(set) var process: ChildProcess?
 
-    init(core: CoreProcess, devices: EmulatedDevices, configuration: String? = nil, environment: [String: String] = [:])
-        throws
-    {
+    init(
+        core: CoreProcess, devices: EmulatedDevices, configuration: String? = nil, environment: [String: String] = [:],
+        arguments extra: [String] = []
+    ) throws {
         directory = core.data
         socket = core.data + "/gateway.sock"
         logPath = core.data + "/gateway.log"
-        var arguments = ["gateway", "--core", core.socket, "--socket", socket]
+        var arguments = ["gateway", "--core", core.socket, "--socket", socket] + extra
         if let configuration {
             let path = core.data + "/gateway.json"
             try configuration.write(toFile: path, atomically: true, encoding: .utf8)

@@ -9,9 +9,10 @@ enum Loyalgate {
         return testBundle.deletingLastPathComponent().appendingPathComponent("loyalgate").path
     }()
 
-    static let examples = URL(fileURLWithPath: #filePath)
+    static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples")
+
+    static let examples = repository.appendingPathComponent("examples")
 
     typealias Output = ChildProcess.Output
 
