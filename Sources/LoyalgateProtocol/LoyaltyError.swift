@@ -24,6 +24,7 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
         case receiptReused = "receipt-reused"
         case returnExceedsOriginal = "return-exceeds-original"
         case forbidden = "forbidden"
+        case diskFull = "disk-full"
         case internalError = "internal-error"
     }
 
