@@ -105,7 +105,7 @@ let package = Package(
         // Devices/ holds one data file per emulated model, read from the checkout (EmulatedScanner.folder).
         .target(name: "Testbed", exclude: ["Devices"], swiftSettings: swiftSettings),
         .target(
-            name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol"],
+            name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging],
             swiftSettings: swiftSettings),
         .target(
             name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),

@@ -50,20 +50,24 @@ public struct BatchPrinter {
         var report = Report()
         try settleInFlightJobs(batch: id, report: &report)
         let left = try database.batch(id: id).unprinted
+        guard !left.isEmpty else { return report }
+        let scratch = try ScratchFolder.create()
+        defer { scratch.remove() }
         for start in stride(from: 0, to: left.count, by: chunkSize) {
-            try printChunk(batch: id, Array(left[start..<min(start + chunkSize, left.count)]), report: &report)
+            try printChunk(
+                batch: id, Array(left[start..<min(start + chunkSize, left.count)]), scratch: scratch, report: &report)
         }
         return report
     }
 
     // MARK: - A fresh chunk
 
-    private func printChunk(batch id: Int64, _ items: [CardBatch.Item], report: inout Report) throws {
+    private func printChunk(
+        batch id: Int64, _ items: [CardBatch.Item], scratch: ScratchFolder, report: inout Report
+    ) throws {
         let numbers = items.map(\.number)
         let title = "loyalgate batch \(id) cards \(items.first!.position + 1)-\(items.last!.position + 1)"
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "loyalgate-batch-\(id)-\(getpid()).pdf"
-        ).path
+        let file = try scratch.newPDF("batch-\(id)")
         defer { try? FileManager.default.removeItem(atPath: file) }
         try renderer.renderPDF(numbers: numbers, to: file)
         var lastProblem = ""

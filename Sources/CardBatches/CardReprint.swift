@@ -42,9 +42,9 @@ public struct CardReprint {
             )
         }
         before(target.number, target.replaced)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-reprint-\(getpid()).pdf")
-            .path
-        defer { try? FileManager.default.removeItem(atPath: file) }
+        let scratch = try ScratchFolder.create()
+        defer { scratch.remove() }
+        let file = try scratch.newPDF("reprint")
         try renderer.renderPDF(numbers: [target.number], to: file)
         let connection = try PrintConnection(server: server)
         let document = PrintDocument(

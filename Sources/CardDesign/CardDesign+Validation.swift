@@ -5,6 +5,10 @@ import Foundation
 /// Only what needs no files or fonts is checked here; `CardRenderer` adds the logo, image and
 /// glyph checks when it loads the design.
 extension CardDesign {
+    /// Elements on one side: far more than a card holds, few enough that the checks (each
+    /// barcode against every element) stay instant.
+    public static let maximumElements = 200
+
     public func validate() throws(DesignError) {
         guard !shopName.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DesignError("The design has no shop name (\"shopName\").")
@@ -14,6 +18,10 @@ extension CardDesign {
             throw DesignError("The safe margin is \(mm(safeMargin)) mm; give 0 to 15 mm.")
         }
         let safe = Box.trim.inset(by: safeMargin)
+        for (name, side) in sides where side.elements.count > Self.maximumElements {
+            throw DesignError(
+                "The \(name) has \(side.elements.count) elements; a side takes at most \(Self.maximumElements).")
+        }
         for (name, side) in sides {
             for element in side.elements {
                 let box = element.box

@@ -32,10 +32,8 @@ public final class CardRenderer {
 
     /// Reads a design file and its images; `path` names the JSON file.
     public convenience init(path: String) throws(DesignError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DesignError("The design file \(path) does not exist or cannot be read.")
-        }
-        let design = try CardDesign.decode(data)
+        let data = try DesignFiles.read(path, what: "design file", limit: DesignFiles.maximumDesignBytes)
+        let design = try CardDesign.decode(Data(data))
         try self.init(design: design, directory: URL(fileURLWithPath: path).deletingLastPathComponent())
     }
 
@@ -49,7 +47,17 @@ public final class CardRenderer {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw DesignError("The \(role) \(file) is missing: looked for \(url.path).")
         }
-        guard let surface = cairo_image_surface_create_from_png(url.path) else {
+        let bytes = try DesignFiles.read(url.path, what: role, limit: DesignFiles.maximumImageBytes)
+        guard let size = DesignFiles.pngSize(bytes) else {
+            throw DesignError("The \(role) \(file) is not a PNG image cairo can read (not a PNG file); save it as PNG.")
+        }
+        let most = DesignFiles.maximumImagePixels
+        guard size.width <= most, size.height <= most else {
+            throw DesignError(
+                "The \(role) \(file) is \(size.width) × \(size.height) pixels; at most \(most) × \(most) are taken: scale it down."
+            )
+        }
+        guard let surface = DesignFiles.decodePNG(bytes) else {
             throw DesignError("The \(role) \(file) cannot be read.")
         }
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {

@@ -25,6 +25,7 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
         case returnExceedsOriginal = "return-exceeds-original"
         case forbidden = "forbidden"
         case tooManyConnections = "too-many-connections"
+        case diskFull = "disk-full"
         case internalError = "internal-error"
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
@@ -11,11 +12,17 @@ public struct CoreService: Sendable {
     let store: any LedgerStore
     let policy: AccessPolicy
     let coreUID: UInt32
+    /// Where faults go with their cause: the till gets one sentence, the technician the reason.
+    let logger: Logger
 
-    public init(store: any LedgerStore, policy: AccessPolicy = .empty, coreUID: UInt32 = getuid()) {
+    public init(
+        store: any LedgerStore, policy: AccessPolicy = .empty, coreUID: UInt32 = getuid(),
+        logger: Logger = Logger(label: "loyalgate.core")
+    ) {
         self.store = store
         self.policy = policy
         self.coreUID = coreUID
+        self.logger = logger
     }
 
     /// The caller as the kernel reported it; nil (in-process use) counts as the core itself.
@@ -46,17 +53,29 @@ public struct CoreService: Sendable {
             let context = HandlerContext(store: store, grant: grant)
             return Frame.success(id: request.id, try await handler.handle(context, request))
         } catch let error as LoyaltyError {
+            if error.code == .internalError { logFault(error, answer: error, op: request.op) }
             return Frame.failure(id: request.id, error)
         } catch let violation as RuleViolation {
             return Frame.failure(id: request.id, LoyaltyError(violation))
         } catch let error as ProgramError {
-            return Frame.failure(
-                id: request.id, LoyaltyError(.internalError, "The stored program could not be used: \(error.message)"))
+            let answer = LoyaltyError(.internalError, "The stored program could not be used: \(error.message)")
+            logFault(error, answer: answer, op: request.op)
+            return Frame.failure(id: request.id, answer)
         } catch {
-            return Frame.failure(
-                id: request.id,
-                LoyaltyError(
-                    .internalError, "The loyalty core could not complete this; nothing was recorded. Try again."))
+            let answer = LoyaltyError.storeFault(error)
+            logFault(error, answer: answer, op: request.op)
+            return Frame.failure(id: request.id, answer)
+        }
+    }
+
+    /// Every fault a till is told about is logged with its cause: a damaged page or a full disk
+    /// must reach the technician, not only the cashier.
+    func logFault(_ cause: any Error, answer: LoyaltyError, op: String) {
+        let metadata: Logger.Metadata = ["op": "\(op)", "code": "\(answer.code.rawValue)", "cause": "\(cause)"]
+        if answer.code == .diskFull {
+            logger.critical("disk full: the ledger cannot grow; nothing was recorded", metadata: metadata)
+        } else {
+            logger.error("internal error: nothing was recorded", metadata: metadata)
         }
     }
 

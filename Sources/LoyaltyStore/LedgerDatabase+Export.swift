@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import GRDB
 import LoyalgateProtocol
@@ -37,8 +36,9 @@ extension LedgerDatabase {
 
     /// Writes `cards.csv`, `customers.csv` and `ledger.csv` of one merchant into `folder`.
     /// Personal data is decrypted into the files: they are for the shop owner, keep them safe.
+    /// The files are 0600 and a new folder 0700; cells are spreadsheet-safe (`SpreadsheetCSV`).
     public func exportMerchant(_ code: String?, to folder: URL) throws -> [String: Int] {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try LedgerFiles.prepareFolder(folder)
         return try writer.read { db in
             let merchant = try Self.merchant(db, code: code)
             var counts: [String: Int] = [:]
@@ -97,18 +97,21 @@ extension LedgerDatabase {
         }
     }
 
+    /// Writes one CSV file, 0600 (it holds personal data), every cell through `SpreadsheetCSV`.
     static func writeCSV(_ url: URL, header: [String], rows: some Cursor<[String]>) throws -> Int {
-        guard let stream = OutputStream(toFileAtPath: url.path, append: false) else {
-            throw LoyaltyError(.internalError, "Cannot write \(url.path).")
-        }
-        let writer = try CSVWriter(stream: stream)
-        defer { writer.stream.close() }
-        try writer.write(row: header)
+        let file = try LedgerFiles.createPrivateFile(url.path)
+        defer { try? file.close() }
+        var buffer = Data(SpreadsheetCSV.line(header).utf8)
         var count = 0
         while let row = try rows.next() {
-            try writer.write(row: row)
+            buffer.append(contentsOf: SpreadsheetCSV.line(row).utf8)
             count += 1
+            if buffer.count >= 1 << 16 {
+                try file.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
+        try file.write(contentsOf: buffer)
         return count
     }
 

@@ -12,16 +12,36 @@ extension LedgerDatabase {
     ]
 
     private struct ImportRow {
+        var line: Int
         var card: CardNumber
         var details: CustomerDetails
         var consents: Consents
     }
 
+    /// What an import did.
+    public struct CustomerImportSummary: Sendable, Equatable {
+        /// Rows registered by this run.
+        public var imported: Int
+        /// Rows an earlier run of the same file had already registered (same card, same details
+        /// and consents): an import killed half-way is finished by running it again.
+        public var skipped: Int
+    }
+
     /// Registers customers with their cards from a CSV file (header row with `importColumns`;
     /// only `card` and `name` are required). The whole file is checked first, so a bad row is
     /// reported with its line number before anything is written; then rows are written in
-    /// transactions of 20,000, each sealed like a single registration.
-    public func importCustomers(merchant code: String?, csv url: URL) throws -> Int {
+    /// transactions of `rowsPerTransaction`, each sealed like a single registration, and
+    /// `progress(written, total)` is told after each commit.
+    ///
+    /// Resumable: the card number is the row's key. A row whose card is already registered at
+    /// the merchant with exactly this row's details and consents was written by an earlier run
+    /// of this file that was interrupted, and is skipped; a card registered with anything else is
+    /// refused before anything is written. Each transaction is short, so the running core's
+    /// writes are never held up for long.
+    public func importCustomers(
+        merchant code: String?, csv url: URL, rowsPerTransaction: Int = 20_000,
+        progress: (_ written: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> CustomerImportSummary {
         guard let stream = InputStream(url: url) else { throw LoyaltyError(.badRequest, "Cannot read \(url.path).") }
         let reader = try CSVReader(stream: stream, hasHeaderRow: true)
         let header = reader.headerRow ?? []
@@ -55,7 +75,7 @@ extension LedgerDatabase {
                 try details.validate()
                 rows.append(
                     ImportRow(
-                        card: card, details: details,
+                        line: line, card: card, details: details,
                         consents: Consents(
                             mail: field("consent_mail") == "1" || field("consent_mail") == "true",
                             profiling: field("consent_profiling") == "1" || field("consent_profiling") == "true")))
@@ -66,14 +86,21 @@ extension LedgerDatabase {
             }
         }
         let merchant = try writer.read { db in try Self.merchant(db, code: code) }
-        try writer.read { db in
-            for row in rows where try Self.card(db, merchant: merchant, number: row.card) != nil {
-                throw LoyaltyError(
-                    .badRequest, "Card \(row.card) is already registered at \(merchant.code); nothing was imported.")
+        let encoder = Self.answerEncoder
+        let pending = try writer.read { db in
+            try rows.filter { row in
+                guard let card = try Self.card(db, merchant: merchant, number: row.card) else { return true }
+                guard try self.holds(db, card: card, row: row, merchant: merchant) else {
+                    throw LoyaltyError(
+                        .badRequest,
+                        "Line \(row.line): card \(row.card) is already registered at \(merchant.code) with other details or consents than this file gives; nothing was imported by this run."
+                    )
+                }
+                return false
             }
         }
-        let encoder = Self.answerEncoder
-        for start in stride(from: 0, to: rows.count, by: 20_000) {
+        let step = max(1, rowsPerTransaction)
+        for start in stride(from: 0, to: pending.count, by: step) {
             try writer.write { db in
                 let now = nowText()
                 let customer = try db.makeStatement(
@@ -87,7 +114,7 @@ extension LedgerDatabase {
                     sql:
                         "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, 'active', ?)"
                 )
-                for row in rows[start..<min(start + 20_000, rows.count)] {
+                for row in pending[start..<min(start + step, pending.count)] {
                     let sealed = try cipher.seal(try encoder.encode(row.details), context: sealingContext(merchant))
                     try customer.execute(arguments: [
                         merchant.id, sealed,
@@ -99,7 +126,26 @@ extension LedgerDatabase {
                     try card.execute(arguments: [merchant.id, row.card.digits, db.lastInsertedRowID, now])
                 }
             }
+            progress(min(start + step, pending.count), pending.count)
         }
-        return rows.count
+        return CustomerImportSummary(imported: pending.count, skipped: rows.count - pending.count)
+    }
+
+    /// Whether `card` is the one an import of `row` registers: active, on an account of its own
+    /// customer whose sealed details and consents are exactly the row's.
+    private func holds(_ db: Database, card: CardRow, row: ImportRow, merchant: Merchant) throws -> Bool {
+        guard card.status == .active,
+            let customer = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT c.sealed, c.consent_mail, c.consent_profiling FROM account a JOIN customer c ON c.id = a.customer_id
+                    WHERE a.id = ?
+                    """, arguments: [card.accountID]),
+            let sealed = customer["sealed"] as Data?
+        else { return false }
+        let stored = try cipher.open(sealed, context: sealingContext(merchant))
+        return stored == (try Self.answerEncoder.encode(row.details))
+            && customer["consent_mail"] as Bool == row.consents.mail
+            && customer["consent_profiling"] as Bool == row.consents.profiling
     }
 }

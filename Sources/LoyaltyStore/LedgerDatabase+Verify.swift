@@ -7,45 +7,100 @@ public struct VerifyReport: Sendable, Equatable {
     public var accounts: Int
     public var entries: Int
     public var transactions: Int
-    /// One sentence per difference found; empty when the ledger is consistent.
-    public var problems: [String]
+    /// What SQLite's integrity and foreign-key checks found wrong with the file itself.
+    public var fileProblems: [String]
+    /// One sentence per balance or transaction that disagrees with its ledger entries.
+    public var differences: [String]
+    /// Everything found; empty when the file is sound and the ledger consistent.
+    public var problems: [String] { fileProblems + differences }
 }
 
 extension LedgerDatabase {
-    /// Recomputes every balance from the ledger and compares it with the account, and checks
+    /// Runs SQLite's own checks of the file (`PRAGMA integrity_check`, `PRAGMA foreign_key_check`),
+    /// then recomputes every balance from the ledger and compares it with the account, and checks
     /// that each till transaction has exactly one entry and no balance is negative.
+    ///
+    /// A damaged page may sit where none of the balance queries read (an index every earn uses),
+    /// so the balances agreeing says nothing about the file: both checks are needed.
     public func verify() throws -> VerifyReport {
-        try writer.read { db in
-            var problems: [String] = []
-            let mismatches = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.id, a.points, a.balance_minor,
-                           COALESCE(SUM(e.points), 0) AS sum_points, COALESCE(SUM(e.amount_minor), 0) AS sum_minor
-                    FROM account a LEFT JOIN ledger_entry e ON e.account_id = a.id
-                    GROUP BY a.id
-                    HAVING a.points != sum_points OR a.balance_minor != sum_minor OR sum_points < 0 OR sum_minor < 0
-                    """)
-            for row in mismatches {
-                problems.append(
-                    "account \(row["id"] as Int64): holds \(row["points"] as Int64) points and \(row["balance_minor"] as Int64) minor units, its entries sum to \(row["sum_points"] as Int64) points and \(row["sum_minor"] as Int64) minor units"
+        // SQLite's checks run outside a transaction: on a damaged file the COMMIT that ends a
+        // read transaction fails too, and would hide what the check found.
+        var fileProblems = try writer.unsafeRead { db in Self.fileProblems(db) }
+        // The balances are read in one transaction, a snapshot the running core cannot change
+        // half-way.
+        let balances = Result {
+            try writer.read { db in
+                let count = { (table: String) in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+                return (
+                    differences: try Self.balanceProblems(db), accounts: try count("account"),
+                    entries: try count("ledger_entry"), transactions: try count("till_txn")
                 )
             }
-            let orphans = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.id, COUNT(e.id) AS n FROM till_txn t LEFT JOIN ledger_entry e ON e.txn_id = t.id
-                    GROUP BY t.id HAVING n != 1
-                    """)
-            for row in orphans {
-                problems.append(
-                    "transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
-            }
-            return VerifyReport(
-                accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account") ?? 0,
-                entries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entry") ?? 0,
-                transactions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM till_txn") ?? 0,
-                problems: problems)
         }
+        switch balances {
+        case .success(let found):
+            return VerifyReport(
+                accounts: found.accounts, entries: found.entries, transactions: found.transactions,
+                fileProblems: fileProblems, differences: found.differences)
+        case .failure(let error):
+            fileProblems.append("the balances could not be recomputed: \(error)")
+            return VerifyReport(
+                accounts: 0, entries: 0, transactions: 0, fileProblems: fileProblems, differences: [])
+        }
+    }
+
+    /// What SQLite finds wrong with the file itself: damaged pages, indexes that disagree with
+    /// their tables, rows whose foreign key points nowhere. At most 100 lines.
+    static func fileProblems(_ db: Database) -> [String] {
+        var problems: [String] = []
+        // Read line by line: on some damage SQLite reports what it found, then fails the
+        // statement; both are worth showing.
+        do {
+            let lines = try String.fetchCursor(db, sql: "PRAGMA integrity_check(100)")
+            while let line = try lines.next() {
+                if line != "ok" { problems.append("integrity check: \(line)") }
+            }
+        } catch {
+            problems.append("integrity check: SQLite stopped checking: \(error)")
+        }
+        do {
+            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").prefix(100) {
+                problems.append(
+                    "foreign key check: row \(row[1] as Int64? ?? -1) of \(row[0] as String? ?? "?") refers to a missing \(row[2] as String? ?? "?") row"
+                )
+            }
+        } catch {
+            problems.append("foreign key check: SQLite could not check the file: \(error)")
+        }
+        return problems
+    }
+
+    static func balanceProblems(_ db: Database) throws -> [String] {
+        var problems: [String] = []
+        let mismatches = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.id, a.points, a.balance_minor,
+                       COALESCE(SUM(e.points), 0) AS sum_points, COALESCE(SUM(e.amount_minor), 0) AS sum_minor
+                FROM account a LEFT JOIN ledger_entry e ON e.account_id = a.id
+                GROUP BY a.id
+                HAVING a.points != sum_points OR a.balance_minor != sum_minor OR sum_points < 0 OR sum_minor < 0
+                """)
+        for row in mismatches {
+            problems.append(
+                "account \(row["id"] as Int64): holds \(row["points"] as Int64) points and \(row["balance_minor"] as Int64) minor units, its entries sum to \(row["sum_points"] as Int64) points and \(row["sum_minor"] as Int64) minor units"
+            )
+        }
+        let orphans = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT t.id, COUNT(e.id) AS n FROM till_txn t LEFT JOIN ledger_entry e ON e.txn_id = t.id
+                GROUP BY t.id HAVING n != 1
+                """)
+        for row in orphans {
+            problems.append(
+                "transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
+        }
+        return problems
     }
 }

@@ -20,16 +20,21 @@ public final class LedgerDatabase: LedgerStore {
 
     /// Opens (creating if needed) `DIR/loyalgate.sqlite` and brings the schema up to date.
     /// Personal data is sealed with the key in `keyPath`, by default `DIR/keys/personal-data.key`:
-    /// a separate file (mode 0600) that backups of the database can leave out.
+    /// a separate file (mode 0600) that backups of the database can leave out. A new folder is
+    /// created 0700 (`LedgerFiles`).
     public convenience init(directory: URL, keyPath: String? = nil) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try LedgerFiles.prepareFolder(directory)
         try self.init(
-            path: directory.appendingPathComponent("loyalgate.sqlite").path,
+            path: directory.appendingPathComponent(LedgerFiles.databaseName).path,
             keyPath: keyPath ?? directory.appendingPathComponent("keys/personal-data.key").path)
     }
 
+    /// Opens the database at `path`, creating it when missing; an empty or non-SQLite file there
+    /// is refused (`LedgerFiles.refuseDamaged`), and the files are made 0600.
     public convenience init(path: String, keyPath: String) throws {
+        try LedgerFiles.refuseDamaged(database: path)
         let pool = try DatabasePool(path: path, configuration: Self.configuration)
+        LedgerFiles.makePrivate(database: path)
         // FULL makes each commit wait for the WAL fsync: a transaction the till saw answered
         // survives a power cut. GRDB sets NORMAL on the pool's writer when it turns WAL on,
         // after `prepareDatabase`, so FULL is set here, on the one writer connection, which

@@ -122,7 +122,7 @@ extension Bench {
             _ = try database.importProgram(Bench.shop)
             let clock = ContinuousClock()
             let started = clock.now
-            let imported = try database.importCustomers(merchant: nil, csv: URL(fileURLWithPath: csvPath))
+            let imported = try database.importCustomers(merchant: nil, csv: URL(fileURLWithPath: csvPath)).imported
             let importSeconds = (clock.now - started).inSeconds
             try database.close()
             print(

@@ -32,13 +32,17 @@ struct Core: AsyncParsableCommand {
         @OptionGroup var connections: ServerLimitOptions
 
         func run() async throws {
+            Logs.bootstrap()
             let logger = Logger(label: "loyalgate.core")
+            // Before the database or the socket is touched: a second core on this folder stops
+            // here and leaves the first one's socket alone.
+            let lock = try DataFolderLock(folder: URL(fileURLWithPath: data.data))
             let database = try data.open()
             let accessPath = access ?? data.data + "/access.json"
             let policy =
                 access != nil || FileManager.default.fileExists(atPath: accessPath)
                 ? try AccessPolicy.load(path: accessPath) : .empty
-            let service = CoreService(store: database, policy: policy)
+            let service = CoreService(store: database, policy: policy, logger: logger)
             let server = JSONLineServer(
                 path: socket, limits: connections.limits, logger: logger,
                 handler: { line, connection in
@@ -52,13 +56,15 @@ struct Core: AsyncParsableCommand {
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             try database.close()
-            logger.info("stopped")
+            withExtendedLifetime(lock) { logger.info("stopped") }
         }
     }
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute every balance from the ledger and report any difference (exit 1 if any).")
+            abstract:
+                "Check the database file (SQLite's integrity check) and recompute every balance from the ledger; exit 1 on any problem."
+        )
 
         @OptionGroup var data: DataOptions
 
@@ -67,8 +73,15 @@ struct Core: AsyncParsableCommand {
             print(
                 "checked \(report.accounts) accounts, \(report.transactions) till transactions, \(report.entries) ledger entries"
             )
-            for problem in report.problems { print("DIFFERENCE: \(problem)") }
+            for problem in report.fileProblems { print("DAMAGED: \(problem)") }
+            for difference in report.differences { print("DIFFERENCE: \(difference)") }
+            if !report.fileProblems.isEmpty {
+                print(
+                    "the database file is damaged: stop the core and restore the ledger from your latest backup (docs/protocol.md, Faults)"
+                )
+            }
             guard report.problems.isEmpty else { throw ExitCode(1) }
+            print("database file sound (SQLite integrity and foreign-key checks)")
             print("ledger consistent: every balance equals the sum of its entries")
         }
     }

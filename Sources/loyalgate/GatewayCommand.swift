@@ -18,12 +18,7 @@ struct GatewayCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel =
-                ProcessInfo.processInfo.environment["LOYALGATE_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-            return handler
-        }
+        Logs.bootstrap()
         let logger = Logger(label: "loyalgate.gateway")
         var configuration = GatewayConfiguration()
         if let config {

@@ -26,6 +26,10 @@ struct DataOptions: ParsableArguments {
     var key: String?
 
     func open() throws -> LedgerDatabase {
-        try LedgerDatabase(directory: URL(fileURLWithPath: data), keyPath: key)
+        // Whatever this process creates from now on (database, WAL, -shm, exports, temporary
+        // PDFs) is its owner's alone; the store also makes its files 0600 itself. The socket
+        // sets its own mode (0660).
+        umask(0o077)
+        return try LedgerDatabase(directory: URL(fileURLWithPath: data), keyPath: key)
     }
 }
