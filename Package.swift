@@ -13,6 +13,7 @@ import PackageDescription
 //   LoyaltyStore, CardRendering, Printing <- CardBatches (batches and reprints)  <- loyalgate
 //   ReceiptEncoding, LoyalgateProtocol <- Receipts (cairo, CZintMatrix, Printing, PrinterUSB: libusb) <- Gateway
 //   ScanDecoding (pure scanner formats)   <- ScannerDrivers (libudev, libevdev, libxkbcommon) <- Gateway <- loyalgate
+//   MetricsEndpoint (Prometheus over HTTP on loopback) <- loyalgate; the modules record through swift-metrics
 //   Testbed (umockdev devices, child processes; never shipped) <- loyalgate-testbed (demo, benchmarks), IntegrationTests
 
 let swiftSettings: [SwiftSetting] = [
@@ -34,6 +35,9 @@ let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto"
 let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
+let metrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let nioHTTP: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
@@ -50,6 +54,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -74,7 +80,13 @@ let package = Package(
         // MARK: - I/O at the edges
         .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
         .target(
-            name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv],
+            name: "LoyaltyStore",
+            dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv, metrics],
+            swiftSettings: swiftSettings),
+        // Serves swift-metrics figures to Prometheus on a loopback address (core, gateway).
+        .target(
+            name: "MetricsEndpoint",
+            dependencies: [metrics, prometheus, nioCore, nioPosix, nioHTTP, logging, serviceLifecycle],
             swiftSettings: swiftSettings),
         .target(
             name: "SocketServer",
@@ -97,7 +109,7 @@ let package = Package(
             dependencies: [
                 "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", "LoyalgateClient", "LoyaltyDomain",
                 "SocketServer", "Receipts", logging,
-                nioPosix, serviceLifecycle,
+                nioPosix, serviceLifecycle, metrics,
             ],
             swiftSettings: swiftSettings),
         // The test bed, never shipped: umockdev-emulated devices and the shipped binary's location,
@@ -105,7 +117,8 @@ let package = Package(
         // Devices/ holds one data file per emulated model, read from the checkout (EmulatedScanner.folder).
         .target(name: "Testbed", exclude: ["Devices"], swiftSettings: swiftSettings),
         .target(
-            name: "LoyaltyCore", dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging],
+            name: "LoyaltyCore",
+            dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging, metrics],
             swiftSettings: swiftSettings),
         .target(
             name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
@@ -137,7 +150,7 @@ let package = Package(
                 "LoyaltyCore", "LoyaltyDomain", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient",
                 "Gateway",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
-                "ReceiptEncoding", "Receipts", "PrinterUSB", argumentParser, logging,
+                "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings

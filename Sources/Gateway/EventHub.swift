@@ -21,6 +21,7 @@ public final class EventHub: @unchecked Sendable {
     public var lastCursor: Int64 { lock.withLock { buffer.lastCursor } }
 
     public func publish(_ gatewayEvent: GatewayEvent) {
+        GatewayMetrics.published(gatewayEvent)
         lock.withLock {
             let event = buffer.append(gatewayEvent, time: Date())
             for session in sessions.values where session.wants(event) {

@@ -158,6 +158,7 @@ public final class ScanPipeline: @unchecked Sendable {
         let state = GatewayOp.GatewayStatus.Answer.Core(
             connected: core.isConnected, error: core.lastError, cardRanges: cardRanges)
         statusLock.withLock { coreState = state }
+        GatewayMetrics.coreLink(connected: state.connected)
     }
 
     private func cardRange(for data: String) -> CardRange? {

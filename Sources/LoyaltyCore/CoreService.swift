@@ -37,11 +37,21 @@ public struct CoreService: Sendable {
     }
 
     public func answer(line: Data, caller: Caller? = nil) async -> Data {
+        let started = ContinuousClock.now
         let request: Request
         switch Request.parse(line) {
-        case .failure(let failure): return Frame.failure(id: failure.id, failure.error)
+        case .failure(let failure):
+            RequestMetrics.record(op: "", outcome: failure.error.code.rawValue, since: started)
+            return Frame.failure(id: failure.id, failure.error)
         case .success(let parsed): request = parsed
         }
+        let (answer, outcome) = await answer(request, caller: caller)
+        RequestMetrics.record(op: request.op, outcome: outcome?.rawValue ?? "ok", since: started)
+        return answer
+    }
+
+    /// The answer line and, when it is a refusal, its code.
+    private func answer(_ request: Request, caller: Caller?) async -> (Data, LoyaltyError.Code?) {
         do {
             guard let handler = Self.handlers[request.op] else {
                 throw LoyaltyError(.unknownOp, "The core has no op \"\(request.op.prefix(64))\"; see docs/protocol.md.")
@@ -51,21 +61,25 @@ public struct CoreService: Sendable {
                 throw LoyaltyError(.forbidden, "A till may not do \(request.op): it is for the back office.")
             }
             let context = HandlerContext(store: store, grant: grant)
-            return Frame.success(id: request.id, try await handler.handle(context, request))
+            return (Frame.success(id: request.id, try await handler.handle(context, request)), nil)
         } catch let error as LoyaltyError {
             if error.code == .internalError { logFault(error, answer: error, op: request.op) }
-            return Frame.failure(id: request.id, error)
+            return failure(request, error)
         } catch let violation as RuleViolation {
-            return Frame.failure(id: request.id, LoyaltyError(violation))
+            return failure(request, LoyaltyError(violation))
         } catch let error as ProgramError {
             let answer = LoyaltyError(.internalError, "The stored program could not be used: \(error.message)")
             logFault(error, answer: answer, op: request.op)
-            return Frame.failure(id: request.id, answer)
+            return failure(request, answer)
         } catch {
             let answer = LoyaltyError.storeFault(error)
             logFault(error, answer: answer, op: request.op)
-            return Frame.failure(id: request.id, answer)
+            return failure(request, answer)
         }
+    }
+
+    private func failure(_ request: Request, _ error: LoyaltyError) -> (Data, LoyaltyError.Code?) {
+        (Frame.failure(id: request.id, error), error.code)
     }
 
     /// Every fault a till is told about is logged with its cause: a damaged page or a full disk

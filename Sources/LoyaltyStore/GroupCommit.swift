@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 
@@ -17,6 +18,12 @@ final class GroupCommit: @unchecked Sendable {
     private var stopping = false
     private var running = false
     static let maximumBatch = 256
+
+    // swift-metrics (served by `loyalgate core --metrics`): durable commits, how many requests
+    // shared each, and commits that failed (every request in them was refused).
+    static let committed = Counter(label: "loyalgate_core_commits_total")
+    static let failedCommits = Counter(label: "loyalgate_core_commits_failed_total")
+    static let groupSize = Recorder(label: "loyalgate_core_commit_group_size", aggregate: true)
 
     private struct Job {
         let run: (Database) -> Void
@@ -80,8 +87,11 @@ final class GroupCommit: @unchecked Sendable {
             if batch.isEmpty { return }
             do {
                 try writer.write { db in batch.forEach { $0.run(db) } }
+                Self.committed.increment()
+                Self.groupSize.record(batch.count)
                 batch.forEach { $0.finish(nil) }
             } catch {
+                Self.failedCommits.increment()
                 batch.forEach { $0.finish(error) }
             }
         }

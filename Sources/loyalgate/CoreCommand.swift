@@ -30,10 +30,13 @@ struct Core: AsyncParsableCommand {
         var access: String?
 
         @OptionGroup var connections: ServerLimitOptions
+        @OptionGroup var metrics: MetricsOptions
 
         func run() async throws {
             Logs.bootstrap()
             let logger = Logger(label: "loyalgate.core")
+            // Before anything records a figure: swift-metrics binds each metric when it is made.
+            let metricsServices = try metrics.services(logger: logger)
             // Before the database or the socket is touched: a second core on this folder stops
             // here and leaves the first one's socket alone.
             let lock = try DataFolderLock(folder: URL(fileURLWithPath: data.data))
@@ -52,7 +55,7 @@ struct Core: AsyncParsableCommand {
             // SIGTERM and SIGINT stop the server gracefully; the database closes after the last answer.
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: LineServerService(server), serviceName: "core socket")],
+                    services: metricsServices + [.init(service: LineServerService(server), serviceName: "core socket")],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             try database.close()

@@ -14,12 +14,15 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The core's socket.") var core: String = ".loyalgate/core.sock"
     @Option(help: "The socket tills connect to.") var socket: String = ".loyalgate/gateway.sock"
     @OptionGroup var connections: ServerLimitOptions
+    @OptionGroup var metrics: MetricsOptions
     @Option(help: "Configuration file (JSON, see docs/gateway.md); a missing default file means defaults.")
     var config: String?
 
     func run() async throws {
         Logs.bootstrap()
         let logger = Logger(label: "loyalgate.gateway")
+        // Before anything records a figure: swift-metrics binds each metric when it is made.
+        let metricsServices = try metrics.services(logger: logger)
         var configuration = GatewayConfiguration()
         if let config {
             if FileManager.default.fileExists(atPath: config) {
@@ -40,7 +43,9 @@ struct GatewayCommand: AsyncParsableCommand {
         // service's graceful shutdown (finish in-flight scans, remove the socket), then run()
         // returns and the command exits 0.
         let group = ServiceGroup(
-            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: metricsServices + [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
         logger.info("stopped")
     }

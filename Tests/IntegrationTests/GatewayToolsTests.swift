@@ -69,6 +69,11 @@ struct GatewayToolsTests {
         let scanner = EmulatedScanner.keyboardWedge()
         try devices.plug(scanner)
         let gateway = try GatewayProcess(core: core, devices: devices)
+        // The scanner is open before the watcher subscribes, so its first event is the scan, not
+        // `device.added` (on a loaded machine the gateway may open the node after the watcher
+        // connects).
+        let probe = try gateway.till()
+        for _ in 0..<500 where (try probe.request("devices.list")["devices"] as? [Any] ?? []).isEmpty { usleep(10_000) }
         let watch = Process()
         watch.executableURL = URL(fileURLWithPath: Loyalgate.binary)
         watch.arguments = ["till", "watch", "--socket", gateway.socket, "--count", "2", "--seconds", "60"]
@@ -77,7 +82,6 @@ struct GatewayToolsTests {
         watch.standardError = Pipe()
         try watch.run()
         // The watcher is subscribed once the gateway counts a till.
-        let probe = try gateway.till()
         for _ in 0..<500 where (try probe.request("gateway.status")["tills"] as? Int ?? 0) < 1 { usleep(10_000) }
         try scan(.usScan("4006381333931"), on: scanner, in: devices)
         try devices.unplug(scanner)
