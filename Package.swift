@@ -74,7 +74,8 @@ let package = Package(
         // MARK: - I/O at the edges
         .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
         .target(
-            name: "LoyaltyStore", dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv],
+            name: "LoyaltyStore",
+            dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv, crypto],
             swiftSettings: swiftSettings),
         .target(
             name: "SocketServer",
@@ -190,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "Printing", "Testbed",
+                "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "LoyaltyStore", "Printing", "Testbed",
                 "Receipts",
                 "ReceiptEncoding",
             ], swiftSettings: swiftSettings),

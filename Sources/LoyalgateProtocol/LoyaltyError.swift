@@ -24,6 +24,7 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
         case receiptReused = "receipt-reused"
         case returnExceedsOriginal = "return-exceeds-original"
         case forbidden = "forbidden"
+        case outOfRange = "out-of-range"
         case internalError = "internal-error"
     }
 
@@ -52,6 +53,7 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
             case .cashOutNotAllowed: .cashOutNotAllowed
             case .unknownReward: .unknownReward
             case .returnExceedsOriginal: .returnExceedsOriginal
+            case .outOfRange: .outOfRange
             }
         self.init(code, violation.message)
     }

@@ -13,7 +13,8 @@ public struct VerifyReport: Sendable, Equatable {
 
 extension LedgerDatabase {
     /// Recomputes every balance from the ledger and compares it with the account, and checks
-    /// that each till transaction has exactly one entry and no balance is negative.
+    /// that each till transaction has exactly one entry, no balance is negative and every entry
+    /// moves its balance the way its kind allows.
     public func verify() throws -> VerifyReport {
         try writer.read { db in
             var problems: [String] = []
@@ -40,6 +41,22 @@ extension LedgerDatabase {
             for row in orphans {
                 problems.append(
                     "transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
+            }
+            // An entry that moves a balance the wrong way for its kind (a redeem that added
+            // points) sums up consistently, so it is looked for on its own.
+            let wrongWay = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, kind, points, amount_minor FROM ledger_entry
+                    WHERE (kind IN ('earn', 'transfer-in') AND (points < 0 OR amount_minor < 0))
+                       OR (kind IN ('redeem', 'return', 'fee', 'transfer-out') AND (points > 0 OR amount_minor > 0))
+                       OR kind NOT IN ('earn', 'transfer-in', 'redeem', 'return', 'fee', 'transfer-out')
+                    ORDER BY id
+                    """)
+            for row in wrongWay {
+                problems.append(
+                    "ledger entry \(row["id"] as Int64): a \(row["kind"] as String) of \(row["points"] as Int64) points and \(row["amount_minor"] as Int64) minor units moves the balance the wrong way for its kind"
+                )
             }
             return VerifyReport(
                 accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account") ?? 0,

@@ -41,7 +41,8 @@ struct Core: AsyncParsableCommand {
                 path: socket, logger: logger,
                 handler: { line, connection in
                     await service.answer(
-                        line: line, caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid) })
+                        line: line,
+                        caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid, groups: $0.groups) })
                 })
             // SIGTERM and SIGINT stop the server gracefully; the database closes after the last answer.
             let group = ServiceGroup(
