@@ -113,6 +113,20 @@ import Testing
         #expect(history.entries.count == 1 && history.entries.first?.at == "2026-11-24T10:00:00Z")
     }
 
+    @Test func personalDataIsBoundedInScalarsAndFreeOfControlCharacters() async throws {
+        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        let card = core.card("2990001", 1)
+        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        let heavy = CustomerDetails(name: "A" + String(repeating: "\u{301}", count: 20_000))
+        #expect(await core.refusal(CoreOp.CustomerRegister.self, .init(details: heavy)) == .badRequest)
+        let escape = CustomerDetails(name: "Anna Kuipers", displayName: "Anna\u{1B}[2J")
+        #expect(await core.refusal(CoreOp.CustomerRegister.self, .init(details: escape)) == .badRequest)
+        #expect(
+            await core.refusal(
+                CoreOp.CardLinkPatient.self,
+                .init(card: card, patientRef: "P" + String(repeating: "\u{301}", count: 500))) == .badRequest)
+    }
+
     @Test func anEarnPastTheBalanceLimitIsOutOfRangeAndTheCoreGoesOn() async throws {
         let core = try InProcessCore(programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
