@@ -13,7 +13,12 @@ public struct EarningRules: Sendable {
     let redeemFrom: Money?
     let replacementFees: [String: Money]
 
-    public init(program: Program, currency: Currency, timeZone: TimeZone) throws(ProgramError) {
+    /// Checks every field's range and refuses a program whose earnings could overflow.
+    /// `stored`: a version already in the ledger, loaded to compute with. The safety checks
+    /// apply to it as to a new file (a bad stored version is refused, not used), but not the
+    /// check of intent (a rate above 100 % without `allowRateAbove100Percent`): a version
+    /// imported before that check existed keeps working.
+    public init(program: Program, currency: Currency, timeZone: TimeZone, stored: Bool = false) throws(ProgramError) {
         self.program = program
         self.currency = currency
         self.timeZone = timeZone
@@ -48,7 +53,7 @@ public struct EarningRules: Sendable {
         }
         if let discount = program.discount {
             // A rate above 1 gives back more than was spent: almost always "5" written for 5 %.
-            if discount.allowRateAbove100Percent != true {
+            if discount.allowRateAbove100Percent != true, !stored {
                 for (name, rate) in [("defaultRate", discount.defaultRate)]
                     + discount.rates.sorted(by: { $0.key < $1.key }).map({ ("rates.\($0.key)", $0.value) })
                 where rate.millionths > Ratio.scale {

@@ -91,6 +91,42 @@ import Testing
         #expect(try await ledger.database.lookup(merchant: nil, card: bram).account.points == 0)
     }
 
+    /// Stores `file` as the merchant's next program version directly, as an older loyalgate
+    /// without today's checks would have.
+    func storeUnchecked(_ ledger: TestLedger, _ file: ProgramFile, version: Int) throws {
+        let json = String(decoding: try JSONEncoder().encode(file), as: UTF8.self)
+            .replacingOccurrences(of: "'", with: "''")
+        try ledger.database.unsafeExecute(
+            "INSERT INTO program_version (merchant_id, version, rules, created_at) VALUES (1, \(version), '\(json)', 'x')"
+        )
+    }
+
+    @Test func aBadStoredProgramIsNeverUsedToMoveABalanceTheWrongWay() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let card = ledger.card("2990001", 1)
+        try ledger.addCard(card)
+        _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "42.00")])
+        var negative = try TestLedger.program("dutch-pharmacy")
+        negative.program.points?.minimumRedeem = -100
+        try storeUnchecked(ledger, negative, version: 2)
+        // A redeem of -50 points under minimumRedeem -100 would have added 50 points.
+        #expect(await errorCode { try await ledger.redeem(card, receipt: "X1", points: -50) } != nil)
+        #expect(try await ledger.database.lookup(merchant: nil, card: card).account.points == 42)
+        #expect(try ledger.database.verify().problems.isEmpty)
+    }
+
+    @Test func aStoredRateAboveOneHundredPercentKeepsWorking() async throws {
+        let ledger = try TestLedger(programs: ["belgian-pharmacy"])
+        let card = ledger.card("2755", 1)
+        try ledger.addCard(card)
+        var generous = try TestLedger.program("belgian-pharmacy")
+        generous.program.discount?.defaultRate = Ratio("2")!
+        #expect(throws: ProgramError.self) { try ledger.database.importProgram(generous) }
+        try storeUnchecked(ledger, generous, version: 2)
+        let earned = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "10.00")])
+        #expect(earned.discount == "20.00")
+    }
+
     @Test func nfcAndNfdSpellingsOfAReceiptAreOneReceipt() async throws {
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
