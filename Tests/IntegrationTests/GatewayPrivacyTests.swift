@@ -25,7 +25,7 @@ struct GatewayPrivacyTests {
         let gateway = try GatewayProcess(
             core: core, devices: devices,
             configuration: #"{"access":{"callers":[{"gid":48100,"merchant":"apotheek-de-linde"}]}}"#)
-        chmod(gateway.socket, 0o666)
+        HostileInputTests.openToOtherUsers(gateway.socket, of: gateway.process)
         let unbound = try gateway.till()
         try unbound.subscribe()
         let watcher = try ChildProcess(
@@ -44,7 +44,10 @@ struct GatewayPrivacyTests {
                 "subscribed")
             if !subscribed { usleep(20_000) }
         }
-        try #require(subscribed, "the bound till did not subscribe: \(gateway.log)")
+        try #require(
+            subscribed,
+            "the bound till did not subscribe: \((try? String(contentsOfFile: watcher.stderrPath, encoding: .utf8)) ?? "")\n\(gateway.log)"
+        )
 
         try scan(.usScan("]E0" + member), on: scanner, in: devices)
         let event = try #require(unbound.nextScan(), "\(gateway.log)")

@@ -22,12 +22,24 @@ import Testing
     /// The answer line a request sent as `uid` gets from `socket`.
     static func ask(_ socket: String, uid: UInt32, groups: [UInt32] = [], _ request: String) throws -> [String: Any] {
         let output = try runAs(uid: uid, groups: groups, ["till", "send", "--socket", socket, request])
-        return json(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let answer = json(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        // What went wrong, for the failure message, when there is no answer.
+        return answer.isEmpty ? ["stderr": output.stderr, "status": output.status] : answer
     }
 
     /// The socket is the till software's group's (0660); the test stands in for that group by
-    /// opening it to the test users.
-    static func openToOtherUsers(_ socket: String) {
+    /// opening it (and its folder) to the test users, once `process` has logged "listening":
+    /// the server sets the socket's mode after it accepts, so a change made before would be
+    /// undone.
+    static func openToOtherUsers(_ socket: String, of process: ChildProcess?) {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let logs = [process?.stdoutPath, process?.stderrPath].compactMap { $0 }
+                .map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
+            if logs.contains(where: { $0.contains("listening") }) { break }
+            usleep(20_000)
+        }
+        chmod((socket as NSString).deletingLastPathComponent, 0o755)
         chmod(socket, 0o666)
     }
 
@@ -151,7 +163,7 @@ import Testing
         let access = #"{"callers":[{"gid":47100,"role":"till","merchant":"apotheek-de-linde"}]}"#
         try access.write(toFile: core.data + "/access.json", atomically: true, encoding: .utf8)
         try core.start()
-        Self.openToOtherUsers(core.socket)
+        Self.openToOtherUsers(core.socket, of: core.process)
         _ = try core.client().request(
             #"{"id":1,"op":"card.link-patient","merchant":"coop-plovdiv","card":"\#(coop)","patientRef":"COOP-9"}"#)
         _ = try core.client().request(
