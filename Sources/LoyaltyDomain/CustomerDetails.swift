@@ -63,8 +63,9 @@ public struct CustomerDetails: Sendable, Hashable, Codable {
         }
         if let birthDate {
             let parts = birthDate.split(separator: "-")
-            guard parts.count == 3, parts[0].count == 4, let month = Int(parts[1]), let day = Int(parts[2]),
-                (1...12).contains(month), (1...31).contains(day), Int(parts[0]) != nil
+            guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
+                let day = Int(parts[2]), (1...12).contains(month),
+                (1...Timestamp.daysIn(month: month, year: year)).contains(day)
             else {
                 throw RuleViolation(
                     .invalidInput, "birthDate \"\(birthDate.prefix(32))\" is not a date like 1980-04-30.")

@@ -119,6 +119,8 @@ import Testing
         try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let heavy = CustomerDetails(name: "A" + String(repeating: "\u{301}", count: 20_000))
         #expect(await core.refusal(CoreOp.CustomerRegister.self, .init(details: heavy)) == .badRequest)
+        let february = CustomerDetails(name: "Anna Kuipers", birthDate: "1984-02-30")
+        #expect(await core.refusal(CoreOp.CustomerRegister.self, .init(details: february)) == .badRequest)
         let escape = CustomerDetails(name: "Anna Kuipers", displayName: "Anna\u{1B}[2J")
         #expect(await core.refusal(CoreOp.CustomerRegister.self, .init(details: escape)) == .badRequest)
         #expect(
