@@ -83,7 +83,9 @@ public struct EarningRules: Sendable {
         }
         var skus: Set<String> = []
         for reward in program.rewards ?? [] {
-            guard !reward.sku.isEmpty, reward.sku.count <= 64, !reward.name.isEmpty, reward.name.count <= 200 else {
+            guard !reward.sku.isEmpty, reward.sku.unicodeScalars.count <= 64, !reward.name.isEmpty,
+                reward.name.unicodeScalars.count <= 200
+            else {
                 throw ProgramError("rewards: every reward needs a sku of 1 to 64 and a name of 1 to 200 characters.")
             }
             guard (1...Limits.balance).contains(reward.points) else {
