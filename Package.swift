@@ -81,7 +81,7 @@ let package = Package(
         .target(name: "PersonalData", dependencies: [crypto], swiftSettings: swiftSettings),
         .target(
             name: "LoyaltyStore",
-            dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv, metrics],
+            dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv, crypto, metrics],
             swiftSettings: swiftSettings),
         // Serves swift-metrics figures to Prometheus on a loopback address (core, gateway).
         .target(
@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "Printing", "Testbed",
+                "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "LoyaltyStore", "Printing", "Testbed",
                 "Receipts",
                 "ReceiptEncoding",
             ], swiftSettings: swiftSettings),

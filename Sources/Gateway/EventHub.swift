@@ -20,10 +20,11 @@ public final class EventHub: @unchecked Sendable {
 
     public var lastCursor: Int64 { lock.withLock { buffer.lastCursor } }
 
-    public func publish(_ gatewayEvent: GatewayEvent) {
+    /// `merchant`: for a card scan, whose card it is (who may see its look-up).
+    public func publish(_ gatewayEvent: GatewayEvent, merchant: String? = nil) {
         GatewayMetrics.published(gatewayEvent)
         lock.withLock {
-            let event = buffer.append(gatewayEvent, time: Date())
+            let event = buffer.append(gatewayEvent, time: Date(), merchant: merchant)
             for session in sessions.values where session.wants(event) {
                 session.enqueue(event)
             }

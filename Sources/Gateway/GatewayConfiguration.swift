@@ -24,6 +24,9 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     public var coreTimeoutMilliseconds: Int
     /// Receipt printers and merchant templates (docs/receipts.md); nil: no printing.
     public var receipts: ReceiptsConfiguration?
+    /// Which merchant each till on the socket acts for (docs/gateway.md, "Who sees what");
+    /// nil: no till sees a customer's display name or patient reference.
+    public var access: GatewayAccess?
 
     public struct DeviceSettings: Sendable, Codable, Equatable {
         /// A device id (`0c2e:0b81:12345`, `0c2e:0b81@1-2`), a USB id (`0c2e:0b81`, every device
@@ -78,7 +81,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case devices, cardRanges, merchant, hwdb, maximumScanLength, replayEvents, replaySeconds,
-            coreTimeoutMilliseconds, receipts
+            coreTimeoutMilliseconds, receipts, access
     }
 
     public init(from decoder: any Decoder) throws {
@@ -96,6 +99,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
             try container.decodeIfPresent(Int.self, forKey: .coreTimeoutMilliseconds)
             ?? defaults.coreTimeoutMilliseconds
         receipts = try container.decodeIfPresent(ReceiptsConfiguration.self, forKey: .receipts)
+        access = try container.decodeIfPresent(GatewayAccess.self, forKey: .access)
     }
 
     /// Reads and checks a configuration file; the error names the file and what is wrong.
@@ -125,6 +129,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
             throw ConfigurationError("replayEvents and replaySeconds must not be negative.")
         }
         do { try receipts?.validate() } catch { throw ConfigurationError(error.message) }
+        try access?.validate()
         for device in devices {
             if let mode = device.mode, ScannerMode(rawValue: mode) == nil {
                 throw ConfigurationError(

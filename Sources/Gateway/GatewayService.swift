@@ -55,7 +55,8 @@ public final class GatewayService: Service, Sendable {
         }
         self.receipts = receipts
         let router = TillOpRouter(
-            hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts)
+            hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts,
+            access: configuration.access ?? GatewayAccess())
         self.server = JSONLineServer(
             path: socketPath, limits: limits, logger: logger,
             handler: { line, connection in await router.answer(line: line, connection: connection) })

@@ -17,9 +17,9 @@ public struct ReplayBuffer: Sendable {
     }
 
     /// Numbers and keeps a new event.
-    public mutating func append(_ gatewayEvent: GatewayEvent, time: Date) -> PublishedEvent {
+    public mutating func append(_ gatewayEvent: GatewayEvent, time: Date, merchant: String? = nil) -> PublishedEvent {
         lastCursor += 1
-        let event = PublishedEvent(cursor: lastCursor, time: time, event: gatewayEvent)
+        let event = PublishedEvent(cursor: lastCursor, time: time, event: gatewayEvent, merchant: merchant)
         if capacity > 0 {
             events.append(event)
             if events.count - start > capacity { start += 1 }

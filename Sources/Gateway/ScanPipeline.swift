@@ -226,6 +226,15 @@ public final class ScanPipeline: @unchecked Sendable {
     }
 
     /// A `scan` event: `lookup` is the core's answer for a card scan (nil for other codes).
+    /// Whose card a card scan is: its range's merchant, else the configuration's, else the
+    /// core's one merchant. Decides which tills see its look-up (`GatewayAccess`).
+    private func merchant(of range: CardRange?) -> String? {
+        guard let range else { return nil }
+        if let merchant = range.merchant ?? configuration.merchant { return merchant }
+        let learned = Set(core.learnedRanges.compactMap(\.merchant))
+        return learned.count == 1 ? learned.first : nil
+    }
+
     private func publish(
         _ job: Job, kind: ScanEvent.Kind, lookup: Result<CardLookupAnswer, LoyaltyError>?, resent: Bool = false
     ) {
@@ -241,7 +250,8 @@ public final class ScanPipeline: @unchecked Sendable {
                 ScanEvent(
                     device: job.device, at: Timestamp.format(job.at), symbology: job.scan.symbology?.wireName,
                     data: job.scan.data,
-                    kind: kind, card: card, error: error, scanId: job.scanID, resent: resent ? true : nil)))
+                    kind: kind, card: card, error: error, scanId: job.scanID, resent: resent ? true : nil)),
+            merchant: kind == .card ? merchant(of: cardRange(for: job.scan.data)) : nil)
         if !resent { registry.scanned(deviceID: job.device.id, data: job.scan.data) }
     }
 }

@@ -6,10 +6,10 @@ final class SessionTable: @unchecked Sendable {
     private let lock = NSLock()
     private var sessions: [LineConnection: TillSession] = [:]
 
-    func session(for connection: LineConnection, hub: EventHub) -> TillSession {
+    func session(for connection: LineConnection, hub: EventHub, access: GatewayAccess) -> TillSession {
         lock.withLock {
             if let session = sessions[connection] { return session }
-            let session = TillSession(connection: connection)
+            let session = TillSession(connection: connection, merchant: access.merchant(for: connection.peer))
             sessions[connection] = session
             // The session ends with its connection.
             connection.onClose { [weak self] in

@@ -15,6 +15,7 @@ struct TillOpRouter: Sendable {
     let sessions: SessionTable
     let table: ScannerTable
     let receipts: ReceiptPrintService?
+    let access: GatewayAccess
 
     func answer(line: Data, connection: LineConnection) async -> Data {
         let request: Request
@@ -26,7 +27,7 @@ struct TillOpRouter: Sendable {
             switch request.op {
             case GatewayOp.Subscribe.name:
                 let parameters = try request.parameters(of: GatewayOp.Subscribe.self)
-                let session = sessions.session(for: connection, hub: hub)
+                let session = sessions.session(for: connection, hub: hub, access: access)
                 connection.keepWhileIdle()
                 let wanted = parameters.devices.map(Set.init)
                 let subscription = hub.subscribe(

@@ -8,6 +8,9 @@ import SocketServer
 /// disconnected; it gets the missed events back with `since` when it reconnects.
 final class TillSession: @unchecked Sendable {
     let connection: LineConnection
+    /// The merchant this till acts for (`GatewayAccess`), read once from its peer credentials:
+    /// decides how much of a card scan's look-up it is sent.
+    let merchant: String?
     private let lock = NSLock()
     private var filter: Set<String>?
     private var subscribed = false
@@ -19,8 +22,9 @@ final class TillSession: @unchecked Sendable {
     private let stream: AsyncStream<Void>
     static let maximumBacklog = 10_000
 
-    init(connection: LineConnection) {
+    init(connection: LineConnection, merchant: String?) {
         self.connection = connection
+        self.merchant = merchant
         (stream, wakeups) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         Task { await drain() }
     }
@@ -47,7 +51,7 @@ final class TillSession: @unchecked Sendable {
                 return true
             }
             seq += 1
-            queue.append(event.line(seq: seq, replayed: replayed))
+            queue.append(event.line(seq: seq, replayed: replayed, for: merchant))
             return false
         }
         if overflow {

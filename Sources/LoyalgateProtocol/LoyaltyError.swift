@@ -26,6 +26,7 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
         case forbidden = "forbidden"
         case tooManyConnections = "too-many-connections"
         case diskFull = "disk-full"
+        case outOfRange = "out-of-range"
         case internalError = "internal-error"
     }
 
@@ -54,6 +55,7 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
             case .cashOutNotAllowed: .cashOutNotAllowed
             case .unknownReward: .unknownReward
             case .returnExceedsOriginal: .returnExceedsOriginal
+            case .outOfRange: .outOfRange
             }
         self.init(code, violation.message)
     }

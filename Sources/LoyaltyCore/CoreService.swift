@@ -29,10 +29,13 @@ public struct CoreService: Sendable {
     public struct Caller: Sendable {
         public var uid: UInt32
         public var gid: UInt32
+        /// Supplementary groups (SocketServer's `PeerCredentials.groups`).
+        public var groups: [UInt32]
 
-        public init(uid: UInt32, gid: UInt32) {
+        public init(uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
             self.uid = uid
             self.gid = gid
+            self.groups = groups
         }
     }
 
@@ -56,7 +59,12 @@ public struct CoreService: Sendable {
             guard let handler = Self.handlers[request.op] else {
                 throw LoyaltyError(.unknownOp, "The core has no op \"\(request.op.prefix(64))\"; see docs/protocol.md.")
             }
-            let grant = policy.grant(uid: caller?.uid ?? coreUID, gid: caller?.gid, coreUID: coreUID)
+            guard
+                let grant = policy.grant(
+                    uid: caller?.uid ?? coreUID, gid: caller?.gid, groups: caller?.groups ?? [], coreUID: coreUID)
+            else {
+                throw refusal(caller)
+            }
             if handler.role == .backOffice && grant.role != .backOffice {
                 throw LoyaltyError(.forbidden, "A till may not do \(request.op): it is for the back office.")
             }
@@ -91,6 +99,18 @@ public struct CoreService: Sendable {
         } else {
             logger.error("internal error: nothing was recorded", metadata: metadata)
         }
+    }
+
+    /// What a caller no rule names is told: who it is, and the rule that would let it in.
+    func refusal(_ caller: Caller?) -> LoyaltyError {
+        let uid = caller?.uid ?? coreUID
+        let gid = caller.map { String($0.gid) } ?? "unknown"
+        let groups = caller?.groups ?? []
+        let groupText = groups.isEmpty ? "" : ", groups \(groups.map(String.init).joined(separator: ", "))"
+        return LoyaltyError(
+            .forbidden,
+            "This caller (uid \(uid), gid \(gid)\(groupText)) has no rule in the core's access file\(policy.source.map { " \($0)" } ?? ""): add {\"uid\": \(uid), \"role\": \"till\", \"merchant\": \"MERCHANT\"} (or a \"gid\" rule for its group) to \"callers\" and restart the core (docs/customers.md, \"Who may do what\")."
+        )
     }
 
     /// Every op's handler by name; `CoreOp.all` and this list name the same ops (tested).

@@ -34,8 +34,7 @@ struct HandlerContext: Sendable {
     /// A till transaction as the store takes it: receipt and lines checked, and acting for the
     /// merchant the caller may act for.
     func checked<Transaction: TillTransaction>(_ transaction: Transaction, needsLines: Bool) throws -> Transaction {
-        var transaction = transaction
-        try transaction.checkReceipt(needsLines: needsLines)
+        var transaction = try transaction.checked(needsLines: needsLines)
         transaction.merchant = try merchant(transaction.merchant)
         return transaction
     }

@@ -7,7 +7,10 @@ import LoyaltyStore
 extension CoreService {
     static let tillHandlers: [Handler] = [
         Handler(CoreOp.CardLookup.self) { context, p in
-            try await context.store.lookup(merchant: try context.merchant(p.merchant), card: p.card)
+            var answer = try await context.store.lookup(merchant: try context.merchant(p.merchant), card: p.card)
+            // A pharmacy's patient reference is health data: only for callers bound to the merchant.
+            if !context.grant.seesHealthData { answer.patientRef = nil }
+            return answer
         },
         Handler(CoreOp.TxnEarn.self) { context, p in
             try await context.store.earn(try context.checked(p, needsLines: true))

@@ -123,7 +123,8 @@ struct LocalTimestamp: Comparable {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            (1...12).contains(m), (1...31).contains(d)
+            // A real date only: a holiday on 30 February would silently never apply.
+            Timestamp.years.contains(y), (1...12).contains(m), (1...Timestamp.daysIn(month: m, year: y)).contains(d)
         else { return nil }
         year = y
         month = m

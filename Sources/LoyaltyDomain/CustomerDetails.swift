@@ -36,15 +36,23 @@ public struct CustomerDetails: Sendable, Hashable, Codable {
         return "\(first) \(initial)."
     }
 
+    /// Lengths count Unicode scalars, not characters: one visible character may carry
+    /// thousands of combining marks. Control characters (NUL, escape sequences) would reach a
+    /// till's display and every export, so they are refused in every field.
     public func validate() throws(RuleViolation) {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.unicodeScalars.count <= 200 else {
             throw RuleViolation(.invalidInput, "A customer needs a name of at most 200 characters.")
         }
         for (field, value) in [
-            ("address", address), ("postcode", postcode), ("gender", gender), ("displayName", displayName),
+            ("name", name), ("address", address), ("postcode", postcode), ("gender", gender),
+            ("displayName", displayName), ("email", email), ("phone", phone), ("birthDate", birthDate),
         ] {
-            if let value, value.count > 300 {
+            guard let value else { continue }
+            if value.unicodeScalars.count > 300 {
                 throw RuleViolation(.invalidInput, "\(field) is longer than 300 characters.")
+            }
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw RuleViolation(.invalidInput, "\(field) holds a control character.")
             }
         }
         if let email, !(email.contains("@") && email.count <= 254) {
@@ -55,8 +63,9 @@ public struct CustomerDetails: Sendable, Hashable, Codable {
         }
         if let birthDate {
             let parts = birthDate.split(separator: "-")
-            guard parts.count == 3, parts[0].count == 4, let month = Int(parts[1]), let day = Int(parts[2]),
-                (1...12).contains(month), (1...31).contains(day), Int(parts[0]) != nil
+            guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
+                let day = Int(parts[2]), (1...12).contains(month),
+                (1...Timestamp.daysIn(month: month, year: year)).contains(day)
             else {
                 throw RuleViolation(
                     .invalidInput, "birthDate \"\(birthDate.prefix(32))\" is not a date like 1980-04-30.")

@@ -13,10 +13,26 @@ public struct EarningRules: Sendable {
     let redeemFrom: Money?
     let replacementFees: [String: Money]
 
-    public init(program: Program, currency: Currency, timeZone: TimeZone) throws(ProgramError) {
+    /// Checks every field's range and refuses a program whose earnings could overflow.
+    /// `stored`: a version already in the ledger, loaded to compute with. The safety checks
+    /// apply to it as to a new file (a bad stored version is refused, not used), but not the
+    /// check of intent (a rate above 100 % without `allowRateAbove100Percent`): a version
+    /// imported before that check existed keeps working.
+    public init(program: Program, currency: Currency, timeZone: TimeZone, stored: Bool = false) throws(ProgramError) {
         self.program = program
         self.currency = currency
         self.timeZone = timeZone
+        // Every amount of the program is checked against the same bound as a balance: a fee,
+        // threshold or price no account can ever hold is a typing error.
+        func amount(_ field: String, _ text: String) throws(ProgramError) -> Money {
+            guard let money = try? Money(parsing: text, currency: currency), money.minorUnits >= 0,
+                money.minorUnits <= Limits.balance
+            else {
+                throw ProgramError(
+                    "\(field): \"\(text)\" must be an amount of at least 0 in \(currency.code), like \"5.00\".")
+            }
+            return money
+        }
         if let rule = program.points {
             guard let per = try? Money(parsing: rule.per, currency: currency), per.minorUnits > 0 else {
                 throw ProgramError(
@@ -25,17 +41,30 @@ public struct EarningRules: Sendable {
             pointsPerMinor = per.minorUnits
             pointsPerUnit = rule.points ?? 1
             guard pointsPerUnit > 0, pointsPerUnit <= 1_000_000 else {
-                throw ProgramError("points.points must be between 1 and 1000000.")
+                throw ProgramError("points.points: \(pointsPerUnit) must be between 1 and 1000000.")
+            }
+            if let minimum = rule.minimumRedeem, !(1...Limits.balance).contains(minimum) {
+                throw ProgramError(
+                    "points.minimumRedeem: \(minimum) must be between 1 and \(Limits.grouped(Limits.balance)) points.")
             }
         } else {
             pointsPerMinor = nil
             pointsPerUnit = 0
         }
-        if let text = program.discount?.redeemFrom {
-            guard let amount = try? Money(parsing: text, currency: currency), amount.minorUnits >= 0 else {
-                throw ProgramError("discount.redeemFrom: \"\(text)\" is not an amount in \(currency.code).")
+        if let discount = program.discount {
+            // A rate above 1 gives back more than was spent: almost always "5" written for 5 %.
+            if discount.allowRateAbove100Percent != true, !stored {
+                for (name, rate) in [("defaultRate", discount.defaultRate)]
+                    + discount.rates.sorted(by: { $0.key < $1.key }).map({ ("rates.\($0.key)", $0.value) })
+                where rate.millionths > Ratio.scale {
+                    throw ProgramError(
+                        "discount.\(name): \"\(rate)\" is more than 100 % of the spend (write 5 % as \"0.05\"); set \"allowRateAbove100Percent\": true in \"discount\" if it is meant."
+                    )
+                }
             }
-            redeemFrom = amount
+            redeemFrom = try discount.redeemFrom.map { text throws(ProgramError) in
+                try amount("discount.redeemFrom", text)
+            }
         } else {
             redeemFrom = nil
         }
@@ -46,24 +75,81 @@ public struct EarningRules: Sendable {
                     "cards.replacementFees: \"\(reason)\" is not a reason; use \(Program.CardRules.replacementReasons.joined(separator: ", "))."
                 )
             }
-            guard let fee = try? Money(parsing: text, currency: currency), fee.minorUnits >= 0 else {
-                throw ProgramError("cards.replacementFees.\(reason): \"\(text)\" is not an amount in \(currency.code).")
-            }
-            fees[reason] = fee
+            fees[reason] = try amount("cards.replacementFees.\(reason)", text)
         }
         replacementFees = fees
-        guard (0...24 * 30).contains(program.cards?.activationDelayHours ?? 0) else {
-            throw ProgramError("cards.activationDelayHours must be between 0 and 720.")
+        if let hours = program.cards?.activationDelayHours, !(0...24 * 30).contains(hours) {
+            throw ProgramError("cards.activationDelayHours: \(hours) must be between 0 and 720.")
         }
-        for reward in program.rewards ?? [] where reward.points <= 0 {
-            throw ProgramError("rewards: \(reward.sku) must cost at least 1 point.")
+        var skus: Set<String> = []
+        for reward in program.rewards ?? [] {
+            guard !reward.sku.isEmpty, reward.sku.unicodeScalars.count <= 64, !reward.name.isEmpty,
+                reward.name.unicodeScalars.count <= 200
+            else {
+                throw ProgramError("rewards: every reward needs a sku of 1 to 64 and a name of 1 to 200 characters.")
+            }
+            guard (1...Limits.balance).contains(reward.points) else {
+                throw ProgramError(
+                    "rewards.\(reward.sku).points: \(reward.points) must be between 1 and \(Limits.grouped(Limits.balance))."
+                )
+            }
+            guard skus.insert(reward.sku).inserted else {
+                throw ProgramError("rewards: \(reward.sku) is listed twice.")
+            }
         }
         try program.closed?.validate()
+        try checkBounds()
     }
 
-    /// Largest single line amount accepted: ten million in major units keeps every product
-    /// with a multiplier in millionths far inside Int64.
-    public static let maximumLineMinorUnits: Int64 = 1_000_000_000
+    /// Largest single line amount accepted (`Limits.lineMinorUnits`).
+    public static let maximumLineMinorUnits: Int64 = Limits.lineMinorUnits
+
+    /// Refuses a program whose largest possible receipt (`Limits.receiptMinorUnits`, at the
+    /// highest multiplier and rate) would earn more than a balance may hold, and multipliers
+    /// that combine to less than nothing: then no request within the limits can make an earn
+    /// overflow or take points away.
+    private func checkBounds() throws(ProgramError) {
+        let (lowest, highest) = multiplierRange()
+        guard lowest >= 0 else {
+            throw ProgramError(
+                "multipliers: with \"combine\": \"add\" these multipliers together come to less than x0; use \"multiply\" or \"highest\", or multipliers of at least 1."
+            )
+        }
+        let receipt = Int128(Limits.receiptMinorUnits)
+        if let perMinor = pointsPerMinor {
+            let most = receipt * highest / (Int128(perMinor) * Int128(Ratio.scale)) * Int128(pointsPerUnit)
+            guard most <= Int128(Limits.balance) else {
+                throw ProgramError(
+                    "points: a receipt within the request limits (\(Limits.receiptLines) lines of at most \(Money(minorUnits: Limits.lineMinorUnits, currency: currency).decimalString) \(currency.code)) would earn up to \(most) points, more than an account can hold (\(Limits.grouped(Limits.balance))): make \"per\" larger, \"points\" or the multipliers smaller."
+                )
+            }
+        }
+        if let discount = program.discount {
+            let rate = ([discount.defaultRate] + Array(discount.rates.values)).map(\.millionths).max() ?? 0
+            let most = receipt * Int128(rate) / Int128(Ratio.scale)
+            guard most <= Int128(Limits.balance) else {
+                throw ProgramError(
+                    "discount: a receipt within the request limits would earn up to \(most) minor units of discount, more than an account can hold (\(Limits.grouped(Limits.balance))): lower the rates."
+                )
+            }
+        }
+    }
+
+    /// The lowest and highest multiplier (millionths) any line can get: each brand or none,
+    /// member or not.
+    func multiplierRange() -> (lowest: Int128, highest: Int128) {
+        let brands: [String?] = [nil] + (program.multipliers?.brands?.keys.sorted() ?? []).map { Optional($0) }
+        var lowest = Int128(Ratio.scale)
+        var highest = Int128(Ratio.scale)
+        for brand in brands {
+            for member in [false, true] {
+                let value = multiplier(brand: brand, member: member)
+                lowest = min(lowest, value)
+                highest = max(highest, value)
+            }
+        }
+        return (lowest, highest)
+    }
 
     public func earning(for lines: [SaleLine], member: Bool) -> Earning {
         // Minor units times millionths: Int128 so no receipt size or multiplier can overflow.
@@ -73,37 +159,41 @@ public struct EarningRules: Sendable {
         for line in lines {
             let amount = max(0, line.amount.minorUnits)
             if !excluded.contains(line.category ?? "") {
-                weightedMinor += Int128(amount) * Int128(multiplier(for: line, member: member).millionths)
+                // Never below x0: a multiplier cannot turn an earn into taking points away.
+                weightedMinor += Int128(amount) * max(0, multiplier(brand: line.brand, member: member))
             }
             if let discount = program.discount {
                 let rate = line.category.flatMap { discount.rates[$0] } ?? discount.defaultRate
                 discountMicro += Int128(amount) * Int128(rate.millionths)
             }
         }
-        var points: Int64 = 0
+        var points: Int128 = 0
         if let perMinor = pointsPerMinor {
-            points = Int64(clamping: weightedMinor / Int128(perMinor * Ratio.scale) * Int128(pointsPerUnit))
+            points = weightedMinor / (Int128(perMinor) * Int128(Ratio.scale)) * Int128(pointsPerUnit)
         }
+        // The program check keeps a receipt within the limits below a balance's maximum; the
+        // clamp only guards against a caller that skipped the request limits.
         return Earning(
-            points: points,
-            discount: Money(minorUnits: Int64(clamping: discountMicro / Int128(Ratio.scale)), currency: currency))
+            points: Self.bounded(points),
+            discount: Money(minorUnits: Self.bounded(discountMicro / Int128(Ratio.scale)), currency: currency))
     }
 
-    func multiplier(for line: SaleLine, member: Bool) -> Ratio {
-        guard let rules = program.multipliers else { return .one }
-        var applying: [Ratio] = []
-        if let brand = line.brand, let ratio = rules.brands?[brand] { applying.append(ratio) }
-        if member, let ratio = rules.member { applying.append(ratio) }
+    private static func bounded(_ value: Int128) -> Int64 { Int64(max(0, min(value, Int128(Limits.balance)))) }
+
+    /// The multiplier (millionths) of a line of `brand`, for a member or not.
+    func multiplier(brand: String?, member: Bool) -> Int128 {
+        guard let rules = program.multipliers else { return Int128(Ratio.scale) }
+        var applying: [Int128] = []
+        if let brand, let ratio = rules.brands?[brand] { applying.append(Int128(ratio.millionths)) }
+        if member, let ratio = rules.member { applying.append(Int128(ratio.millionths)) }
+        let scale = Int128(Ratio.scale)
         switch rules.combine {
         case .multiply:
-            return Ratio(
-                millionths: applying.reduce(Ratio.scale) {
-                    Int64(clamping: Int128($0) * Int128($1.millionths) / Int128(Ratio.scale))
-                })
+            return applying.reduce(scale) { $0 * $1 / scale }
         case .add:
-            return Ratio(millionths: applying.reduce(Ratio.scale) { $0 + $1.millionths - Ratio.scale })
+            return applying.reduce(scale) { $0 + $1 - scale }
         case .highest:
-            return applying.max { $0.millionths < $1.millionths } ?? .one
+            return applying.max() ?? scale
         }
     }
 

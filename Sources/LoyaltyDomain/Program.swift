@@ -72,12 +72,19 @@ public struct Program: Sendable, Hashable, Codable {
         public var redeemFrom: String?
         /// Whether the balance may ever leave the shop as cash. Pharmacies: never.
         public var cashOut: Bool?
+        /// A rate above 1 (more than 100 % of the spend back) is refused as a typing error
+        /// (`"5"` meant as 5 %) unless this says it is meant.
+        public var allowRateAbove100Percent: Bool?
 
-        public init(rates: [String: Ratio], defaultRate: Ratio, redeemFrom: String? = nil, cashOut: Bool? = nil) {
+        public init(
+            rates: [String: Ratio], defaultRate: Ratio, redeemFrom: String? = nil, cashOut: Bool? = nil,
+            allowRateAbove100Percent: Bool? = nil
+        ) {
             self.rates = rates
             self.defaultRate = defaultRate
             self.redeemFrom = redeemFrom
             self.cashOut = cashOut
+            self.allowRateAbove100Percent = allowRateAbove100Percent
         }
     }
 

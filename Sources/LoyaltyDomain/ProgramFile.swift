@@ -32,7 +32,8 @@ public struct ProgramFile: Sendable, Hashable, Codable {
     }
 
     /// Reads and checks a program file; every problem is a sentence naming the field.
-    public static func decode(_ data: Data) throws(ProgramError) -> ProgramFile {
+    /// `stored`: a version the ledger already holds (see `EarningRules.init`).
+    public static func decode(_ data: Data, stored: Bool = false) throws(ProgramError) -> ProgramFile {
         let file: ProgramFile
         do {
             file = try JSONDecoder().decode(ProgramFile.self, from: data)
@@ -41,12 +42,14 @@ public struct ProgramFile: Sendable, Hashable, Codable {
         } catch {
             throw ProgramError("The program file is not valid: \(error)")
         }
-        _ = try file.validated()
+        _ = try file.validated(stored: stored)
         return file
     }
 
     /// The merchant's currency and zone, and the program checked against them.
-    public func validated() throws(ProgramError) -> (currency: Currency, timeZone: TimeZone, rules: EarningRules) {
+    public func validated(stored: Bool = false) throws(ProgramError) -> (
+        currency: Currency, timeZone: TimeZone, rules: EarningRules
+    ) {
         let code = merchant.code
         guard !code.isEmpty, code.count <= 64,
             code.unicodeScalars.allSatisfy({
@@ -66,7 +69,7 @@ public struct ProgramFile: Sendable, Hashable, Codable {
                 throw ProgramError("merchant.cardPrefix: \"\(prefix)\" must be 1 to 11 digits.")
             }
         }
-        let rules = try EarningRules(program: program, currency: currency, timeZone: timeZone)
+        let rules = try EarningRules(program: program, currency: currency, timeZone: timeZone, stored: stored)
         return (currency, timeZone, rules)
     }
 }

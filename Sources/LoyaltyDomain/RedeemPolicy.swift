@@ -25,7 +25,7 @@ extension EarningRules {
             guard let reward = reward(sku: sku) else {
                 throw RuleViolation(.unknownReward, "\(sku) is not in the reward catalog.")
             }
-            guard available >= reward.points else {
+            guard reward.points > 0, available >= reward.points else {
                 throw RuleViolation(
                     .insufficientBalance, "\(reward.name) costs \(reward.points) points; the card has \(available).")
             }
@@ -34,6 +34,11 @@ extension EarningRules {
             guard program.points != nil else {
                 throw RuleViolation(
                     .invalidInput, "This program has no points to redeem; redeem an \"amount\" of discount.")
+            }
+            // Checked before the program's minimum: a redeem of zero or fewer points would add
+            // points whatever minimum a program (even a bad one) sets.
+            guard points > 0 else {
+                throw RuleViolation(.invalidInput, "The points to redeem must be more than zero.")
             }
             guard points >= minimumPointsRedeem else {
                 throw RuleViolation(.belowThreshold, "At least \(minimumPointsRedeem) points must be redeemed at once.")

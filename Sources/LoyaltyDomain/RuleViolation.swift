@@ -20,6 +20,8 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
         case cashOutNotAllowed
         case unknownReward
         case returnExceedsOriginal
+        /// A balance would go past the most an account may hold (`Limits.balance`).
+        case outOfRange
     }
 
     public let rule: Rule

@@ -143,8 +143,12 @@ extension LedgerDatabase {
     /// look-ups return it.
     public func linkPatient(merchant code: String?, card text: String, patientRef: String?) async throws {
         let number = try CardNumber(text)
-        guard (patientRef?.count ?? 0) <= 128 else {
-            throw LoyaltyError(.badRequest, "A patient reference has at most 128 characters.")
+        // Scalars, not characters: one character may carry thousands of combining marks.
+        guard (patientRef?.unicodeScalars.count ?? 0) <= 128,
+            patientRef?.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) != true
+        else {
+            throw LoyaltyError(
+                .badRequest, "A patient reference has at most 128 characters and no control characters.")
         }
         try await write { db in
             let merchant = try Self.merchant(db, code: code)

@@ -30,6 +30,14 @@ extension LedgerDatabase {
             let left =
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card WHERE account_id = ?", arguments: [source.id]) ?? 0
             if left == 0 {
+                guard Limits.moved(destination.points, by: source.points) != nil,
+                    Limits.moved(destination.balanceMinor, by: source.balanceMinor) != nil
+                else {
+                    throw RuleViolation(
+                        .outOfRange,
+                        "Cards \(number) and \(targetNumber) together hold more than one account may (\(Limits.grouped(Limits.balance)) points or minor units); they cannot be pooled."
+                    )
+                }
                 try Self.transfer(
                     db, merchant: merchant, card: card.number, from: source.id, to: destination.id,
                     points: source.points, minor: source.balanceMinor)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import LoyalgateProtocol
@@ -37,21 +38,54 @@ extension LedgerDatabase {
         return encoder
     }()
 
-    /// The first answer to this (till, receipt), marked as replayed, if there was one.
-    static func replay(_ db: Database, merchant: Merchant, till: String, receipt: String, kind: String) throws
+    /// What makes two requests for one (till, receipt) the same request, in one canonical
+    /// form: parsed amounts (so "12.5" and "12.50" agree), normalised identifiers, the sale's
+    /// time in UTC. Its SHA-256 is stored with the transaction.
+    struct CanonicalRequest: Encodable {
+        var kind: String
+        var card: String?
+        var lines: [SaleLine]?
+        var at: String?
+        var points: Int64?
+        var amount: String?
+        var reward: String?
+        var purchaseTotal: String?
+        var cash: Bool?
+        var originalTill: String?
+        var originalReceipt: String?
+
+        var digest: Data {
+            let encoded = (try? LedgerDatabase.answerEncoder.encode(self)) ?? Data()
+            return Data(SHA256.hash(data: encoded))
+        }
+    }
+
+    /// The first answer to this (till, receipt), marked as replayed, if there was one. A
+    /// different request on the same (till, receipt) (another card, amount or lines) is
+    /// `receipt-reused`: answering it with the first answer would show one customer's balance
+    /// to another.
+    static func replay(
+        _ db: Database, merchant: Merchant, till: String, receipt: String, kind: String, digest: Data
+    ) throws
         -> TxnAnswer?
     {
         guard
             let row = try Row.fetchOne(
                 try db.cachedStatement(
                     sql: """
-                        SELECT kind, answer FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ?
+                        SELECT kind, answer, request_digest FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ?
                         """), arguments: [merchant.id, till, receipt])
         else { return nil }
         guard row["kind"] as String == kind else {
             throw LoyaltyError(
                 .receiptReused,
                 "Receipt \(receipt) of till \(till) was already used for a \(row["kind"] as String); give this \(kind) its own receipt number."
+            )
+        }
+        if let stored = row["request_digest"] as Data?, stored != digest {
+            throw LoyaltyError(
+                .receiptReused,
+                "Receipt \(receipt) of till \(till) was already used for another \(kind) (another card, amount or lines); give this one its own receipt number."
             )
         }
         var answer = try JSONDecoder().decode(TxnAnswer.self, from: Data((row["answer"] as String).utf8))
@@ -126,6 +160,8 @@ extension LedgerDatabase {
         var minor: Int64
         var at: Date
         var redeemed: TxnAnswer.Redeemed?
+        /// `CanonicalRequest.digest` of the request, compared when the (till, receipt) comes again.
+        var digest: Data
     }
 
     /// Writes the transaction, its ledger entry and the account's new balance, and returns the
@@ -139,9 +175,7 @@ extension LedgerDatabase {
         let txnID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM till_txn")) ?? 1)
         let shortfallPoints = posting.points - posting.intendedPoints
         let shortfallMinor = posting.minor - posting.intendedMinor
-        var after = posting.account
-        after.points += posting.points
-        after.balanceMinor += posting.minor
+        let after = try Self.moved(posting.account, points: posting.points, minor: posting.minor, kind: posting.kind)
         let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
         let answer = TxnAnswer(
             txn: txnID, kind: posting.kind, card: posting.card, points: posting.points, discount: money(posting.minor),
@@ -153,14 +187,14 @@ extension LedgerDatabase {
         try db.cachedStatement(
             sql: """
                 INSERT INTO till_txn (id, merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
-                                      original_txn_id, member, lines, points, amount_minor, answer, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      original_txn_id, member, lines, points, amount_minor, answer, at, request_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             txnID, merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
             posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
             posting.intendedPoints, posting.intendedMinor,
-            String(decoding: try answerEncoder.encode(answer), as: UTF8.self), at,
+            String(decoding: try answerEncoder.encode(answer), as: UTF8.self), at, posting.digest,
         ])
         try appendEntry(
             db,
@@ -190,7 +224,47 @@ extension LedgerDatabase {
         var at: String
     }
 
+    /// Which way each kind of entry may move a balance: an earn or transfer-in only adds, a
+    /// redeem, return, fee or transfer-out only takes away. Checked on every entry written, so
+    /// that no program value or bug upstream can make a redeem add points (and `verify` checks
+    /// the stored entries the same way).
+    static let entrySigns: [String: Int] = [
+        "earn": 1, "transfer-in": 1, "redeem": -1, "return": -1, "fee": -1, "transfer-out": -1,
+    ]
+
+    /// The account after moving it by `points` and `minor`: refused with `out-of-range` when a
+    /// balance would pass `Limits.balance` (or overflow), and as an internal error when it
+    /// would go below zero or the move has the wrong sign for its kind (a bug, never a till's).
+    static func moved(_ account: AccountRow, points: Int64, minor: Int64, kind: String) throws -> AccountRow {
+        let sign = entrySigns[kind] ?? 0
+        guard sign != 0, Int(points.signum()) * sign >= 0, Int(minor.signum()) * sign >= 0 else {
+            throw LoyaltyError(
+                .internalError,
+                "A \(kind) entry of \(points) points and \(minor) minor units would move account \(account.id) the wrong way; nothing was recorded."
+            )
+        }
+        guard let newPoints = Limits.moved(account.points, by: points),
+            let newMinor = Limits.moved(account.balanceMinor, by: minor)
+        else {
+            if sign < 0 {
+                throw LoyaltyError(
+                    .internalError, "A \(kind) would take account \(account.id) below zero; nothing was recorded.")
+            }
+            throw RuleViolation(
+                .outOfRange,
+                "This \(kind) would take the account past the most it may hold (\(Limits.grouped(Limits.balance)) points or minor units); nothing was recorded."
+            )
+        }
+        var after = account
+        after.points = newPoints
+        after.balanceMinor = newMinor
+        return after
+    }
+
     static func appendEntry(_ db: Database, _ entry: Entry) throws {
+        // The balance is checked in Swift before SQLite adds: SQLite turns an integer sum that
+        // overflows into a floating-point number instead of failing.
+        _ = try moved(try account(db, id: entry.accountID), points: entry.points, minor: entry.minor, kind: entry.kind)
         try db.cachedStatement(
             sql: """
                 INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,

@@ -8,11 +8,19 @@ extension LedgerDatabase {
     /// with. Points the customer already spent cannot be taken: the account stops at zero and
     /// the entry records the shortfall. Idempotent on the return's own (till, receipt).
     public func returnLines(_ request: CoreOp.TxnReturn.Parameters) async throws -> TxnAnswer {
+        let request = try request.checked(needsLines: true)
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
+            let returning = try request.lines.map { line throws(LoyaltyError) in
+                try line.saleLine(currency: merchant.currency)
+            }
+            let digest = CanonicalRequest(
+                kind: "return", lines: returning, at: saleTime.map(Timestamp.format),
+                originalTill: request.original.till, originalReceipt: request.original.receipt
+            ).digest
             if let answer = try Self.replay(
-                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "return")
+                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "return", digest: digest)
             {
                 return answer
             }
@@ -44,9 +52,6 @@ extension LedgerDatabase {
                 taken.points -= row["points"] as Int64
                 taken.discount.minorUnits -= row["amount_minor"] as Int64
             }
-            let returning = try request.lines.map { line throws(LoyaltyError) in
-                try line.saleLine(currency: merchant.currency)
-            }
             let calculation = ReturnCalculation(
                 originalLines: originalLines,
                 originalEarning: Earning(
@@ -65,7 +70,7 @@ extension LedgerDatabase {
                     intendedPoints: -back.points, intendedMinor: -back.discount.minorUnits,
                     points: -min(back.points, account.points),
                     minor: -min(back.discount.minorUnits, account.balanceMinor),
-                    at: saleTime ?? Date(), redeemed: nil))
+                    at: saleTime ?? Date(), redeemed: nil, digest: digest))
         }
     }
 }

@@ -6,19 +6,23 @@ import LoyaltyDomain
 extension LedgerDatabase {
     /// Earns points and discount for a receipt; idempotent on (till, receipt).
     public func earn(_ request: CoreOp.TxnEarn.Parameters) async throws -> TxnAnswer {
+        let request = try request.checked(needsLines: true)
         let number = try CardNumber(request.card)
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
+            let lines = try request.lines.map { line throws(LoyaltyError) in
+                try line.saleLine(currency: merchant.currency)
+            }
+            let digest = CanonicalRequest(
+                kind: "earn", card: number.digits, lines: lines, at: saleTime.map(Timestamp.format)
+            ).digest
             if let answer = try Self.replay(
-                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn")
+                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn", digest: digest)
             {
                 return answer
             }
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
-            let lines = try request.lines.map { line throws(LoyaltyError) in
-                try line.saleLine(currency: merchant.currency)
-            }
             let at = saleTime ?? Date()
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "No points for this sale: \(reason).")
@@ -35,7 +39,7 @@ extension LedgerDatabase {
                     kind: "earn", till: request.till, receipt: request.receipt, card: card.number, account: account,
                     programVersionID: versionID, originalTxnID: nil, lines: lines,
                     intendedPoints: earning.points, intendedMinor: earning.discount.minorUnits,
-                    points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil))
+                    points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil, digest: digest))
         }
     }
 
@@ -62,13 +66,25 @@ extension LedgerDatabase {
     /// Spends points (or a reward's points price) or discount balance under the program's
     /// spend policy (`EarningRules.spend`); idempotent on (till, receipt).
     public func redeem(_ request: CoreOp.TxnRedeem.Parameters) async throws -> TxnAnswer {
+        let request = try request.checked(needsLines: false)
         let number = try CardNumber(request.card)
         let ask = try request.ask()
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
+            // Amounts as minor units where they parse, so "5" and "5.00" are the same request.
+            let minor = { (text: String?) -> String? in
+                text.map { text in
+                    (try? Money(parsing: text, currency: merchant.currency)).map { String($0.minorUnits) } ?? text
+                }
+            }
+            let digest = CanonicalRequest(
+                kind: "redeem", card: number.digits, at: saleTime.map(Timestamp.format), points: request.points,
+                amount: minor(request.amount), reward: request.reward, purchaseTotal: minor(request.purchaseTotal),
+                cash: request.cash ?? false
+            ).digest
             if let answer = try Self.replay(
-                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem")
+                db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem", digest: digest)
             {
                 return answer
             }
@@ -88,7 +104,8 @@ extension LedgerDatabase {
                     intendedPoints: -spend.points, intendedMinor: -spend.discount.minorUnits,
                     points: -spend.points, minor: -spend.discount.minorUnits, at: at,
                     redeemed: TxnAnswer.Redeemed(
-                        points: spend.points, amount: spend.discount.decimalString, reward: spend.reward)))
+                        points: spend.points, amount: spend.discount.decimalString, reward: spend.reward),
+                    digest: digest))
         }
     }
 }

@@ -18,7 +18,8 @@ public struct VerifyReport: Sendable, Equatable {
 extension LedgerDatabase {
     /// Runs SQLite's own checks of the file (`PRAGMA integrity_check`, `PRAGMA foreign_key_check`),
     /// then recomputes every balance from the ledger and compares it with the account, and checks
-    /// that each till transaction has exactly one entry and no balance is negative.
+    /// that each till transaction has exactly one entry, no balance is negative and every entry
+    /// moves its balance the way its kind allows.
     ///
     /// A damaged page may sit where none of the balance queries read (an index every earn uses),
     /// so the balances agreeing says nothing about the file: both checks are needed.
@@ -100,6 +101,22 @@ extension LedgerDatabase {
         for row in orphans {
             problems.append(
                 "transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
+        }
+        // An entry that moves a balance the wrong way for its kind (a redeem that added
+        // points) sums up consistently, so it is looked for on its own.
+        let wrongWay = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, kind, points, amount_minor FROM ledger_entry
+                WHERE (kind IN ('earn', 'transfer-in') AND (points < 0 OR amount_minor < 0))
+                   OR (kind IN ('redeem', 'return', 'fee', 'transfer-out') AND (points > 0 OR amount_minor > 0))
+                   OR kind NOT IN ('earn', 'transfer-in', 'redeem', 'return', 'fee', 'transfer-out')
+                ORDER BY id
+                """)
+        for row in wrongWay {
+            problems.append(
+                "ledger entry \(row["id"] as Int64): a \(row["kind"] as String) of \(row["points"] as Int64) points and \(row["amount_minor"] as Int64) minor units moves the balance the wrong way for its kind"
+            )
         }
         return problems
     }

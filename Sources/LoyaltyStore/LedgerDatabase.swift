@@ -172,7 +172,7 @@ extension LedgerDatabase {
             else {
                 throw LoyaltyError(.internalError, "Program version \(versionID) is missing.")
             }
-            return try ProgramFile.decode(Data(json.utf8)).validated().rules
+            return try ProgramFile.decode(Data(json.utf8), stored: true).validated(stored: true).rules
         }
     }
 }

@@ -149,6 +149,12 @@ enum Migrations {
                     ALTER TABLE card ADD COLUMN patient_ref BLOB;
                     """)
         }
+        migrator.registerMigration("v4-till-txn-request-digest") { db in
+            // SHA-256 of the canonical request (LedgerDatabase.CanonicalRequest): a repeat of a
+            // (till, receipt) replays the first answer only when it is the same request. Rows
+            // written before this migration have none and replay as they always did.
+            try db.execute(sql: "ALTER TABLE till_txn ADD COLUMN request_digest BLOB")
+        }
         return migrator
     }
 }

@@ -50,7 +50,8 @@ struct Core: AsyncParsableCommand {
                 path: socket, limits: connections.limits, logger: logger,
                 handler: { line, connection in
                     await service.answer(
-                        line: line, caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid) })
+                        line: line,
+                        caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid, groups: $0.groups) })
                 })
             // SIGTERM and SIGINT stop the server gracefully; the database closes after the last answer.
             let group = ServiceGroup(

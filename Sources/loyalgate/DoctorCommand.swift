@@ -103,13 +103,18 @@ struct DoctorCommand: ParsableCommand {
         }
 
         print("\nCore (\(core)):")
-        if let coreStatus = Self.ask(core, { try $0.call(CoreOp.CoreStatus.self) }) {
+        let coreAnswer = Self.ask(core) { client in Result { try client.call(CoreOp.CoreStatus.self) } }
+        if case .success(let coreStatus) = coreAnswer {
             let merchants = coreStatus.merchants
             print(
                 "  answers; \(merchants.count) merchant(s): "
                     + merchants.map {
                         "\($0.code) (cards \($0.cardPrefix ?? "?")...)"
                     }.joined(separator: ", "))
+        } else if case .failure(let refusal as LoyaltyError) = coreAnswer {
+            // It answers, but not to this user: no rule of its access file names it.
+            print("  answers, but refuses this user: \(refusal.message)")
+            problems.append("The core refuses this user (\(refusal.code.rawValue)).")
         } else {
             print("  DOES NOT ANSWER: start it with `loyalgate core` (or systemctl start loyalgate-core)")
             problems.append("The core does not answer on \(core).")

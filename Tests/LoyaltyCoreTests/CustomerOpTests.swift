@@ -52,7 +52,10 @@ import Testing
     }
 
     @Test func aPatientReferenceIsShownToItsOwnMerchantOnly() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        // The till is bound to the pharmacy: health data needs a binding (HostileRequestTests).
+        let core = try InProcessCore(
+            programs: ["dutch-pharmacy"],
+            policy: AccessPolicy(callers: [.init(uid: 5000, role: .till, merchant: "apotheek-de-linde")]))
         let card = core.card("2990001", 1)
         try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let linked = try await core.ok(CoreOp.CardLinkPatient.self, .init(card: card, patientRef: "PAT-0042"))

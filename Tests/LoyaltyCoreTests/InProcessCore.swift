@@ -16,10 +16,13 @@ struct InProcessCore {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("examples")
 
-    /// The core runs as uid 4242; callers with other uids are tills unless `policy` says more.
+    /// The core runs as uid 4242; other callers get what `policy` grants them (nothing without a
+    /// rule). The default policy declares `till` (uid 5000) a till acting for any merchant.
     static let coreUID: UInt32 = 4242
 
-    init(programs: [String], policy: AccessPolicy = .empty) throws {
+    static let tillPolicy = AccessPolicy(callers: [.init(uid: 5000, role: .till)])
+
+    init(programs: [String], policy: AccessPolicy = InProcessCore.tillPolicy) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-core-\(UUID().uuidString)")
         store = try LedgerDatabase(directory: directory)
         for name in programs {

@@ -49,6 +49,8 @@ import Testing
     @Test(arguments: [
         ClosedHours(weekdays: ["zondag"]), ClosedHours(holidays: ["25/12/2026"]), ClosedHours(after: "7pm"),
         ClosedHours(periods: [.init(from: "2026-11-28T09:00", until: "2026-11-27T19:00")]),
+        ClosedHours(holidays: ["2026-02-30"]),
+        ClosedHours(periods: [.init(from: "2026-04-31T19:00", until: "2026-05-01T09:00")]),
     ])
     func badClosedHoursAreRefusedOnImport(hours: ClosedHours) {
         #expect(throws: ProgramError.self) { try hours.validate() }

@@ -133,6 +133,11 @@ extension CoreOp {
                 self.lines = lines
                 self.at = at
             }
+
+            public mutating func normaliseOtherIdentifiers() throws(LoyaltyError) {
+                original.till = try Identifier.normalised(original.till, field: "original.till")
+                original.receipt = try Identifier.normalised(original.receipt, field: "original.receipt")
+            }
         }
         public typealias Answer = TxnAnswer
     }
