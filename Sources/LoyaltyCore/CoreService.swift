@@ -107,6 +107,11 @@ public struct CoreService: Sendable {
         let gid = caller.map { String($0.gid) } ?? "unknown"
         let groups = caller?.groups ?? []
         let groupText = groups.isEmpty ? "" : ", groups \(groups.map(String.init).joined(separator: ", "))"
+        // The technician sees who was turned away (a till set up without its rule, or a program
+        // that should not be there), not only the caller.
+        logger.warning(
+            "refused a caller no access rule names",
+            metadata: ["uid": "\(uid)", "gid": "\(gid)", "groups": "\(groups.map(String.init).joined(separator: ","))"])
         return LoyaltyError(
             .forbidden,
             "This caller (uid \(uid), gid \(gid)\(groupText)) has no rule in the core's access file\(policy.source.map { " \($0)" } ?? ""): add {\"uid\": \(uid), \"role\": \"till\", \"merchant\": \"MERCHANT\"} (or a \"gid\" rule for its group) to \"callers\" and restart the core (docs/customers.md, \"Who may do what\")."

@@ -77,12 +77,19 @@ public final class EmulatedDevices: @unchecked Sendable {
             command["node"] = device.node
         }
         try send(command)
+        if device.isScanner { lock.withLock { _ = plugged.insert(device.id) } }
     }
 
     /// Unplugs it: a udev `remove` event, then its nodes disappear.
     public func unplug(_ device: EmulatedScanner) throws {
         try send(["op": "remove", "syspath": device.leafSyspath, "text": device.description])
+        lock.withLock { _ = plugged.remove(device.id) }
     }
+
+    /// The ids of the scanners plugged in now: a gateway started on the test bed is ready for a
+    /// test once it reads them all.
+    public var pluggedScanners: Set<String> { lock.withLock { plugged } }
+    private var plugged: Set<String> = []
 
     /// Writes bytes as the device would send them (input_event records, HID reports, serial data).
     public func send(_ bytes: [UInt8], to node: String) throws {

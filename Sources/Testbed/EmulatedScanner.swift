@@ -27,6 +27,8 @@ public struct EmulatedScanner: Sendable {
 
     /// The device id the gateway gives it (vendor:product:serial or vendor:product@port).
     public var id: String
+    /// False for the ordinary keyboard, which the gateway must leave alone.
+    public var isScanner: Bool = true
 
     /// What a device file says it is.
     public enum Capability: String, Decodable, Sendable {
@@ -148,7 +150,8 @@ public struct EmulatedScanner: Sendable {
         }
         let id = serial == nil ? fill(file.idWithoutSerial ?? file.id) : fill(file.id)
         return EmulatedScanner(
-            description: description, ioctl: ioctl, node: node, leafSyspath: fill(file.syspath), id: id)
+            description: description, ioctl: ioctl, node: node, leafSyspath: fill(file.syspath), id: id,
+            isScanner: file.capability != .keyboard)
     }
 
     /// The evdev ioctl answers libevdev needs to open a keyboard (`Devices/evdev-keyboard.ioctl`,

@@ -172,7 +172,7 @@ import Testing
         // The first core still answers, on the connection it had and on new ones.
         #expect(json(try till.request(Self.earn(number, receipt: "r1")))["ok"] as? Bool == true)
         #expect(json(try core.client().request(#"{"id":2,"op":"core.status"}"#))["ok"] as? Bool == true)
-        #expect(core.terminate() == 0)
+        #expect(core.terminate() == 0, "\(core.lastLog)")
         // Once it has stopped, the folder is free again.
         try core.start()
         #expect(core.terminate() == 0)

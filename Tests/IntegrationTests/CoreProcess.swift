@@ -57,12 +57,20 @@ final class CoreProcess {
         process = nil
     }
 
-    /// SIGTERM (SIGKILL after 10 s), then the exit status.
+    /// SIGTERM (SIGKILL after 10 s), then the exit status; `lastLog` then holds what it wrote to
+    /// stderr (for the message of a failing expectation).
     func terminate() -> Int32 {
         guard let process else { return -1 }
         self.process = nil
-        return process.stop()
+        let status = process.stop()
+        lastLog = (try? String(contentsOfFile: process.stderrPath, encoding: .utf8)) ?? ""
+        return status
     }
+
+    private(set) var lastLog = ""
+
+    /// What the running core has written to stderr so far.
+    var log: String { process.flatMap { try? String(contentsOfFile: $0.stderrPath, encoding: .utf8) } ?? lastLog }
 
     deinit {
         process?.kill()

@@ -33,6 +33,21 @@ final class GatewayProcess {
         } catch {
             throw CoreProcess.SetupError("the gateway did not start: \(error)\n\(log)")
         }
+        waitUntilReading(devices.pluggedScanners)
+    }
+
+    /// Waits (at most 5 s) until the gateway reads every scanner plugged in before it started: it
+    /// opens them on their own threads after its socket is up, and a scan typed before that, or
+    /// a subscription that expects them listed, would race it on a loaded machine. A scanner the
+    /// test expects the gateway to refuse is simply waited for in vain.
+    func waitUntilReading(_ scanners: Set<String>) {
+        guard !scanners.isEmpty, let probe = try? UnixLineClient(path: socket) else { return }
+        for _ in 0..<250 {
+            let listed =
+                (try? probe.request(#"{"id":1,"op":"devices.list"}"#)).map(json)?["devices"] as? [[String: Any]]
+            if scanners.isSubset(of: Set((listed ?? []).compactMap { $0["id"] as? String })) { return }
+            usleep(20_000)
+        }
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

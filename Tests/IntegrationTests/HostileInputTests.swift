@@ -178,6 +178,9 @@ import Testing
         #expect(message.contains("uid 47001") && message.contains("access.json"), "\(message)")
         #expect(!"\(stranger)".contains("COOP-9"))
         #expect(try Self.ask(core.socket, uid: 47001, #"{"id":2,"op":"core.status"}"#).errorCode == "forbidden")
+        // The technician sees who was turned away.
+        #expect(
+            core.log.contains("refused a caller no access rule names") && core.log.contains("uid=47001"), "\(core.log)")
 
         // The same user in the till group (a supplementary group, not its primary one).
         let status = try Self.ask(core.socket, uid: 47001, groups: [47100], #"{"id":3,"op":"core.status"}"#)
