@@ -11,18 +11,16 @@ extension LedgerDatabase {
         "gender", "consent_mail", "consent_profiling",
     ]
 
-    private struct ImportRow {
-        var card: CardNumber
-        var details: CustomerDetails
-        var consents: Consents
+    /// One checked row of an import file.
+    public struct CustomerImportRow: Sendable, Equatable {
+        public var card: CardNumber
+        public var details: CustomerDetails
+        public var consents: Consents
     }
 
-    /// Registers customers with their cards from a CSV file (header row with `importColumns`;
-    /// only `card` and `name` are required). The whole file is checked first, so a bad row is
-    /// reported with its line number before anything is written; then rows are written in
-    /// transactions of 20,000, each sealed like a single registration.
-    public func importCustomers(merchant code: String?, csv url: URL) throws -> Int {
-        guard let stream = InputStream(url: url) else { throw LoyaltyError(.badRequest, "Cannot read \(url.path).") }
+    /// Reads and checks a whole import file without touching the database: the bytes come from
+    /// another program's export, so this part alone is what the import fuzz target runs.
+    public static func readCustomerImport(_ stream: InputStream) throws -> [CustomerImportRow] {
         let reader = try CSVReader(stream: stream, hasHeaderRow: true)
         let header = reader.headerRow ?? []
         guard header.contains("card"), header.contains("name") else {
@@ -33,7 +31,7 @@ extension LedgerDatabase {
                 .badRequest,
                 "Unknown column \"\(column)\"; the columns are \(Self.importColumns.joined(separator: ", ")).")
         }
-        var rows: [ImportRow] = []
+        var rows: [CustomerImportRow] = []
         var seen = Set<String>()
         var line = 1
         while reader.next() != nil {
@@ -54,7 +52,7 @@ extension LedgerDatabase {
                     gender: field("gender"))
                 try details.validate()
                 rows.append(
-                    ImportRow(
+                    CustomerImportRow(
                         card: card, details: details,
                         consents: Consents(
                             mail: field("consent_mail") == "1" || field("consent_mail") == "true",
@@ -65,6 +63,16 @@ extension LedgerDatabase {
                 throw LoyaltyError(.badRequest, "Line \(line): \(violation.message)")
             }
         }
+        return rows
+    }
+
+    /// Registers customers with their cards from a CSV file (header row with `importColumns`;
+    /// only `card` and `name` are required). The whole file is checked first, so a bad row is
+    /// reported with its line number before anything is written; then rows are written in
+    /// transactions of 20,000, each sealed like a single registration.
+    public func importCustomers(merchant code: String?, csv url: URL) throws -> Int {
+        guard let stream = InputStream(url: url) else { throw LoyaltyError(.badRequest, "Cannot read \(url.path).") }
+        let rows = try Self.readCustomerImport(stream)
         let merchant = try writer.read { db in try Self.merchant(db, code: code) }
         try writer.read { db in
             for row in rows where try Self.card(db, merchant: merchant, number: row.card) != nil {
