@@ -56,17 +56,19 @@ import Testing
         print(
             "crash loop: \(Self.kills) kills in \(killing), \(answered.count) requests answered (\(committedUnanswered) committed before a kill and answered on retry), \(tills.map(\.retries).reduce(0, +)) sends retried"
         )
-        #expect(failures.isEmpty, "refused: \(failures.prefix(5))")
+        #expect(failures.count == 0, "refused or never answered: \(failures.prefix(5))")
         try #require(answered.count >= 100, "the tills got too few answers to prove anything")
 
         // Every answered request, sent again, gets its first answer again.
         let client = try core.typedClient()
+        var differing: [String] = []
         for request in answered {
             let again = try request.send(client)
-            #expect(again.replayed, "\(request.till) \(request.receipt) was answered but is not in the ledger")
-            #expect(
-                again.same(as: request.answer), "\(request.till) \(request.receipt): \(again) after \(request.answer)")
+            if !again.replayed || !again.same(as: request.answer) {
+                differing.append("\(request.till) \(request.receipt): first \(request.answer), now \(again)")
+            }
         }
+        #expect(differing.count == 0, "answered, but a retry does not get the first answer: \(differing.prefix(3))")
         #expect(core.terminate() == 0)
 
         // The ledger holds each answered request once, and nothing else.
@@ -80,9 +82,9 @@ import Testing
         let entries = rows.map { row in "\(row[3]) \(row[4]) \(row[5])" }
         let expected = answered.map { "\($0.kind) \($0.till) \($0.receipt)" }
         #expect(Set(entries).count == entries.count, "a request is in the ledger twice")
-        #expect(
-            Set(entries) == Set(expected),
-            "ledger and answers differ: \(Set(entries).symmetricDifference(expected).prefix(5))")
+        // Answers missing from the ledger (lost) and entries nobody was answered for (doubled).
+        let difference = Set(entries).symmetricDifference(expected)
+        #expect(difference.count == 0, "ledger and answers differ: \(difference.sorted().prefix(5))")
 
         let verify = try Loyalgate.run(["core", "verify", "--data", core.data])
         #expect(verify.status == 0, "verify: \(verify.stdout) \(verify.stderr)")
