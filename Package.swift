@@ -43,7 +43,16 @@ let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: 
 let package = Package(
     name: "loyalgate",
     products: [
-        .executable(name: "loyalgate", targets: ["loyalgate"])
+        .executable(name: "loyalgate", targets: ["loyalgate"]),
+        // The parsers of bytes from outside, for the fuzz targets in Fuzz/ (docs/fuzzing.md).
+        .library(name: "SocketServer", targets: ["SocketServer"]),
+        .library(name: "LoyalgateProtocol", targets: ["LoyalgateProtocol"]),
+        .library(name: "LoyaltyDomain", targets: ["LoyaltyDomain"]),
+        .library(name: "LoyaltyStore", targets: ["LoyaltyStore"]),
+        .library(name: "CardDesign", targets: ["CardDesign"]),
+        .library(name: "ReceiptEncoding", targets: ["ReceiptEncoding"]),
+        .library(name: "ScanDecoding", targets: ["ScanDecoding"]),
+        .library(name: "ScannerDrivers", targets: ["ScannerDrivers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

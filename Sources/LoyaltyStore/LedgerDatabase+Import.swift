@@ -11,13 +11,6 @@ extension LedgerDatabase {
         "gender", "consent_mail", "consent_profiling",
     ]
 
-    private struct ImportRow {
-        var line: Int
-        var card: CardNumber
-        var details: CustomerDetails
-        var consents: Consents
-    }
-
     /// What an import did.
     public struct CustomerImportSummary: Sendable, Equatable {
         /// Rows registered by this run.
@@ -27,22 +20,18 @@ extension LedgerDatabase {
         public var skipped: Int
     }
 
-    /// Registers customers with their cards from a CSV file (header row with `importColumns`;
-    /// only `card` and `name` are required). The whole file is checked first, so a bad row is
-    /// reported with its line number before anything is written; then rows are written in
-    /// transactions of `rowsPerTransaction`, each sealed like a single registration, and
-    /// `progress(written, total)` is told after each commit.
-    ///
-    /// Resumable: the card number is the row's key. A row whose card is already registered at
-    /// the merchant with exactly this row's details and consents was written by an earlier run
-    /// of this file that was interrupted, and is skipped; a card registered with anything else is
-    /// refused before anything is written. Each transaction is short, so the running core's
-    /// writes are never held up for long.
-    public func importCustomers(
-        merchant code: String?, csv url: URL, rowsPerTransaction: Int = 20_000,
-        progress: (_ written: Int, _ total: Int) -> Void = { _, _ in }
-    ) throws -> CustomerImportSummary {
-        guard let stream = InputStream(url: url) else { throw LoyaltyError(.badRequest, "Cannot read \(url.path).") }
+    /// One checked row of an import file.
+    public struct CustomerImportRow: Sendable, Equatable {
+        /// The row's line in the file (the header is line 1), for messages.
+        public var line: Int
+        public var card: CardNumber
+        public var details: CustomerDetails
+        public var consents: Consents
+    }
+
+    /// Reads and checks a whole import file without touching the database: the bytes come from
+    /// another program's export, so this part alone is what the import fuzz target runs.
+    public static func readCustomerImport(_ stream: InputStream) throws -> [CustomerImportRow] {
         let reader = try CSVReader(stream: stream, hasHeaderRow: true)
         let header = reader.headerRow ?? []
         guard header.contains("card"), header.contains("name") else {
@@ -53,7 +42,7 @@ extension LedgerDatabase {
                 .badRequest,
                 "Unknown column \"\(column)\"; the columns are \(Self.importColumns.joined(separator: ", ")).")
         }
-        var rows: [ImportRow] = []
+        var rows: [CustomerImportRow] = []
         var seen = Set<String>()
         var line = 1
         while reader.next() != nil {
@@ -74,7 +63,7 @@ extension LedgerDatabase {
                     gender: field("gender"))
                 try details.validate()
                 rows.append(
-                    ImportRow(
+                    CustomerImportRow(
                         line: line, card: card, details: details,
                         consents: Consents(
                             mail: field("consent_mail") == "1" || field("consent_mail") == "true",
@@ -85,6 +74,26 @@ extension LedgerDatabase {
                 throw LoyaltyError(.badRequest, "Line \(line): \(violation.message)")
             }
         }
+        return rows
+    }
+
+    /// Registers customers with their cards from a CSV file (header row with `importColumns`;
+    /// only `card` and `name` are required). The whole file is checked first, so a bad row is
+    /// reported with its line number before anything is written; then rows are written in
+    /// transactions of `rowsPerTransaction`, each sealed like a single registration, and
+    /// `progress(written, total)` is told after each commit.
+    ///
+    /// Resumable: the card number is the row's key. A row whose card is already registered at
+    /// the merchant with exactly this row's details and consents was written by an earlier run
+    /// of this file that was interrupted, and is skipped; a card registered with anything else is
+    /// refused before anything is written. Each transaction is short, so the running core's
+    /// writes are never held up for long.
+    public func importCustomers(
+        merchant code: String?, csv url: URL, rowsPerTransaction: Int = 20_000,
+        progress: (_ written: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> CustomerImportSummary {
+        guard let stream = InputStream(url: url) else { throw LoyaltyError(.badRequest, "Cannot read \(url.path).") }
+        let rows = try Self.readCustomerImport(stream)
         let merchant = try writer.read { db in try Self.merchant(db, code: code) }
         let encoder = Self.answerEncoder
         let pending = try writer.read { db in
@@ -133,7 +142,7 @@ extension LedgerDatabase {
 
     /// Whether `card` is the one an import of `row` registers: active, on an account of its own
     /// customer whose sealed details and consents are exactly the row's.
-    private func holds(_ db: Database, card: CardRow, row: ImportRow, merchant: Merchant) throws -> Bool {
+    private func holds(_ db: Database, card: CardRow, row: CustomerImportRow, merchant: Merchant) throws -> Bool {
         guard card.status == .active,
             let customer = try Row.fetchOne(
                 db,

@@ -36,12 +36,13 @@ final class CoreProcess {
         init(_ message: String) { self.message = message }
     }
 
-    func start(arguments: [String] = []) throws {
+    /// Starts the core (with extra `arguments`) and waits until its socket accepts, at most `limit`.
+    func start(arguments: [String] = [], within limit: Duration = .seconds(5)) throws {
         let process = try ChildProcess(Loyalgate.binary, ["core", "--data", data, "--socket", socket] + arguments)
         try process.start()
         self.process = process
         do {
-            try process.waitForSocket(socket, within: .seconds(5))
+            try process.waitForSocket(socket, within: limit)
         } catch {
             throw SetupError("the core did not start: \(error)")
         }
