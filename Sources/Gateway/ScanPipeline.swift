@@ -183,10 +183,15 @@ public final class ScanPipeline: @unchecked Sendable {
             do {
                 let merchant = range.merchant, data = job.scan.data
                 publish(
-                    job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }))
+                    job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }),
+                    merchant: merchant)
                 return
             } catch {
-                logger.warning("core lookup failed", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "core lookup failed",
+                    metadata: [
+                        "device": "\(job.device.id)", "merchant": "\(range.merchant ?? "")", "error": "\(error)",
+                    ])
             }
         }
         publish(
@@ -194,7 +199,8 @@ public final class ScanPipeline: @unchecked Sendable {
             lookup: .failure(
                 LoyaltyError(
                     .coreUnavailable,
-                    "The loyalty core is not answering; the card will be looked up again when it is back.")))
+                    "The loyalty core is not answering; the card will be looked up again when it is back.")),
+            merchant: range.merchant)
         publishStatus()
         unanswered.append(job)
         if unanswered.count > Self.maximumUnanswered {
@@ -226,7 +232,8 @@ public final class ScanPipeline: @unchecked Sendable {
 
     /// A `scan` event: `lookup` is the core's answer for a card scan (nil for other codes).
     private func publish(
-        _ job: Job, kind: ScanEvent.Kind, lookup: Result<CardLookupAnswer, LoyaltyError>?, resent: Bool = false
+        _ job: Job, kind: ScanEvent.Kind, lookup: Result<CardLookupAnswer, LoyaltyError>?, merchant: String? = nil,
+        resent: Bool = false
     ) {
         var card: CardLookupAnswer?
         var error: ErrorBody?
@@ -241,6 +248,17 @@ public final class ScanPipeline: @unchecked Sendable {
                     device: job.device, at: Timestamp.format(job.at), symbology: job.scan.symbology?.wireName,
                     data: job.scan.data,
                     kind: kind, card: card, error: error, scanId: job.scanID, resent: resent ? true : nil)))
-        if !resent { registry.scanned(deviceID: job.device.id, data: job.scan.data) }
+        if !resent {
+            registry.scanned(deviceID: job.device.id, data: job.scan.data)
+            // One line per scan for the journal: which scanner, what kind, the core's verdict on
+            // a card; never the number itself (a card number identifies a customer).
+            var metadata: Logger.Metadata = [
+                "device": "\(job.device.id)", "node": "\(job.device.node)", "kind": "\(kind.rawValue)",
+                "scanId": "\(job.scanID)",
+            ]
+            if let merchant { metadata["merchant"] = "\(merchant)" }
+            if let error { metadata["error"] = "\(error.code)" }
+            logger.info("scan accepted", metadata: metadata)
+        }
     }
 }
