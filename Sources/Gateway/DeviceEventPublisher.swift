@@ -31,7 +31,7 @@ struct DeviceEventPublisher: Sendable {
         logger.info(
             "scanner added",
             metadata: [
-                "node": "\(facts.devnode)", "id": "\(facts.id)", "mode": "\(classification.mode?.rawValue ?? "?")",
+                "node": "\(facts.devnode)", "device": "\(facts.id)", "mode": "\(classification.mode?.rawValue ?? "?")",
                 "layout": "\(classification.layout)", "grabbed": "\(grabbed)", "why": "\(classification.reason)",
             ])
         if classification.mode == .keyboard, !grabbed {
@@ -49,11 +49,11 @@ struct DeviceEventPublisher: Sendable {
         if retrying {
             logger.warning(
                 "scanner cannot be opened yet; trying again",
-                metadata: ["node": "\(facts.devnode)", "error": "\(error)"])
+                metadata: ["device": "\(facts.id)", "node": "\(facts.devnode)", "error": "\(error)"])
         } else {
             logger.error(
                 "scanner cannot be opened",
-                metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "error": "\(error)"])
+                metadata: ["node": "\(facts.devnode)", "device": "\(facts.id)", "error": "\(error)"])
         }
     }
 
@@ -61,7 +61,7 @@ struct DeviceEventPublisher: Sendable {
         let device = registry.device(syspath: facts.syspath)
         registry.failed(facts.syspath, error: reason)
         logger.info(
-            "scanner removed", metadata: ["node": "\(facts.devnode)", "id": "\(facts.id)", "reason": "\(reason)"])
+            "scanner removed", metadata: ["node": "\(facts.devnode)", "device": "\(facts.id)", "reason": "\(reason)"])
         if !registry.isOpen(deviceID: facts.id, except: facts.syspath), let device {
             hub.publish(.deviceRemoved(DeviceRemoved(device: device, reason: reason)))
         }
@@ -78,14 +78,18 @@ struct DeviceEventPublisher: Sendable {
         case .scan:
             break
         case .tooLong(let length):
-            logger.warning("scan rejected: too long", metadata: ["node": "\(facts.devnode)", "length": "\(length)"])
+            logger.warning(
+                "scan rejected: too long",
+                metadata: ["device": "\(facts.id)", "node": "\(facts.devnode)", "length": "\(length)"])
             hub.publish(
                 .scanRejected(
                     ScanRejected(
                         device: device, reason: .tooLong,
                         message: "A scan of more than \(maximumScanLength) bytes was dropped.")))
         case .malformed(let why):
-            logger.warning("scan rejected: malformed", metadata: ["node": "\(facts.devnode)", "why": "\(why)"])
+            logger.warning(
+                "scan rejected: malformed",
+                metadata: ["device": "\(facts.id)", "node": "\(facts.devnode)", "why": "\(why)"])
             hub.publish(.scanRejected(ScanRejected(device: device, reason: .malformed, message: why)))
         case .garbage(let text):
             let shown = text.unicodeScalars.prefix(32).map { String(format: "U+%04X", $0.value) }.joined(separator: " ")

@@ -184,10 +184,15 @@ public final class ScanPipeline: @unchecked Sendable {
             do {
                 let merchant = range.merchant, data = job.scan.data
                 publish(
-                    job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }))
+                    job, kind: .card, lookup: try await onCoreThread({ try $0.lookup(card: data, merchant: merchant) }),
+                    merchant: merchant)
                 return
             } catch {
-                logger.warning("core lookup failed", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "core lookup failed",
+                    metadata: [
+                        "device": "\(job.device.id)", "merchant": "\(range.merchant ?? "")", "error": "\(error)",
+                    ])
             }
         }
         publish(
@@ -195,7 +200,8 @@ public final class ScanPipeline: @unchecked Sendable {
             lookup: .failure(
                 LoyaltyError(
                     .coreUnavailable,
-                    "The loyalty core is not answering; the card will be looked up again when it is back.")))
+                    "The loyalty core is not answering; the card will be looked up again when it is back.")),
+            merchant: range.merchant)
         publishStatus()
         unanswered.append(job)
         if unanswered.count > Self.maximumUnanswered {
@@ -236,7 +242,8 @@ public final class ScanPipeline: @unchecked Sendable {
     }
 
     private func publish(
-        _ job: Job, kind: ScanEvent.Kind, lookup: Result<CardLookupAnswer, LoyaltyError>?, resent: Bool = false
+        _ job: Job, kind: ScanEvent.Kind, lookup: Result<CardLookupAnswer, LoyaltyError>?, merchant: String? = nil,
+        resent: Bool = false
     ) {
         var card: CardLookupAnswer?
         var error: ErrorBody?
@@ -245,13 +252,26 @@ public final class ScanPipeline: @unchecked Sendable {
         case .failure(let refusal): error = ErrorBody(refusal)
         case nil: break
         }
+        // Whose card it is: who may see its look-up (the gateway's access rules) and the log's field.
+        let owner = merchant ?? (kind == .card ? self.merchant(of: cardRange(for: job.scan.data)) : nil)
         hub.publish(
             .scan(
                 ScanEvent(
                     device: job.device, at: Timestamp.format(job.at), symbology: job.scan.symbology?.wireName,
                     data: job.scan.data,
                     kind: kind, card: card, error: error, scanId: job.scanID, resent: resent ? true : nil)),
-            merchant: kind == .card ? merchant(of: cardRange(for: job.scan.data)) : nil)
-        if !resent { registry.scanned(deviceID: job.device.id, data: job.scan.data) }
+            merchant: owner)
+        if !resent {
+            registry.scanned(deviceID: job.device.id, data: job.scan.data)
+            // One line per scan for the journal: which scanner, what kind, the core's verdict on
+            // a card; never the number itself (a card number identifies a customer).
+            var metadata: Logger.Metadata = [
+                "device": "\(job.device.id)", "node": "\(job.device.node)", "kind": "\(kind.rawValue)",
+                "scanId": "\(job.scanID)",
+            ]
+            if let owner { metadata["merchant"] = "\(owner)" }
+            if let error { metadata["error"] = "\(error.code)" }
+            logger.info("scan accepted", metadata: metadata)
+        }
     }
 }

@@ -71,17 +71,17 @@ public struct CoreService: Sendable {
             let context = HandlerContext(store: store, grant: grant)
             return (Frame.success(id: request.id, try await handler.handle(context, request)), nil)
         } catch let error as LoyaltyError {
-            if error.code == .internalError { logFault(error, answer: error, op: request.op) }
+            if error.code == .internalError { logFault(error, answer: error, request: request) }
             return failure(request, error)
         } catch let violation as RuleViolation {
             return failure(request, LoyaltyError(violation))
         } catch let error as ProgramError {
             let answer = LoyaltyError(.internalError, "The stored program could not be used: \(error.message)")
-            logFault(error, answer: answer, op: request.op)
+            logFault(error, answer: answer, request: request)
             return failure(request, answer)
         } catch {
             let answer = LoyaltyError.storeFault(error)
-            logFault(error, answer: answer, op: request.op)
+            logFault(error, answer: answer, request: request)
             return failure(request, answer)
         }
     }
@@ -92,8 +92,13 @@ public struct CoreService: Sendable {
 
     /// Every fault a till is told about is logged with its cause: a damaged page or a full disk
     /// must reach the technician, not only the cashier.
-    func logFault(_ cause: any Error, answer: LoyaltyError, op: String) {
-        let metadata: Logger.Metadata = ["op": "\(op)", "code": "\(answer.code.rawValue)", "cause": "\(cause)"]
+    /// The till and merchant the request names go in too, so the technician knows which till
+    /// saw it.
+    func logFault(_ cause: any Error, answer: LoyaltyError, request: Request) {
+        var metadata: Logger.Metadata = ["op": "\(request.op)", "code": "\(answer.code.rawValue)", "cause": "\(cause)"]
+        let named = try? request.parameters(TillAndMerchant.self)
+        if let till = named?.till { metadata["till"] = "\(till)" }
+        if let merchant = named?.merchant { metadata["merchant"] = "\(merchant)" }
         if answer.code == .diskFull {
             logger.critical("disk full: the ledger cannot grow; nothing was recorded", metadata: metadata)
         } else {
@@ -124,4 +129,10 @@ public struct CoreService: Sendable {
 
     /// The names of the ops this core answers.
     public static var opNames: Set<String> { Set(handlers.keys) }
+}
+
+/// The two fields most requests carry that say where a request came from, for the log.
+private struct TillAndMerchant: Decodable {
+    var till: String?
+    var merchant: String?
 }

@@ -17,6 +17,9 @@ public final class LedgerDatabase: LedgerStore {
     let programs = ProgramCache()
     let cipher: PersonalDataCipher
     let groupCommit: GroupCommit
+    /// The copy taken before this open migrated the ledger, for the caller to log; nil when the
+    /// ledger was new or already up to date.
+    public let migrationBackup: MigrationBackup?
 
     /// Opens (creating if needed) `DIR/loyalgate.sqlite` and brings the schema up to date.
     /// Personal data is sealed with the key in `keyPath`, by default `DIR/keys/personal-data.key`:
@@ -30,7 +33,9 @@ public final class LedgerDatabase: LedgerStore {
     }
 
     /// Opens the database at `path`, creating it when missing; an empty or non-SQLite file there
-    /// is refused (`LedgerFiles.refuseDamaged`), and the files are made 0600.
+    /// is refused (`LedgerFiles.refuseDamaged`), and the files are made 0600. A ledger with
+    /// migrations pending (a newer version's first start) is first copied to `backups/` beside
+    /// it (`MigrationBackup`).
     public convenience init(path: String, keyPath: String) throws {
         try LedgerFiles.refuseDamaged(database: path)
         let pool = try DatabasePool(path: path, configuration: Self.configuration)
@@ -40,12 +45,22 @@ public final class LedgerDatabase: LedgerStore {
         // after `prepareDatabase`, so FULL is set here, on the one writer connection, which
         // lives as long as the pool.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try self.init(writer: pool, keyPath: keyPath)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try self.init(
+            writer: pool, keyPath: keyPath, backups: folder.appendingPathComponent(MigrationBackup.folderName))
     }
 
     /// Brings the schema of `writer` up to date and opens its personal-data key.
-    public init(writer: any DatabaseWriter, keyPath: String) throws {
+    public convenience init(writer: any DatabaseWriter, keyPath: String) throws {
+        try self.init(writer: writer, keyPath: keyPath, backups: nil)
+    }
+
+    /// With `backups`, a ledger that has migrations pending is copied there before they run.
+    init(writer: any DatabaseWriter, keyPath: String, backups: URL?) throws {
         self.writer = writer
+        migrationBackup = try backups.flatMap {
+            try MigrationBackup.takeIfNeeded(writer, migrator: Migrations.migrator, folder: $0)
+        }
         try Migrations.migrator.migrate(writer)
         cipher = PersonalDataCipher(key: try Self.personalDataKey(writer, path: keyPath))
         groupCommit = GroupCommit(writer: writer)

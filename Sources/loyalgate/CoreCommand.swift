@@ -40,7 +40,7 @@ struct Core: AsyncParsableCommand {
             // Before the database or the socket is touched: a second core on this folder stops
             // here and leaves the first one's socket alone.
             let lock = try DataFolderLock(folder: URL(fileURLWithPath: data.data))
-            let database = try data.open()
+            let database = try data.open(logger: logger)
             let accessPath = access ?? data.data + "/access.json"
             let policy =
                 access != nil || FileManager.default.fileExists(atPath: accessPath)

@@ -18,125 +18,95 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: "The core's socket.") var core: String = ".loyalgate/core.sock"
     @Option(help: "The gateway's configuration file.") var config: String?
 
+    @Flag(help: "Print the findings as one JSON object (for remote support) instead of text.")
+    var json = false
+
     func run() throws {
-        var problems: [String] = []
+        let report = try examine()
+        print(json ? try PrettyJSON.text(report) : report.text)
+        if !report.ok { throw ExitCode(1) }
+    }
+
+    /// Looks at the devices, the gateway, the core and CUPS.
+    func examine() throws -> DoctorReport {
         let configuration = try config.map { try GatewayConfiguration.load(path: $0) } ?? GatewayConfiguration()
         let (entries, table) = try DeviceInventory.current(configuration: configuration)
         let status = Self.ask(socket) { try $0.call(GatewayOp.GatewayStatus.self) }
+        let coreAnswer = Self.ask(core) { client in Result { try client.call(CoreOp.CoreStatus.self) } }
+        let coreStatus = try? coreAnswer?.get()
+        // It answers, but not to this user: no rule of its access file names it.
+        let coreRefusal: LoyaltyError? =
+            if case .failure(let refusal as LoyaltyError) = coreAnswer { refusal } else { nil }
         let gatewayNodes = Dictionary(
             (status?.nodes ?? []).map { ($0.device.node, $0) }, uniquingKeysWith: { first, _ in first })
 
-        print(
-            "Scanner table: \(table.sources.isEmpty ? "NOT FOUND (install udev/60-loyalgate-scanners.hwdb)" : table.sources.joined(separator: ", ")) (\(table.records.count) entries)"
-        )
-        if table.records.isEmpty { problems.append("No scanner table was found, so no scanner is recognised.") }
-        print("\nInput devices:")
-        if entries.isEmpty { print("  none found") }
-        var scanners = 0
+        var report = DoctorReport(
+            uid: getuid(), scannerTable: .init(sources: table.sources, entries: table.records.count),
+            gateway: .init(
+                socket: socket, answers: status != nil, tills: status?.tills, coreConnected: status?.core.connected,
+                coreError: status?.core.error, cardPrefixes: status?.core.cardRanges.map(\.prefix)),
+            core: .init(
+                socket: core, answers: coreStatus != nil || coreRefusal != nil, refusal: coreRefusal?.message,
+                merchants: coreStatus?.merchants.map { .init(code: $0.code, cardPrefix: $0.cardPrefix) }),
+            cupsQueues: Self.cupsQueues())
+        if table.records.isEmpty { report.problems.append("No scanner table was found, so no scanner is recognised.") }
+
         for entry in entries {
             let facts = entry.facts, verdict = entry.classification
-            print("  \(facts.devnode)  \(facts.usbID ?? "not USB")  \"\(facts.name)\"")
-            print("    id \(facts.id)")
-            guard verdict.isScanner else {
-                print("    not a scanner: \(verdict.reason)")
-                continue
-            }
-            scanners += 1
-            let mode = verdict.mode?.rawValue ?? "?"
-            print("    SCANNER, \(mode) mode\(verdict.family.map { ", \($0) family" } ?? ""): \(verdict.reason)")
+            var node = DoctorReport.Node(
+                node: facts.devnode, usbID: facts.usbID, name: facts.name, id: facts.id, scanner: verdict.isScanner,
+                reason: verdict.reason)
+            defer { report.nodes.append(node) }
+            guard verdict.isScanner else { continue }
+            node.mode = verdict.mode?.rawValue
+            node.family = verdict.family
             if verdict.mode == .keyboard {
                 let known = KeyDecoder.isKnownLayout(verdict.layout, variant: verdict.variant)
-                print(
-                    "    keyboard layout \(verdict.layout)\(verdict.variant.map { "(\($0))" } ?? ""), suffix \(verdict.suffix)\(known ? "" : " -- UNKNOWN LAYOUT")"
-                )
+                node.layout = verdict.layout
+                node.variant = verdict.variant
+                node.suffix = verdict.suffix
+                node.layoutKnown = known
                 if !known {
-                    problems.append("\(facts.devnode): keyboard layout \(verdict.layout) is not known to XKB.")
+                    report.problems.append("\(facts.devnode): keyboard layout \(verdict.layout) is not known to XKB.")
                 }
             }
-            print("    permissions: \(Self.permissions(facts.devnode))")
-            if access(facts.devnode, R_OK) != 0 {
-                print("    this user (uid \(getuid())) cannot open it: the udev rules give scanners to group loyalgate")
-            }
-            if let node = gatewayNodes[facts.devnode] {
-                if node.open {
-                    let grabbed = node.device.grabbed
-                    print(
-                        "    gateway: reading it\(verdict.mode == .keyboard ? (grabbed ? ", grabbed (keys do not reach the desktop)" : ", NOT GRABBED") : "")"
+            node.permissions = Self.permissions(facts.devnode)
+            node.readableByThisUser = access(facts.devnode, R_OK) == 0
+            if let seen = gatewayNodes[facts.devnode] {
+                let grabbed = verdict.mode == .keyboard ? seen.device.grabbed : nil
+                node.gateway = .init(
+                    reading: seen.open, error: seen.open ? nil : seen.error ?? "unknown reason", grabbed: grabbed,
+                    lastScan: seen.lastScan, lastScanAt: seen.lastScanAt)
+                if !seen.open {
+                    report.problems.append(
+                        "\(facts.devnode): the gateway cannot read it: \(seen.error ?? "unknown reason").")
+                } else if grabbed == false {
+                    report.problems.append(
+                        "\(facts.devnode): another program holds the scanner (keyd, a kiosk?); its scans also type into the desktop."
                     )
-                    if verdict.mode == .keyboard, !grabbed {
-                        problems.append(
-                            "\(facts.devnode): another program holds the scanner (keyd, a kiosk?); its scans also type into the desktop."
-                        )
-                    }
-                } else {
-                    print("    gateway: NOT READING IT: \(node.error ?? "unknown reason")")
-                    problems.append("\(facts.devnode): the gateway cannot read it: \(node.error ?? "unknown reason").")
-                }
-                if let last = node.lastScan {
-                    print("    last scan: \(String(reflecting: last)) at \(node.lastScanAt ?? "?")")
-                } else {
-                    print("    last scan: none yet (scan a barcode and run doctor again)")
                 }
             }
         }
-        if scanners == 0 {
-            problems.append(
+        if !report.nodes.contains(where: \.scanner) {
+            report.problems.append(
                 "No scanner found. Is it plugged in? If it is not in the table, add it (udev/README.md) or to the gateway configuration."
             )
         }
-
-        print("\nGateway (\(socket)):")
-        if let status {
-            print("  answers; \(status.tills) till(s) connected")
-            if status.core.connected {
-                let ranges = status.core.cardRanges.map(\.prefix)
-                print(
-                    "  connected to the core; card numbers starting \(ranges.isEmpty ? "(none known)" : ranges.joined(separator: ", ")) are looked up"
-                )
-            } else {
-                print("  NOT CONNECTED to the core: \(status.core.error ?? "not yet")")
-                problems.append("The gateway is not connected to the core; card scans get core-unavailable.")
-            }
-        } else {
-            print("  DOES NOT ANSWER: start it with `loyalgate gateway` (or systemctl start loyalgate-gateway)")
-            problems.append("The gateway does not answer on \(socket).")
+        if let status, !status.core.connected {
+            report.problems.append("The gateway is not connected to the core; card scans get core-unavailable.")
         }
-
-        print("\nCore (\(core)):")
-        let coreAnswer = Self.ask(core) { client in Result { try client.call(CoreOp.CoreStatus.self) } }
-        if case .success(let coreStatus) = coreAnswer {
-            let merchants = coreStatus.merchants
-            print(
-                "  answers; \(merchants.count) merchant(s): "
-                    + merchants.map {
-                        "\($0.code) (cards \($0.cardPrefix ?? "?")...)"
-                    }.joined(separator: ", "))
-        } else if case .failure(let refusal as LoyaltyError) = coreAnswer {
-            // It answers, but not to this user: no rule of its access file names it.
-            print("  answers, but refuses this user: \(refusal.message)")
-            problems.append("The core refuses this user (\(refusal.code.rawValue)).")
-        } else {
-            print("  DOES NOT ANSWER: start it with `loyalgate core` (or systemctl start loyalgate-core)")
-            problems.append("The core does not answer on \(core).")
+        if status == nil { report.problems.append("The gateway does not answer on \(socket).") }
+        if let refusal = coreRefusal {
+            report.problems.append("The core refuses this user (\(refusal.code.rawValue)).")
+        } else if coreStatus == nil {
+            report.problems.append("The core does not answer on \(core).")
         }
-
-        print("\nCUPS print queues:")
-        print(Self.cupsQueues().map { "  " + $0 }.joined(separator: "\n"))
-
         if let receipts = configuration.receipts {
-            print("\nReceipt printers:")
-            let report = ReceiptPrinterDoctor.check(receipts)
-            print(report.lines.map { "  " + $0 }.joined(separator: "\n"))
-            problems += report.problems
+            let printers = ReceiptPrinterDoctor.check(receipts)
+            report.receiptPrinters = printers.lines
+            report.problems += printers.problems
         }
-
-        if problems.isEmpty {
-            print("\nAll good.")
-        } else {
-            print("\n\(problems.count) problem(s):")
-            for problem in problems { print("  - \(problem)") }
-            throw ExitCode(1)
-        }
+        return report
     }
 
     /// One typed call to a process that may be down or hung: nil unless it answers within 2 s.

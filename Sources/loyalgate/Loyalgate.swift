@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import LoyaltyStore
 
 @main
@@ -25,11 +26,28 @@ struct DataOptions: ParsableArguments {
         help: "The personal-data key file; default DATA/keys/personal-data.key. Keep it out of database backups.")
     var key: String?
 
-    func open() throws -> LedgerDatabase {
+    /// Opens the ledger, migrating it (after a backup) when this version brings new migrations;
+    /// the backup is logged to `logger`, or said on stderr by the set-up commands.
+    func open(logger: Logger? = nil) throws -> LedgerDatabase {
         // Whatever this process creates from now on (database, WAL, -shm, exports, temporary
         // PDFs) is its owner's alone; the store also makes its files 0600 itself. The socket
         // sets its own mode (0660).
         umask(0o077)
-        return try LedgerDatabase(directory: URL(fileURLWithPath: data), keyPath: key)
+        let database = try LedgerDatabase(directory: URL(fileURLWithPath: data), keyPath: key)
+        if let backup = database.migrationBackup {
+            let message =
+                "ledger backed up to \(backup.path) before migrating it to \(backup.pending.joined(separator: ", ")); migrated"
+            if let logger {
+                logger.notice(
+                    "\(message)",
+                    metadata: [
+                        "backup": "\(backup.path)", "from": "\(backup.applied.last ?? "")",
+                        "migrations": "\(backup.pending.joined(separator: ","))",
+                    ])
+            } else {
+                FileHandle.standardError.write(Data("loyalgate: \(message)\n".utf8))
+            }
+        }
+        return database
     }
 }

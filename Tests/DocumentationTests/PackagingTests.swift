@@ -27,4 +27,17 @@ import Testing
         #expect((limit ?? 0) >= 4096, "\(unit) sets no LimitNOFILE above the default 1024")
         #expect(lines.contains("UMask=0077"))
     }
+
+    /// The package's tmpfiles snippet makes the folders the units declare, with the same modes,
+    /// so set-up commands run before the first start find them as the services will.
+    @Test func theTmpfilesSnippetMakesTheUnitsFoldersWithTheirModes() throws {
+        let lines = try Self.settings("loyalgate.tmpfiles.conf").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        }
+        #expect(lines.contains(["d", "/var/lib/loyalgate", "0700", "loyalgate", "loyalgate", "-"]))
+        #expect(lines.contains(["d", "/run/loyalgate", "0750", "loyalgate", "loyalgate", "-"]))
+        let core = try Self.settings("loyalgate-core.service")
+        #expect(core.contains("StateDirectory=loyalgate") && core.contains("StateDirectoryMode=0700"))
+        #expect(core.contains("RuntimeDirectory=loyalgate") && core.contains("RuntimeDirectoryMode=0750"))
+    }
 }

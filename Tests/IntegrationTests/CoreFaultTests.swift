@@ -95,6 +95,7 @@ import Testing
         let log = try #require(core.process).stderr
         #expect(log.contains("internal error"), "\(log)")
         #expect(log.contains("op=txn.earn"))
+        #expect(log.contains("till=t"), "the till that saw the failure is named: \(log)")
         // The cause as SQLite gave it: the page is damaged.
         #expect(log.contains("malformed") || log.contains("SQLite error 11"), "\(log)")
     }

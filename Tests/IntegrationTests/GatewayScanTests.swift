@@ -142,6 +142,18 @@ struct GatewayScanTests {
         let other = try #require(till.nextScan())
         #expect(other["data"] as? String == "ABC-123")
         #expect(other["symbology"] as? String == "CODE-128")
+        // The journal gets one line per scan naming the scanner, never the card number.
+        // (The line is written just after the event goes out: wait for it.)
+        var accepted: [Substring] = []
+        for _ in 0..<50 {
+            accepted = gateway.log.split(separator: "\n").filter { $0.contains("scan accepted") }
+            if accepted.count >= 2 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(accepted.count == 2, "\(gateway.log)")
+        #expect(accepted.allSatisfy { $0.contains("device=\(scanner.id)") }, "\(accepted)")
+        #expect(accepted.contains { $0.contains("kind=card") } && accepted.contains { $0.contains("kind=other") })
+        #expect(!gateway.log.contains(member), "the card number stays out of the log")
     }
 
     @Test func aPersonTypingOnAScannerOrAnOrdinaryKeyboardProducesNothing() throws {

@@ -56,6 +56,55 @@ struct GatewayToolsTests {
         #expect(broken.stdout.contains("The core does not answer"))
     }
 
+    /// Remote support gets the same facts as one JSON object: the scanner, whether the gateway
+    /// holds it and its last scan, the core's merchants, and what is wrong once the core is down.
+    @Test func doctorJSONGivesTheSameFactsAsOneObject() throws {
+        let scanner = EmulatedScanner.keyboardWedge()
+        try devices.plug(scanner)
+        try devices.plug(.ordinaryKeyboard())
+        let gateway = try GatewayProcess(core: core, devices: devices)
+        let till = try gateway.till()
+        try till.subscribe()
+        try scan(.usScan("4006381333931"), on: scanner, in: devices)
+        #expect(till.nextScan() != nil, "\(gateway.log)")
+
+        let arguments = ["doctor", "--json", "--socket", gateway.socket, "--core", core.socket]
+        let healthy = try Loyalgate.run(arguments, environment: devices.environment)
+        #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(healthy.stdout.utf8)) as? [String: Any], "\(healthy.stdout)")
+        #expect(report["ok"] as? Bool == true)
+        #expect((report["problems"] as? [Any])?.isEmpty == true)
+        let nodes = try #require(report["nodes"] as? [[String: Any]])
+        let wedge = try #require(nodes.first { $0["node"] as? String == "/dev/input/event20" }, "\(nodes)")
+        #expect(wedge["usbID"] as? String == "0c2e:0b81")
+        #expect(wedge["scanner"] as? Bool == true)
+        #expect(wedge["mode"] as? String == "keyboard" && wedge["family"] as? String == "honeywell")
+        #expect(wedge["layout"] as? String == "us" && wedge["layoutKnown"] as? Bool == true)
+        let held = try #require(wedge["gateway"] as? [String: Any])
+        #expect(held["reading"] as? Bool == true && held["grabbed"] as? Bool == true)
+        #expect(held["lastScan"] as? String == "4006381333931")
+        #expect(
+            nodes.contains {
+                $0["scanner"] as? Bool == false && ($0["reason"] as? String)?.contains("ordinary keyboard") == true
+            })
+        let gatewayFacts = try #require(report["gateway"] as? [String: Any])
+        #expect(gatewayFacts["answers"] as? Bool == true && gatewayFacts["coreConnected"] as? Bool == true)
+        #expect(gatewayFacts["cardPrefixes"] as? [String] == ["2990001"])
+        let coreFacts = try #require(report["core"] as? [String: Any])
+        let merchants = try #require(coreFacts["merchants"] as? [[String: Any]])
+        #expect(merchants.map { $0["code"] as? String } == ["apotheek-de-linde"])
+
+        core.kill9()
+        let broken = try Loyalgate.run(arguments, environment: devices.environment)
+        #expect(broken.status == 1)
+        let down = try #require(
+            try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any], "\(broken.stdout)")
+        #expect(down["ok"] as? Bool == false)
+        #expect((down["core"] as? [String: Any])?["answers"] as? Bool == false)
+        #expect((down["problems"] as? [String])?.contains { $0.contains("The core does not answer") } == true)
+    }
+
     @Test func doctorSaysSoWhenNoScannerIsPluggedIn() throws {
         try devices.plug(.ordinaryKeyboard())
         let result = try Loyalgate.run(
