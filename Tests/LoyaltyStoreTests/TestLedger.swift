@@ -21,7 +21,7 @@ struct TestLedger {
     }
 
     static func program(_ name: String) throws -> ProgramFile {
-        try ProgramFile.decode(try Data(contentsOf: examples.appendingPathComponent(name + ".json")))
+        try ProgramFile.read(contentsOf: examples.appendingPathComponent(name + ".json"))
     }
 
     func card(_ prefix: String, _ serial: Int64) -> String { try! CardNumber(prefix: prefix, serial: serial).digits }
