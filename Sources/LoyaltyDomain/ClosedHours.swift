@@ -1,7 +1,8 @@
 import Foundation
 
-/// When a card earns nothing, read in the merchant's own time zone: weekdays, public holidays,
-/// a daily closing time, and one-off periods such as a pharmacy's on-duty night service.
+/// When the card is not valid (it earns and spends nothing), read in the merchant's own time
+/// zone: weekdays, public holidays (a country's calendar, `HolidayCalendar`, or typed dates), a
+/// daily closing time, and one-off periods such as a pharmacy's on-duty night service.
 ///
 /// Times are local wall-clock times, so 19:00 stays 19:00 on both sides of a daylight-saving
 /// change; the UTC instant of a sale is converted with the zone's rules at that instant.

@@ -212,7 +212,7 @@ public struct EarningRules: Sendable {
         }
     }
 
-    /// Why the program earns nothing at `instant`, or nil.
+    /// Why the card is not valid at `instant` (closed hours), or nil.
     public func closedReason(at instant: Date) -> String? {
         program.closed?.closedReason(at: instant, timeZone: timeZone)
     }

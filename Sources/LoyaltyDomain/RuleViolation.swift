@@ -13,7 +13,7 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
         case cardNotActive
         /// Blocked (lost, stolen) or replaced.
         case cardBlocked
-        /// Closed hours: the program earns nothing now.
+        /// Closed hours: the card is not valid now (no earning, redeeming or prepaid payment).
         case programClosed
         case insufficientBalance
         case belowThreshold
