@@ -82,10 +82,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 ///   18 april 1974): New Year, Easter Monday, 1 May, Ascension, Whit Monday, 21 July, 15 August,
 ///   1 November, 11 November, Christmas. The replacement day an employer gives for a holiday on
 ///   a Sunday is a day off for staff, not a closed day for the shop: not included.
-/// - NL: the Algemene termijnenwet, art. 3: New Year, Easter Sunday and Monday, King's Day
-///   (27 April, 26 April when the 27th is a Sunday: Wet van 2013 on Koningsdag; before 2014
-///   Queen's Day, 30 April, 29 April when a Sunday), 5 May (Liberation Day), Ascension, Whit
-///   Sunday and Monday, Christmas Day and Boxing Day. Good Friday is not a public holiday.
+/// - NL: the Algemene termijnenwet, art. 3(1): New Year, Easter Monday, Whit Monday, Christmas
+///   Day and Boxing Day, Ascension, the day the King's birthday is celebrated (King's Day,
+///   27 April, 26 April when the 27th is a Sunday; before 2014 Queen's Day, 30 April, 29 April
+///   when a Sunday) and 5 May; with Easter Sunday and Whit Sunday, which the government lists
+///   among the public holidays too (Sundays in any case). Good Friday, which art. 3(2) treats as
+///   a holiday only for legal time limits, is not included.
 /// - DE: the nationwide holidays only (each Land adds its own; type those as dates): New Year,
 ///   Good Friday, Easter Monday, 1 May, Ascension, Whit Monday, 3 October (Einigungsvertrag
 ///   art. 2), Christmas Day and the second Christmas day; 31 October 2017 (the Reformation's
@@ -97,8 +99,10 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 ///   6 September, 22 September, 24, 25 and 26 December, and Good Friday, Holy Saturday, Easter
 ///   Sunday and Monday after the Orthodox Easter. Art. 154(2): a holiday other than Easter that
 ///   falls on a Saturday or Sunday makes the first working day after it a day off (one per
-///   such holiday: 25 and 26 December on a weekend give the next two working days). Working
-///   days the Council of Ministers moves by decree in a given year are not rules: type them.
+///   such holiday: 25 and 26 December on a weekend give the next two working days), in force
+///   since 2017 (the amendment of December 2016; 2017's days off were 2 January, 8 May and
+///   27 December); earlier years get no days in lieu. Working days the Council of Ministers
+///   moves by decree in a given year are not rules: type them as dates.
 public enum HolidayCalendar: String, Sendable, CaseIterable {
     case belgium = "BE"
     case netherlands = "NL"
@@ -171,7 +175,7 @@ public enum HolidayCalendar: String, Sendable, CaseIterable {
             ]
             var taken = Set((fixed + easterDays).map(\.date))
             var moved: [Holiday] = []
-            for holiday in fixed where holiday.date.isWeekend {
+            for holiday in fixed where year >= 2017 && holiday.date.isWeekend {
                 var day = holiday.date.adding(days: 1)
                 while day.isWeekend || taken.contains(day) { day = day.adding(days: 1) }
                 taken.insert(day)

@@ -75,6 +75,13 @@ import Testing
         #expect(!year2026.contains("2026-03-04"))
         // Christmas 2021: 25 and 26 December a Saturday and Sunday, so 27 and 28 December off.
         #expect(dates(.bulgaria, 2021).contains("2021-12-27") && dates(.bulgaria, 2021).contains("2021-12-28"))
+        // 2017, the first year of the rule: 1 January and 24 December on a Sunday, 6 May on a
+        // Saturday gave 2 January, 8 May and 27 December (25 and 26 December are holidays).
+        let year2017 = dates(.bulgaria, 2017)
+        for day in ["2017-01-02", "2017-05-08", "2017-12-27"] { #expect(year2017.contains(day)) }
+        #expect(year2017.count == 17)
+        // Before the rule no day moved (25 December 2016 was a Sunday).
+        #expect(!dates(.bulgaria, 2016).contains("2016-12-27"))
         // New Year 2022 on a Saturday: Monday 3 January off.
         #expect(dates(.bulgaria, 2022).contains("2022-01-03"))
         // 6 September and 26 December 2026 are a Sunday and a Saturday: 7 and 28 December off.
