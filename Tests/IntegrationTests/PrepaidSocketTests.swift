@@ -102,4 +102,40 @@ import Testing
         #expect(errorCode(wrong) == "invalid-card-number")
         #expect(core.terminate() == 0)
     }
+
+    @Test func anOnDutyRosterFileNamedByTheProgramFileClosesTheCard() throws {
+        let core = CoreProcess()
+        let folder = core.data + "-files"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+        # on-duty service, Pharmacie du Parc
+        from,until,reason
+        2026-12-04T19:00,2026-12-05T09:00,the on-duty night service
+        """.write(toFile: folder + "/duty.csv", atomically: true, encoding: .utf8)
+        try #"""
+        {"merchant":{"code":"pharmacie-b","name":"Pharmacie B","currency":"EUR","timeZone":"Europe/Brussels","cardPrefix":"2755"},
+         "program":{"discount":{"rates":{},"defaultRate":"0.02"},"closed":{"holidays":"BE","dutyRoster":"duty.csv"}}}
+        """#.write(toFile: folder + "/program.json", atomically: true, encoding: .utf8)
+        let imported = try Loyalgate.run(["program", "import", "--data", core.data, folder + "/program.json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let number = card("2755", 4)
+        try core.setUp(programs: [], cards: [number])
+        try core.start()
+        let till = try core.client()
+        // Friday 4 December 2026, 22:00 in Brussels: on duty.
+        let night = try till.request(
+            #"{"id":1,"op":"txn.earn","card":"\#(number)","till":"t1","receipt":"R1","lines":[{"sku":"x","amount":"10.00"}],"at":"2026-12-04T21:00:00Z"}"#
+        )
+        #expect(errorCode(night) == "program-closed")
+        #expect(
+            (json(night)["error"] as? [String: Any])?["message"] as? String
+                == "No points for this sale: the card is not valid during the on-duty night service.")
+        #expect(core.terminate() == 0)
+
+        // A roster line that is not a period is refused by the tool, with its line number.
+        try "2026-12-11T19:00;2026-12-12T09:00\n".write(toFile: folder + "/duty.csv", atomically: true, encoding: .utf8)
+        let check = try Loyalgate.run(["program", "check", folder + "/program.json"])
+        #expect(check.status != 0)
+        #expect(check.stderr.contains("duty.csv line 1"), "\(check.stderr)")
+    }
 }
