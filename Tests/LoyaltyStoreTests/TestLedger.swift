@@ -40,12 +40,13 @@ struct TestLedger {
 
     func redeem(
         _ card: String, receipt: String, till: String = "till-1", merchant: String? = nil, points: Int64? = nil,
-        amount: String? = nil, reward: String? = nil, purchaseTotal: String? = nil, cash: Bool = false
+        amount: String? = nil, reward: String? = nil, purchaseTotal: String? = nil, cash: Bool = false,
+        at: String? = nil
     ) async throws -> TxnAnswer {
         try await database.redeem(
             .init(
                 merchant: merchant, card: card, till: till, receipt: receipt, points: points,
-                amount: amount, reward: reward, purchaseTotal: purchaseTotal, cash: cash))
+                amount: amount, reward: reward, purchaseTotal: purchaseTotal, cash: cash, at: at))
     }
 
     func giveBack(
