@@ -57,6 +57,12 @@ import Testing
 
     static func run(_ steps: [Step]) async throws {
         let ledger = try TestLedger()
+        // Each case is a ledger of its own: closed and removed after it, so that the cases
+        // (and shrinking's many more) do not hold files open for the rest of the test run.
+        defer {
+            try? ledger.database.close()
+            try? FileManager.default.removeItem(at: ledger.directory)
+        }
         _ = try ledger.database.importProgram(program)
         let cards = (0..<3).map { ledger.card("2800", Int64($0)) }
         for card in cards { try ledger.addCard(card) }
