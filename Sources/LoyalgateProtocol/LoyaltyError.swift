@@ -27,6 +27,8 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
         case tooManyConnections = "too-many-connections"
         case diskFull = "disk-full"
         case outOfRange = "out-of-range"
+        case aboveMaximumBalance = "above-maximum-balance"
+        case reversalNotAllowed = "reversal-not-allowed"
         case internalError = "internal-error"
     }
 
@@ -56,6 +58,8 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
             case .unknownReward: .unknownReward
             case .returnExceedsOriginal: .returnExceedsOriginal
             case .outOfRange: .outOfRange
+            case .aboveMaximumBalance: .aboveMaximumBalance
+            case .reversalNotAllowed: .reversalNotAllowed
             }
         self.init(code, violation.message)
     }

@@ -6,11 +6,15 @@ public struct CardNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     public let digits: String
 
     /// Validates length, digits and check digit; `invalid-card-number` on the wire otherwise.
-    public init(_ text: String) throws(RuleViolation) {
+    /// A number typed as printed on the card, in groups separated by spaces or dashes
+    /// ("2990 0010 0001 8", "2990-0010-0001-8"), is the same number: every op and CLI command
+    /// parses card numbers here, so all of them accept it. Any other character is refused.
+    public init(_ typed: String) throws(RuleViolation) {
+        let text = CardNumber.withoutSeparators(typed)
         guard text.utf8.count == 13, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
             throw RuleViolation(
                 .invalidCardNumber,
-                "\(text.isEmpty ? "An empty number" : "\"\(text.prefix(32))\"") is not a card number: a card number has 13 digits."
+                "\(typed.isEmpty ? "An empty number" : "\"\(typed.prefix(32))\"") is not a card number: a card number has 13 digits."
             )
         }
         guard GS1CheckDigit.isValid(text) else {
@@ -18,6 +22,13 @@ public struct CardNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
                 .invalidCardNumber, "Card number \(text) has a wrong check digit: scan it again or type it carefully.")
         }
         digits = text
+    }
+
+    /// The text without the spaces (U+0020) and dashes (U+002D) printed between digit groups.
+    /// Only when it has any: an ordinary number is passed through untouched.
+    static func withoutSeparators(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x20 || $0 == 0x2D }), text.utf8.count <= 64 else { return text }
+        return String(decoding: text.utf8.filter { $0 != 0x20 && $0 != 0x2D }, as: UTF8.self)
     }
 
     /// Builds a number from a prefix and serial, appending the check digit.

@@ -12,6 +12,8 @@ public struct EarningRules: Sendable {
     let pointsPerUnit: Int64
     let redeemFrom: Money?
     let replacementFees: [String: Money]
+    /// The most a prepaid balance may hold; nil when the program sells no prepaid.
+    public let prepaidMaximum: Money?
 
     /// Checks every field's range and refuses a program whose earnings could overflow.
     /// `stored`: a version already in the ledger, loaded to compute with. The safety checks
@@ -96,6 +98,19 @@ public struct EarningRules: Sendable {
             guard skus.insert(reward.sku).inserted else {
                 throw ProgramError("rewards: \(reward.sku) is listed twice.")
             }
+        }
+        if let prepaid = program.prepaid {
+            let maximum = try prepaid.maximumBalance.map { text throws(ProgramError) in
+                try amount("prepaid.maximumBalance", text)
+            }
+            if let maximum, maximum.minorUnits == 0 {
+                throw ProgramError(
+                    "prepaid.maximumBalance: \"\(maximum.decimalString)\" must be more than zero; leave \"prepaid\" out to sell no prepaid."
+                )
+            }
+            prepaidMaximum = maximum ?? Money(minorUnits: Limits.balance, currency: currency)
+        } else {
+            prepaidMaximum = nil
         }
         try program.closed?.validate()
         try checkBounds()
@@ -197,7 +212,7 @@ public struct EarningRules: Sendable {
         }
     }
 
-    /// Why the program earns nothing at `instant`, or nil.
+    /// Why the card is not valid at `instant` (closed hours), or nil.
     public func closedReason(at instant: Date) -> String? {
         program.closed?.closedReason(at: instant, timeZone: timeZone)
     }

@@ -11,11 +11,15 @@ public struct Program: Sendable, Hashable, Codable {
     /// as a new anonymous account: a shared card design used by several independent pharmacies.
     public var autoEnrol: Bool?
     public var cards: CardRules?
+    /// Prepaid (stored value) cards: absent when the merchant sells none.
+    public var prepaid: PrepaidRule?
 
     public init(
         points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,
-        closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil, cards: CardRules? = nil
+        closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil, cards: CardRules? = nil,
+        prepaid: PrepaidRule? = nil
     ) {
+        self.prepaid = prepaid
         self.points = points
         self.discount = discount
         self.multipliers = multipliers
@@ -40,6 +44,17 @@ public struct Program: Sendable, Hashable, Codable {
         }
 
         public static let replacementReasons = ["lost", "stolen", "worn", "defective"]
+    }
+
+    /// Prepaid money: loaded at the till, paid with at the till, never mixed with points or discount.
+    public struct PrepaidRule: Sendable, Hashable, Codable {
+        /// The most one card's prepaid balance may hold, a decimal string (a load past it is
+        /// refused); the ledger's balance limit when absent.
+        public var maximumBalance: String?
+
+        public init(maximumBalance: String? = nil) {
+            self.maximumBalance = maximumBalance
+        }
     }
 
     /// Points: `points` for every whole `per` of spend (after multipliers).

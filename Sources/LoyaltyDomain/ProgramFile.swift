@@ -46,6 +46,39 @@ public struct ProgramFile: Sendable, Hashable, Codable {
         return file
     }
 
+    /// Reads and checks the program file at `url`, with the on-duty roster it names
+    /// (`closed.dutyRoster`, relative to the file) read into `closed.periods`: the stored
+    /// version holds the periods themselves, and a changed roster imported again is a new version.
+    public static func read(contentsOf url: URL) throws(ProgramError) -> ProgramFile {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ProgramError("Cannot read \(url.path).")
+        }
+        var file: ProgramFile
+        do {
+            file = try JSONDecoder().decode(ProgramFile.self, from: data)
+        } catch let error as DecodingError {
+            throw ProgramError("The program file is not valid: \(error.explained)")
+        } catch {
+            throw ProgramError("The program file is not valid: \(error)")
+        }
+        if let roster = file.program.closed?.dutyRoster {
+            let rosterURL =
+                roster.hasPrefix("/")
+                ? URL(fileURLWithPath: roster) : url.deletingLastPathComponent().appendingPathComponent(roster)
+            guard let bytes = FileManager.default.contents(atPath: rosterURL.path),
+                let text = String(data: bytes, encoding: .utf8)
+            else {
+                throw ProgramError("closed.dutyRoster: cannot read \(rosterURL.path) as UTF-8 text.")
+            }
+            var closed = file.program.closed ?? ClosedHours()
+            closed.periods = (closed.periods ?? []) + (try DutyRoster.periods(text, file: roster))
+            closed.dutyRoster = nil
+            file.program.closed = closed
+        }
+        _ = try file.validated()
+        return file
+    }
+
     /// The merchant's currency and zone, and the program checked against them.
     public func validated(stored: Bool = false) throws(ProgramError) -> (
         currency: Currency, timeZone: TimeZone, rules: EarningRules

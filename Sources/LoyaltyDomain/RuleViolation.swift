@@ -13,7 +13,7 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
         case cardNotActive
         /// Blocked (lost, stolen) or replaced.
         case cardBlocked
-        /// Closed hours: the program earns nothing now.
+        /// Closed hours: the card is not valid now (no earning, redeeming or prepaid payment).
         case programClosed
         case insufficientBalance
         case belowThreshold
@@ -22,6 +22,10 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
         case returnExceedsOriginal
         /// A balance would go past the most an account may hold (`Limits.balance`).
         case outOfRange
+        /// A prepaid load would take the balance past the program's `prepaid.maximumBalance`.
+        case aboveMaximumBalance
+        /// A prepaid reversal by another till, on a later day, or of what was already reversed.
+        case reversalNotAllowed
     }
 
     public let rule: Rule

@@ -18,6 +18,11 @@ public enum Timestamp {
     /// till clock or a typing error (year 1, year 9999), not a real event of a running shop.
     public static let years = 2000...2099
 
+    /// The local date of `instant` in `timeZone`, `"2026-11-24"`: a merchant's business day.
+    public static func localDate(_ instant: Date, timeZone: TimeZone) -> String {
+        LocalTimestamp(instant, timeZone: timeZone).dateText
+    }
+
     /// Accepts `Z` or a numeric offset, with or without fractional seconds; nil for anything
     /// that is not a real time (see `read`).
     public static func parse(_ text: String) -> Date? { try? read(text) }

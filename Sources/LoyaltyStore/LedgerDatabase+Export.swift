@@ -77,7 +77,7 @@ extension LedgerDatabase {
                 folder.appendingPathComponent("ledger.csv"),
                 header: [
                     "id", "account", "card", "kind", "till", "receipt", "points", "amount", "shortfall_points",
-                    "shortfall_amount", "program_version", "at", "recorded_at",
+                    "shortfall_amount", "program_version", "at", "recorded_at", "prepaid",
                 ],
                 rows: try Row.fetchCursor(
                     db,
@@ -90,7 +90,7 @@ extension LedgerDatabase {
                         String(entry.id), Self.text(row["account_id"]), entry.card, entry.kind, entry.till ?? "",
                         entry.receipt ?? "",
                         String(entry.points), entry.amount, String(entry.shortfallPoints), entry.shortfallAmount,
-                        entry.programVersion.map(String.init) ?? "", entry.at, entry.recordedAt,
+                        entry.programVersion.map(String.init) ?? "", entry.at, entry.recordedAt, entry.prepaid ?? "",
                     ]
                 })
             return counts
@@ -137,6 +137,7 @@ extension LedgerDatabase {
             id: row["id"], kind: row["kind"], card: row["card_number"], till: row["till"], receipt: row["receipt"],
             points: row["points"], amount: money(row["amount_minor"]),
             shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
-            programVersion: row["program_version"], at: row["at"], recordedAt: row["recorded_at"])
+            programVersion: row["program_version"], at: row["at"], recordedAt: row["recorded_at"],
+            prepaid: (row["prepaid_minor"] as Int64? ?? 0) == 0 ? nil : money(row["prepaid_minor"]))
     }
 }

@@ -31,7 +31,8 @@ extension LedgerDatabase {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card WHERE account_id = ?", arguments: [source.id]) ?? 0
             if left == 0 {
                 guard Limits.moved(destination.points, by: source.points) != nil,
-                    Limits.moved(destination.balanceMinor, by: source.balanceMinor) != nil
+                    Limits.moved(destination.balanceMinor, by: source.balanceMinor) != nil,
+                    Limits.moved(destination.prepaidMinor, by: source.prepaidMinor) != nil
                 else {
                     throw RuleViolation(
                         .outOfRange,
@@ -40,7 +41,7 @@ extension LedgerDatabase {
                 }
                 try Self.transfer(
                     db, merchant: merchant, card: card.number, from: source.id, to: destination.id,
-                    points: source.points, minor: source.balanceMinor)
+                    points: source.points, minor: source.balanceMinor, prepaid: source.prepaidMinor)
             }
             if destination.customerID == nil, let customer = source.customerID {
                 try db.execute(
@@ -88,20 +89,22 @@ extension LedgerDatabase {
     }
 
     static func transfer(
-        _ db: Database, merchant: Merchant, card: String, from: Int64, to: Int64, points: Int64, minor: Int64
+        _ db: Database, merchant: Merchant, card: String, from: Int64, to: Int64, points: Int64, minor: Int64,
+        prepaid: Int64 = 0
     ) throws {
-        guard points != 0 || minor != 0 else { return }
+        // Prepaid money moves as prepaid money: each balance keeps its own kind.
+        guard points != 0 || minor != 0 || prepaid != 0 else { return }
         let at = nowText()
         try appendEntry(
             db,
             Entry(
                 merchantID: merchant.id, accountID: from, card: card, kind: "transfer-out", points: -points,
-                minor: -minor, at: at))
+                minor: -minor, prepaid: -prepaid, at: at))
         try appendEntry(
             db,
             Entry(
                 merchantID: merchant.id, accountID: to, card: card, kind: "transfer-in", points: points, minor: minor,
-                at: at))
+                prepaid: prepaid, at: at))
     }
 
     static func household(_ db: Database, merchant: Merchant, account: Int64) throws -> HouseholdAnswer {

@@ -28,6 +28,8 @@ extension LedgerDatabase {
         var id: Int64
         var points: Int64
         var balanceMinor: Int64
+        /// Prepaid money, minor units: never added to or taken from points or discount.
+        var prepaidMinor: Int64 = 0
         var member: Bool
         var customerID: Int64?
     }
@@ -53,6 +55,8 @@ extension LedgerDatabase {
         var cash: Bool?
         var originalTill: String?
         var originalReceipt: String?
+        var tender: String?
+        var partial: Bool?
 
         var digest: Data {
             let encoded = (try? LedgerDatabase.answerEncoder.encode(self)) ?? Data()
@@ -121,14 +125,17 @@ extension LedgerDatabase {
         guard
             let row = try Row.fetchOne(
                 try db.cachedStatement(
-                    sql: "SELECT id, points, balance_minor, member, customer_id FROM account WHERE id = ?"),
+                    sql:
+                        "SELECT id, points, balance_minor, prepaid_minor, member, customer_id FROM account WHERE id = ?"
+                ),
                 arguments: [id])
         else {
             throw LoyaltyError(.internalError, "Account \(id) is missing.")
         }
         return AccountRow(
-            id: row["id"], points: row["points"], balanceMinor: row["balance_minor"], member: row["member"],
-            customerID: row["customer_id"])
+            id: row["id"], points: row["points"], balanceMinor: row["balance_minor"],
+            prepaidMinor: row["prepaid_minor"],
+            member: row["member"], customerID: row["customer_id"])
     }
 
     /// Refuses a card that may not take part in a till transaction, with the contract's code.
@@ -140,7 +147,9 @@ extension LedgerDatabase {
         AccountView(
             id: account.id, points: account.points,
             balance: Money(minorUnits: account.balanceMinor, currency: merchant.currency).decimalString,
-            currency: merchant.currency.code)
+            currency: merchant.currency.code,
+            prepaid: account.prepaidMinor == 0
+                ? nil : Money(minorUnits: account.prepaidMinor, currency: merchant.currency).decimalString)
     }
 
     struct Posting {
@@ -215,12 +224,15 @@ extension LedgerDatabase {
         var kind: String
         var points: Int64
         var minor: Int64
+        /// The change to the prepaid balance: only prepaid kinds and transfers move it.
+        var prepaid: Int64 = 0
         var shortfallPoints: Int64 = 0
         var shortfallMinor: Int64 = 0
         var txnID: Int64? = nil
         var till: String? = nil
         var receipt: String? = nil
         var programVersionID: Int64? = nil
+        var prepaidTxnID: Int64? = nil
         var at: String
     }
 
@@ -232,21 +244,35 @@ extension LedgerDatabase {
         "earn": 1, "transfer-in": 1, "redeem": -1, "return": -1, "fee": -1, "transfer-out": -1,
     ]
 
+    /// The same for prepaid money, which only these kinds (and the transfers of a household)
+    /// move: a prepaid entry never moves points or discount, a loyalty entry never prepaid.
+    static let prepaidEntrySigns: [String: Int] = [
+        "prepaid-load": 1, "prepaid-pay-reversal": 1, "prepaid-pay": -1, "prepaid-load-reversal": -1,
+        "transfer-in": 1, "transfer-out": -1,
+    ]
+
     /// The account after moving it by `points` and `minor`: refused with `out-of-range` when a
     /// balance would pass `Limits.balance` (or overflow), and as an internal error when it
     /// would go below zero or the move has the wrong sign for its kind (a bug, never a till's).
-    static func moved(_ account: AccountRow, points: Int64, minor: Int64, kind: String) throws -> AccountRow {
+    static func moved(
+        _ account: AccountRow, points: Int64, minor: Int64, prepaid: Int64 = 0, kind: String
+    ) throws -> AccountRow {
         let sign = entrySigns[kind] ?? 0
-        guard sign != 0, Int(points.signum()) * sign >= 0, Int(minor.signum()) * sign >= 0 else {
+        let prepaidSign = prepaidEntrySigns[kind] ?? 0
+        guard sign != 0 || prepaidSign != 0, Int(points.signum()) * sign >= 0, Int(minor.signum()) * sign >= 0,
+            Int(prepaid.signum()) * prepaidSign >= 0,
+            sign != 0 || (points == 0 && minor == 0), prepaidSign != 0 || prepaid == 0
+        else {
             throw LoyaltyError(
                 .internalError,
-                "A \(kind) entry of \(points) points and \(minor) minor units would move account \(account.id) the wrong way; nothing was recorded."
+                "A \(kind) entry of \(points) points, \(minor) minor units and \(prepaid) minor units of prepaid would move account \(account.id) the wrong way; nothing was recorded."
             )
         }
         guard let newPoints = Limits.moved(account.points, by: points),
-            let newMinor = Limits.moved(account.balanceMinor, by: minor)
+            let newMinor = Limits.moved(account.balanceMinor, by: minor),
+            let newPrepaid = Limits.moved(account.prepaidMinor, by: prepaid)
         else {
-            if sign < 0 {
+            if sign < 0 || prepaidSign < 0 {
                 throw LoyaltyError(
                     .internalError, "A \(kind) would take account \(account.id) below zero; nothing was recorded.")
             }
@@ -258,26 +284,33 @@ extension LedgerDatabase {
         var after = account
         after.points = newPoints
         after.balanceMinor = newMinor
+        after.prepaidMinor = newPrepaid
         return after
     }
 
     static func appendEntry(_ db: Database, _ entry: Entry) throws {
         // The balance is checked in Swift before SQLite adds: SQLite turns an integer sum that
         // overflows into a floating-point number instead of failing.
-        _ = try moved(try account(db, id: entry.accountID), points: entry.points, minor: entry.minor, kind: entry.kind)
+        _ = try moved(
+            try account(db, id: entry.accountID), points: entry.points, minor: entry.minor, prepaid: entry.prepaid,
+            kind: entry.kind)
         try db.cachedStatement(
             sql: """
                 INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,
-                                          shortfall_points, shortfall_minor, program_version_id, at, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          shortfall_points, shortfall_minor, program_version_id, at, recorded_at,
+                                          prepaid_minor, prepaid_txn_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             entry.merchantID, entry.accountID, entry.card, entry.txnID, entry.till, entry.receipt, entry.kind,
             entry.points, entry.minor, entry.shortfallPoints, entry.shortfallMinor, entry.programVersionID,
-            entry.at, nowText(),
+            entry.at, nowText(), entry.prepaid, entry.prepaidTxnID,
         ])
         try db.execute(
-            sql: "UPDATE account SET points = points + ?, balance_minor = balance_minor + ? WHERE id = ?",
-            arguments: [entry.points, entry.minor, entry.accountID])
+            sql: """
+                UPDATE account SET points = points + ?, balance_minor = balance_minor + ?, prepaid_minor = prepaid_minor + ?
+                WHERE id = ?
+                """,
+            arguments: [entry.points, entry.minor, entry.prepaid, entry.accountID])
     }
 }

@@ -89,8 +89,13 @@ extension LedgerDatabase {
                 return answer
             }
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
-            let card = try Self.requireCard(db, merchant: merchant, number: number)
             let at = saleTime ?? Date()
+            // Closed hours close the card, not only earning (the Belgian regulation, article 15:
+            // the card "is not valid" then): nothing may be spent either.
+            if let reason = rules.closedReason(at: at) {
+                throw RuleViolation(.programClosed, "The card cannot be used now: \(reason).")
+            }
+            let card = try Self.requireCard(db, merchant: merchant, number: number)
             try Self.requireActive(card, at: at)
             let account = try Self.account(db, id: card.accountID)
             let spend = try rules.spend(

@@ -81,16 +81,28 @@ extension LedgerDatabase {
         let mismatches = try Row.fetchAll(
             db,
             sql: """
-                SELECT a.id, a.points, a.balance_minor,
-                       COALESCE(SUM(e.points), 0) AS sum_points, COALESCE(SUM(e.amount_minor), 0) AS sum_minor
+                SELECT a.id, a.points, a.balance_minor, a.prepaid_minor,
+                       COALESCE(SUM(e.points), 0) AS sum_points, COALESCE(SUM(e.amount_minor), 0) AS sum_minor,
+                       COALESCE(SUM(e.prepaid_minor), 0) AS sum_prepaid
                 FROM account a LEFT JOIN ledger_entry e ON e.account_id = a.id
                 GROUP BY a.id
-                HAVING a.points != sum_points OR a.balance_minor != sum_minor OR sum_points < 0 OR sum_minor < 0
+                HAVING a.points != sum_points OR a.balance_minor != sum_minor OR a.prepaid_minor != sum_prepaid
+                    OR sum_points < 0 OR sum_minor < 0 OR sum_prepaid < 0
                 """)
         for row in mismatches {
             problems.append(
-                "account \(row["id"] as Int64): holds \(row["points"] as Int64) points and \(row["balance_minor"] as Int64) minor units, its entries sum to \(row["sum_points"] as Int64) points and \(row["sum_minor"] as Int64) minor units"
+                "account \(row["id"] as Int64): holds \(row["points"] as Int64) points, \(row["balance_minor"] as Int64) minor units and \(row["prepaid_minor"] as Int64) minor units of prepaid, its entries sum to \(row["sum_points"] as Int64) points, \(row["sum_minor"] as Int64) minor units and \(row["sum_prepaid"] as Int64) minor units of prepaid"
             )
+        }
+        let prepaidOrphans = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT t.id, COUNT(e.id) AS n FROM prepaid_txn t LEFT JOIN ledger_entry e ON e.prepaid_txn_id = t.id
+                GROUP BY t.id HAVING n != 1
+                """)
+        for row in prepaidOrphans {
+            problems.append(
+                "prepaid transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
         }
         let orphans = try Row.fetchAll(
             db,
@@ -103,19 +115,26 @@ extension LedgerDatabase {
                 "transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
         }
         // An entry that moves a balance the wrong way for its kind (a redeem that added
-        // points) sums up consistently, so it is looked for on its own.
+        // points) sums up consistently, so it is looked for on its own; so is one that mixes
+        // prepaid money with points or discount (a payment that took discount).
         let wrongWay = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, kind, points, amount_minor FROM ledger_entry
+                SELECT id, kind, points, amount_minor, prepaid_minor FROM ledger_entry
                 WHERE (kind IN ('earn', 'transfer-in') AND (points < 0 OR amount_minor < 0))
                    OR (kind IN ('redeem', 'return', 'fee', 'transfer-out') AND (points > 0 OR amount_minor > 0))
-                   OR kind NOT IN ('earn', 'transfer-in', 'redeem', 'return', 'fee', 'transfer-out')
+                   OR (kind IN ('earn', 'redeem', 'return', 'fee') AND prepaid_minor != 0)
+                   OR (kind = 'transfer-in' AND prepaid_minor < 0) OR (kind = 'transfer-out' AND prepaid_minor > 0)
+                   OR (kind LIKE 'prepaid-%' AND (points != 0 OR amount_minor != 0))
+                   OR (kind IN ('prepaid-load', 'prepaid-pay-reversal') AND prepaid_minor < 0)
+                   OR (kind IN ('prepaid-pay', 'prepaid-load-reversal') AND prepaid_minor > 0)
+                   OR kind NOT IN ('earn', 'transfer-in', 'redeem', 'return', 'fee', 'transfer-out',
+                                   'prepaid-load', 'prepaid-pay', 'prepaid-load-reversal', 'prepaid-pay-reversal')
                 ORDER BY id
                 """)
         for row in wrongWay {
             problems.append(
-                "ledger entry \(row["id"] as Int64): a \(row["kind"] as String) of \(row["points"] as Int64) points and \(row["amount_minor"] as Int64) minor units moves the balance the wrong way for its kind"
+                "ledger entry \(row["id"] as Int64): a \(row["kind"] as String) of \(row["points"] as Int64) points, \(row["amount_minor"] as Int64) minor units and \(row["prepaid_minor"] as Int64) minor units of prepaid moves a balance the wrong way for its kind"
             )
         }
         return problems

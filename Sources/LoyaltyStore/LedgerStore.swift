@@ -20,6 +20,12 @@ public protocol LedgerStore: Sendable {
     func findCustomers(merchant: String?, phone: String?, email: String?) async throws -> CustomerMatches
     func rewards(merchant: String?) async throws -> RewardsAnswer
 
+    // Prepaid (stored value).
+    func prepaidLoad(_ request: CoreOp.PrepaidLoad.Parameters) async throws -> PrepaidAnswer
+    func prepaidPay(_ request: CoreOp.PrepaidPay.Parameters) async throws -> PrepaidAnswer
+    func prepaidReverse(_ request: CoreOp.PrepaidReverse.Parameters) async throws -> PrepaidAnswer
+    func prepaidLiability(merchant: String?) async throws -> PrepaidLiabilityAnswer
+
     // A card's life and households.
     func activate(merchant: String?, card: String, customer: Int64?, at instant: Date) async throws -> CardStateAnswer
     func block(merchant: String?, card: String, reason: String) async throws -> CardStateAnswer

@@ -155,6 +155,37 @@ enum Migrations {
             // written before this migration have none and replay as they always did.
             try db.execute(sql: "ALTER TABLE till_txn ADD COLUMN request_digest BLOB")
         }
+        migrator.registerMigration("v5-prepaid") { db in
+            // Prepaid (stored value) money has a balance of its own, never added to points or
+            // discount, and its own transactions: a payment is part of a sale whose receipt also
+            // earns, so prepaid (till, receipt) pairs are a space of their own. A reversal is
+            // found by the load or payment it undoes, and undoes it once.
+            try db.execute(
+                sql: """
+                    ALTER TABLE account ADD COLUMN prepaid_minor INTEGER NOT NULL DEFAULT 0 CHECK (prepaid_minor >= 0);
+                    CREATE TABLE prepaid_txn (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        till TEXT NOT NULL,
+                        receipt TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('load', 'pay', 'reverse')),
+                        account_id INTEGER NOT NULL REFERENCES account(id),
+                        card_number TEXT NOT NULL,
+                        amount_minor INTEGER NOT NULL,
+                        tender TEXT,
+                        original_id INTEGER REFERENCES prepaid_txn(id),
+                        answer TEXT NOT NULL,
+                        request_digest BLOB NOT NULL,
+                        at TEXT NOT NULL,
+                        CHECK ((kind = 'reverse') = (original_id IS NOT NULL))
+                    );
+                    CREATE UNIQUE INDEX prepaid_txn_receipt ON prepaid_txn(merchant_id, till, receipt) WHERE kind != 'reverse';
+                    CREATE UNIQUE INDEX prepaid_txn_reversal ON prepaid_txn(original_id) WHERE kind = 'reverse';
+                    ALTER TABLE ledger_entry ADD COLUMN prepaid_minor INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE ledger_entry ADD COLUMN prepaid_txn_id INTEGER REFERENCES prepaid_txn(id);
+                    CREATE INDEX ledger_entry_prepaid_txn ON ledger_entry(prepaid_txn_id) WHERE prepaid_txn_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

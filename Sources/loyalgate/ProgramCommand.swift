@@ -14,10 +14,11 @@ struct ProgramCommand: ParsableCommand {
             abstract: "Create the merchant in FILE, or store its program as a new version if the rules changed.")
 
         @OptionGroup var data: DataOptions
-        @Argument(help: "A program file (JSON, see docs/program-file.md).") var file: String
+        @Argument(help: "A program file (JSON, see docs/program-file.md); an on-duty roster it names is read with it.")
+        var file: String
 
         func run() throws {
-            let program = try ProgramFile.decode(try readFile(file))
+            let program = try ProgramFile.read(contentsOf: URL(fileURLWithPath: file))
             let database = try data.open()
             let imported = try database.importProgram(program)
             print(
@@ -32,7 +33,7 @@ struct ProgramCommand: ParsableCommand {
         @Argument(help: "A program file (JSON).") var file: String
 
         func run() throws {
-            let program = try ProgramFile.decode(try readFile(file))
+            let program = try ProgramFile.read(contentsOf: URL(fileURLWithPath: file))
             print("\(program.merchant.code): program file is valid")
         }
     }

@@ -26,8 +26,7 @@ struct InProcessCore {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-core-\(UUID().uuidString)")
         store = try LedgerDatabase(directory: directory)
         for name in programs {
-            let file = try ProgramFile.decode(
-                try Data(contentsOf: Self.examples.appendingPathComponent(name + ".json")))
+            let file = try ProgramFile.read(contentsOf: Self.examples.appendingPathComponent(name + ".json"))
             _ = try store.importProgram(file)
         }
         service = CoreService(store: store, policy: policy, coreUID: Self.coreUID)

@@ -103,23 +103,37 @@ import Testing
             ])
         #expect(first.discount == "3.00")
         #expect(
-            await errorCode { try await ledger.redeem(card, receipt: "R2", amount: "3.00", purchaseTotal: "20.00") }
+            await errorCode {
+                try await ledger.redeem(
+                    card, receipt: "R2", amount: "3.00", purchaseTotal: "20.00", at: "2026-11-24T10:00:00Z")
+            }
                 == .belowThreshold)
 
         let second = try await ledger.earn(
             card, receipt: "R3", [SaleLineInput(sku: "cream", amount: "50.00", category: "cosmetics")])
         #expect(second.account.balance == "5.50")
         #expect(
-            await errorCode { try await ledger.redeem(card, receipt: "R4", amount: "5.50", cash: true) }
+            await errorCode {
+                try await ledger.redeem(card, receipt: "R4", amount: "5.50", cash: true, at: "2026-11-24T10:00:00Z")
+            }
                 == .cashOutNotAllowed)
         #expect(
-            await errorCode { try await ledger.redeem(card, receipt: "R5", amount: "5.50", purchaseTotal: "4.00") }
+            await errorCode {
+                try await ledger.redeem(
+                    card, receipt: "R5", amount: "5.50", purchaseTotal: "4.00", at: "2026-11-24T10:00:00Z")
+            }
                 == .cashOutNotAllowed)
-        #expect(await errorCode { try await ledger.redeem(card, receipt: "R6", amount: "5.50") } == .cashOutNotAllowed)
         #expect(
-            await errorCode { try await ledger.redeem(card, receipt: "R7", amount: "6.00", purchaseTotal: "40.00") }
+            await errorCode { try await ledger.redeem(card, receipt: "R6", amount: "5.50", at: "2026-11-24T10:00:00Z") }
+                == .cashOutNotAllowed)
+        #expect(
+            await errorCode {
+                try await ledger.redeem(
+                    card, receipt: "R7", amount: "6.00", purchaseTotal: "40.00", at: "2026-11-24T10:00:00Z")
+            }
                 == .insufficientBalance)
-        let paid = try await ledger.redeem(card, receipt: "R8", amount: "5.00", purchaseTotal: "12.40")
+        let paid = try await ledger.redeem(
+            card, receipt: "R8", amount: "5.00", purchaseTotal: "12.40", at: "2026-11-24T10:00:00Z")
         #expect(paid.account.balance == "0.50")
         #expect(paid.discount == "-5.00")
     }
@@ -155,7 +169,8 @@ import Testing
         #expect(
             await errorCode {
                 try await ledger.redeem(
-                    card, receipt: "B1", merchant: "pharmacie-b", amount: "5.00", purchaseTotal: "10.00")
+                    card, receipt: "B1", merchant: "pharmacie-b", amount: "5.00", purchaseTotal: "10.00",
+                    at: "2026-11-24T10:00:00Z")
             } == .unknownCard)
         #expect(
             await errorCode { try await ledger.database.history(merchant: "pharmacie-b", card: card, limit: 10) }

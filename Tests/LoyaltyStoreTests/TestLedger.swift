@@ -21,7 +21,7 @@ struct TestLedger {
     }
 
     static func program(_ name: String) throws -> ProgramFile {
-        try ProgramFile.decode(try Data(contentsOf: examples.appendingPathComponent(name + ".json")))
+        try ProgramFile.read(contentsOf: examples.appendingPathComponent(name + ".json"))
     }
 
     func card(_ prefix: String, _ serial: Int64) -> String { try! CardNumber(prefix: prefix, serial: serial).digits }
@@ -40,12 +40,13 @@ struct TestLedger {
 
     func redeem(
         _ card: String, receipt: String, till: String = "till-1", merchant: String? = nil, points: Int64? = nil,
-        amount: String? = nil, reward: String? = nil, purchaseTotal: String? = nil, cash: Bool = false
+        amount: String? = nil, reward: String? = nil, purchaseTotal: String? = nil, cash: Bool = false,
+        at: String? = nil
     ) async throws -> TxnAnswer {
         try await database.redeem(
             .init(
                 merchant: merchant, card: card, till: till, receipt: receipt, points: points,
-                amount: amount, reward: reward, purchaseTotal: purchaseTotal, cash: cash))
+                amount: amount, reward: reward, purchaseTotal: purchaseTotal, cash: cash, at: at))
     }
 
     func giveBack(

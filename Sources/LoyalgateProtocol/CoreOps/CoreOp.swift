@@ -6,5 +6,6 @@ public enum CoreOp {
         ProgramRewards.self, CoreStatus.self,
         CardActivate.self, CardBlock.self, CardReplace.self, CardLinkPatient.self, AccountPool.self, AccountSplit.self,
         CustomerRegister.self, CustomerUpdate.self, CustomerGet.self, CustomerExport.self, CustomerErase.self,
+        PrepaidLoad.self, PrepaidPay.self, PrepaidReverse.self, PrepaidLiability.self,
     ]
 }

@@ -299,11 +299,15 @@ public struct HistoryEntry: Sendable, Codable, Equatable {
     public var programVersion: Int64?
     public var at: String
     public var recordedAt: String
+    /// The signed change to the prepaid balance; absent when the entry does not move it.
+    public var prepaid: String?
 
     public init(
         id: Int64, kind: String, card: String, till: String?, receipt: String?, points: Int64, amount: String,
-        shortfallPoints: Int64, shortfallAmount: String, programVersion: Int64?, at: String, recordedAt: String
+        shortfallPoints: Int64, shortfallAmount: String, programVersion: Int64?, at: String, recordedAt: String,
+        prepaid: String? = nil
     ) {
+        self.prepaid = prepaid
         self.id = id
         self.kind = kind
         self.card = card

@@ -11,12 +11,16 @@ public struct AccountView: Sendable, Codable, Equatable {
     /// The discount balance, a decimal string.
     public var balance: String
     public var currency: String
+    /// The prepaid (stored value) balance, a decimal string; absent when the account holds
+    /// none. Never part of `balance`: prepaid money and discount are never mixed.
+    public var prepaid: String?
 
-    public init(id: Int64?, points: Int64, balance: String, currency: String) {
+    public init(id: Int64?, points: Int64, balance: String, currency: String, prepaid: String? = nil) {
         self.id = id
         self.points = points
         self.balance = balance
         self.currency = currency
+        self.prepaid = prepaid
     }
 }
 
