@@ -156,6 +156,16 @@ extension LedgerDatabase {
                     "The card holds \(money(account.prepaidMinor)) \(merchant.currency.code) of the \(money(-change)) loaded: the rest was already spent, so the load cannot be reversed."
                 )
             }
+            // The maximum is what a card may ever hold (an e-money limit): a payment given back
+            // after a later load could pass it, so the till refunds that payment another way.
+            if change > 0, let maximum = try self.currentProgram(db, merchant: merchant).1.prepaidMaximum?.minorUnits,
+                account.prepaidMinor + change > maximum
+            {
+                throw RuleViolation(
+                    .aboveMaximumBalance,
+                    "Giving back the \(money(change)) paid would put \(money(account.prepaidMinor + change)) \(merchant.currency.code) on the card, more than the \(money(maximum)) it may hold: refund the payment in cash instead."
+                )
+            }
             return try Self.postPrepaid(
                 db, merchant: merchant,
                 PrepaidPosting(

@@ -97,6 +97,23 @@ import Testing
         #expect(exact.prepaid == "250.00")
     }
 
+    /// The maximum is what a card may ever hold: a payment given back after a later load would
+    /// pass it, so the till refunds that payment in cash instead.
+    @Test func aPaymentIsNotGivenBackPastTheMaximum() async throws {
+        let (core, card) = try await shop()
+        _ = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "250.00", receipt: "L1"), as: till)
+        _ = try await core.ok(
+            CoreOp.PrepaidPay.self, .init(card: card, till: "kasse-1", receipt: "S1", amount: "30.00"), as: till)
+        _ = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "30.00", receipt: "L2"), as: till)
+        let back = await core.call(CoreOp.PrepaidReverse.self, .init(till: "kasse-1", receipt: "S1"), as: till)
+        guard case .failure(let error) = back else {
+            Issue.record("gave a payment back past the maximum")
+            return
+        }
+        #expect(error.code == .aboveMaximumBalance && error.message.contains("refund the payment in cash"))
+        #expect(try core.store.verify().problems.isEmpty)
+    }
+
     @Test func retriesReplayAndAnotherRequestOnTheReceiptIsRefused() async throws {
         let (core, card) = try await shop()
         let first = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "30", receipt: "L1"), as: till)
