@@ -58,7 +58,7 @@ import Testing
         try cut.send(Array((#"{"id":1,"op":"core.status"}"# + "\n" + #"{"id":2,"op":"card.lo"#).utf8))
         cut.finishSending()
         let answers = try Self.readAll(cut)
-        #expect(answers.count == 2)
+        try #require(answers.count == 2, "\(answers)")
         #expect(json(answers[0])["ok"] as? Bool == true)
         #expect(errorCode(answers[1]) == "bad-request")
         #expect(json(answers[1])["id"] is NSNull)
@@ -148,7 +148,7 @@ import Testing
             return nil
         }
         var held = try (1...3).compactMap { _ in try admitted() }
-        #expect(held.count == 3)
+        try #require(held.count == 3)
         let fourth = try core.client()
         let refusal = try fourth.readLine()
         #expect(refusal.map(errorCode) == "too-many-connections")
