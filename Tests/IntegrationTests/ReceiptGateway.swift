@@ -20,7 +20,10 @@ final class ReceiptGateway {
     static let template = ReceiptHeader(
         merchantName: "Apotheek De Linde", addressLines: ["Marktstraat 12, 9800 Deinze"], logo: logo)
 
-    init(failAfterSeconds: Double = 3) throws {
+    /// `core`, when given, prepares the core (programs, cards) and starts it before the gateway,
+    /// for receipts whose loyalty block the gateway fetches from it.
+    init(failAfterSeconds: Double = 3, core prepare: ((CoreProcess) throws -> Void)? = nil) throws {
+        try prepare?(core)
         cups = try CupsHarness()
         devices = try EmulatedDevices()
         flaky = try PrinterCatcher()
