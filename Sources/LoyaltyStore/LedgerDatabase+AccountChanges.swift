@@ -66,8 +66,11 @@ extension LedgerDatabase {
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             let account = try Self.account(db, id: card.accountID)
             // Nobody on the card (already detached, a retry): nothing to do, nothing recorded.
-            guard account.customerID != nil else { return }
+            guard account.customerID != nil || card.patientRef != nil else { return }
             try db.execute(sql: "UPDATE account SET customer_id = NULL WHERE id = ?", arguments: [account.id])
+            // The pharmacy's patient reference on this card is the person's too: whoever holds
+            // the card next must not be shown it.
+            try db.execute(sql: "UPDATE card SET patient_ref = NULL WHERE id = ?", arguments: [card.id])
             try db.execute(
                 sql: """
                     INSERT INTO account_change (merchant_id, account_id, card_number, kind, from_at)

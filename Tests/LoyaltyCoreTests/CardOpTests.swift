@@ -127,10 +127,11 @@ import Testing
         _ = try await core.ok(
             CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1", lines: [.init(sku: "a", amount: "25.00")]),
             as: InProcessCore.till)
+        _ = try await core.ok(CoreOp.CardLinkPatient.self, .init(card: card, patientRef: "P-123"))
         #expect(try await core.ok(CoreOp.CardLookup.self, .init(card: card)).customer != nil)
 
         let detached = try await core.ok(CoreOp.CardDetach.self, .init(card: card))
-        #expect(detached.customer == nil && detached.account.points == 25)
+        #expect(detached.customer == nil && detached.patientRef == nil && detached.account.points == 25)
         #expect(try await core.ok(CoreOp.CardLookup.self, .init(card: card), as: InProcessCore.till).customer == nil)
         let record = try await core.ok(CoreOp.CustomerGet.self, .init(customer: anna.id))
         #expect(record.details?.name == "Anna Kuipers" && record.cards.isEmpty)
