@@ -90,6 +90,34 @@ struct ReceiptPrintingTests {
         #expect((wrong["error"] as? [String: Any])?["code"] as? String == "invalid-card-number", "\(wrong)")
     }
 
+    @Test("A till bound to another merchant gets a receipt without that card's balances")
+    func noBalancesOfAnotherMerchant() throws {
+        let number = card("2440001", 72)
+        let setup = try ReceiptGateway(
+            access: #"{"callers": [{"uid": \#(getuid()), "merchant": "apotheek-de-linde"}]}"#
+        ) {
+            core in
+            try core.setUp(programs: ["german-shop"], cards: [number])
+            try core.start()
+        }
+        _ = try setup.core.typedClient().call(
+            CoreOp.TxnEarn.self,
+            .init(card: number, till: "till-1", receipt: "R-72", lines: [.init(sku: "x", amount: "84.00")]))
+        let till = try setup.gateway.till()
+        try till.subscribe()
+        let answer = try till.request(
+            "receipt.print", ["printer": "till-1", "receipt": ReceiptGateway.receipt(), "key": "k-72", "card": number])
+        let job = try #require(answer["job"] as? String, "\(answer)")
+        let events = till.jobEvents(job)
+        #expect(events.last?["state"] as? String == "completed", "\(events) \(setup.gateway.log)")
+        #expect(events.last?["balance"] as? String == "unavailable", "\(events)")
+        #expect(setup.printer.waitForJobs(1))
+        let interpreter = ESCPOSInterpreter(profile: try PrinterProfile.named("epson-tm-t88v"))
+        let lines = try interpreter.interpret(Array(try #require(setup.printer.jobs.first))).textLines
+        #expect(!lines.contains { $0.hasPrefix("Puntensaldo") }, "\(lines)")
+        #expect(lines.contains("Het saldo kon niet worden opgehaald."), "\(lines)")
+    }
+
     @Test(
         "A printer that refuses connections: the job fails with a reason a cashier understands, and is cancelled in CUPS",
         .timeLimit(.minutes(2)))
