@@ -147,6 +147,20 @@ public final class ScanPipeline: @unchecked Sendable {
         return try await coreThread.runIfActive { try body(core) }
     }
 
+    /// `card.lookup` for a receipt's loyalty block, on the core link's thread like a scan's:
+    /// nil when the core does not answer (down, too slow, or the link still backing off, so a
+    /// receipt never waits for a reconnection), the core's refusal as a failure.
+    /// `merchant` is whose card it was taken to be (its range's, else the configuration's).
+    func receiptLookup(card: String) async -> (merchant: String?, answer: Result<CardLookupAnswer, LoyaltyError>)? {
+        let configured = configuration.cardRanges, merchant = configuration.merchant
+        return try? await onCoreThread { core in
+            guard core.connectIfDue() else { throw GatewayError("not connected") }
+            let range = (configured ?? core.learnedRanges).first { card.hasPrefix($0.prefix) }
+            let owner = range?.merchant ?? merchant
+            return (owner, try core.lookup(card: card, merchant: owner))
+        }
+    }
+
     /// The card ranges scans are matched against: the configuration's, else those learned from
     /// the core (only this gateway's merchant's, when it names one).
     private var cardRanges: [CardRange] {

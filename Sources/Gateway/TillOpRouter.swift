@@ -57,8 +57,31 @@ struct TillOpRouter: Sendable {
                 }
                 // The answer goes first, then the job starts, so the till has the job id before its first event.
                 let ticket: ReceiptPrintService.Ticket
-                do { ticket = try receipts.accept(line: line) } catch {
+                do {
+                    let print = try receipts.read(line: line)
+                    var balances: ReceiptPrintService.CardBalances?
+                    if let text = print.card {
+                        // A number typed as printed on the card is the same number; anything
+                        // else is the till's mistake, answered before anything prints.
+                        let number = try CardNumber(text)
+                        // Fetched now, after the sale: the core's balances, never the till's copy.
+                        // A core that does not answer costs the receipt its balance, not the print.
+                        // A till acting for one merchant prints no other merchant's balances, as
+                        // it sees no other merchant's look-ups in scan events.
+                        let binding = access.merchant(for: connection.peer)
+                        let fetched = await pipeline.receiptLookup(card: number.digits)
+                        balances =
+                            switch fetched?.answer {
+                            case .success(let answer)? where binding == nil || binding == fetched?.merchant:
+                                .fetched(answer)
+                            default: .unavailable(card: number.digits)
+                            }
+                    }
+                    ticket = try receipts.accept(print, balances: balances)
+                } catch let error as ReceiptsError {
                     return Frame.failure(id: request.id, code: error.code.rawValue, message: error.message)
+                } catch let violation as RuleViolation {
+                    return Frame.failure(id: request.id, LoyaltyError(violation))
                 }
                 do { try await connection.write(Frame.success(id: request.id, ticket.answer)) } catch { return Data() }
                 ticket.start()

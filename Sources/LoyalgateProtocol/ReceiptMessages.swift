@@ -13,14 +13,19 @@ public struct ReceiptPrintRequest: Sendable, Hashable, Codable {
     /// Decoded once, straight from the request line; not yet validated, because the printer's
     /// template may still supply the header.
     public var receipt: ReceiptDocument
+    /// The customer's card (typed with spaces or dashes as printed, or scanned): the gateway
+    /// fetches its balances from the core when the receipt is printed and prints the loyalty
+    /// block itself (Belgian regulation, article 11: a balance on every receipt).
+    public var card: String?
 
-    public init(printer: String, key: String? = nil, receipt: ReceiptDocument) {
+    public init(printer: String, key: String? = nil, receipt: ReceiptDocument, card: String? = nil) {
         self.printer = printer
         self.key = key
         self.receipt = receipt
+        self.card = card
     }
 
-    private enum CodingKeys: String, CodingKey { case printer, key, receipt }
+    private enum CodingKeys: String, CodingKey { case printer, key, receipt, card }
 
     /// A bad `printer` or `key`, or no `receipt` at all, is a `DecodingError`; a receipt that is
     /// there but wrong throws its `ReceiptError`, naming the field from the receipt down.
@@ -28,6 +33,7 @@ public struct ReceiptPrintRequest: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         printer = try container.decode(String.self, forKey: .printer)
         key = try container.decodeIfPresent(String.self, forKey: .key)
+        card = try container.decodeIfPresent(String.self, forKey: .card)
         guard container.contains(.receipt) else {
             throw DecodingError.keyNotFound(
                 CodingKeys.receipt, .init(codingPath: container.codingPath, debugDescription: "No receipt."))
@@ -97,13 +103,23 @@ public struct PrintJobUpdate: Sendable, Hashable, Codable {
     public var attempt: Int
     /// Why it failed, in a sentence for the cashier.
     public var reason: String?
+    /// For a receipt printed with a `card`: whether the card's balances were fetched from the
+    /// core (`fetched`) or the receipt prints without them (`unavailable`); absent otherwise.
+    public var balance: Balance?
 
-    public init(job: String, printer: String, state: State, attempt: Int, reason: String? = nil) {
+    public enum Balance: String, Sendable, Hashable, Codable {
+        case fetched, unavailable
+    }
+
+    public init(
+        job: String, printer: String, state: State, attempt: Int, reason: String? = nil, balance: Balance? = nil
+    ) {
         self.job = job
         self.printer = printer
         self.state = state
         self.attempt = attempt
         self.reason = reason
+        self.balance = balance
     }
 }
 

@@ -30,5 +30,12 @@ extension CoreService {
             try await context.store.split(
                 merchant: try context.merchant(p.merchant), card: p.card, points: p.points ?? 0, amount: p.amount)
         },
+        Handler(CoreOp.MembershipSet.self) { context, p in
+            try await context.store.setMembership(
+                merchant: try context.merchant(p.merchant), card: p.card, member: p.member, at: Date())
+        },
+        Handler(CoreOp.CardDetach.self) { context, p in
+            try await context.store.detach(merchant: try context.merchant(p.merchant), card: p.card, at: Date())
+        },
     ]
 }

@@ -34,8 +34,9 @@ public struct Program: Sendable, Hashable, Codable {
         /// Hours between activation at the counter and the first earn (a cooperative checks the
         /// membership form first). 0 when absent.
         public var activationDelayHours: Int?
-        /// Fee per replacement reason (`lost`, `stolen`, `worn`, `defective`) as a decimal string;
-        /// a reason not listed is free.
+        /// Fee per replacement reason (`lost`, `stolen`, `worn`, `defective`, `misuse`) as a decimal
+        /// string; a reason not listed is free. `misuse` is the Belgian regulation's "intentional
+        /// damage or misuse" (article 10), which costs the customer a fee where wear does not.
         public var replacementFees: [String: String]?
 
         public init(activationDelayHours: Int? = nil, replacementFees: [String: String]? = nil) {
@@ -43,7 +44,7 @@ public struct Program: Sendable, Hashable, Codable {
             self.replacementFees = replacementFees
         }
 
-        public static let replacementReasons = ["lost", "stolen", "worn", "defective"]
+        public static let replacementReasons = ["lost", "stolen", "worn", "defective", "misuse"]
     }
 
     /// Prepaid money: loaded at the till, paid with at the till, never mixed with points or discount.

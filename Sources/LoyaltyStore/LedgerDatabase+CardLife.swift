@@ -98,8 +98,12 @@ extension LedgerDatabase {
             var feeAnswer: ReplaceAnswer.Fee?
             if fee.minorUnits > 0 {
                 // Taken from the discount balance where it covers the fee, otherwise paid at the
-                // till; either way the ledger shows it.
-                let fromBalance = rules.program.discount != nil && account.balanceMinor >= fee.minorUnits
+                // till; either way the ledger shows it. A balance still below the spend threshold
+                // is not the customer's to spend yet, so no fee may take it either (Belgian
+                // regulation, article 10): the fee is paid at the till then.
+                let fromBalance =
+                    rules.program.discount != nil && account.balanceMinor >= fee.minorUnits
+                    && account.balanceMinor >= rules.discountRedeemThreshold.minorUnits
                 try Self.appendEntry(
                     db,
                     Entry(

@@ -62,7 +62,10 @@ extension LedgerDatabase {
                 sql: """
                     SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.account_id = ? ORDER BY e.id DESC LIMIT ?
                     """, arguments: [card.accountID, max(1, min(limit, 1000))])
-            return HistoryAnswer(entries: rows.map { Self.historyEntry($0, merchant: merchant) })
+            let changes = try Self.accountChanges(db, account: card.accountID, limit: max(1, min(limit, 1000)))
+            return HistoryAnswer(
+                entries: rows.map { Self.historyEntry($0, merchant: merchant) },
+                changes: changes.isEmpty ? nil : changes)
         }
     }
 }

@@ -31,7 +31,10 @@ extension LedgerDatabase {
                 try Self.card(db, merchant: merchant, number: number)
                 ?? Self.enrol(db, merchant: merchant, number: number, rules: rules)
             try Self.requireActive(card, at: at)
-            let account = try Self.account(db, id: card.accountID)
+            var account = try Self.account(db, id: card.accountID)
+            // Membership at the sale's time, not now: a sale a till sends late keeps the rules it
+            // was made under, and the return of it takes back by the same (till_txn.member).
+            account.member = try Self.member(db, account: account, at: at)
             let earning = rules.earning(for: lines, member: account.member)
             return try Self.post(
                 db, merchant: merchant,

@@ -33,6 +33,9 @@ public protocol LedgerStore: Sendable {
     func linkPatient(merchant: String?, card: String, patientRef: String?) async throws
     func pool(merchant: String?, card: String, into: String) async throws -> HouseholdAnswer
     func split(merchant: String?, card: String, points: Int64, amount: String?) async throws -> HouseholdAnswer
+    func setMembership(merchant: String?, card: String, member: Bool, at instant: Date) async throws
+        -> CardLookupAnswer
+    func detach(merchant: String?, card: String, at instant: Date) async throws -> CardLookupAnswer
 
     // Customers' personal data.
     func register(merchant: String?, details: CustomerDetails, consents: Consents, card: String?) async throws

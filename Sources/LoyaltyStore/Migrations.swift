@@ -186,6 +186,27 @@ enum Migrations {
                     CREATE INDEX ledger_entry_prepaid_txn ON ledger_entry(prepaid_txn_id) WHERE prepaid_txn_id IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v6-account-changes") { db in
+            // Changes to an account that are not money: membership granted or withdrawn (from
+            // `from_at` on; an earn is judged by the membership at its sale time, so a till's
+            // late-sent sale keeps the rules it was made under) and a person detached from the
+            // card (loss, theft, a changed household). The customer record itself stays.
+            try db.execute(
+                sql: """
+                    CREATE TABLE account_change (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        account_id INTEGER NOT NULL REFERENCES account(id),
+                        card_number TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('membership', 'detach')),
+                        member INTEGER CHECK (member IN (0, 1)),
+                        previous_member INTEGER CHECK (previous_member IN (0, 1)),
+                        from_at TEXT NOT NULL,
+                        CHECK ((kind = 'membership') = (member IS NOT NULL AND previous_member IS NOT NULL))
+                    );
+                    CREATE INDEX account_change_account ON account_change(account_id, kind, from_at);
+                    """)
+        }
         return migrator
     }
 }

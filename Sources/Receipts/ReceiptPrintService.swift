@@ -64,21 +64,70 @@ public final class ReceiptPrintService: @unchecked Sendable {
 
     /// `receipt.print` from its request line: the receipt document is decoded once, here.
     public func accept(line: Data) throws(ReceiptsError) -> Ticket {
-        let request: ReceiptPrintRequest
+        try accept(try read(line: line))
+    }
+
+    /// The request on a `receipt.print` line (the receipt document decoded once, here).
+    public func read(line: Data) throws(ReceiptsError) -> ReceiptPrintRequest {
         do {
-            request = try ReceiptPrintRequest.read(line: line)
+            return try ReceiptPrintRequest.read(line: line)
         } catch {
             switch error {
             case .badParameters(let message): throw ReceiptsError(.badRequest, message)
             case .invalidReceipt(let error): throw .receipt(error)
             }
         }
-        return try accept(request)
+    }
+
+    /// What the gateway learnt of the request's `card` from the core when the receipt was
+    /// asked for.
+    public enum CardBalances: Sendable {
+        /// The core's `card.lookup` answer.
+        case fetched(CardLookupAnswer)
+        /// The core did not answer or refused (`card` is the number, digits only): the receipt
+        /// prints without the balances, with a line saying so.
+        case unavailable(card: String)
+    }
+
+    /// The document with the gateway's loyalty block for `balances`. Earned figures and the
+    /// message the till sent stay (they are this sale's); the balance figures are the core's
+    /// alone, so a till's copied ones are dropped.
+    static func withBalances(_ document: ReceiptDocument, _ balances: CardBalances) -> ReceiptDocument {
+        var document = document
+        var block = document.loyalty ?? LoyaltyBlock(cardNumber: "")
+        block.pointsBalance = nil
+        block.discountSpendable = nil
+        block.discountBalance = nil
+        block.prepaidBalance = nil
+        block.balanceUnavailable = nil
+        switch balances {
+        case .fetched(let answer):
+            block.cardNumber = answer.card.number
+            let account = answer.account
+            // A program gives points or discount (or both): each balance that holds something
+            // prints, and a card with neither shows both at zero rather than nothing.
+            let hasDiscount = account.balance.contains { $0 >= "1" && $0 <= "9" }
+            if account.points != 0 || !hasDiscount { block.pointsBalance = Int(account.points) }
+            if hasDiscount || account.points == 0 { block.discountBalance = account.balance }
+            block.prepaidBalance = account.prepaid
+        // Stamps and vouchers issued are not kinds of card yet: when the core's answer carries
+        // them, their lines go here, beside the prepaid balance.
+        case .unavailable(let card):
+            block.cardNumber = card
+            block.balanceUnavailable = true
+        }
+        document.loyalty = block
+        return document
     }
 
     /// Checks and renders the receipt and reserves the job; any error here is the answer to the
-    /// request and nothing is printed.
-    public func accept(_ request: ReceiptPrintRequest) throws(ReceiptsError) -> Ticket {
+    /// request and nothing is printed. `balances` is what the gateway fetched for the request's
+    /// `card` (nil when it names none).
+    public func accept(_ request: ReceiptPrintRequest, balances: CardBalances? = nil) throws(ReceiptsError) -> Ticket {
+        let balanceState: PrintJobUpdate.Balance? = balances.map {
+            if case .fetched = $0 { return .fetched }
+            return .unavailable
+        }
         let id = request.printer
         guard let settings = configuration.printers.first(where: { $0.id == id }) else {
             let known = configuration.printers.map(\.id).joined(separator: ", ")
@@ -92,14 +141,15 @@ public final class ReceiptPrintService: @unchecked Sendable {
         }
         let composer = try composer(for: settings)
         let document: ReceiptDocument
-        do { document = try composer.prepared(request.receipt) } catch { throw .receipt(error) }
+        let receipt = balances.map { Self.withBalances(request.receipt, $0) } ?? request.receipt
+        do { document = try composer.prepared(receipt) } catch { throw .receipt(error) }
         let bytes = try composer.render(document, logoPath: composer.template?.logo)
         let job = Self.jobID(printer: id, key: request.key ?? "auto:" + Self.fnv1a(bytes))
 
         let (attempt, current): (Int, PrintJobUpdate?) = lock.withLock {
             if let existing = jobs[job], existing.state != .failed { return (existing.attempt, existing) }
             let attempt = (jobs[job]?.attempt ?? 0) + 1
-            jobs[job] = PrintJobUpdate(job: job, printer: id, state: .queued, attempt: attempt)
+            jobs[job] = PrintJobUpdate(job: job, printer: id, state: .queued, attempt: attempt, balance: balanceState)
             return (attempt, nil)
         }
         if let current {
@@ -109,7 +159,9 @@ public final class ReceiptPrintService: @unchecked Sendable {
         return Ticket(
             answer: ReceiptPrintAnswer(job: job, replayed: false),
             start: { [self] in
-                DispatchQueue.global().async { self.run(job: job, attempt: attempt, settings: settings, bytes: bytes) }
+                DispatchQueue.global().async {
+                    self.run(job: job, attempt: attempt, settings: settings, bytes: bytes, balance: balanceState)
+                }
             })
     }
 
@@ -174,9 +226,13 @@ public final class ReceiptPrintService: @unchecked Sendable {
         events.printJob(update)
     }
 
-    private func run(job: String, attempt: Int, settings: ReceiptPrinterSettings, bytes: [UInt8]) {
+    private func run(
+        job: String, attempt: Int, settings: ReceiptPrinterSettings, bytes: [UInt8], balance: PrintJobUpdate.Balance?
+    ) {
         func report(_ state: PrintJobUpdate.State, _ reason: String? = nil) {
-            emit(PrintJobUpdate(job: job, printer: settings.id, state: state, attempt: attempt, reason: reason))
+            emit(
+                PrintJobUpdate(
+                    job: job, printer: settings.id, state: state, attempt: attempt, reason: reason, balance: balance))
         }
         report(.queued)
         let title = "loyalgate receipt \(job)"

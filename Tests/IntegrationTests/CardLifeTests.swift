@@ -27,6 +27,29 @@ import Testing
         }
     }
 
+    /// Belgian regulation, article 10, through the real binary: a lost card's fee with 3.00 of
+    /// discount (below the 5.00 threshold) is paid at the till; a misuse fee with 7.00 comes
+    /// off the balance.
+    @Test func aBelgianFeeIsPaidAtTheTillWhileTheDiscountIsBelowTheThreshold() throws {
+        let core = CoreProcess()
+        let old = card("2755", 31)
+        try core.setUp(programs: ["belgian-pharmacy"])
+        #expect(try Loyalgate.run(["cards", "add", "--data", core.data, old]).status == 0)
+        try core.start()
+        let client = try core.typedClient()
+        #expect(try earn(client, old, "b1", "150.00", at: "2026-11-24T10:00:00Z").account.balance == "3.00")
+        let lost = try client.call(CoreOp.CardReplace.self, .init(card: old, reason: "lost"))
+        #expect(lost.fee == ReplaceAnswer.Fee(amount: "2.00", paidFrom: .till))
+        #expect(lost.account.balance == "3.00")
+        let new = lost.card.number
+        #expect(try earn(client, new, "b2", "200.00", at: "2026-11-24T11:00:00Z").account.balance == "7.00")
+        let misuse = try client.call(CoreOp.CardReplace.self, .init(card: new, reason: "misuse"))
+        #expect(misuse.fee == ReplaceAnswer.Fee(amount: "2.00", paidFrom: .balance))
+        #expect(try client.call(CoreOp.CardLookup.self, .init(card: misuse.card.number)).account.balance == "5.00")
+        #expect(core.terminate() == 0)
+        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+    }
+
     @Test func issuedActiveBlockedReplacedWithTheBalanceAndTheFee() throws {
         let core = CoreProcess()
         let old = card("2990001", 21)
@@ -64,6 +87,50 @@ import Testing
             refusal { try client.call(CoreOp.CardReplace.self, .init(card: new, reason: "worn", newCard: mistyped)) }
                 == .invalidCardNumber)
         #expect(try client.call(CoreOp.CardReplace.self, .init(card: new, reason: "worn")).fee == nil)
+        #expect(core.terminate() == 0)
+        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+    }
+
+    /// Membership later, through the real binary: double from the change on, a late sale dated
+    /// before it earns single, and history shows the change.
+    @Test func aCooperativeMembershipCountsFromItsTimeOn() throws {
+        let core = CoreProcess()
+        let number = card("2910", 32)
+        try core.setUp(programs: ["bulgarian-coop"], cards: [number])
+        try core.start()
+        let client = try core.typedClient()
+        let before = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-600))
+        #expect(try earn(client, number, "m1", "5.00").points == 10)
+        #expect(try client.call(CoreOp.CardLookup.self, .init(card: number)).member == false)
+        #expect(try client.call(CoreOp.MembershipSet.self, .init(card: number, member: true)).member)
+        #expect(try earn(client, number, "m2", "5.00").points == 20)
+        #expect(try earn(client, number, "m3", "5.00", at: before).points == 10)
+        let changes = try client.call(CoreOp.AccountHistory.self, .init(card: number)).changes
+        #expect(changes?.map(\.kind) == ["membership"] && changes?.first?.member == true)
+        #expect(core.terminate() == 0)
+        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+    }
+
+    /// Article 7, through the real binary: the person is detached, the till sees no customer, the
+    /// record is still found and the card keeps its points.
+    @Test func aPersonIsDetachedFromTheCardWithoutBeingErased() throws {
+        let core = CoreProcess()
+        let number = card("2990001", 51)
+        try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
+        try core.start()
+        let client = try core.typedClient()
+        let details = CustomerDetails(name: "Bram de Vries", email: "bram@example.nl")
+        let bram = try client.call(CoreOp.CustomerRegister.self, .init(details: details, card: number))
+        _ = try earn(client, number, "d1", "12.00")
+        #expect(try client.call(CoreOp.CardLookup.self, .init(card: number)).customer != nil)
+        let detached = try client.call(CoreOp.CardDetach.self, .init(card: number))
+        #expect(detached.customer == nil)
+        let lookup = try client.call(CoreOp.CardLookup.self, .init(card: number))
+        #expect(lookup.customer == nil && lookup.account.points == 12)
+        let found = try client.call(CoreOp.CustomerFind.self, .init(email: "bram@example.nl")).customers
+        #expect(found.map(\.id) == [bram.id] && found.first?.cards.isEmpty == true)
+        #expect(
+            try client.call(CoreOp.AccountHistory.self, .init(card: number)).changes?.map(\.kind) == ["detach"])
         #expect(core.terminate() == 0)
         #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
     }

@@ -1,5 +1,7 @@
 import Foundation
 import LoyalgateClient
+import LoyalgateProtocol
+import ReceiptEncoding
 import Testbed
 import Testing
 
@@ -21,6 +23,99 @@ struct ReceiptPrintingTests {
         #expect(events.last?["state"] as? String == "completed", "\(events) \(setup.gateway.log)")
         #expect(setup.printer.waitForJobs(1))
         #expect(setup.printer.jobs == [try ReceiptGateway.expectedBytes(receipt)])
+    }
+
+    @Test(
+        "A receipt with a card prints the balances the gateway fetched after the sale; without the core it prints, saying so"
+    )
+    func loyaltyBlockFetchedByTheGateway() throws {
+        let number = card("2440001", 71)
+        let setup = try ReceiptGateway { core in
+            try core.setUp(programs: ["german-shop"], cards: [number])
+            try core.start()
+        }
+        let shop = try setup.core.typedClient()
+        _ = try shop.call(
+            CoreOp.PrepaidLoad.self,
+            .init(card: number, till: "till-1", receipt: "L-1", amount: "50.00", tender: "cash"))
+        let earned = try shop.call(
+            CoreOp.TxnEarn.self,
+            .init(card: number, till: "till-1", receipt: "R-71", lines: [.init(sku: "x", amount: "84.00")]))
+        #expect(earned.account.points == 42)
+
+        let till = try setup.gateway.till()
+        try till.subscribe()
+        // The till names the card as typed from it and copies no balance in: the 12.40 it sent
+        // as spendable is not the core's and must not print.
+        let typed = [number.prefix(4), number.dropFirst(4).prefix(4), number.dropFirst(8).prefix(4), number.suffix(1)]
+            .joined(separator: " ")
+        let answer = try till.request(
+            "receipt.print",
+            ["printer": "till-1", "receipt": ReceiptGateway.receipt(), "key": "till-1/R-71", "card": typed])
+        let job = try #require(answer["job"] as? String, "\(answer)")
+        let events = till.jobEvents(job)
+        #expect(events.last?["state"] as? String == "completed", "\(events) \(setup.gateway.log)")
+        #expect(events.allSatisfy { $0["balance"] as? String == "fetched" }, "\(events)")
+        #expect(setup.printer.waitForJobs(1))
+        let interpreter = ESCPOSInterpreter(profile: try PrinterProfile.named("epson-tm-t88v"))
+        let lines = try interpreter.interpret(Array(try #require(setup.printer.jobs.first))).textLines
+        let block = lines.drop { !$0.hasPrefix("Kaart") }
+        #expect(block.first?.hasSuffix(String(repeating: "*", count: 9) + number.suffix(4)) == true, "\(lines)")
+        #expect(block.contains { $0.hasPrefix("Puntensaldo") && $0.hasSuffix(" 42") }, "\(lines)")
+        #expect(block.contains { $0.hasPrefix("Prepaid tegoed") && $0.hasSuffix(" 50,00") }, "\(lines)")
+        #expect(!lines.contains { $0.contains("12,40") }, "\(lines)")
+        #expect(block.contains { $0.hasPrefix("Gespaarde korting") && $0.hasSuffix(" 0,20") }, "\(lines)")
+
+        // The core is gone: the receipt still prints, with the line saying why there is no balance.
+        #expect(setup.core.terminate() == 0)
+        let second = try till.request(
+            "receipt.print",
+            [
+                "printer": "till-1", "receipt": ReceiptGateway.receipt(number: 1043), "key": "till-1/R-72",
+                "card": number,
+            ])
+        let secondJob = try #require(second["job"] as? String, "\(second)")
+        let secondEvents = till.jobEvents(secondJob)
+        #expect(secondEvents.last?["state"] as? String == "completed", "\(secondEvents)")
+        #expect(secondEvents.last?["balance"] as? String == "unavailable", "\(secondEvents)")
+        #expect(setup.printer.waitForJobs(2))
+        let without = try interpreter.interpret(Array(setup.printer.jobs[1])).textLines
+        #expect(without.contains("Het saldo kon niet worden opgehaald."), "\(without)")
+        #expect(!without.contains { $0.hasPrefix("Puntensaldo") }, "\(without)")
+
+        // A number that is not a card is the till's mistake, refused before anything prints.
+        let mistyped = String(number.dropLast()) + String((Int(String(number.last!))! + 1) % 10)
+        let wrong = try till.request(
+            "receipt.print", ["printer": "till-1", "receipt": ReceiptGateway.receipt(), "card": mistyped])
+        #expect((wrong["error"] as? [String: Any])?["code"] as? String == "invalid-card-number", "\(wrong)")
+    }
+
+    @Test("A till bound to another merchant gets a receipt without that card's balances")
+    func noBalancesOfAnotherMerchant() throws {
+        let number = card("2440001", 72)
+        let setup = try ReceiptGateway(
+            access: #"{"callers": [{"uid": \#(getuid()), "merchant": "apotheek-de-linde"}]}"#
+        ) {
+            core in
+            try core.setUp(programs: ["german-shop"], cards: [number])
+            try core.start()
+        }
+        _ = try setup.core.typedClient().call(
+            CoreOp.TxnEarn.self,
+            .init(card: number, till: "till-1", receipt: "R-72", lines: [.init(sku: "x", amount: "84.00")]))
+        let till = try setup.gateway.till()
+        try till.subscribe()
+        let answer = try till.request(
+            "receipt.print", ["printer": "till-1", "receipt": ReceiptGateway.receipt(), "key": "k-72", "card": number])
+        let job = try #require(answer["job"] as? String, "\(answer)")
+        let events = till.jobEvents(job)
+        #expect(events.last?["state"] as? String == "completed", "\(events) \(setup.gateway.log)")
+        #expect(events.last?["balance"] as? String == "unavailable", "\(events)")
+        #expect(setup.printer.waitForJobs(1))
+        let interpreter = ESCPOSInterpreter(profile: try PrinterProfile.named("epson-tm-t88v"))
+        let lines = try interpreter.interpret(Array(try #require(setup.printer.jobs.first))).textLines
+        #expect(!lines.contains { $0.hasPrefix("Puntensaldo") }, "\(lines)")
+        #expect(lines.contains("Het saldo kon niet worden opgehaald."), "\(lines)")
     }
 
     @Test(

@@ -78,6 +78,39 @@ extension CoreOp {
         public typealias Answer = CardLookupAnswer
     }
 
+    /// Grants or withdraws membership (the program's member multiplier) for sales from now on.
+    public enum MembershipSet: WireOperation {
+        public static let name = "membership.set"
+        public static let role = Role.backOffice
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var merchant: String?
+            public var card: String
+            public var member: Bool
+            public init(merchant: String? = nil, card: String, member: Bool) {
+                self.merchant = merchant
+                self.card = card
+                self.member = member
+            }
+        }
+        public typealias Answer = CardLookupAnswer
+    }
+
+    /// Takes the person off the card's account (loss, theft, a changed household) without
+    /// erasing them; the balance and the ledger stay with the card.
+    public enum CardDetach: WireOperation {
+        public static let name = "card.detach"
+        public static let role = Role.backOffice
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var merchant: String?
+            public var card: String
+            public init(merchant: String? = nil, card: String) {
+                self.merchant = merchant
+                self.card = card
+            }
+        }
+        public typealias Answer = CardLookupAnswer
+    }
+
     /// Puts `card` on the account of `into` (a household).
     public enum AccountPool: WireOperation {
         public static let name = "account.pool"

@@ -5,6 +5,7 @@ public enum CoreOp {
         CardLookup.self, TxnEarn.self, TxnRedeem.self, TxnReturn.self, AccountHistory.self, CustomerFind.self,
         ProgramRewards.self, CoreStatus.self,
         CardActivate.self, CardBlock.self, CardReplace.self, CardLinkPatient.self, AccountPool.self, AccountSplit.self,
+        MembershipSet.self, CardDetach.self,
         CustomerRegister.self, CustomerUpdate.self, CustomerGet.self, CustomerExport.self, CustomerErase.self,
         PrepaidLoad.self, PrepaidPay.self, PrepaidReverse.self, PrepaidLiability.self,
     ]

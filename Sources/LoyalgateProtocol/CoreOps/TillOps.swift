@@ -325,8 +325,27 @@ public struct HistoryEntry: Sendable, Codable, Equatable {
 
 public struct HistoryAnswer: Sendable, Codable, Equatable {
     public var entries: [HistoryEntry]
-    public init(entries: [HistoryEntry]) {
+    /// Changes to the account that move no money (membership, a person detached), newest
+    /// first; absent when there were none.
+    public var changes: [AccountChange]?
+    public init(entries: [HistoryEntry], changes: [AccountChange]? = nil) {
         self.entries = entries
+        self.changes = changes
+    }
+}
+
+/// A membership granted or withdrawn (`member` says which), or a person detached from the
+/// card (`kind: "detach"`), from `at` on.
+public struct AccountChange: Sendable, Codable, Equatable {
+    public var kind: String
+    public var card: String
+    public var member: Bool?
+    public var at: String
+    public init(kind: String, card: String, member: Bool?, at: String) {
+        self.kind = kind
+        self.card = card
+        self.member = member
+        self.at = at
     }
 }
 

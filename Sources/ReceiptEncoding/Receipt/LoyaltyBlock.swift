@@ -12,6 +12,14 @@ public struct LoyaltyBlock: Sendable, Hashable, Codable {
     public var discountSpendable: String?
     /// A free line from the programme, e.g. "Spendable from EUR 5.00".
     public var message: String?
+    /// The card's whole discount balance (spendable or not yet), e.g. "3.00": filled by the
+    /// gateway from the core when the till names the card (`receipt.print` with `card`).
+    public var discountBalance: String?
+    /// The card's prepaid (stored value) balance, e.g. "37.50"; never part of the discount.
+    public var prepaidBalance: String?
+    /// True when the gateway could not fetch the balances: the receipt says so in a line
+    /// instead of waiting for the loyalty system.
+    public var balanceUnavailable: Bool?
 
     public init(
         cardNumber: String, pointsEarned: Int? = nil, pointsBalance: Int? = nil,

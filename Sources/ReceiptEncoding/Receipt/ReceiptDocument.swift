@@ -113,6 +113,10 @@ public struct ReceiptDocument: Sendable, Hashable, Codable {
             if let spendable = loyalty.discountSpendable {
                 try Self.checkAmount(spendable, field: "loyalty.discountSpendable")
             }
+            if let balance = loyalty.discountBalance {
+                try Self.checkAmount(balance, field: "loyalty.discountBalance")
+            }
+            if let prepaid = loyalty.prepaidBalance { try Self.checkAmount(prepaid, field: "loyalty.prepaidBalance") }
         }
         if let barcode = footer?.barcode {
             switch try barcode.symbology() {

@@ -7,20 +7,33 @@ struct ReceiptLabels: Sendable {
     var pointsBalance: String
     var discountEarned: String
     var discountSpendable: String
+    var discountBalance: String
+    var prepaidBalance: String
+    /// Printed when the gateway could not fetch the card's balances.
+    var balanceUnavailable: String
     var decimalSeparator: Character
 
     /// Labels for `language` (unknown or nil: English), with `overrides` by key
-    /// ("card", "pointsEarned", "pointsBalance", "discountEarned", "discountSpendable").
+    /// ("card", "pointsEarned", "pointsBalance", "discountEarned", "discountSpendable",
+    /// "discountBalance", "prepaidBalance", "balanceUnavailable").
     init(language: String?, overrides: [String: String]? = nil) {
         switch language?.lowercased().prefix(2) {
         case "nl":
             self.init("Kaart", "Gespaarde punten", "Puntensaldo", "Gespaarde korting", "Besteedbare korting", ",")
+            (discountBalance, prepaidBalance) = ("Kortingssaldo", "Prepaid tegoed")
+            balanceUnavailable = "Het saldo kon niet worden opgehaald."
         case "de":
             self.init("Karte", "Punkte gesammelt", "Punktestand", "Rabatt gesammelt", "Rabatt verfügbar", ",")
+            (discountBalance, prepaidBalance) = ("Rabattguthaben", "Prepaid-Guthaben")
+            balanceUnavailable = "Der Kontostand konnte nicht abgerufen werden."
         case "nb", "no", "nn":
             self.init("Kort", "Opptjente poeng", "Poengsaldo", "Opptjent rabatt", "Rabatt til gode", ",")
+            (discountBalance, prepaidBalance) = ("Rabattsaldo", "Forhåndsbetalt saldo")
+            balanceUnavailable = "Saldoen kunne ikke hentes."
         case "bg":
             self.init("Карта", "Спечелени точки", "Баланс точки", "Спечелена отстъпка", "Налична отстъпка", ",")
+            (discountBalance, prepaidBalance) = ("Натрупана отстъпка", "Предплатена сума")
+            balanceUnavailable = "Балансът не можа да бъде зареден."
         default:
             self.init("Card", "Points earned", "Points balance", "Discount earned", "Discount to spend", ".")
         }
@@ -30,6 +43,9 @@ struct ReceiptLabels: Sendable {
         pointsBalance = overrides["pointsBalance"] ?? pointsBalance
         discountEarned = overrides["discountEarned"] ?? discountEarned
         discountSpendable = overrides["discountSpendable"] ?? discountSpendable
+        discountBalance = overrides["discountBalance"] ?? discountBalance
+        prepaidBalance = overrides["prepaidBalance"] ?? prepaidBalance
+        balanceUnavailable = overrides["balanceUnavailable"] ?? balanceUnavailable
     }
 
     private init(
@@ -42,5 +58,9 @@ struct ReceiptLabels: Sendable {
         discountEarned = discount
         discountSpendable = spendable
         decimalSeparator = separator
+        // English until the language's own words are set (init(language:)).
+        discountBalance = "Discount balance"
+        prepaidBalance = "Prepaid balance"
+        balanceUnavailable = "The balance could not be fetched."
     }
 }

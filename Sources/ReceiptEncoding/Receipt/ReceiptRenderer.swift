@@ -99,6 +99,21 @@ public struct ReceiptRenderer: Sendable {
             encoder.columns(
                 labels.discountSpendable, DecimalString.format(spendable, separator: separator), overflow: .wrap)
         }
+        if let balance = loyalty.discountBalance {
+            encoder.columns(
+                labels.discountBalance, DecimalString.format(balance, separator: separator), overflow: .wrap)
+        }
+        if let prepaid = loyalty.prepaidBalance {
+            encoder.columns(
+                labels.prepaidBalance, DecimalString.format(prepaid, separator: separator), overflow: .wrap)
+        }
+        if loyalty.balanceUnavailable == true {
+            for line in ColumnLayout.wrap(
+                encoder.printable(labels.balanceUnavailable), width: encoder.columnsPerLine)
+            {
+                encoder.line(line)
+            }
+        }
         if let message = loyalty.message {
             for line in ColumnLayout.wrap(encoder.printable(message), width: encoder.columnsPerLine) {
                 encoder.line(line)
