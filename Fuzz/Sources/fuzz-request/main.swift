@@ -35,7 +35,7 @@ func check<Op: WireOperation>(_ op: Op.Type, _ request: Request) {
     }
     sameAfterRoundTrip(parameters, Op.name)
     if let transaction = parameters as? any TillTransaction {
-        _ = try? transaction.checkReceipt(needsLines: true)
+        _ = try? transaction.checked(needsLines: true)
         _ = try? transaction.time()
         for line in transaction.lines {
             for currency in ["EUR", "BGN", "JPY", "KWD"] {
