@@ -33,21 +33,22 @@ extension LedgerDatabase {
     /// state before the first change after it, else the account's (never changed) flag.
     static func member(_ db: Database, account: AccountRow, at instant: Date) throws -> Bool {
         let at = Timestamp.format(instant)
+        // Cached statements: this runs for every earn and return.
         if let before = try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT member FROM account_change WHERE account_id = ? AND kind = 'membership' AND from_at <= ?
-                ORDER BY from_at DESC, id DESC LIMIT 1
-                """, arguments: [account.id, at])
+            db.cachedStatement(
+                sql: """
+                    SELECT member FROM account_change WHERE account_id = ? AND kind = 'membership' AND from_at <= ?
+                    ORDER BY from_at DESC, id DESC LIMIT 1
+                    """), arguments: [account.id, at])
         {
             return before
         }
         if let after = try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT previous_member FROM account_change WHERE account_id = ? AND kind = 'membership' AND from_at > ?
-                ORDER BY from_at, id LIMIT 1
-                """, arguments: [account.id, at])
+            db.cachedStatement(
+                sql: """
+                    SELECT previous_member FROM account_change WHERE account_id = ? AND kind = 'membership' AND from_at > ?
+                    ORDER BY from_at, id LIMIT 1
+                    """), arguments: [account.id, at])
         {
             return after
         }

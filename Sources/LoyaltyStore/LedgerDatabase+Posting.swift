@@ -306,11 +306,11 @@ extension LedgerDatabase {
             entry.points, entry.minor, entry.shortfallPoints, entry.shortfallMinor, entry.programVersionID,
             entry.at, nowText(), entry.prepaid, entry.prepaidTxnID,
         ])
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE account SET points = points + ?, balance_minor = balance_minor + ?, prepaid_minor = prepaid_minor + ?
                 WHERE id = ?
-                """,
-            arguments: [entry.points, entry.minor, entry.prepaid, entry.accountID])
+                """
+        ).execute(arguments: [entry.points, entry.minor, entry.prepaid, entry.accountID])
     }
 }
