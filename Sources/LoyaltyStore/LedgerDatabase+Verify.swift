@@ -94,25 +94,19 @@ extension LedgerDatabase {
                 "account \(row["id"] as Int64): holds \(row["points"] as Int64) points, \(row["balance_minor"] as Int64) minor units and \(row["prepaid_minor"] as Int64) minor units of prepaid, its entries sum to \(row["sum_points"] as Int64) points, \(row["sum_minor"] as Int64) minor units and \(row["sum_prepaid"] as Int64) minor units of prepaid"
             )
         }
-        let prepaidOrphans = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT t.id, COUNT(e.id) AS n FROM prepaid_txn t LEFT JOIN ledger_entry e ON e.prepaid_txn_id = t.id
-                GROUP BY t.id HAVING n != 1
-                """)
-        for row in prepaidOrphans {
-            problems.append(
-                "prepaid transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
-        }
-        let orphans = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT t.id, COUNT(e.id) AS n FROM till_txn t LEFT JOIN ledger_entry e ON e.txn_id = t.id
-                GROUP BY t.id HAVING n != 1
-                """)
-        for row in orphans {
-            problems.append(
-                "transaction \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
+        // Every till transaction and every prepaid transaction has exactly one ledger entry.
+        for (table, column, name) in [
+            ("prepaid_txn", "prepaid_txn_id", "prepaid transaction"), ("till_txn", "txn_id", "transaction"),
+        ] {
+            let orphans = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, COUNT(e.id) AS n FROM \(table) t LEFT JOIN ledger_entry e ON e.\(column) = t.id
+                    GROUP BY t.id HAVING n != 1
+                    """)
+            for row in orphans {
+                problems.append("\(name) \(row["id"] as Int64) has \(row["n"] as Int) ledger entries instead of one")
+            }
         }
         // An entry that moves a balance the wrong way for its kind (a redeem that added
         // points) sums up consistently, so it is looked for on its own; so is one that mixes
