@@ -214,7 +214,7 @@ let package = Package(
             dependencies: [
                 "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "LoyaltyStore", "Printing", "Testbed",
                 "Receipts",
-                "ReceiptEncoding",
+                "ReceiptEncoding", "ScannerDrivers", "ScanDecoding",
             ], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScanDecodingTests", dependencies: ["ScanDecoding", "GS1", propertyBased],

@@ -1,6 +1,7 @@
 // libevdev (libevdev-dev) for keyboard-wedge scanners, plus the hidraw ioctls, which are
 // function-like macros that Swift cannot call directly.
 #include <libevdev/libevdev.h>
+#include <libevdev/libevdev-uinput.h>
 #include <linux/input.h>
 #include <linux/hidraw.h>
 #include <sys/ioctl.h>

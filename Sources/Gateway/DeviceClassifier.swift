@@ -24,13 +24,17 @@ public struct DeviceClassifier: Sendable {
         public var variant: String?
         public var suffix: String
         public var idleGapMilliseconds: Int
+        /// Keyboard mode: what happens to its keys besides the gateway reading them.
+        public var passThrough: PassThrough = .exclusive
+        /// `filter`: card scans are typed too.
+        public var typeCards = false
 
         /// How the drivers read the node; nil when it is not read.
         public func settings(maximumLength: Int) -> ScannerSettings? {
             guard isScanner, let mode else { return nil }
             return ScannerSettings(
                 mode: mode, family: family, layout: layout, variant: variant, suffix: suffix,
-                idleGap: .milliseconds(idleGapMilliseconds), maximumLength: maximumLength)
+                idleGap: .milliseconds(idleGapMilliseconds), maximumLength: maximumLength, passThrough: passThrough)
         }
     }
 
@@ -98,6 +102,10 @@ public struct DeviceClassifier: Sendable {
                     "\(source) in hid-pos mode, but its report descriptor has no usable HID POS scan report (\(error))"
                 return result
             }
+        }
+        if mode == .keyboard {
+            result.passThrough = settings?.passThrough.flatMap(PassThrough.init(rawValue:)) ?? .exclusive
+            result.typeCards = result.passThrough == .filter && settings?.typeCards == true
         }
         result.isScanner = true
         result.reason = source

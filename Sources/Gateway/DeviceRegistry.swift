@@ -98,7 +98,16 @@ public final class DeviceRegistry: @unchecked Sendable {
             id: facts.id, vendorId: facts.vendorID.map(DeviceFacts.hex),
             productId: facts.productID.map(DeviceFacts.hex),
             name: facts.name, mode: classification?.mode?.rawValue, node: facts.devnode, family: classification?.family,
-            layout: classification?.mode == .keyboard ? classification?.layout : nil, grabbed: grabbed)
+            layout: classification?.mode == .keyboard ? classification?.layout : nil, grabbed: grabbed,
+            passThrough: classification?.mode == .keyboard ? classification?.passThrough.rawValue : nil)
+    }
+
+    /// How a `filter`-mode device's scans are typed: nil for any other device.
+    func typing(deviceID: String) -> (typeCards: Bool, suffix: String)? {
+        lock.withLock {
+            nodes.values.first { $0.facts.id == deviceID && $0.open && $0.classification.passThrough == .filter }
+                .map { ($0.classification.typeCards, $0.classification.suffix) }
+        }
     }
 
     /// The device object of a node, as tills see it in its events.

@@ -27,6 +27,20 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     /// Which merchant each till on the socket acts for (docs/gateway.md, "Who sees what");
     /// nil: no till sees a customer's display name or patient reference.
     public var access: GatewayAccess?
+    /// The desktop's keyboard layout, which `filter` devices type in; nil: the system's
+    /// (`/etc/default/keyboard`), else `us`.
+    public var typing: Typing?
+
+    /// The layout a `filter`-mode scanner's product codes are typed in: the desktop's, which
+    /// the focused program reads them with (not the scanner's own).
+    public struct Typing: Sendable, Codable, Equatable {
+        public var layout: String
+        public var variant: String?
+        public init(layout: String, variant: String? = nil) {
+            self.layout = layout
+            self.variant = variant
+        }
+    }
 
     public struct DeviceSettings: Sendable, Codable, Equatable {
         /// A device id (`0c2e:0b81:12345`, `0c2e:0b81@1-2`), a USB id (`0c2e:0b81`, every device
@@ -44,6 +58,11 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         public var suffix: String?
         /// With suffix `none`: the silence that ends a scan.
         public var idleGapMilliseconds: Int?
+        /// Keyboard mode: `exclusive` (default), `shared` or `filter` (`PassThrough`).
+        public var passThrough: String?
+        /// `filter`: card scans are typed too (a till program with a card-number field, such as
+        /// the pharmacy system's patient record), besides going to the core.
+        public var typeCards: Bool?
 
         public init(
             match: String, scanner: Bool? = nil, mode: String? = nil, layout: String? = nil, variant: String? = nil,
@@ -81,7 +100,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case devices, cardRanges, merchant, hwdb, maximumScanLength, replayEvents, replaySeconds,
-            coreTimeoutMilliseconds, receipts, access
+            coreTimeoutMilliseconds, receipts, access, typing
     }
 
     public init(from decoder: any Decoder) throws {
@@ -100,6 +119,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
             ?? defaults.coreTimeoutMilliseconds
         receipts = try container.decodeIfPresent(ReceiptsConfiguration.self, forKey: .receipts)
         access = try container.decodeIfPresent(GatewayAccess.self, forKey: .access)
+        typing = try container.decodeIfPresent(Typing.self, forKey: .typing)
     }
 
     /// Reads and checks a configuration file; the error names the file and what is wrong.
@@ -139,6 +159,20 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
                 throw ConfigurationError(
                     "Device \(device.match): suffix must be enter, tab, none, cr, lf or crlf, not \(suffix).")
             }
+            if let mode = device.passThrough, PassThrough(rawValue: mode) == nil {
+                throw ConfigurationError(
+                    "Device \(device.match): passThrough must be exclusive, shared or filter, not \(mode).")
+            }
+            if device.typeCards == true, device.passThrough != PassThrough.filter.rawValue {
+                throw ConfigurationError(
+                    "Device \(device.match): typeCards needs passThrough filter (in shared mode everything is typed anyway)."
+                )
+            }
+        }
+        if let typing, !KeyDecoder.isKnownLayout(typing.layout, variant: typing.variant) {
+            throw ConfigurationError(
+                "typing: the keyboard layout \(typing.layout) is not known to XKB (see /usr/share/X11/xkb/rules/base.lst)."
+            )
         }
     }
 }

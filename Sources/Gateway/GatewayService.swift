@@ -23,7 +23,7 @@ public final class GatewayService: Service, Sendable {
 
     public init(
         corePath: String, socketPath: String, limits: ConnectionLimits = .standard, configuration: GatewayConfiguration,
-        logger: Logger
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
     ) {
         let table = ScannerTable.load(paths: configuration.hwdb ?? ScannerTable.defaultPaths())
         let hub = EventHub(replayEvents: configuration.replayEvents, replaySeconds: configuration.replaySeconds)
@@ -32,9 +32,13 @@ public final class GatewayService: Service, Sendable {
         let publisher = DeviceEventPublisher(
             classifier: classifier, registry: registry, hub: hub,
             maximumScanLength: configuration.maximumScanLength, logger: logger)
+        let passThrough = KeyboardPassThrough(
+            typing: configuration.typing ?? KeyboardPassThrough.systemTyping(),
+            needed: configuration.devices.contains { $0.passThrough == PassThrough.filter.rawValue },
+            environment: environment, logger: logger)
         let pipeline = ScanPipeline(
             corePath: corePath, configuration: configuration, devices: publisher, hub: hub, registry: registry,
-            logger: logger)
+            passThrough: passThrough, logger: logger)
         self.table = table
         self.hub = hub
         self.pipeline = pipeline

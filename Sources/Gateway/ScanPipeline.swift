@@ -44,6 +44,7 @@ public final class ScanPipeline: @unchecked Sendable {
     private let core: CoreLink
     private let coreThread = NIOThreadPool(numberOfThreads: 1)
     private let configuration: GatewayConfiguration
+    let passThrough: KeyboardPassThrough
     private let logger: Logger
     private var unanswered: [Job] = []
     private var nextScanID: Int64 = 0
@@ -53,8 +54,9 @@ public final class ScanPipeline: @unchecked Sendable {
 
     init(
         corePath: String, configuration: GatewayConfiguration, devices: DeviceEventPublisher, hub: EventHub,
-        registry: DeviceRegistry, logger: Logger
+        registry: DeviceRegistry, passThrough: KeyboardPassThrough, logger: Logger
     ) {
+        self.passThrough = passThrough
         self.core = CoreLink(path: corePath, timeoutMilliseconds: configuration.coreTimeoutMilliseconds)
         self.configuration = configuration
         self.devices = devices
@@ -188,7 +190,13 @@ public final class ScanPipeline: @unchecked Sendable {
     }
 
     private func process(_ job: Job) async {
-        guard let range = cardRange(for: job.scan.data) else {
+        let range = cardRange(for: job.scan.data)
+        // A filter-mode scanner's product codes go on to the focused till program, typed, as
+        // soon as the scan is read; its card scans only with typeCards.
+        if let typing = registry.typing(deviceID: job.device.id), range == nil || typing.typeCards {
+            passThrough.type(job.scan.data, suffix: typing.suffix, device: job.device.id)
+        }
+        guard let range else {
             publish(job, kind: .other, lookup: nil)
             return
         }
@@ -209,6 +217,9 @@ public final class ScanPipeline: @unchecked Sendable {
                     ])
             }
         }
+        // The status (gateway.status, the core-link gauge) first: a till that saw the event
+        // and then asks finds the link down.
+        publishStatus()
         publish(
             job, kind: .card,
             lookup: .failure(
@@ -216,7 +227,6 @@ public final class ScanPipeline: @unchecked Sendable {
                     .coreUnavailable,
                     "The loyalty core is not answering; the card will be looked up again when it is back.")),
             merchant: range.merchant)
-        publishStatus()
         unanswered.append(job)
         if unanswered.count > Self.maximumUnanswered {
             let dropped = unanswered.removeFirst()

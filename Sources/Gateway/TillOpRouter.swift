@@ -46,7 +46,7 @@ struct TillOpRouter: Sendable {
                     id: request.id,
                     GatewayOp.GatewayStatus.Answer(
                         epoch: hub.epoch, cursor: hub.lastCursor, tills: hub.tillCount, scannerTable: table.sources,
-                        core: pipeline.coreStatus, nodes: registry.status()))
+                        core: pipeline.coreStatus, nodes: registry.status(), typing: pipeline.passThrough.summary))
             case GatewayOp.ReceiptPrint.name:
                 guard let receipts else {
                     return Frame.failure(

@@ -91,6 +91,9 @@ public final class KeyDecoder {
         return .character(Character(scalar), at: time)
     }
 
+    /// The compiled keymap, for the encoder that types in the same layout.
+    func withKeymap<R>(_ body: (OpaquePointer) -> R) -> R { body(keymap) }
+
     /// Whether XKB knows a layout name, for doctor and configuration checks.
     public static func isKnownLayout(_ layout: String, variant: String? = nil) -> Bool {
         (try? KeyDecoder(layout: layout, variant: variant)) != nil

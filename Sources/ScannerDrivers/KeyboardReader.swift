@@ -3,7 +3,8 @@ import Foundation
 import ScanDecoding
 
 /// A keyboard-wedge scanner: its evdev node opened through libevdev and grabbed (EVIOCGRAB),
-/// so its keystrokes reach no other reader (the desktop, the till's browser). The bytes go to a
+/// so its keystrokes reach no other reader (the desktop, the till's browser), unless its
+/// pass-through mode is `shared` (then the desktop gets them too). The bytes go to a
 /// `KeyboardScanDecoder`.
 ///
 /// Events are read as raw `struct input_event` records with a reassembly buffer rather than
@@ -45,7 +46,7 @@ final class KeyboardReader: DeviceReader {
         self.decoder = decoder
         // Fails only on kernels older than 4.4; the stamps are then checked and replaced anyway.
         _ = libevdev_set_clock_id(device, CLOCK_MONOTONIC)
-        grabbed = libevdev_grab(device, LIBEVDEV_GRAB) == 0
+        if settings.passThrough.grabs { grabbed = libevdev_grab(device, LIBEVDEV_GRAB) == 0 }
     }
 
     func readAvailable(_ emit: (ScanOutcome, Duration) -> Void) -> String? {

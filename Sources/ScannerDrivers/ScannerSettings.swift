@@ -14,11 +14,13 @@ public struct ScannerSettings: Sendable, Equatable {
     public var idleGap: Duration
     /// Longest scan in bytes; a longer one is `ScanOutcome.tooLong`.
     public var maximumLength: Int
+    /// Keyboard: whether the node is grabbed (all but `shared`).
+    public var passThrough: PassThrough
 
     public init(
         mode: ScannerMode, family: String? = nil, layout: String = "us", variant: String? = nil,
         suffix: String = "enter",
-        idleGap: Duration = .milliseconds(50), maximumLength: Int = 4096
+        idleGap: Duration = .milliseconds(50), maximumLength: Int = 4096, passThrough: PassThrough = .exclusive
     ) {
         self.mode = mode
         self.family = family
@@ -27,5 +29,6 @@ public struct ScannerSettings: Sendable, Equatable {
         self.suffix = suffix
         self.idleGap = idleGap
         self.maximumLength = maximumLength
+        self.passThrough = passThrough
     }
 }

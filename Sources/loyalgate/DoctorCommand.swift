@@ -44,11 +44,12 @@ struct DoctorCommand: ParsableCommand {
             uid: getuid(), scannerTable: .init(sources: table.sources, entries: table.records.count),
             gateway: .init(
                 socket: socket, answers: status != nil, tills: status?.tills, coreConnected: status?.core.connected,
-                coreError: status?.core.error, cardPrefixes: status?.core.cardRanges.map(\.prefix)),
+                coreError: status?.core.error, cardPrefixes: status?.core.cardRanges.map(\.prefix),
+                typing: status?.typing),
             core: .init(
                 socket: core, answers: coreStatus != nil || coreRefusal != nil, refusal: coreRefusal?.message,
                 merchants: coreStatus?.merchants.map { .init(code: $0.code, cardPrefix: $0.cardPrefix) }),
-            cupsQueues: Self.cupsQueues())
+            cupsQueues: Self.cupsQueues(), uinput: Self.uinput())
         if table.records.isEmpty { report.problems.append("No scanner table was found, so no scanner is recognised.") }
 
         for entry in entries {
@@ -66,6 +67,12 @@ struct DoctorCommand: ParsableCommand {
                 node.variant = verdict.variant
                 node.suffix = verdict.suffix
                 node.layoutKnown = known
+                node.passThrough = verdict.passThrough.rawValue
+                if verdict.passThrough == .shared, facts.properties["LIBINPUT_IGNORE_DEVICE"] == "1" {
+                    report.problems.append(
+                        "\(facts.devnode) is shared with the till program, but udev tells the desktop to ignore it (LIBINPUT_IGNORE_DEVICE=1): mark it LOYALGATE_PASS_THROUGH=shared in a site hwdb file (udev/README.md)."
+                    )
+                }
                 if !known {
                     report.problems.append("\(facts.devnode): keyboard layout \(verdict.layout) is not known to XKB.")
                 }
@@ -80,7 +87,7 @@ struct DoctorCommand: ParsableCommand {
                 if !seen.open {
                     report.problems.append(
                         "\(facts.devnode): the gateway cannot read it: \(seen.error ?? "unknown reason").")
-                } else if grabbed == false {
+                } else if grabbed == false, verdict.passThrough != .shared {
                     report.problems.append(
                         "\(facts.devnode): another program holds the scanner (keyd, a kiosk?); its scans also type into the desktop."
                     )
@@ -101,6 +108,12 @@ struct DoctorCommand: ParsableCommand {
         } else if coreStatus == nil {
             report.problems.append("The core does not answer on \(core).")
         }
+        let filtering = entries.filter { $0.classification.isScanner && $0.classification.passThrough == .filter }
+        if !filtering.isEmpty, access(UInputKeyboard.path, W_OK) != 0 {
+            report.problems.append(
+                "\(filtering.map(\.facts.devnode).joined(separator: ", ")) in filter mode, but \(report.uinput): product scans are not typed into the till program."
+            )
+        }
         if let receipts = configuration.receipts {
             let printers = ReceiptPrinterDoctor.check(receipts)
             report.receiptPrinters = printers.lines
@@ -113,6 +126,17 @@ struct DoctorCommand: ParsableCommand {
     static func ask<Answer>(_ socket: String, _ call: (LoyalgateClient) throws -> Answer) -> Answer? {
         guard let client = try? LoyalgateClient(socket: socket, timeoutMilliseconds: 2000) else { return nil }
         return try? call(client)
+    }
+
+    /// /dev/uinput: there, and writable by this user (the gateway's, when doctor runs as it)?
+    static func uinput() -> String {
+        let path = UInputKeyboard.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            return
+                "\(path) does not exist: this kernel has no uinput (CONFIG_INPUT_UINPUT) or the module is not loaded (modprobe uinput)"
+        }
+        return access(path, W_OK) == 0
+            ? "\(path) is available" : "\(path) is there but this user cannot write it (\(permissions(path)))"
     }
 
     static func permissions(_ path: String) -> String {

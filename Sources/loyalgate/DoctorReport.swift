@@ -25,6 +25,8 @@ struct DoctorReport: Encodable {
         var variant: String?
         var suffix: String?
         var layoutKnown: Bool?
+        /// Keyboard-mode scanners: `exclusive`, `shared` or `filter`.
+        var passThrough: String?
         /// Scanners only: `owner:group mode 660` and whether this user may open the node.
         var permissions: String?
         var readableByThisUser: Bool?
@@ -48,6 +50,8 @@ struct DoctorReport: Encodable {
         var coreConnected: Bool?
         var coreError: String?
         var cardPrefixes: [String]?
+        /// Where filter-mode product scans are typed, or why they cannot be.
+        var typing: String?
     }
 
     struct Core: Encodable {
@@ -70,11 +74,13 @@ struct DoctorReport: Encodable {
     var cupsQueues: [String]
     /// Only when the gateway configuration names receipt printers.
     var receiptPrinters: [String]?
+    /// Whether this machine can type (a `filter` device needs /dev/uinput), in one sentence.
+    var uinput: String
     var problems: [String] = []
     var ok: Bool { problems.isEmpty }
 
     enum CodingKeys: String, CodingKey {
-        case uid, scannerTable, nodes, gateway, core, cupsQueues, receiptPrinters, problems, ok
+        case uid, scannerTable, nodes, gateway, core, cupsQueues, receiptPrinters, uinput, problems, ok
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -86,9 +92,16 @@ struct DoctorReport: Encodable {
         try container.encode(core, forKey: .core)
         try container.encode(cupsQueues, forKey: .cupsQueues)
         try container.encodeIfPresent(receiptPrinters, forKey: .receiptPrinters)
+        try container.encode(uinput, forKey: .uinput)
         try container.encode(problems, forKey: .problems)
         try container.encode(ok, forKey: .ok)
     }
+
+    static let passThroughText = [
+        "exclusive": "exclusive (its keys reach only the gateway)",
+        "shared": "shared (its keys reach the focused program as before; the gateway reads them too)",
+        "filter": "filter (card scans go to the core; product codes are typed into the focused program)",
+    ]
 
     /// The text `loyalgate doctor` prints.
     var text: String {
@@ -111,6 +124,8 @@ struct DoctorReport: Encodable {
                 lines.append(
                     "    keyboard layout \(layout)\(node.variant.map { "(\($0))" } ?? ""), suffix \(node.suffix ?? "?")\(node.layoutKnown == false ? " -- UNKNOWN LAYOUT" : "")"
                 )
+                lines.append(
+                    "    pass-through: \(Self.passThroughText[node.passThrough ?? "exclusive"] ?? node.passThrough!)")
             }
             lines.append("    permissions: \(node.permissions ?? "?")")
             if node.readableByThisUser == false {
@@ -121,7 +136,7 @@ struct DoctorReport: Encodable {
                 if view.reading {
                     let keyboard = node.mode == "keyboard"
                     lines.append(
-                        "    gateway: reading it\(keyboard ? (view.grabbed == true ? ", grabbed (keys do not reach the desktop)" : ", NOT GRABBED") : "")"
+                        "    gateway: reading it\(keyboard ? (view.grabbed == true ? ", grabbed (keys do not reach the desktop)" : node.passThrough == "shared" ? ", not grabbed (shared: keys reach the desktop too)" : ", NOT GRABBED") : "")"
                     )
                 } else {
                     lines.append("    gateway: NOT READING IT: \(view.error ?? "unknown reason")")
@@ -137,6 +152,7 @@ struct DoctorReport: Encodable {
         lines.append("\nGateway (\(gateway.socket)):")
         if gateway.answers {
             lines.append("  answers; \(gateway.tills ?? 0) till(s) connected")
+            if let typing = gateway.typing { lines.append("  typing: \(typing)") }
             if gateway.coreConnected == true {
                 let ranges = gateway.cardPrefixes ?? []
                 lines.append(
@@ -148,6 +164,8 @@ struct DoctorReport: Encodable {
         } else {
             lines.append("  DOES NOT ANSWER: start it with `loyalgate gateway` (or systemctl start loyalgate-gateway)")
         }
+
+        lines.append("\nTyping (filter mode): \(uinput)")
 
         lines.append("\nCore (\(core.socket)):")
         if let merchants = core.merchants {

@@ -54,6 +54,11 @@ final class GatewayProcess {
 
     func till() throws -> TillConnection { TillConnection(try UnixLineClient(path: socket)) }
 
+    /// `gateway.status`'s answer, on a connection of its own.
+    func status() throws -> [String: Any] {
+        json(try UnixLineClient(path: socket).request(#"{"id":1,"op":"gateway.status"}"#))
+    }
+
     /// SIGTERM (SIGKILL after 10 s), then the exit status.
     func terminate() -> Int32 {
         guard let process else { return -1 }

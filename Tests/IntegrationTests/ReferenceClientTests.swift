@@ -1,5 +1,4 @@
 import Foundation
-import LoyalgateClient
 import Testbed
 import Testing
 
@@ -23,9 +22,9 @@ struct ReferenceClientTests {
         ) { data in
             // `scanned` means the gateway has the scan as an event (its cursor moved), not only
             // that the keys were typed: the Python side reconnects right after.
-            let before = try gateway.cursor()
+            let before = try gateway.status()["cursor"] as? Int
             try scan(.usScan(data), on: scanner, in: devices)
-            for _ in 0..<250 where try gateway.cursor() == before { usleep(20_000) }
+            for _ in 0..<250 where try gateway.status()["cursor"] as? Int == before { usleep(20_000) }
         }
         #expect(run.status == 0, "\(run.output)\n\(gateway.log)")
         #expect(run.ran == 2, "\(run.output)")
@@ -50,14 +49,6 @@ struct ReferenceClientTests {
         #expect(setup.printer.waitForJobs(1))
         usleep(500_000)
         #expect(setup.printer.jobs.count == 1)
-    }
-}
-
-extension GatewayProcess {
-    /// The last event's cursor (`gateway.status`).
-    func cursor() throws -> Int? {
-        let client = try UnixLineClient(path: socket)
-        return json(try client.request(#"{"id":1,"op":"gateway.status"}"#))["cursor"] as? Int
     }
 }
 

@@ -16,10 +16,13 @@ public struct Device: Sendable, Codable, Equatable, Hashable {
     public var layout: String?
     /// Whether the gateway holds it exclusively (keyboard mode).
     public var grabbed: Bool
+    /// Keyboard mode: `exclusive`, `shared` (its keys also reach the focused program) or
+    /// `filter` (product scans are typed into the focused program, card scans are not).
+    public var passThrough: String?
 
     public init(
         id: String, vendorId: String?, productId: String?, name: String, mode: String?, node: String, family: String?,
-        layout: String?, grabbed: Bool
+        layout: String?, grabbed: Bool, passThrough: String? = nil
     ) {
         self.id = id
         self.vendorId = vendorId
@@ -30,6 +33,7 @@ public struct Device: Sendable, Codable, Equatable, Hashable {
         self.family = family
         self.layout = layout
         self.grabbed = grabbed
+        self.passThrough = passThrough
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -43,6 +47,7 @@ public struct Device: Sendable, Codable, Equatable, Hashable {
         try container.encodeNullable(family, forKey: .family)
         try container.encodeNullable(layout, forKey: .layout)
         try container.encode(grabbed, forKey: .grabbed)
+        try container.encodeIfPresent(passThrough, forKey: .passThrough)
     }
 }
 

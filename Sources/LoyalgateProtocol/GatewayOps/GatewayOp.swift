@@ -73,9 +73,14 @@ public enum GatewayOp {
             public var scannerTable: [String]
             public var core: Core
             public var nodes: [NodeStatus]
+            /// Where `filter`-mode scanners' product codes are typed (a uinput device and the
+            /// layout), or why they cannot be: one sentence.
+            public var typing: String?
             public init(
-                epoch: String, cursor: Int64, tills: Int, scannerTable: [String], core: Core, nodes: [NodeStatus]
+                epoch: String, cursor: Int64, tills: Int, scannerTable: [String], core: Core, nodes: [NodeStatus],
+                typing: String? = nil
             ) {
+                self.typing = typing
                 self.epoch = epoch
                 self.cursor = cursor
                 self.tills = tills
