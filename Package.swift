@@ -38,6 +38,9 @@ let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swi
 let metrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let nioHTTP: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
+let nioWebSocket: Target.Dependency = .product(name: "NIOWebSocket", package: "swift-nio")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdWebSocket: Target.Dependency = .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
@@ -65,6 +68,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -97,6 +102,14 @@ let package = Package(
             name: "MetricsEndpoint",
             dependencies: [metrics, prometheus, nioCore, nioPosix, nioHTTP, logging, serviceLifecycle],
             swiftSettings: swiftSettings),
+        // The gateway's browser bridge: paired pages are tills over a WebSocket (Hummingbird).
+        .target(
+            name: "BrowserBridge",
+            dependencies: [
+                "Gateway", "LoyalgateClient", "LoyalgateProtocol", logging, serviceLifecycle, nioWebSocket, hummingbird,
+                hummingbirdWebSocket,
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "SocketServer",
             dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging, serviceLifecycle],
@@ -118,7 +131,7 @@ let package = Package(
             dependencies: [
                 "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", "LoyalgateClient", "LoyaltyDomain",
                 "SocketServer", "Receipts", logging,
-                nioPosix, serviceLifecycle, metrics,
+                nioPosix, serviceLifecycle, metrics, crypto,
             ],
             swiftSettings: swiftSettings),
         // The test bed, never shipped: umockdev-emulated devices and the shipped binary's location,
@@ -157,7 +170,7 @@ let package = Package(
             name: "loyalgate",
             dependencies: [
                 "LoyaltyCore", "LoyaltyDomain", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient",
-                "Gateway",
+                "Gateway", "BrowserBridge",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
                 "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", argumentParser, logging,
                 serviceLifecycle, unixSignals,

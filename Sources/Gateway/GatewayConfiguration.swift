@@ -30,6 +30,37 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     /// The desktop's keyboard layout, which `filter` devices type in; nil: the system's
     /// (`/etc/default/keyboard`), else `us`.
     public var typing: Typing?
+    /// The browser bridge for web tills (docs/browser-bridge.md); nil: none.
+    public var browser: Browser?
+
+    /// A WebSocket on the loopback address for paired browser pages.
+    public struct Browser: Sendable, Codable, Equatable {
+        /// `127.0.0.1:9473`: loopback only (a page on the till PC reaches it; nothing else).
+        public var listen: String
+        /// The origins whose pages may connect (`https://till.example`, `http://127.0.0.1:8080`).
+        public var origins: [String]
+        /// Where pairings are kept (0600); nil: in memory, lost when the gateway stops.
+        public var pairingsFile: String?
+        public init(listen: String, origins: [String], pairingsFile: String? = nil) {
+            self.listen = listen
+            self.origins = origins
+            self.pairingsFile = pairingsFile
+        }
+
+        /// The host and port, refused unless the host is a loopback address.
+        public func address() throws -> (host: String, port: Int) {
+            let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) else {
+                throw ConfigurationError("browser.listen must be HOST:PORT, such as 127.0.0.1:9473, not \(listen).")
+            }
+            let host = String(parts[0])
+            guard host == "127.0.0.1" || host == "localhost" else {
+                throw ConfigurationError(
+                    "browser.listen must be on 127.0.0.1: the bridge serves pages on the till PC only, not \(host).")
+            }
+            return (host == "localhost" ? "127.0.0.1" : host, port)
+        }
+    }
 
     /// The layout a `filter`-mode scanner's product codes are typed in: the desktop's, which
     /// the focused program reads them with (not the scanner's own).
@@ -100,7 +131,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case devices, cardRanges, merchant, hwdb, maximumScanLength, replayEvents, replaySeconds,
-            coreTimeoutMilliseconds, receipts, access, typing
+            coreTimeoutMilliseconds, receipts, access, typing, browser
     }
 
     public init(from decoder: any Decoder) throws {
@@ -120,6 +151,7 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         receipts = try container.decodeIfPresent(ReceiptsConfiguration.self, forKey: .receipts)
         access = try container.decodeIfPresent(GatewayAccess.self, forKey: .access)
         typing = try container.decodeIfPresent(Typing.self, forKey: .typing)
+        browser = try container.decodeIfPresent(Browser.self, forKey: .browser)
     }
 
     /// Reads and checks a configuration file; the error names the file and what is wrong.
@@ -167,6 +199,18 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
                 throw ConfigurationError(
                     "Device \(device.match): typeCards needs passThrough filter (in shared mode everything is typed anyway)."
                 )
+            }
+        }
+        if let browser {
+            _ = try browser.address()
+            for origin in browser.origins {
+                guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                    url.host != nil, url.path.isEmpty || url.path == "/"
+                else {
+                    throw ConfigurationError(
+                        "browser.origins: \(origin) is not an origin (scheme://host[:port], such as https://till.example)."
+                    )
+                }
             }
         }
         if let typing, !KeyDecoder.isKnownLayout(typing.layout, variant: typing.variant) {

@@ -20,11 +20,18 @@ public final class GatewayService: Service, Sendable {
     let logger: Logger
     let table: ScannerTable
     let receipts: ReceiptPrintService?
+    let router: TillOpRouter
+    /// The browser pages paired with the bridge (`bridge.pair` on the till socket).
+    public let pairings: BrowserPairings
+    public let configuration: GatewayConfiguration
 
     public init(
         corePath: String, socketPath: String, limits: ConnectionLimits = .standard, configuration: GatewayConfiguration,
         environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
-    ) {
+    ) throws {
+        self.configuration = configuration
+        let pairings = try BrowserPairings(path: configuration.browser?.pairingsFile)
+        self.pairings = pairings
         let table = ScannerTable.load(paths: configuration.hwdb ?? ScannerTable.defaultPaths())
         let hub = EventHub(replayEvents: configuration.replayEvents, replaySeconds: configuration.replaySeconds)
         let registry = self.registry
@@ -60,10 +67,17 @@ public final class GatewayService: Service, Sendable {
         self.receipts = receipts
         let router = TillOpRouter(
             hub: hub, registry: registry, pipeline: pipeline, sessions: sessions, table: table, receipts: receipts,
-            access: configuration.access ?? GatewayAccess())
+            access: configuration.access ?? GatewayAccess(), pairings: pairings)
+        self.router = router
         self.server = JSONLineServer(
             path: socketPath, limits: limits, logger: logger,
             handler: { line, connection in await router.answer(line: line, connection: connection) })
+    }
+
+    /// Answers one request line from a till on another transport (the browser bridge): the same
+    /// ops, answers and event stream as on the socket.
+    public func answer(line: Data, from link: any TillLink) async -> Data {
+        await router.answer(line: line, connection: link)
     }
 
     public func run() async throws {

@@ -16,8 +16,9 @@ struct TillOpRouter: Sendable {
     let table: ScannerTable
     let receipts: ReceiptPrintService?
     let access: GatewayAccess
+    let pairings: BrowserPairings
 
-    func answer(line: Data, connection: LineConnection) async -> Data {
+    func answer(line: Data, connection: any TillLink) async -> Data {
         let request: Request
         switch Request.parse(line) {
         case .success(let parsed): request = parsed
@@ -68,7 +69,7 @@ struct TillOpRouter: Sendable {
                         // A core that does not answer costs the receipt its balance, not the print.
                         // A till acting for one merchant prints no other merchant's balances, as
                         // it sees no other merchant's look-ups in scan events.
-                        let binding = access.merchant(for: connection.peer)
+                        let binding = connection.merchant(under: access)
                         let fetched = await pipeline.receiptLookup(card: number.digits)
                         balances =
                             switch fetched?.answer {
@@ -86,6 +87,29 @@ struct TillOpRouter: Sendable {
                 do { try await connection.write(Frame.success(id: request.id, ticket.answer)) } catch { return Data() }
                 ticket.start()
                 return Data()
+            case GatewayOp.BridgePair.name:
+                let parameters = try request.parameters(of: GatewayOp.BridgePair.self)
+                // The page will act for whom the caller acts for, and for no one else.
+                let merchant = connection.merchant(under: access)
+                let (code, expires) = pairings.newCode(merchant: merchant, name: parameters.name)
+                if let printer = parameters.printer {
+                    if let refusal = await printPairingCode(code, expires: expires, printer: printer) {
+                        return Frame.failure(id: request.id, code: refusal.code.rawValue, message: refusal.message)
+                    }
+                }
+                return Frame.success(
+                    id: request.id,
+                    GatewayOp.BridgePair.Answer(code: code, expiresAt: Timestamp.format(expires), merchant: merchant))
+            case GatewayOp.BridgePairings.name:
+                return Frame.success(id: request.id, GatewayOp.BridgePairings.Answer(pairings: pairings.list()))
+            case GatewayOp.BridgeRevoke.name:
+                let parameters = try request.parameters(of: GatewayOp.BridgeRevoke.self)
+                guard let revoked = try pairings.revoke(id: parameters.pairing) else {
+                    return Frame.failure(
+                        id: request.id, code: "unknown-pairing",
+                        message: "No browser page is paired as \(parameters.pairing) (bridge.pairings lists them).")
+                }
+                return Frame.success(id: request.id, GatewayOp.BridgeRevoke.Answer(revoked: revoked))
             case GatewayOp.PrinterStatus.name:
                 guard let receipts else {
                     return Frame.failure(
@@ -105,6 +129,36 @@ struct TillOpRouter: Sendable {
         } catch {
             return Frame.failure(
                 id: request.id, LoyaltyError(.internalError, "The gateway could not answer: \(error)."))
+        }
+    }
+
+    /// Prints a pairing code on a receipt printer, for a page on a till with no terminal; the
+    /// refusal when it cannot.
+    private func printPairingCode(_ code: String, expires: Date, printer: String) async -> ReceiptsError? {
+        guard let receipts else {
+            return ReceiptsError(.printerUnavailable, "This gateway has no receipt printers configured.")
+        }
+        let spaced = code.prefix(4) + " " + code.suffix(4)
+        let document: [String: Any] = [
+            "header": ["merchantName": "Browser pairing"],
+            "lines": [] as [Any], "totals": [] as [Any],
+            "footer": [
+                "lines": [
+                    "Pairing code: \(spaced)", "Valid until \(Timestamp.format(expires))",
+                    "Type it into the till page.",
+                ]
+            ],
+        ]
+        let body: [String: Any] = ["op": "receipt.print", "id": 0, "printer": printer, "receipt": document]
+        do {
+            let line = try JSONSerialization.data(withJSONObject: body)
+            let ticket = try receipts.accept(try receipts.read(line: line), balances: nil)
+            ticket.start()
+            return nil
+        } catch let error as ReceiptsError {
+            return error
+        } catch {
+            return ReceiptsError(.invalidReceipt, "\(error)")
         }
     }
 }

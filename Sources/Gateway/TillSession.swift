@@ -7,7 +7,7 @@ import SocketServer
 /// the scanners or the other tills. A till that falls `maximumBacklog` events behind is
 /// disconnected; it gets the missed events back with `since` when it reconnects.
 final class TillSession: @unchecked Sendable {
-    let connection: LineConnection
+    let connection: any TillLink
     /// The merchant this till acts for (`GatewayAccess`), read once from its peer credentials:
     /// decides how much of a card scan's look-up it is sent.
     let merchant: String?
@@ -22,7 +22,7 @@ final class TillSession: @unchecked Sendable {
     private let stream: AsyncStream<Void>
     static let maximumBacklog = 10_000
 
-    init(connection: LineConnection, merchant: String?) {
+    init(connection: any TillLink, merchant: String?) {
         self.connection = connection
         self.merchant = merchant
         (stream, wakeups) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))

@@ -59,6 +59,25 @@ public final class LoyalgateClient: @unchecked Sendable {
         }
     }
 
+    /// Relays a request line as it is (with its sender's own id) and returns the answer line:
+    /// for a relay such as the browser bridge, which passes a page's requests on unchanged.
+    public func relay(_ line: Data) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(
+                    with: Result {
+                        if self.socket.closedByServer { self.socket = try UnixLineClient(path: self.path) }
+                        try self.socket.send(Array(line) + (line.last == 0x0A ? [] : [0x0A]))
+                        if let timeout = self.timeoutMilliseconds, !self.socket.waitReadable(milliseconds: timeout) {
+                            throw UnixLineClient.ClientError.timedOut(self.path, timeout)
+                        }
+                        guard let answer = try self.socket.readLine() else { throw UnixLineClient.ClientError.closed }
+                        return Data((answer + "\n").utf8)
+                    })
+            }
+        }
+    }
+
     /// An op without parameters.
     public func call<Op: WireOperation>(_ op: Op.Type) throws -> Op.Answer where Op.Parameters == NoParameters {
         try call(op, NoParameters())

@@ -65,13 +65,16 @@ enum PythonTests {
         }
     }
 
+    /// `interpreter`: Debian's own for tests that need its packages (python3-selenium), which
+    /// another python3 earlier on PATH would not see.
     static func run(
-        _ tests: [String], environment: [String: String], scan: (String) throws -> Void = { _ in }
+        _ tests: [String], in folder: String = "clients/python", interpreter: String = "python3",
+        environment: [String: String], scan: (String) throws -> Void = { _ in }
     ) throws -> Run {
-        let folder = Loyalgate.repository.appendingPathComponent("clients/python")
+        let folder = Loyalgate.repository.appendingPathComponent(folder)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "unittest", "-v"] + tests
+        process.arguments = [interpreter, "-m", "unittest", "-v"] + tests
         process.currentDirectoryURL = folder
         process.environment = ProcessInfo.processInfo.environment.merging(
             environment.merging(["PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"]) { $1 }

@@ -110,6 +110,7 @@ public enum GatewayOp {
 
     public static let all: [any WireOperation.Type] = [
         Subscribe.self, DevicesList.self, GatewayStatus.self, ReceiptPrint.self, PrinterStatus.self,
+        BridgePair.self, BridgePairings.self, BridgeRevoke.self,
     ]
 }
 
