@@ -138,6 +138,10 @@ extension LedgerDatabase {
             points: row["points"], amount: money(row["amount_minor"]),
             shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
             programVersion: row["program_version"], at: row["at"], recordedAt: row["recorded_at"],
-            prepaid: (row["prepaid_minor"] as Int64? ?? 0) == 0 ? nil : money(row["prepaid_minor"]))
+            prepaid: (row["prepaid_minor"] as Int64? ?? 0) == 0 ? nil : money(row["prepaid_minor"]),
+            stamps: (row["stamps"] as Int64? ?? 0) == 0 ? nil : row["stamps"],
+            applied: (row["applied"] as String?).flatMap {
+                try? JSONDecoder().decode([QuoteLine].self, from: Data($0.utf8))
+            })
     }
 }
