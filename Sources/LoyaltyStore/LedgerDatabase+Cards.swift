@@ -49,8 +49,11 @@ extension LedgerDatabase {
                 account: Self.view(account, merchant: merchant),
                 customer: try self.displayName(db, merchant: merchant, account: account).map(CustomerView.init),
                 patientRef: try self.patientRef(card, merchant: merchant), member: account.member,
-                stampCard: Self.stampCard(
-                    try self.currentProgram(db, merchant: merchant).rules, stamps: account.stamps),
+                // A stored program that no longer passes the check shows no stamp card; the
+                // card's balances still show.
+                stampCard: (try? self.currentProgram(db, merchant: merchant).rules).flatMap {
+                    Self.stampCard($0, stamps: account.stamps)
+                },
                 vouchers: vouchers.isEmpty ? nil : vouchers)
         }
     }
