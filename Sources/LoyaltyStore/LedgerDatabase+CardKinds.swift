@@ -283,10 +283,11 @@ extension LedgerDatabase {
             var card: CardRow?
             if let number {
                 let (_, rules) = try self.currentProgram(db, merchant: merchant)
-                card =
+                let found =
                     try Self.card(db, merchant: merchant, number: number)
                     ?? Self.enrol(db, merchant: merchant, number: number, rules: rules)
-                try Self.requireActive(card!, at: at)
+                try Self.requireActive(found, at: at)
+                card = found
             }
             // Ten random digits: a code cannot be guessed from the one printed before it.
             var code = ""

@@ -156,6 +156,28 @@ import Testing
             } == .badRequest)
     }
 
+    @Test func aVoucherIsNotValidWhenTheBelgianCardIsNot() async throws {
+        let ledger = try TestLedger(programs: ["belgian-pharmacy"])
+        let issued = try await ledger.database.voucherIssue(
+            .init(till: "k1", receipt: "V1", kind: .value, amount: "3.00", at: "2026-11-27T10:00:00Z"))
+        // Sunday 29 November 2026, 11:00 in Brussels: the regulation's article 15.
+        do {
+            _ = try await ledger.database.voucherRedeem(
+                .init(
+                    code: issued.voucher.code, till: "k1", receipt: "B1", purchaseTotal: "10.00",
+                    at: "2026-11-29T10:00:00Z"))
+            Issue.record("a voucher was used on a Sunday")
+        } catch let violation as RuleViolation {
+            #expect(violation.rule == .programClosed)
+            #expect(violation.message == "Vouchers cannot be used now: the card is not valid on Sundays.")
+        }
+        let monday = try await ledger.database.voucherRedeem(
+            .init(
+                code: issued.voucher.code, till: "k1", receipt: "B2", purchaseTotal: "10.00",
+                at: "2026-11-30T10:00:00Z"))
+        #expect(monday.discount == "3.00")
+    }
+
     @Test func verifyFindsStampsAndVoucherUsesThatDisagreeWithTheirRecords() async throws {
         let ledger = try TestLedger(programs: ["german-shop"])
         let card = ledger.card("2440001", 6)
