@@ -77,7 +77,7 @@ extension LedgerDatabase {
                 folder.appendingPathComponent("ledger.csv"),
                 header: [
                     "id", "account", "card", "kind", "till", "receipt", "points", "amount", "shortfall_points",
-                    "shortfall_amount", "program_version", "at", "recorded_at", "prepaid",
+                    "shortfall_amount", "program_version", "at", "recorded_at", "prepaid", "stamps",
                 ],
                 rows: try Row.fetchCursor(
                     db,
@@ -91,6 +91,7 @@ extension LedgerDatabase {
                         entry.receipt ?? "",
                         String(entry.points), entry.amount, String(entry.shortfallPoints), entry.shortfallAmount,
                         entry.programVersion.map(String.init) ?? "", entry.at, entry.recordedAt, entry.prepaid ?? "",
+                        entry.stamps.map(String.init) ?? "",
                     ]
                 })
             return counts

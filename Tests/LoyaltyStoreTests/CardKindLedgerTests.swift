@@ -33,6 +33,13 @@ import Testing
         #expect(history.entries.map(\.kind) == ["stamp-return", "return", "stamp-earn", "earn"])
         #expect(history.entries.map(\.stamps) == [-1, nil, 3, nil])
         #expect(try ledger.database.verify().problems.isEmpty)
+        // The shop's export shows the stamps in a column of their own.
+        let folder = ledger.directory.appendingPathComponent("export")
+        _ = try ledger.database.exportMerchant(nil, to: folder)
+        let rows = try String(contentsOf: folder.appendingPathComponent("ledger.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        #expect(rows.first?.hasSuffix(",prepaid,stamps") == true, "\(rows)")
+        #expect(rows.filter { $0.contains(",stamp-") }.map { $0.split(separator: ",").last } == ["3", "-1"], "\(rows)")
     }
 
     @Test func aFullCardTurnsIntoTheRewardOnceAndAnEmptyOneSaysHowManyMoreToGo() async throws {
