@@ -181,9 +181,19 @@ extension EarningRules {
             let now = left[line.sku] ?? (0, 0)
             left[line.sku] = (now.minor + line.amount.minorUnits, now.qty + max(1, line.qty ?? 1))
         }
+        let sold = left
         for line in earlierReturns + returning {
             guard let now = left[line.sku] else { continue }
-            left[line.sku] = (max(0, now.minor - line.amount.minorUnits), max(0, now.qty - max(1, line.qty ?? 1)))
+            // A return line without `qty` returns the units its amount paid for at the sale's
+            // unit price (rounded to the nearest, at least one).
+            var units = line.qty ?? 1
+            if line.qty == nil, let total = sold[line.sku], total.minor > 0 {
+                let share =
+                    (Int128(max(0, line.amount.minorUnits)) * Int128(total.qty) + Int128(total.minor / 2))
+                    / Int128(total.minor)
+                units = Int(min(max(1, share), Int128(total.qty)))
+            }
+            left[line.sku] = (max(0, now.minor - line.amount.minorUnits), max(0, now.qty - max(1, units)))
         }
         var seen: Set<String> = []
         for line in original where seen.insert(line.sku).inserted {

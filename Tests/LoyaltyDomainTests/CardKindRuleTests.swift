@@ -63,6 +63,11 @@ import Testing
             rules.stampsBack(
                 original: sold, originalStamps: 3, earlierReturns: [], alreadyTaken: 0,
                 returning: [Self.line("bread", 400)]) == 0)
+        // A return line without qty returns the cups its amount paid for: two of three here.
+        #expect(
+            rules.stampsBack(
+                original: sold, originalStamps: 3, earlierReturns: [], alreadyTaken: 0,
+                returning: [Self.line("latte", 500)]) == 2)
     }
 
     @Test func theProgramCheckRefusesARewardThatIsNeitherOrBoth() {
