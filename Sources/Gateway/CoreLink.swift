@@ -55,6 +55,19 @@ final class CoreLink: @unchecked Sendable {
 
     /// `card.lookup`: the core's answer, or the error it refused with. Throws when the core did
     /// not answer at all (down, restarting, too slow): the link is then disconnected.
+    /// `voucher.lookup`, answered or refused like `lookup(card:merchant:)`.
+    func lookup(voucher: String, merchant: String?) throws -> Result<VoucherView, LoyaltyError> {
+        guard let client else { throw GatewayError("not connected") }
+        do {
+            return .success(try client.call(CoreOp.VoucherLookup.self, .init(merchant: merchant, code: voucher)))
+        } catch let refusal as LoyaltyError {
+            return .failure(refusal)
+        } catch {
+            disconnect(because: "\(error)")
+            throw error
+        }
+    }
+
     func lookup(card: String, merchant: String?) throws -> Result<CardLookupAnswer, LoyaltyError> {
         guard let client else { throw GatewayError("not connected") }
         do {

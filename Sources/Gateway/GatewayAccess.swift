@@ -69,6 +69,15 @@ extension ScanEvent {
     /// look-up. No binding: the look-up without the display name and patient reference. Another
     /// merchant's card (or one whose merchant is not known): no look-up at all, `forbidden`.
     public func shown(to binding: String?, cardMerchant: String?) -> ScanEvent {
+        // A voucher: its terms only to its own merchant's tills (or tills bound to none).
+        if voucher != nil, let binding, binding != cardMerchant {
+            var shown = self
+            shown.voucher = nil
+            shown.error = ErrorBody(
+                LoyaltyError(
+                    .forbidden, "This voucher is not \(binding)'s: this till sees only its own merchant's vouchers."))
+            return shown
+        }
         guard var card else { return self }
         if let binding, binding == cardMerchant { return self }
         var shown = self

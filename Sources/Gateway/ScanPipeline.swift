@@ -189,12 +189,56 @@ public final class ScanPipeline: @unchecked Sendable {
         return ranges.first { data.hasPrefix($0.prefix) }
     }
 
+    /// A voucher code (`VoucherCode`): looked up in the core and sent as `kind: "voucher"` with
+    /// its state. Not kept for a second look-up when the core is away: the cashier scans it
+    /// again at payment, when it is redeemed anyway.
+    private func processVoucher(_ job: Job) async {
+        // Whose voucher it is cannot be read off the code: the gateway's merchant, or the
+        // core's only one.
+        let learned = Set(core.learnedRanges.compactMap(\.merchant))
+        let owner = configuration.merchant ?? (learned.count == 1 ? learned.first : nil)
+        var connected = core.isConnected
+        if !connected { connected = (try? await onCoreThread({ $0.connectIfDue() })) ?? false }
+        var answer: Result<VoucherView, LoyaltyError> = .failure(
+            LoyaltyError(.coreUnavailable, "The loyalty core is not answering; scan the voucher again when it is back.")
+        )
+        if connected {
+            let data = job.scan.data
+            if let found = try? await onCoreThread({ try $0.lookup(voucher: data, merchant: owner) }) {
+                answer = found
+            }
+        }
+        var voucher: VoucherView?
+        var error: ErrorBody?
+        switch answer {
+        case .success(let view): voucher = view
+        case .failure(let refusal): error = ErrorBody(refusal)
+        }
+        var event = ScanEvent(
+            device: job.device, at: Timestamp.format(job.at), symbology: job.scan.symbology?.wireName,
+            data: job.scan.data, kind: .voucher, card: nil, error: error, scanId: job.scanID, resent: nil)
+        event.voucher = voucher
+        hub.publish(.scan(event), merchant: owner)
+        registry.scanned(deviceID: job.device.id, data: job.scan.data)
+        var metadata: Logger.Metadata = [
+            "device": "\(job.device.id)", "node": "\(job.device.node)", "kind": "voucher", "scanId": "\(job.scanID)",
+        ]
+        if let owner { metadata["merchant"] = "\(owner)" }
+        if let error { metadata["error"] = "\(error.code)" }
+        logger.info("scan accepted", metadata: metadata)
+    }
+
     private func process(_ job: Job) async {
         let range = cardRange(for: job.scan.data)
+        let isVoucher = range == nil && VoucherCode.isVoucher(job.scan.data)
         // A filter-mode scanner's product codes go on to the focused till program, typed, as
-        // soon as the scan is read; its card scans only with typeCards.
-        if let typing = registry.typing(deviceID: job.device.id), range == nil || typing.typeCards {
+        // soon as the scan is read; its card and voucher scans only with typeCards.
+        if let typing = registry.typing(deviceID: job.device.id), (range == nil && !isVoucher) || typing.typeCards {
             passThrough.type(job.scan.data, suffix: typing.suffix, device: job.device.id)
+        }
+        if isVoucher {
+            await processVoucher(job)
+            return
         }
         guard let range else {
             publish(job, kind: .other, lookup: nil)

@@ -30,6 +30,12 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
         case aboveMaximumBalance = "above-maximum-balance"
         case reversalNotAllowed = "reversal-not-allowed"
         case internalError = "internal-error"
+        // Vouchers (issue 12).
+        case unknownVoucher = "unknown-voucher"
+        case voucherSpent = "voucher-spent"
+        case voucherExpired = "voucher-expired"
+        case voucherNotYetValid = "voucher-not-yet-valid"
+        case belowMinimumPurchase = "below-minimum-purchase"
     }
 
     public let code: Code
@@ -60,6 +66,11 @@ public struct LoyaltyError: Error, Sendable, Equatable, CustomStringConvertible 
             case .outOfRange: .outOfRange
             case .aboveMaximumBalance: .aboveMaximumBalance
             case .reversalNotAllowed: .reversalNotAllowed
+            case .unknownVoucher: .unknownVoucher
+            case .voucherSpent: .voucherSpent
+            case .voucherExpired: .voucherExpired
+            case .voucherNotYetValid: .voucherNotYetValid
+            case .belowMinimumPurchase: .belowMinimumPurchase
             }
         self.init(code, violation.message)
     }

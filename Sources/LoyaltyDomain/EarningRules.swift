@@ -14,6 +14,8 @@ public struct EarningRules: Sendable {
     let replacementFees: [String: Money]
     /// The most a prepaid balance may hold; nil when the program sells no prepaid.
     public let prepaidMaximum: Money?
+    /// The stamp card's `minimumAmount`, when it has one.
+    let stampMinimum: Money?
 
     /// Checks every field's range and refuses a program whose earnings could overflow.
     /// `stored`: a version already in the ledger, loaded to compute with. The safety checks
@@ -112,6 +114,8 @@ public struct EarningRules: Sendable {
         } else {
             prepaidMaximum = nil
         }
+        stampMinimum = try Self.checkStamps(program.stamps, currency: currency)
+        try Self.checkCardholderPrices(program.cardholderPrices)
         try program.closed?.validate()
         try checkBounds()
     }

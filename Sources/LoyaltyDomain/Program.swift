@@ -13,13 +13,19 @@ public struct Program: Sendable, Hashable, Codable {
     public var cards: CardRules?
     /// Prepaid (stored value) cards: absent when the merchant sells none.
     public var prepaid: PrepaidRule?
+    /// A stamp card (CardKinds.swift): absent when the merchant gives no stamps.
+    public var stamps: StampRule?
+    /// Cardholders' prices, quoted by `txn.quote` before payment.
+    public var cardholderPrices: CardholderPrices?
 
     public init(
         points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,
         closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil, cards: CardRules? = nil,
-        prepaid: PrepaidRule? = nil
+        prepaid: PrepaidRule? = nil, stamps: StampRule? = nil, cardholderPrices: CardholderPrices? = nil
     ) {
         self.prepaid = prepaid
+        self.stamps = stamps
+        self.cardholderPrices = cardholderPrices
         self.points = points
         self.discount = discount
         self.multipliers = multipliers

@@ -26,6 +26,14 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
         case aboveMaximumBalance
         /// A prepaid reversal by another till, on a later day, or of what was already reversed.
         case reversalNotAllowed
+        /// Not a voucher code, or none of this merchant's.
+        case unknownVoucher
+        /// A voucher used as many times as it allows.
+        case voucherSpent
+        case voucherExpired
+        case voucherNotYetValid
+        /// A purchase below a voucher's minimum.
+        case belowMinimumPurchase
     }
 
     public let rule: Rule

@@ -40,14 +40,21 @@ extension LedgerDatabase {
                     account: AccountView(
                         id: nil, points: 0, balance: Money.zero(merchant.currency).decimalString,
                         currency: merchant.currency.code),
-                    customer: nil, patientRef: nil, member: false)
+                    customer: nil, patientRef: nil, member: false, stampCard: Self.stampCard(rules, stamps: 0))
             }
             let account = try Self.account(db, id: card.accountID)
+            let vouchers = try Self.openVouchers(db, merchant: merchant, accountID: account.id)
             return CardLookupAnswer(
                 card: CardView(number: card.number, status: card.status(at: Date())),
                 account: Self.view(account, merchant: merchant),
                 customer: try self.displayName(db, merchant: merchant, account: account).map(CustomerView.init),
-                patientRef: try self.patientRef(card, merchant: merchant), member: account.member)
+                patientRef: try self.patientRef(card, merchant: merchant), member: account.member,
+                // A stored program that no longer passes the check shows no stamp card; the
+                // card's balances still show.
+                stampCard: (try? self.currentProgram(db, merchant: merchant).rules).flatMap {
+                    Self.stampCard($0, stamps: account.stamps)
+                },
+                vouchers: vouchers.isEmpty ? nil : vouchers)
         }
     }
 
@@ -60,7 +67,9 @@ extension LedgerDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.account_id = ? ORDER BY e.id DESC LIMIT ?
+                    SELECT e.*, \(Self.programVersionNumber),
+                           (SELECT t.applied FROM till_txn t WHERE t.id = e.txn_id) AS applied
+                    FROM ledger_entry e WHERE e.account_id = ? ORDER BY e.id DESC LIMIT ?
                     """, arguments: [card.accountID, max(1, min(limit, 1000))])
             let changes = try Self.accountChanges(db, account: card.accountID, limit: max(1, min(limit, 1000)))
             return HistoryAnswer(

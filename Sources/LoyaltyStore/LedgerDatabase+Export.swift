@@ -77,7 +77,7 @@ extension LedgerDatabase {
                 folder.appendingPathComponent("ledger.csv"),
                 header: [
                     "id", "account", "card", "kind", "till", "receipt", "points", "amount", "shortfall_points",
-                    "shortfall_amount", "program_version", "at", "recorded_at", "prepaid",
+                    "shortfall_amount", "program_version", "at", "recorded_at", "prepaid", "stamps",
                 ],
                 rows: try Row.fetchCursor(
                     db,
@@ -91,6 +91,7 @@ extension LedgerDatabase {
                         entry.receipt ?? "",
                         String(entry.points), entry.amount, String(entry.shortfallPoints), entry.shortfallAmount,
                         entry.programVersion.map(String.init) ?? "", entry.at, entry.recordedAt, entry.prepaid ?? "",
+                        entry.stamps.map(String.init) ?? "",
                     ]
                 })
             return counts
@@ -138,6 +139,10 @@ extension LedgerDatabase {
             points: row["points"], amount: money(row["amount_minor"]),
             shortfallPoints: row["shortfall_points"], shortfallAmount: money(row["shortfall_minor"]),
             programVersion: row["program_version"], at: row["at"], recordedAt: row["recorded_at"],
-            prepaid: (row["prepaid_minor"] as Int64? ?? 0) == 0 ? nil : money(row["prepaid_minor"]))
+            prepaid: (row["prepaid_minor"] as Int64? ?? 0) == 0 ? nil : money(row["prepaid_minor"]),
+            stamps: (row["stamps"] as Int64? ?? 0) == 0 ? nil : row["stamps"],
+            applied: (row["applied"] as String?).flatMap {
+                try? JSONDecoder().decode([QuoteLine].self, from: Data($0.utf8))
+            })
     }
 }

@@ -32,7 +32,8 @@ extension LedgerDatabase {
             if left == 0 {
                 guard Limits.moved(destination.points, by: source.points) != nil,
                     Limits.moved(destination.balanceMinor, by: source.balanceMinor) != nil,
-                    Limits.moved(destination.prepaidMinor, by: source.prepaidMinor) != nil
+                    Limits.moved(destination.prepaidMinor, by: source.prepaidMinor) != nil,
+                    Limits.moved(destination.stamps, by: source.stamps) != nil
                 else {
                     throw RuleViolation(
                         .outOfRange,
@@ -41,7 +42,8 @@ extension LedgerDatabase {
                 }
                 try Self.transfer(
                     db, merchant: merchant, card: card.number, from: source.id, to: destination.id,
-                    points: source.points, minor: source.balanceMinor, prepaid: source.prepaidMinor)
+                    points: source.points, minor: source.balanceMinor, prepaid: source.prepaidMinor,
+                    stamps: source.stamps)
             }
             if destination.customerID == nil, let customer = source.customerID {
                 try db.execute(
@@ -90,21 +92,21 @@ extension LedgerDatabase {
 
     static func transfer(
         _ db: Database, merchant: Merchant, card: String, from: Int64, to: Int64, points: Int64, minor: Int64,
-        prepaid: Int64 = 0
+        prepaid: Int64 = 0, stamps: Int64 = 0
     ) throws {
-        // Prepaid money moves as prepaid money: each balance keeps its own kind.
-        guard points != 0 || minor != 0 || prepaid != 0 else { return }
+        // Prepaid money moves as prepaid money, stamps as stamps: each balance keeps its own kind.
+        guard points != 0 || minor != 0 || prepaid != 0 || stamps != 0 else { return }
         let at = nowText()
         try appendEntry(
             db,
             Entry(
                 merchantID: merchant.id, accountID: from, card: card, kind: "transfer-out", points: -points,
-                minor: -minor, prepaid: -prepaid, at: at))
+                minor: -minor, prepaid: -prepaid, stamps: -stamps, at: at))
         try appendEntry(
             db,
             Entry(
                 merchantID: merchant.id, accountID: to, card: card, kind: "transfer-in", points: points, minor: minor,
-                prepaid: prepaid, at: at))
+                prepaid: prepaid, stamps: stamps, at: at))
     }
 
     static func household(_ db: Database, merchant: Merchant, account: Int64) throws -> HouseholdAnswer {

@@ -30,6 +30,8 @@ extension LedgerDatabase {
         var balanceMinor: Int64
         /// Prepaid money, minor units: never added to or taken from points or discount.
         var prepaidMinor: Int64 = 0
+        /// Stamps of the stamp card: their own balance, like prepaid.
+        var stamps: Int64 = 0
         var member: Bool
         var customerID: Int64?
     }
@@ -57,6 +59,9 @@ extension LedgerDatabase {
         var originalReceipt: String?
         var tender: String?
         var partial: Bool?
+        var applied: [QuoteLine]?
+        var code: String?
+        var terms: VoucherTerms?
 
         var digest: Data {
             let encoded = (try? LedgerDatabase.answerEncoder.encode(self)) ?? Data()
@@ -126,7 +131,7 @@ extension LedgerDatabase {
             let row = try Row.fetchOne(
                 try db.cachedStatement(
                     sql:
-                        "SELECT id, points, balance_minor, prepaid_minor, member, customer_id FROM account WHERE id = ?"
+                        "SELECT id, points, balance_minor, prepaid_minor, stamps, member, customer_id FROM account WHERE id = ?"
                 ),
                 arguments: [id])
         else {
@@ -134,7 +139,7 @@ extension LedgerDatabase {
         }
         return AccountRow(
             id: row["id"], points: row["points"], balanceMinor: row["balance_minor"],
-            prepaidMinor: row["prepaid_minor"],
+            prepaidMinor: row["prepaid_minor"], stamps: row["stamps"],
             member: row["member"], customerID: row["customer_id"])
     }
 
@@ -149,7 +154,8 @@ extension LedgerDatabase {
             balance: Money(minorUnits: account.balanceMinor, currency: merchant.currency).decimalString,
             currency: merchant.currency.code,
             prepaid: account.prepaidMinor == 0
-                ? nil : Money(minorUnits: account.prepaidMinor, currency: merchant.currency).decimalString)
+                ? nil : Money(minorUnits: account.prepaidMinor, currency: merchant.currency).decimalString,
+            stamps: account.stamps == 0 ? nil : account.stamps)
     }
 
     struct Posting {
@@ -169,6 +175,13 @@ extension LedgerDatabase {
         var minor: Int64
         var at: Date
         var redeemed: TxnAnswer.Redeemed?
+        /// The stamps the sale gives (an earn) or takes back (a return, as a negative number):
+        /// a stamp transaction of its own with its own entry, beside the sale's.
+        var stamps: Int64 = 0
+        /// What a return meant to take back, when the card holds fewer stamps.
+        var intendedStamps: Int64 = 0
+        /// The cardholder discounts an earn applied.
+        var applied: [QuoteLine]? = nil
         /// `CanonicalRequest.digest` of the request, compared when the (till, receipt) comes again.
         var digest: Data
     }
@@ -184,26 +197,33 @@ extension LedgerDatabase {
         let txnID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM till_txn")) ?? 1)
         let shortfallPoints = posting.points - posting.intendedPoints
         let shortfallMinor = posting.minor - posting.intendedMinor
-        let after = try Self.moved(posting.account, points: posting.points, minor: posting.minor, kind: posting.kind)
+        var after = try Self.moved(posting.account, points: posting.points, minor: posting.minor, kind: posting.kind)
+        let stampKind = posting.kind == "earn" ? "stamp-earn" : "stamp-return"
+        if posting.stamps != 0 {
+            after = try Self.moved(after, points: 0, minor: 0, stamps: posting.stamps, kind: stampKind)
+        }
         let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
-        let answer = TxnAnswer(
+        var answer = TxnAnswer(
             txn: txnID, kind: posting.kind, card: posting.card, points: posting.points, discount: money(posting.minor),
             account: view(after, merchant: merchant), at: at, redeemed: posting.redeemed,
             shortfall: shortfallPoints == 0 && shortfallMinor == 0
                 ? nil
                 : TxnAnswer.Shortfall(points: shortfallPoints, amount: money(shortfallMinor)),
             replayed: false)
+        if posting.stamps != 0 || posting.intendedStamps != 0 { answer.stamps = posting.stamps }
+        let appliedJSON = try posting.applied.map { String(decoding: try answerEncoder.encode($0), as: UTF8.self) }
         try db.cachedStatement(
             sql: """
                 INSERT INTO till_txn (id, merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
-                                      original_txn_id, member, lines, points, amount_minor, answer, at, request_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      original_txn_id, member, lines, points, amount_minor, answer, at, request_digest,
+                                      applied)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             txnID, merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
             posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
             posting.intendedPoints, posting.intendedMinor,
-            String(decoding: try answerEncoder.encode(answer), as: UTF8.self), at, posting.digest,
+            String(decoding: try answerEncoder.encode(answer), as: UTF8.self), at, posting.digest, appliedJSON,
         ])
         try appendEntry(
             db,
@@ -213,6 +233,13 @@ extension LedgerDatabase {
                 shortfallMinor: shortfallMinor,
                 txnID: txnID, till: posting.till, receipt: posting.receipt, programVersionID: posting.programVersionID,
                 at: at))
+        if posting.stamps != 0 || posting.intendedStamps != 0 {
+            try postStamps(
+                db, merchant: merchant, kind: posting.kind, till: posting.till, receipt: posting.receipt,
+                card: posting.card, accountID: posting.account.id, tillTxnID: txnID,
+                intended: posting.intendedStamps, stamps: posting.stamps, entryKind: stampKind, answer: nil, at: at,
+                digest: posting.digest)
+        }
         return answer
     }
 
@@ -226,6 +253,9 @@ extension LedgerDatabase {
         var minor: Int64
         /// The change to the prepaid balance: only prepaid kinds and transfers move it.
         var prepaid: Int64 = 0
+        /// The change to the stamps: only stamp kinds and transfers move them.
+        var stamps: Int64 = 0
+        var stampTxnID: Int64? = nil
         var shortfallPoints: Int64 = 0
         var shortfallMinor: Int64 = 0
         var txnID: Int64? = nil
@@ -251,17 +281,24 @@ extension LedgerDatabase {
         "transfer-in": 1, "transfer-out": -1,
     ]
 
+    /// The same for stamps: a stamp entry moves stamps only, a loyalty or prepaid entry never.
+    static let stampEntrySigns: [String: Int] = [
+        "stamp-earn": 1, "stamp-redeem": -1, "stamp-return": -1, "transfer-in": 1, "transfer-out": -1,
+    ]
+
     /// The account after moving it by `points` and `minor`: refused with `out-of-range` when a
     /// balance would pass `Limits.balance` (or overflow), and as an internal error when it
     /// would go below zero or the move has the wrong sign for its kind (a bug, never a till's).
     static func moved(
-        _ account: AccountRow, points: Int64, minor: Int64, prepaid: Int64 = 0, kind: String
+        _ account: AccountRow, points: Int64, minor: Int64, prepaid: Int64 = 0, stamps: Int64 = 0, kind: String
     ) throws -> AccountRow {
         let sign = entrySigns[kind] ?? 0
         let prepaidSign = prepaidEntrySigns[kind] ?? 0
-        guard sign != 0 || prepaidSign != 0, Int(points.signum()) * sign >= 0, Int(minor.signum()) * sign >= 0,
-            Int(prepaid.signum()) * prepaidSign >= 0,
-            sign != 0 || (points == 0 && minor == 0), prepaidSign != 0 || prepaid == 0
+        let stampSign = stampEntrySigns[kind] ?? 0
+        guard sign != 0 || prepaidSign != 0 || stampSign != 0, Int(points.signum()) * sign >= 0,
+            Int(minor.signum()) * sign >= 0,
+            Int(prepaid.signum()) * prepaidSign >= 0, Int(stamps.signum()) * stampSign >= 0,
+            sign != 0 || (points == 0 && minor == 0), prepaidSign != 0 || prepaid == 0, stampSign != 0 || stamps == 0
         else {
             throw LoyaltyError(
                 .internalError,
@@ -270,9 +307,10 @@ extension LedgerDatabase {
         }
         guard let newPoints = Limits.moved(account.points, by: points),
             let newMinor = Limits.moved(account.balanceMinor, by: minor),
-            let newPrepaid = Limits.moved(account.prepaidMinor, by: prepaid)
+            let newPrepaid = Limits.moved(account.prepaidMinor, by: prepaid),
+            let newStamps = Limits.moved(account.stamps, by: stamps)
         else {
-            if sign < 0 || prepaidSign < 0 {
+            if sign < 0 || prepaidSign < 0 || stampSign < 0 {
                 throw LoyaltyError(
                     .internalError, "A \(kind) would take account \(account.id) below zero; nothing was recorded.")
             }
@@ -285,6 +323,7 @@ extension LedgerDatabase {
         after.points = newPoints
         after.balanceMinor = newMinor
         after.prepaidMinor = newPrepaid
+        after.stamps = newStamps
         return after
     }
 
@@ -293,24 +332,25 @@ extension LedgerDatabase {
         // overflows into a floating-point number instead of failing.
         _ = try moved(
             try account(db, id: entry.accountID), points: entry.points, minor: entry.minor, prepaid: entry.prepaid,
-            kind: entry.kind)
+            stamps: entry.stamps, kind: entry.kind)
         try db.cachedStatement(
             sql: """
                 INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points, amount_minor,
                                           shortfall_points, shortfall_minor, program_version_id, at, recorded_at,
-                                          prepaid_minor, prepaid_txn_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          prepaid_minor, prepaid_txn_id, stamps, stamp_txn_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             entry.merchantID, entry.accountID, entry.card, entry.txnID, entry.till, entry.receipt, entry.kind,
             entry.points, entry.minor, entry.shortfallPoints, entry.shortfallMinor, entry.programVersionID,
-            entry.at, nowText(), entry.prepaid, entry.prepaidTxnID,
+            entry.at, nowText(), entry.prepaid, entry.prepaidTxnID, entry.stamps, entry.stampTxnID,
         ])
         try db.cachedStatement(
             sql: """
-                UPDATE account SET points = points + ?, balance_minor = balance_minor + ?, prepaid_minor = prepaid_minor + ?
+                UPDATE account SET points = points + ?, balance_minor = balance_minor + ?, prepaid_minor = prepaid_minor + ?,
+                                   stamps = stamps + ?
                 WHERE id = ?
                 """
-        ).execute(arguments: [entry.points, entry.minor, entry.prepaid, entry.accountID])
+        ).execute(arguments: [entry.points, entry.minor, entry.prepaid, entry.stamps, entry.accountID])
     }
 }

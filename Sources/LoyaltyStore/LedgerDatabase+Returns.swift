@@ -61,6 +61,8 @@ extension LedgerDatabase {
             let back = try calculation.takeBack(
                 rules: rules, earlierReturns: earlierLines, alreadyTaken: taken, returning: returning)
             let account = try Self.account(db, id: original["account_id"])
+            let stampsBack = try Self.stampsBack(
+                db, rules: rules, originalID: originalID, originalLines: originalLines, returning: returning)
             return try Self.post(
                 db, merchant: merchant,
                 Posting(
@@ -70,7 +72,9 @@ extension LedgerDatabase {
                     intendedPoints: -back.points, intendedMinor: -back.discount.minorUnits,
                     points: -min(back.points, account.points),
                     minor: -min(back.discount.minorUnits, account.balanceMinor),
-                    at: saleTime ?? Date(), redeemed: nil, digest: digest))
+                    at: saleTime ?? Date(), redeemed: nil,
+                    // Stamps already spent on a reward cannot come back: the card stops at zero.
+                    stamps: -min(stampsBack, account.stamps), intendedStamps: -stampsBack, digest: digest))
         }
     }
 }

@@ -15,7 +15,8 @@ extension LedgerDatabase {
                 try line.saleLine(currency: merchant.currency)
             }
             let digest = CanonicalRequest(
-                kind: "earn", card: number.digits, lines: lines, at: saleTime.map(Timestamp.format)
+                kind: "earn", card: number.digits, lines: lines, at: saleTime.map(Timestamp.format),
+                applied: request.applied
             ).digest
             if let answer = try Self.replay(
                 db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn", digest: digest)
@@ -36,13 +37,17 @@ extension LedgerDatabase {
             // was made under, and the return of it takes back by the same (till_txn.member).
             account.member = try Self.member(db, account: account, at: at)
             let earning = rules.earning(for: lines, member: account.member)
+            let applied = try Self.checkedApplied(
+                request.applied, lines: lines, rules: rules, member: account.member, currency: merchant.currency)
+            let stamps = rules.stamps(for: lines)
             return try Self.post(
                 db, merchant: merchant,
                 Posting(
                     kind: "earn", till: request.till, receipt: request.receipt, card: card.number, account: account,
                     programVersionID: versionID, originalTxnID: nil, lines: lines,
                     intendedPoints: earning.points, intendedMinor: earning.discount.minorUnits,
-                    points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil, digest: digest))
+                    points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil,
+                    stamps: stamps, intendedStamps: stamps, applied: applied, digest: digest))
         }
     }
 

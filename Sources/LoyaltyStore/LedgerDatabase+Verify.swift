@@ -81,22 +81,27 @@ extension LedgerDatabase {
         let mismatches = try Row.fetchAll(
             db,
             sql: """
-                SELECT a.id, a.points, a.balance_minor, a.prepaid_minor,
+                SELECT a.id, a.points, a.balance_minor, a.prepaid_minor, a.stamps,
                        COALESCE(SUM(e.points), 0) AS sum_points, COALESCE(SUM(e.amount_minor), 0) AS sum_minor,
-                       COALESCE(SUM(e.prepaid_minor), 0) AS sum_prepaid
+                       COALESCE(SUM(e.prepaid_minor), 0) AS sum_prepaid, COALESCE(SUM(e.stamps), 0) AS sum_stamps
                 FROM account a LEFT JOIN ledger_entry e ON e.account_id = a.id
                 GROUP BY a.id
                 HAVING a.points != sum_points OR a.balance_minor != sum_minor OR a.prepaid_minor != sum_prepaid
-                    OR sum_points < 0 OR sum_minor < 0 OR sum_prepaid < 0
+                    OR a.stamps != sum_stamps
+                    OR sum_points < 0 OR sum_minor < 0 OR sum_prepaid < 0 OR sum_stamps < 0
                 """)
         for row in mismatches {
             problems.append(
                 "account \(row["id"] as Int64): holds \(row["points"] as Int64) points, \(row["balance_minor"] as Int64) minor units and \(row["prepaid_minor"] as Int64) minor units of prepaid, its entries sum to \(row["sum_points"] as Int64) points, \(row["sum_minor"] as Int64) minor units and \(row["sum_prepaid"] as Int64) minor units of prepaid"
+                    + (row["stamps"] as Int64 == row["sum_stamps"] as Int64
+                        ? ""
+                        : "; it holds \(row["stamps"] as Int64) stamps, its entries sum to \(row["sum_stamps"] as Int64)")
             )
         }
         // Every till transaction and every prepaid transaction has exactly one ledger entry.
         for (table, column, name) in [
             ("prepaid_txn", "prepaid_txn_id", "prepaid transaction"), ("till_txn", "txn_id", "transaction"),
+            ("stamp_txn", "stamp_txn_id", "stamp transaction"),
         ] {
             let orphans = try Row.fetchAll(
                 db,
@@ -114,7 +119,7 @@ extension LedgerDatabase {
         let wrongWay = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, kind, points, amount_minor, prepaid_minor FROM ledger_entry
+                SELECT id, kind, points, amount_minor, prepaid_minor, stamps FROM ledger_entry
                 WHERE (kind IN ('earn', 'transfer-in') AND (points < 0 OR amount_minor < 0))
                    OR (kind IN ('redeem', 'return', 'fee', 'transfer-out') AND (points > 0 OR amount_minor > 0))
                    OR (kind IN ('earn', 'redeem', 'return', 'fee') AND prepaid_minor != 0)
@@ -122,13 +127,32 @@ extension LedgerDatabase {
                    OR (kind LIKE 'prepaid-%' AND (points != 0 OR amount_minor != 0))
                    OR (kind IN ('prepaid-load', 'prepaid-pay-reversal') AND prepaid_minor < 0)
                    OR (kind IN ('prepaid-pay', 'prepaid-load-reversal') AND prepaid_minor > 0)
+                   OR (kind LIKE 'stamp-%' AND (points != 0 OR amount_minor != 0 OR prepaid_minor != 0))
+                   OR (kind NOT LIKE 'stamp-%' AND kind NOT LIKE 'transfer-%' AND stamps != 0)
+                   OR (kind = 'stamp-earn' AND stamps < 0) OR (kind IN ('stamp-redeem', 'stamp-return') AND stamps > 0)
+                   OR (kind = 'transfer-in' AND stamps < 0) OR (kind = 'transfer-out' AND stamps > 0)
                    OR kind NOT IN ('earn', 'transfer-in', 'redeem', 'return', 'fee', 'transfer-out',
-                                   'prepaid-load', 'prepaid-pay', 'prepaid-load-reversal', 'prepaid-pay-reversal')
+                                   'prepaid-load', 'prepaid-pay', 'prepaid-load-reversal', 'prepaid-pay-reversal',
+                                   'stamp-earn', 'stamp-redeem', 'stamp-return')
                 ORDER BY id
                 """)
         for row in wrongWay {
             problems.append(
                 "ledger entry \(row["id"] as Int64): a \(row["kind"] as String) of \(row["points"] as Int64) points, \(row["amount_minor"] as Int64) minor units and \(row["prepaid_minor"] as Int64) minor units of prepaid moves a balance the wrong way for its kind"
+                    + ((row["stamps"] as Int64) == 0 ? "" : " (\(row["stamps"] as Int64) stamps)")
+            )
+        }
+        // A voucher's count of uses is its use rows, and never more than it allows.
+        let vouchers = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT v.code, v.used, v.uses_allowed, COUNT(u.id) AS n FROM voucher v
+                LEFT JOIN voucher_use u ON u.voucher_id = v.id
+                GROUP BY v.id HAVING n != v.used OR v.used > v.uses_allowed
+                """)
+        for row in vouchers {
+            problems.append(
+                "voucher \(row["code"] as String): counted \(row["used"] as Int64) uses of \(row["uses_allowed"] as Int64) allowed, \(row["n"] as Int) recorded"
             )
         }
         return problems

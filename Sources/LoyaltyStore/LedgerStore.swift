@@ -25,6 +25,12 @@ public protocol LedgerStore: Sendable {
     func prepaidPay(_ request: CoreOp.PrepaidPay.Parameters) async throws -> PrepaidAnswer
     func prepaidReverse(_ request: CoreOp.PrepaidReverse.Parameters) async throws -> PrepaidAnswer
     func prepaidLiability(merchant: String?) async throws -> PrepaidLiabilityAnswer
+    // Stamps, vouchers, cardholder prices.
+    func stampsRedeem(_ request: CoreOp.StampsRedeem.Parameters) async throws -> StampAnswer
+    func voucherIssue(_ request: CoreOp.VoucherIssue.Parameters) async throws -> VoucherAnswer
+    func voucherRedeem(_ request: CoreOp.VoucherRedeem.Parameters) async throws -> VoucherAnswer
+    func voucherLookup(merchant: String?, code: String) async throws -> VoucherView
+    func quote(_ request: CoreOp.TxnQuote.Parameters) async throws -> QuoteAnswer
 
     // A card's life and households.
     func activate(merchant: String?, card: String, customer: Int64?, at instant: Date) async throws -> CardStateAnswer

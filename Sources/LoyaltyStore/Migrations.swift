@@ -207,6 +207,72 @@ enum Migrations {
                     CREATE INDEX account_change_account ON account_change(account_id, kind, from_at);
                     """)
         }
+        migrator.registerMigration("v7-stamps-vouchers") { db in
+            // Stamps are a balance of their own with their own entry kinds, like prepaid; a sale's
+            // stamps are a stamp transaction beside the sale's (one entry each), a redeem one of
+            // its own. Vouchers count their uses in the row the guarded update checks
+            // (`used < uses_allowed`, also a CHECK), each use an append-only row. `applied`: the
+            // cardholder discounts an earn applied (txn.quote's lines).
+            try db.execute(
+                sql: """
+                    ALTER TABLE account ADD COLUMN stamps INTEGER NOT NULL DEFAULT 0 CHECK (stamps >= 0);
+                    ALTER TABLE till_txn ADD COLUMN applied TEXT;
+                    CREATE TABLE stamp_txn (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        till TEXT NOT NULL,
+                        receipt TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('earn', 'redeem', 'return')),
+                        account_id INTEGER NOT NULL REFERENCES account(id),
+                        card_number TEXT NOT NULL,
+                        till_txn_id INTEGER REFERENCES till_txn(id),
+                        stamps INTEGER NOT NULL,
+                        answer TEXT,
+                        request_digest BLOB NOT NULL,
+                        at TEXT NOT NULL,
+                        CHECK ((kind = 'redeem') = (till_txn_id IS NULL))
+                    );
+                    CREATE UNIQUE INDEX stamp_txn_redeem ON stamp_txn(merchant_id, till, receipt) WHERE kind = 'redeem';
+                    CREATE UNIQUE INDEX stamp_txn_sale ON stamp_txn(till_txn_id) WHERE till_txn_id IS NOT NULL;
+                    ALTER TABLE ledger_entry ADD COLUMN stamps INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE ledger_entry ADD COLUMN stamp_txn_id INTEGER REFERENCES stamp_txn(id);
+                    CREATE INDEX ledger_entry_stamp_txn ON ledger_entry(stamp_txn_id) WHERE stamp_txn_id IS NOT NULL;
+                    CREATE TABLE voucher (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        code TEXT NOT NULL UNIQUE CHECK (length(code) = 13),
+                        terms TEXT NOT NULL,
+                        uses_allowed INTEGER NOT NULL CHECK (uses_allowed >= 1),
+                        used INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0 AND used <= uses_allowed),
+                        account_id INTEGER REFERENCES account(id),
+                        card_number TEXT,
+                        till TEXT NOT NULL,
+                        receipt TEXT NOT NULL,
+                        answer TEXT NOT NULL,
+                        request_digest BLOB NOT NULL,
+                        at TEXT NOT NULL,
+                        UNIQUE (merchant_id, till, receipt)
+                    );
+                    CREATE INDEX voucher_account ON voucher(account_id) WHERE account_id IS NOT NULL;
+                    CREATE TABLE voucher_use (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        voucher_id INTEGER NOT NULL REFERENCES voucher(id),
+                        till TEXT NOT NULL,
+                        receipt TEXT NOT NULL,
+                        amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+                        answer TEXT NOT NULL,
+                        request_digest BLOB NOT NULL,
+                        at TEXT NOT NULL,
+                        UNIQUE (merchant_id, till, receipt, voucher_id)
+                    );
+                    CREATE INDEX voucher_use_voucher ON voucher_use(voucher_id);
+                    CREATE TRIGGER voucher_use_append_only_update BEFORE UPDATE ON voucher_use
+                        BEGIN SELECT RAISE(ABORT, 'voucher uses are append-only'); END;
+                    CREATE TRIGGER voucher_use_append_only_delete BEFORE DELETE ON voucher_use
+                        BEGIN SELECT RAISE(ABORT, 'voucher uses are append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

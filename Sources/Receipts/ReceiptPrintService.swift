@@ -92,6 +92,21 @@ public final class ReceiptPrintService: @unchecked Sendable {
     /// The document with the gateway's loyalty block for `balances`. Earned figures and the
     /// message the till sent stay (they are this sale's); the balance figures are the core's
     /// alone, so a till's copied ones are dropped.
+    /// One voucher as the loyalty block prints it: its code, what it gives, until when.
+    static func voucherLine(_ voucher: VoucherView) -> String {
+        // What it gives, read off the fields its kind fills (value: amount; percent: rate;
+        // item: the item's name).
+        let gives =
+            if let amount = voucher.amount {
+                "\(amount) \(voucher.currency)"
+            } else if let percent = voucher.percent {
+                "-\(Decimal(string: percent).map { "\($0 * 100)" } ?? percent) %"
+            } else {
+                voucher.name ?? voucher.sku ?? ""
+            }
+        return "\(voucher.code) \(gives)" + (voucher.validUntil.map { " (\($0))" } ?? "")
+    }
+
     static func withBalances(_ document: ReceiptDocument, _ balances: CardBalances) -> ReceiptDocument {
         var document = document
         var block = document.loyalty ?? LoyaltyBlock(cardNumber: "")
@@ -99,6 +114,8 @@ public final class ReceiptPrintService: @unchecked Sendable {
         block.discountSpendable = nil
         block.discountBalance = nil
         block.prepaidBalance = nil
+        block.stampBalance = nil
+        block.vouchers = nil
         block.balanceUnavailable = nil
         switch balances {
         case .fetched(let answer):
@@ -110,8 +127,21 @@ public final class ReceiptPrintService: @unchecked Sendable {
             if account.points != 0 || !hasDiscount { block.pointsBalance = Int(account.points) }
             if hasDiscount || account.points == 0 { block.discountBalance = account.balance }
             block.prepaidBalance = account.prepaid
-        // Stamps and vouchers issued are not kinds of card yet: when the core's answer carries
-        // them, their lines go here, beside the prepaid balance.
+            // Stamps when the card holds some (with what makes the reward), and the card's
+            // vouchers that can still be used; the first is printed as its EAN-13 in the footer
+            // when the till put no barcode there, so the customer can have it scanned next time.
+            if let stamps = account.stamps, stamps > 0 {
+                block.stampBalance = answer.stampCard.map { "\(stamps) / \($0.needed)" } ?? String(stamps)
+            }
+            let vouchers = answer.vouchers ?? []
+            if !vouchers.isEmpty {
+                block.vouchers = vouchers.map(Self.voucherLine)
+                if document.footer?.barcode == nil {
+                    var footer = document.footer ?? ReceiptFooter()
+                    footer.barcode = FooterBarcode(.ean13, data: vouchers[0].code)
+                    document.footer = footer
+                }
+            }
         case .unavailable(let card):
             block.cardNumber = card
             block.balanceUnavailable = true

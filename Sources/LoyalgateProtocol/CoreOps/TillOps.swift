@@ -32,10 +32,13 @@ extension CoreOp {
             public var lines: [SaleLineInput]
             /// When the sale happened (RFC 3339), for a till that was offline; now when absent.
             public var at: String?
+            /// The cardholder discounts (`txn.quote`'s lines) the till applied, kept with the sale.
+            public var applied: [QuoteLine]?
             public init(
                 merchant: String? = nil, card: String, till: String, receipt: String, lines: [SaleLineInput],
-                at: String? = nil
+                at: String? = nil, applied: [QuoteLine]? = nil
             ) {
+                self.applied = applied
                 self.merchant = merchant
                 self.card = card
                 self.till = till
@@ -210,8 +213,17 @@ public struct CardLookupAnswer: Sendable, Codable, Equatable {
     public var patientRef: String?
     /// Whether the account earns the member multiplier.
     public var member: Bool
+    /// The stamp card, when the program has one: the stamps and what they are worth.
+    public var stampCard: StampCardView?
+    /// The card's vouchers that can still be used; absent when there are none.
+    public var vouchers: [VoucherView]?
 
-    public init(card: CardView, account: AccountView, customer: CustomerView?, patientRef: String?, member: Bool) {
+    public init(
+        card: CardView, account: AccountView, customer: CustomerView?, patientRef: String?, member: Bool,
+        stampCard: StampCardView? = nil, vouchers: [VoucherView]? = nil
+    ) {
+        self.stampCard = stampCard
+        self.vouchers = vouchers
         self.card = card
         self.account = account
         self.customer = customer
@@ -227,6 +239,8 @@ public struct CardLookupAnswer: Sendable, Codable, Equatable {
         try container.encode(customer, forKey: .customer)
         try container.encode(patientRef, forKey: .patientRef)
         try container.encode(member, forKey: .member)
+        try container.encodeIfPresent(stampCard, forKey: .stampCard)
+        try container.encodeIfPresent(vouchers, forKey: .vouchers)
     }
 }
 
@@ -247,6 +261,8 @@ public struct TxnAnswer: Sendable, Codable, Equatable {
     /// What a return could not take back because the customer had already spent it.
     public var shortfall: Shortfall?
     public var replayed: Bool
+    /// The change to the stamps (an earn's stamps, a return's taken back); absent when none.
+    public var stamps: Int64?
 
     public init(
         txn: Int64, kind: String, card: String, points: Int64, discount: String, account: AccountView, at: String,
@@ -301,13 +317,19 @@ public struct HistoryEntry: Sendable, Codable, Equatable {
     public var recordedAt: String
     /// The signed change to the prepaid balance; absent when the entry does not move it.
     public var prepaid: String?
+    /// The signed change to the stamps; absent when the entry does not move them.
+    public var stamps: Int64?
+    /// An earn's cardholder discounts, as the till applied them.
+    public var applied: [QuoteLine]?
 
     public init(
         id: Int64, kind: String, card: String, till: String?, receipt: String?, points: Int64, amount: String,
         shortfallPoints: Int64, shortfallAmount: String, programVersion: Int64?, at: String, recordedAt: String,
-        prepaid: String? = nil
+        prepaid: String? = nil, stamps: Int64? = nil, applied: [QuoteLine]? = nil
     ) {
         self.prepaid = prepaid
+        self.stamps = stamps
+        self.applied = applied
         self.id = id
         self.kind = kind
         self.card = card

@@ -14,8 +14,13 @@ public struct AccountView: Sendable, Codable, Equatable {
     /// The prepaid (stored value) balance, a decimal string; absent when the account holds
     /// none. Never part of `balance`: prepaid money and discount are never mixed.
     public var prepaid: String?
+    /// The stamps on the card; absent when it holds none.
+    public var stamps: Int64?
 
-    public init(id: Int64?, points: Int64, balance: String, currency: String, prepaid: String? = nil) {
+    public init(
+        id: Int64?, points: Int64, balance: String, currency: String, prepaid: String? = nil, stamps: Int64? = nil
+    ) {
+        self.stamps = stamps
         self.id = id
         self.points = points
         self.balance = balance

@@ -7,6 +7,9 @@ public struct ScanEvent: Sendable, Codable, Equatable {
         case card
         /// Anything else (a product code): passed through for the till.
         case other
+        /// A voucher code (`99...`, docs/protocol.md "Vouchers"): `voucher` or `error` says
+        /// what the core answered.
+        case voucher
     }
 
     public var device: Device
@@ -24,6 +27,8 @@ public struct ScanEvent: Sendable, Codable, Equatable {
     public var scanId: Int64
     /// True on the second event of a card scan looked up again after `core-unavailable`.
     public var resent: Bool?
+    /// The `voucher.lookup` answer (its terms and `state`) for a voucher scan; absent otherwise.
+    public var voucher: VoucherView?
 
     public init(
         device: Device, at: String, symbology: String?, data: String, kind: Kind, card: CardLookupAnswer?,
@@ -52,6 +57,7 @@ public struct ScanEvent: Sendable, Codable, Equatable {
         try container.encodeNullable(error, forKey: .error)
         try container.encode(scanId, forKey: .scanId)
         try container.encodeIfPresent(resent, forKey: .resent)
+        try container.encodeIfPresent(voucher, forKey: .voucher)
     }
 }
 

@@ -17,6 +17,11 @@ public struct LoyaltyBlock: Sendable, Hashable, Codable {
     public var discountBalance: String?
     /// The card's prepaid (stored value) balance, e.g. "37.50"; never part of the discount.
     public var prepaidBalance: String?
+    /// The card's stamps and how many make the reward, e.g. "7 / 10"; filled by the gateway.
+    public var stampBalance: String?
+    /// The card's vouchers that can still be used, one line each ("9900012345674 5.00 EUR
+    /// until 2026-12-31"); filled by the gateway.
+    public var vouchers: [String]?
     /// True when the gateway could not fetch the balances: the receipt says so in a line
     /// instead of waiting for the loyalty system.
     public var balanceUnavailable: Bool?

@@ -9,30 +9,36 @@ struct ReceiptLabels: Sendable {
     var discountSpendable: String
     var discountBalance: String
     var prepaidBalance: String
+    var stamps: String
+    var voucher: String
     /// Printed when the gateway could not fetch the card's balances.
     var balanceUnavailable: String
     var decimalSeparator: Character
 
     /// Labels for `language` (unknown or nil: English), with `overrides` by key
     /// ("card", "pointsEarned", "pointsBalance", "discountEarned", "discountSpendable",
-    /// "discountBalance", "prepaidBalance", "balanceUnavailable").
+    /// "discountBalance", "prepaidBalance", "stamps", "voucher", "balanceUnavailable").
     init(language: String?, overrides: [String: String]? = nil) {
         switch language?.lowercased().prefix(2) {
         case "nl":
             self.init("Kaart", "Gespaarde punten", "Puntensaldo", "Gespaarde korting", "Besteedbare korting", ",")
             (discountBalance, prepaidBalance) = ("Kortingssaldo", "Prepaid tegoed")
+            (stamps, voucher) = ("Stempels", "Waardebon")
             balanceUnavailable = "Het saldo kon niet worden opgehaald."
         case "de":
             self.init("Karte", "Punkte gesammelt", "Punktestand", "Rabatt gesammelt", "Rabatt verfügbar", ",")
             (discountBalance, prepaidBalance) = ("Rabattguthaben", "Prepaid-Guthaben")
+            (stamps, voucher) = ("Stempel", "Gutschein")
             balanceUnavailable = "Der Kontostand konnte nicht abgerufen werden."
         case "nb", "no", "nn":
             self.init("Kort", "Opptjente poeng", "Poengsaldo", "Opptjent rabatt", "Rabatt til gode", ",")
             (discountBalance, prepaidBalance) = ("Rabattsaldo", "Forhåndsbetalt saldo")
+            (stamps, voucher) = ("Stempler", "Kupong")
             balanceUnavailable = "Saldoen kunne ikke hentes."
         case "bg":
             self.init("Карта", "Спечелени точки", "Баланс точки", "Спечелена отстъпка", "Налична отстъпка", ",")
             (discountBalance, prepaidBalance) = ("Натрупана отстъпка", "Предплатена сума")
+            (stamps, voucher) = ("Печати", "Ваучер")
             balanceUnavailable = "Балансът не можа да бъде зареден."
         default:
             self.init("Card", "Points earned", "Points balance", "Discount earned", "Discount to spend", ".")
@@ -45,6 +51,8 @@ struct ReceiptLabels: Sendable {
         discountSpendable = overrides["discountSpendable"] ?? discountSpendable
         discountBalance = overrides["discountBalance"] ?? discountBalance
         prepaidBalance = overrides["prepaidBalance"] ?? prepaidBalance
+        stamps = overrides["stamps"] ?? stamps
+        voucher = overrides["voucher"] ?? voucher
         balanceUnavailable = overrides["balanceUnavailable"] ?? balanceUnavailable
     }
 
@@ -61,6 +69,8 @@ struct ReceiptLabels: Sendable {
         // English until the language's own words are set (init(language:)).
         discountBalance = "Discount balance"
         prepaidBalance = "Prepaid balance"
+        stamps = "Stamps"
+        voucher = "Voucher"
         balanceUnavailable = "The balance could not be fetched."
     }
 }

@@ -107,6 +107,16 @@ public struct ReceiptRenderer: Sendable {
             encoder.columns(
                 labels.prepaidBalance, DecimalString.format(prepaid, separator: separator), overflow: .wrap)
         }
+        if let stamps = loyalty.stampBalance {
+            encoder.columns(labels.stamps, stamps, overflow: .wrap)
+        }
+        for voucher in loyalty.vouchers ?? [] {
+            for line in ColumnLayout.wrap(
+                encoder.printable(labels.voucher + " " + voucher), width: encoder.columnsPerLine)
+            {
+                encoder.line(line)
+            }
+        }
         if loyalty.balanceUnavailable == true {
             for line in ColumnLayout.wrap(
                 encoder.printable(labels.balanceUnavailable), width: encoder.columnsPerLine)
