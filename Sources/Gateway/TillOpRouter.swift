@@ -87,6 +87,20 @@ struct TillOpRouter: Sendable {
                 do { try await connection.write(Frame.success(id: request.id, ticket.answer)) } catch { return Data() }
                 ticket.start()
                 return Data()
+            case GatewayOp.DrawerOpen.name:
+                guard let receipts else {
+                    return Frame.failure(
+                        id: request.id, code: "printer-unavailable",
+                        message: "This gateway has no receipt printers configured.")
+                }
+                let parameters = try request.parameters(of: GatewayOp.DrawerOpen.self)
+                let ticket: ReceiptPrintService.Ticket
+                do { ticket = try receipts.openDrawer(printer: parameters.printer, key: parameters.key) } catch {
+                    return Frame.failure(id: request.id, code: error.code.rawValue, message: error.message)
+                }
+                do { try await connection.write(Frame.success(id: request.id, ticket.answer)) } catch { return Data() }
+                ticket.start()
+                return Data()
             case GatewayOp.BridgePair.name:
                 let parameters = try request.parameters(of: GatewayOp.BridgePair.self)
                 // The page will act for whom the caller acts for, and for no one else.

@@ -34,6 +34,14 @@ public final class ReceiptComposer: Sendable {
         return document
     }
 
+    /// A drawer kick alone (`ESC @`, then `ESC p` on pin 2): for a "no sale".
+    public func drawerPulse() throws(ReceiptsError) -> [UInt8] {
+        var encoder = ESCPOSEncoder(profile: profile)
+        encoder.initialize()
+        do { try encoder.openDrawer() } catch { throw .receipt(error) }
+        return encoder.bytes
+    }
+
     /// The bytes for `document`. `logoPath` is the file behind `header.logo` (the caller decides
     /// where names point; nil prints no logo).
     public func render(_ document: ReceiptDocument, logoPath: String?) throws(ReceiptsError) -> [UInt8] {

@@ -175,7 +175,32 @@ public final class ReceiptPrintService: @unchecked Sendable {
         do { document = try composer.prepared(receipt) } catch { throw .receipt(error) }
         let bytes = try composer.render(document, logoPath: composer.template?.logo)
         let job = Self.jobID(printer: id, key: request.key ?? "auto:" + Self.fnv1a(bytes))
+        return reserve(job: job, settings: settings, bytes: bytes, balance: balanceState)
+    }
 
+    /// `drawer.open`: the drawer pulse as a job of its own, with the same once-per-key rule
+    /// as receipts (its keys are kept apart from receipts' keys).
+    public func openDrawer(printer id: String, key: String?) throws(ReceiptsError) -> Ticket {
+        guard let settings = configuration.printers.first(where: { $0.id == id }) else {
+            throw ReceiptsError(.unknownPrinter, "There is no receipt printer \"\(id.prefix(64))\" here.")
+        }
+        if let key, key.isEmpty || key.utf8.count > 200 {
+            throw ReceiptsError(.badRequest, "key must be 1 to 200 characters.")
+        }
+        let bytes = try composer(for: settings).drawerPulse()
+        // Without a key every request is a new pulse (a drawer kick has no content to tell two apart).
+        let job = Self.jobID(printer: id, key: "drawer:" + (key ?? UUID().uuidString))
+        return reserve(job: job, settings: settings, bytes: bytes, balance: nil)
+    }
+
+    /// Reserves the job id: a job already queued, printing or completed is answered `replayed`
+    /// with its current state; otherwise a new attempt starts once the answer is written.
+    private func reserve(
+        job: String, settings: ReceiptPrinterSettings, bytes: [UInt8], balance balanceState: PrintJobUpdate.Balance?
+    )
+        -> Ticket
+    {
+        let id = settings.id
         let (attempt, current): (Int, PrintJobUpdate?) = lock.withLock {
             if let existing = jobs[job], existing.state != .failed { return (existing.attempt, existing) }
             let attempt = (jobs[job]?.attempt ?? 0) + 1

@@ -100,6 +100,22 @@ public enum GatewayOp {
         public typealias Answer = ReceiptPrintAnswer
     }
 
+    /// Kicks the cash drawer wired to a receipt printer (a "no sale"), once per `key`: a retry
+    /// with the same key is answered `replayed` and pulses nothing. Followed by `print.job` events.
+    public enum DrawerOpen: WireOperation {
+        public static let name = "drawer.open"
+        public static let role = Role.till
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var printer: String
+            public var key: String?
+            public init(printer: String, key: String? = nil) {
+                self.printer = printer
+                self.key = key
+            }
+        }
+        public typealias Answer = ReceiptPrintAnswer
+    }
+
     /// A USB receipt printer's own status (paper, cover, drawer), read with DLE EOT.
     public enum PrinterStatus: WireOperation {
         public static let name = "printer.status"
@@ -109,7 +125,7 @@ public enum GatewayOp {
     }
 
     public static let all: [any WireOperation.Type] = [
-        Subscribe.self, DevicesList.self, GatewayStatus.self, ReceiptPrint.self, PrinterStatus.self,
+        Subscribe.self, DevicesList.self, GatewayStatus.self, ReceiptPrint.self, PrinterStatus.self, DrawerOpen.self,
         BridgePair.self, BridgePairings.self, BridgeRevoke.self,
     ]
 }
