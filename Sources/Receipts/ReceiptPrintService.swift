@@ -89,9 +89,6 @@ public final class ReceiptPrintService: @unchecked Sendable {
         case unavailable(card: String)
     }
 
-    /// The document with the gateway's loyalty block for `balances`. Earned figures and the
-    /// message the till sent stay (they are this sale's); the balance figures are the core's
-    /// alone, so a till's copied ones are dropped.
     /// One voucher as the loyalty block prints it: its code, what it gives, until when.
     static func voucherLine(_ voucher: VoucherView) -> String {
         // What it gives, read off the fields its kind fills (value: amount; percent: rate;
@@ -107,6 +104,9 @@ public final class ReceiptPrintService: @unchecked Sendable {
         return "\(voucher.code) \(gives)" + (voucher.validUntil.map { " (\($0))" } ?? "")
     }
 
+    /// The document with the gateway's loyalty block for `balances`. Earned figures and the
+    /// message the till sent stay (they are this sale's); the balance figures are the core's
+    /// alone, so a till's copied ones are dropped.
     static func withBalances(_ document: ReceiptDocument, _ balances: CardBalances) -> ReceiptDocument {
         var document = document
         var block = document.loyalty ?? LoyaltyBlock(cardNumber: "")
