@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import LoyalgateClient
 import LoyalgateProtocol
 import Receipts
 import ScannerDrivers
@@ -22,7 +23,8 @@ public final class GatewayService: Service, Sendable {
     let receipts: ReceiptPrintService?
 
     public init(
-        corePath: String, socketPath: String, limits: ConnectionLimits = .standard, configuration: GatewayConfiguration,
+        core: CoreEndpoint, socketPath: String, limits: ConnectionLimits = .standard,
+        configuration: GatewayConfiguration,
         logger: Logger
     ) {
         let table = ScannerTable.load(paths: configuration.hwdb ?? ScannerTable.defaultPaths())
@@ -33,7 +35,7 @@ public final class GatewayService: Service, Sendable {
             classifier: classifier, registry: registry, hub: hub,
             maximumScanLength: configuration.maximumScanLength, logger: logger)
         let pipeline = ScanPipeline(
-            corePath: corePath, configuration: configuration, devices: publisher, hub: hub, registry: registry,
+            core: core, configuration: configuration, devices: publisher, hub: hub, registry: registry,
             logger: logger)
         self.table = table
         self.hub = hub

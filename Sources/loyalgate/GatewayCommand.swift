@@ -11,7 +11,9 @@ struct GatewayCommand: AsyncParsableCommand {
         commandName: "gateway",
         abstract: "The device gateway: reads barcode scanners and streams scans to tills (docs/gateway.md).")
 
-    @Option(help: "The core's socket.") var core: String = ".loyalgate/core.sock"
+    @Option(help: "The core: its Unix socket, or tls://HOST:PORT for a remote core (with --tls-dir).")
+    var core: String = ".loyalgate/core.sock"
+    @OptionGroup var tls: TLSClientOptions
     @Option(help: "The socket tills connect to.") var socket: String = ".loyalgate/gateway.sock"
     @OptionGroup var connections: ServerLimitOptions
     @OptionGroup var metrics: MetricsOptions
@@ -37,7 +39,8 @@ struct GatewayCommand: AsyncParsableCommand {
         try? FileManager.default.createDirectory(
             atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let service = GatewayService(
-            corePath: core, socketPath: socket, limits: connections.limits, configuration: configuration, logger: logger
+            core: try tls.endpoint(core), socketPath: socket, limits: connections.limits, configuration: configuration,
+            logger: logger
         )
         // SIGTERM and SIGINT are handled here and nowhere else: the group turns them into the
         // service's graceful shutdown (finish in-flight scans, remove the socket), then run()
