@@ -212,6 +212,10 @@ let package = Package(
         .testTarget(
             name: "LoyalgateClientTests", dependencies: ["LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain"],
             swiftSettings: swiftSettings),
+        // The chain's CA and the core's check of client certificates, in-process on real CA files.
+        .testTarget(
+            name: "ChainCATests", dependencies: ["ChainCA", "LoyalgateProtocol", x509, asn1],
+            swiftSettings: swiftSettings),
         // The docs against the code: every op and event documented, the README's module table.
         .testTarget(name: "DocumentationTests", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptEncodingTests", dependencies: ["ReceiptEncoding"], swiftSettings: swiftSettings),

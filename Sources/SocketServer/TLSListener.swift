@@ -16,6 +16,8 @@ public struct TLSListener: Sendable {
     public let port: Int
     let context: NIOSSLContext
     let check: ClientCertificateCheck
+    /// How long a new connection has to complete its TLS handshake.
+    let handshakeTimeout: TimeAmount = .seconds(10)
 
     /// Reads the PEM files; throws a sentence naming the file that is missing or unreadable.
     public init(host: String, port: Int, certificate: String, key: String, authority: String, revoked: String?) throws {
@@ -67,6 +69,16 @@ public struct TLSListener: Sendable {
         }
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.pipeline.syncOperations.addHandler(waiter)
+        // A caller that never finishes its handshake is not yet anyone, so no per-caller limit
+        // holds it and the idle timeout (minutes) is too long for it: it gets a few seconds.
+        let timeout = channel.eventLoop.scheduleTask(in: handshakeTimeout) {
+            logger.warning(
+                "refused a TLS client: no TLS handshake within \(handshakeTimeout.nanoseconds / 1_000_000_000) s",
+                metadata: ["remote": "\(remote)"])
+            waiter.refused = true
+            channel.close(promise: nil)
+        }
+        waiter.promise.futureResult.whenComplete { _ in timeout.cancel() }
         return waiter.promise.futureResult
     }
 }

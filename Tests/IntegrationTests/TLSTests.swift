@@ -157,6 +157,29 @@ final class TLSChain {
         #expect(try other.call(CoreOp.CardLookup.self, .init(card: chain.member)).card.number == chain.member)
     }
 
+    @Test func aConnectionThatNeverStartsItsHandshakeIsClosedAfterTenSeconds() throws {
+        let chain = try TLSChain()
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(chain.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        #expect(connected == 0)
+        let started = ContinuousClock.now
+        var byte: UInt8 = 0
+        var waited = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&waited, 1, 20_000) == 1)
+        #expect(recv(fd, &byte, 1, 0) <= 0)
+        #expect(ContinuousClock.now - started >= .seconds(9))
+        #expect(chain.waitForLog("no TLS handshake within 10 s"), "\(chain.core.log)")
+    }
+
     @Test func theCAKeepsItsKeysToItsOwner() throws {
         let chain = try TLSChain()
         let folder = try chain.issue("linde-till-4")
