@@ -72,6 +72,15 @@ public protocol LineTransport: AnyObject, Sendable {
     var closedByServer: Bool { get }
 }
 
+extension LineTransport {
+    /// Sends one request line and waits for the next line.
+    public func request(_ line: String) throws -> String {
+        try send(Array((line + "\n").utf8))
+        guard let answer = try readLine() else { throw UnixLineClient.ClientError.closed }
+        return answer
+    }
+}
+
 extension CoreEndpoint {
     /// Opens a connection to the endpoint.
     public func connect() throws -> any LineTransport {

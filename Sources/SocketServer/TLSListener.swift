@@ -16,6 +16,8 @@ public struct TLSListener: Sendable {
     public let port: Int
     let context: NIOSSLContext
     let check: ClientCertificateCheck
+    /// The revocation list checked on each connection; nil when the core was given none.
+    public var revocationPath: String? { check.revocationPath }
     /// How long a new connection has to complete its TLS handshake.
     let handshakeTimeout: TimeAmount = .seconds(10)
 

@@ -49,6 +49,13 @@ struct Core: AsyncParsableCommand {
                 access != nil || FileManager.default.fileExists(atPath: accessPath)
                 ? try AccessPolicy.load(path: accessPath) : .empty
             let tlsListener = try tls.listener()
+            if let tlsListener, tlsListener.revocationPath == nil {
+                // Allowed (a chain that has revoked nothing yet), but a stolen till's certificate
+                // would then be good until it expires: the technician should know.
+                logger.warning(
+                    "TLS without a revocation list: every unexpired certificate of the CA is accepted; give --tls-revoked (the CA's revoked.json)"
+                )
+            }
             let service = CoreService(store: database, policy: policy, logger: logger)
             // One handler for both listeners: a TLS caller is who its certificate names, a
             // Unix-socket caller who the kernel says it is.

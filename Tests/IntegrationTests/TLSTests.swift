@@ -103,6 +103,13 @@ final class TLSChain {
         #expect(blocked.status == 0, "\(blocked.stderr)")
         #expect(
             (json(blocked.stdout)["card"] as? [String: Any])?["status"] as? String == "blocked", "\(blocked.stdout)")
+        // The till simulator sends raw lines over the same transport.
+        let sent = try Loyalgate.run([
+            "till", "send", "--core", chain.address, "--tls-dir", till,
+            #"{"id":7,"op":"card.lookup","card":"\#(chain.member)"}"#,
+        ])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(json(sent.stdout)["id"] as? Int == 7 && json(sent.stdout)["ok"] as? Bool == true, "\(sent.stdout)")
         let noCertificate = try Loyalgate.run(["cards", "lookup", "--core", chain.address, chain.member])
         #expect(noCertificate.status != 0)
         #expect(noCertificate.stderr.contains("--tls-dir"), "\(noCertificate.stderr)")
