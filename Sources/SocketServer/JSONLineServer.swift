@@ -6,9 +6,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// A Unix-socket or mutual-TLS server speaking JSON Lines: each connection gets its own task, requests on a
-/// connection are answered one after another (so answers come in request order), and one
-/// connection's failure never reaches another or the server.
+/// A Unix-socket or mutual-TLS server speaking JSON Lines: each connection gets its own task,
+/// requests on a connection are answered one after another (so answers come in request order),
+/// and one connection's failure never reaches another or the server.
 ///
 /// A client that writes its requests and then shuts down its sending side (`socat` at the end of
 /// its input, a shell script, a cron job) gets every answer, in order, before the connection is
@@ -105,6 +105,8 @@ public final class JSONLineServer: Sendable {
         umask(previousMask)
         chmod(path, 0o660)
         let bound = socketPath.identity()
+        // Before "listening": a stop() that follows the log line must find the channel.
+        serverChannel.withLockedValue { $0 = server.channel }
         logger.info("listening", metadata: ["socket": "\(path)"])
         try await serveAll(server)
         socketPath.release(ifStill: bound)
@@ -118,13 +120,13 @@ public final class JSONLineServer: Sendable {
                     return Accepted(channel: try self.addLineHandlers(channel), holder: holder)
                 }
             }
+        serverChannel.withLockedValue { $0 = server.channel }
         // The port as bound: with port 0 the kernel chose it, and this line is how one learns it.
         logger.info("listening", metadata: ["tls": "\(tls.host):\(server.channel.localAddress?.port ?? tls.port)"])
         try await serveAll(server)
     }
 
     private func serveAll(_ server: NIOAsyncChannel<Accepted, Never>) async throws {
-        serverChannel.withLockedValue { $0 = server.channel }
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { inbound in
                 for try await accepted in inbound {
@@ -135,9 +137,6 @@ public final class JSONLineServer: Sendable {
             connections.stopAll()
         }
     }
-
-    /// The bound address (for TLS on port 0: the port the kernel chose); nil before `run()` binds.
-    public var localAddress: SocketAddress? { serverChannel.withLockedValue { $0 }?.localAddress }
 
     /// Stops accepting; connections finish the request they are on and close.
     public func stop() {
