@@ -61,8 +61,9 @@ public struct ChainAuthority {
                 SubjectKeyIdentifier(hash: privateKey.publicKey)
             },
             issuerPrivateKey: privateKey)
-        try ChainFiles.write(Data(key.pemRepresentation.utf8), to: folder + "/ca.key", mode: 0o600)
-        try ChainFiles.write(Data(try certificate.serializeAsPEM().pemString.utf8), to: folder + "/ca.pem", mode: 0o644)
+        try ChainFiles.write(ChainFiles.pem(key.pemRepresentation), to: folder + "/ca.key", mode: 0o600)
+        try ChainFiles.write(
+            ChainFiles.pem(try certificate.serializeAsPEM().pemString), to: folder + "/ca.pem", mode: 0o644)
         try RevocationList().save(path: folder + "/revoked.json")
         try ChainFiles.write(
             try ChainFiles.encoder.encode(Register(name: name, issued: [])), to: folder + "/issued.json", mode: 0o600)
@@ -150,10 +151,11 @@ public struct ChainAuthority {
         }
         try ChainFiles.makeFolder(folder + "/issued")
         try ChainFiles.makeFolder(out)
-        try ChainFiles.write(Data(key.pemRepresentation.utf8), to: out + "/key.pem", mode: 0o600)
-        try ChainFiles.write(Data(try certificate.serializeAsPEM().pemString.utf8), to: out + "/cert.pem", mode: 0o644)
+        try ChainFiles.write(ChainFiles.pem(key.pemRepresentation), to: out + "/key.pem", mode: 0o600)
         try ChainFiles.write(
-            Data(try self.certificate.serializeAsPEM().pemString.utf8), to: out + "/ca.pem", mode: 0o644)
+            ChainFiles.pem(try certificate.serializeAsPEM().pemString), to: out + "/cert.pem", mode: 0o644)
+        try ChainFiles.write(
+            ChainFiles.pem(try self.certificate.serializeAsPEM().pemString), to: out + "/ca.pem", mode: 0o644)
         let issued = Issued(
             serial: ChainSerial.text(serial), name: name, role: server ? "core" : (role ?? .till).rawValue,
             merchant: merchant, hosts: server ? hosts : nil, notAfter: notAfter)
@@ -197,6 +199,10 @@ public enum ChainFiles {
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
+
+    /// A PEM file's bytes, ending in a newline, so that `cat old-ca.pem new-ca.pem > ca.pem`
+    /// makes a bundle NIOSSL can read (two blocks run together on one line are refused).
+    static func pem(_ text: String) -> Data { Data((text.hasSuffix("\n") ? text : text + "\n").utf8) }
 
     static func makeFolder(_ path: String) throws {
         try FileManager.default.createDirectory(

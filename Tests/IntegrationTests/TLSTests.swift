@@ -12,11 +12,13 @@ final class TLSChain {
     let member = card("2990001", 31)
     private(set) var port = 0
 
-    init() throws {
+    /// `beforeStart` may change the core's TLS folder (`ca/issued/core-1`) before the core reads it.
+    init(beforeStart: (TLSChain) throws -> Void = { _ in }) throws {
         ca = core.data + "/ca"
         try core.setUp(programs: ["dutch-pharmacy"], cards: [member])
         try Self.run(["ca", "init", "--dir", ca, "--name", "Apotheek keten"])
         try Self.run(["ca", "issue", "--dir", ca, "--name", "core-1", "--server", "--host", "127.0.0.1"])
+        try beforeStart(self)
         try core.start(arguments: [
             "--listen-tls", "127.0.0.1:0", "--tls-dir", ca + "/issued/core-1", "--tls-revoked", ca + "/revoked.json",
         ])
@@ -185,6 +187,28 @@ final class TLSChain {
         #expect(recv(fd, &byte, 1, 0) <= 0)
         #expect(ContinuousClock.now - started >= .seconds(9))
         #expect(chain.waitForLog("no TLS handshake within 10 s"), "\(chain.core.log)")
+    }
+
+    @Test func duringACAChangeTheCoreAcceptsCallersOfEitherCA() throws {
+        // Both CA certificates in one ca.pem, on the core and on the caller moving to the new CA.
+        var newCA = ""
+        var both = ""
+        let chain = try TLSChain { chain in
+            newCA = chain.core.data + "/new-ca"
+            try TLSChain.run(["ca", "init", "--dir", newCA, "--name", "Apotheek keten 2"])
+            both =
+                try String(contentsOfFile: chain.ca + "/ca.pem", encoding: .utf8)
+                + String(contentsOfFile: newCA + "/ca.pem", encoding: .utf8)
+            try both.write(toFile: chain.ca + "/issued/core-1/ca.pem", atomically: true, encoding: .utf8)
+        }
+        try TLSChain.run(["ca", "issue", "--dir", newCA, "--name", "linde-till-9", "--merchant", "apotheek-de-linde"])
+        let moved = newCA + "/issued/linde-till-9"
+        try both.write(toFile: moved + "/ca.pem", atomically: true, encoding: .utf8)
+        #expect(
+            try chain.client(moved).call(CoreOp.CardLookup.self, .init(card: chain.member)).card.number == chain.member)
+        // A caller still on the old CA is accepted too.
+        let old = try chain.client(try chain.issue("linde-till-10"))
+        #expect(try old.call(CoreOp.CardLookup.self, .init(card: chain.member)).card.number == chain.member)
     }
 
     @Test func theCAKeepsItsKeysToItsOwner() throws {
