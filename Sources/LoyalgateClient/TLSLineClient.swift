@@ -23,7 +23,9 @@ public final class TLSLineClient: LineTransport, @unchecked Sendable {
         var error: (any Error)?
     }
 
-    public init(host: String, port: Int, identity: CoreEndpoint.TLSIdentity) throws {
+    /// Connects and completes the TLS handshake within `timeout` each (TCP connect, then the
+    /// handshake): a core that accepts but never answers must not hang the gateway's link.
+    public init(host: String, port: Int, identity: CoreEndpoint.TLSIdentity, timeout: Duration = .seconds(10)) throws {
         name = CoreEndpoint.tls(host: host, port: port, identity: identity).description
         let context: NIOSSLContext
         do {
@@ -51,7 +53,7 @@ public final class TLSLineClient: LineTransport, @unchecked Sendable {
         let handshake = group.next().makePromise(of: Void.self)
         do {
             channel = try ClientBootstrap(group: group)
-                .connectTimeout(.seconds(10))
+                .connectTimeout(TimeAmount(timeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
@@ -64,13 +66,23 @@ public final class TLSLineClient: LineTransport, @unchecked Sendable {
             handshake.fail(error)
             throw UnixLineClient.ClientError.tlsFailed(name, "\(error)")
         }
+        let late = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            handshake.fail(HandshakeTimedOut(timeout: timeout))
+        }
         do { try handshake.futureResult.wait() } catch {
+            late.cancel()
             channel.close(promise: nil)
             throw refusal(error)
         }
+        late.cancel()
     }
 
     deinit { channel.close(promise: nil) }
+
+    struct HandshakeTimedOut: Error, CustomStringConvertible {
+        let timeout: Duration
+        var description: String { "no TLS handshake within \(timeout) (the core accepted but did not answer)" }
+    }
 
     static func isAddress(_ host: String) -> Bool {
         var v4 = in_addr()

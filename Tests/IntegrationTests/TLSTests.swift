@@ -211,6 +211,31 @@ final class TLSChain {
         #expect(try old.call(CoreOp.CardLookup.self, .init(card: chain.member)).card.number == chain.member)
     }
 
+    @Test func aClientGivesUpOnAServerThatAcceptsButNeverShakesHands() throws {
+        let chain = try TLSChain()
+        let folder = try chain.issue("linde-till-11")
+        // A listening socket nobody accepts on: the kernel completes TCP, nothing speaks TLS.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let started = ContinuousClock.now
+        #expect {
+            try TLSLineClient(
+                host: "127.0.0.1", port: port, identity: .init(folder: folder), timeout: .milliseconds(500))
+        } throws: { "\($0)".contains("no TLS handshake within") }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     @Test func theCAKeepsItsKeysToItsOwner() throws {
         let chain = try TLSChain()
         let folder = try chain.issue("linde-till-4")
