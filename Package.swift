@@ -4,7 +4,8 @@ import PackageDescription
 // Modules depend in one direction only:
 //   LoyaltyDomain (pure rules and money)  <- LoyaltyStore (GRDB)  <- LoyaltyCore (ops)  <- loyalgate
 //   PersonalData (encryption at rest)     <- LoyaltyStore
-//   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO)   <- loyalgate
+//   LoyalgateProtocol (pure wire types)   <- SocketServer (NIO, NIOSSL)   <- loyalgate
+//   ChainCA (the chain's CA: certificates, revocation, client check) <- SocketServer, loyalgate
 //   GS1 (check digits) <- LoyaltyDomain, ScanDecoding, ReceiptEncoding, Receipts
 //   ReceiptEncoding (pure ESC/POS)        <- LoyalgateProtocol (a receipt.print carries a ReceiptDocument)
 //   LoyalgateProtocol <- LoyalgateClient (typed calls)  <- Gateway, loyalgate, loyalgate-testbed, tests
@@ -42,6 +43,10 @@ let nioWebSocket: Target.Dependency = .product(name: "NIOWebSocket", package: "s
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let hummingbirdWebSocket: Target.Dependency = .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+let nioTLS: Target.Dependency = .product(name: "NIOTLS", package: "swift-nio")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
 
 let package = Package(
     name: "loyalgate",
@@ -70,6 +75,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -110,12 +118,22 @@ let package = Package(
                 hummingbirdWebSocket,
             ],
             swiftSettings: swiftSettings),
+        // A chain's own small CA (files on disk): certificates for cores and callers, revocation,
+        // and what a client certificate says about its holder (name, role, merchant).
+        .target(
+            name: "ChainCA", dependencies: ["LoyalgateProtocol", x509, asn1, crypto], swiftSettings: swiftSettings),
         .target(
             name: "SocketServer",
-            dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioConcurrency, logging, serviceLifecycle],
+            dependencies: [
+                "LoyalgateProtocol", "ChainCA", nioCore, nioPosix, nioConcurrency, nioSSL, nioTLS, x509, asn1, logging,
+                serviceLifecycle,
+            ],
             swiftSettings: swiftSettings),
-        // The one client of the core and the gateway: typed calls, blocking or async.
-        .target(name: "LoyalgateClient", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),
+        // The one client of the core and the gateway: typed calls, blocking or async, over a Unix
+        // socket or mutual TLS.
+        .target(
+            name: "LoyalgateClient",
+            dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioSSL, nioTLS], swiftSettings: swiftSettings),
         // libudev, libevdev and libxkbcommon through pkg-config (scripts/install-deps installs them).
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
@@ -172,7 +190,7 @@ let package = Package(
                 "LoyaltyCore", "LoyaltyDomain", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient",
                 "Gateway", "BrowserBridge",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
-                "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", argumentParser, logging,
+                "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "ChainCA", argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -206,6 +224,10 @@ let package = Package(
         // The one client against a real socket whose other end answers as each test needs.
         .testTarget(
             name: "LoyalgateClientTests", dependencies: ["LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain"],
+            swiftSettings: swiftSettings),
+        // The chain's CA and the core's check of client certificates, in-process on real CA files.
+        .testTarget(
+            name: "ChainCATests", dependencies: ["ChainCA", "LoyalgateProtocol", x509, asn1],
             swiftSettings: swiftSettings),
         // The docs against the code: every op and event documented, the README's module table.
         .testTarget(name: "DocumentationTests", dependencies: ["LoyalgateProtocol"], swiftSettings: swiftSettings),

@@ -16,21 +16,18 @@ import ServiceLifecycle
 public struct BridgeService: Service {
     let gateway: GatewayService
     let configuration: GatewayConfiguration.Browser
-    let corePath: String
     let logger: Logger
 
-    public init(gateway: GatewayService, configuration: GatewayConfiguration.Browser, corePath: String, logger: Logger)
-    {
+    public init(gateway: GatewayService, configuration: GatewayConfiguration.Browser, logger: Logger) {
         self.gateway = gateway
         self.configuration = configuration
-        self.corePath = corePath
         self.logger = logger
     }
 
     public func run() async throws {
         let (host, port) = try configuration.address()
         let origins = Set(configuration.origins)
-        let gateway = self.gateway, corePath = self.corePath, logger = self.logger
+        let gateway = self.gateway, logger = self.logger
 
         let router = Router()
         router.get("/") { _, _ in
@@ -59,7 +56,7 @@ public struct BridgeService: Service {
                 }
                 return .upgrade([:]) { inbound, outbound, _ in
                     let session = PageSession(
-                        origin: origin, gateway: gateway, corePath: corePath, logger: logger)
+                        origin: origin, gateway: gateway, logger: logger)
                     await session.run(inbound: inbound, outbound: outbound)
                 }
             },

@@ -20,7 +20,6 @@ final class PageSession: TillLink, @unchecked Sendable {
 
     private let origin: String
     private let gateway: GatewayService
-    private let corePath: String
     private let logger: Logger
     private let outgoing: AsyncStream<Outgoing>
     private let continuation: AsyncStream<Outgoing>.Continuation
@@ -33,10 +32,9 @@ final class PageSession: TillLink, @unchecked Sendable {
     /// The core's till ops, relayed for the page's merchant (its role is the gateway's: till).
     static let coreOps = Set(CoreOp.all.filter { $0.role == .till }.map { $0.name })
 
-    init(origin: String, gateway: GatewayService, corePath: String, logger: Logger) {
+    init(origin: String, gateway: GatewayService, logger: Logger) {
         self.origin = origin
         self.gateway = gateway
-        self.corePath = corePath
         self.logger = logger
         (outgoing, continuation) = AsyncStream<Outgoing>.makeStream()
     }
@@ -234,7 +232,7 @@ final class PageSession: TillLink, @unchecked Sendable {
         do {
             let client = try lock.withLock {
                 if let core { return core }
-                let client = try LoyalgateClient(socket: corePath, timeoutMilliseconds: 5000)
+                let client = try LoyalgateClient(endpoint: gateway.core, timeoutMilliseconds: 5000)
                 core = client
                 return client
             }

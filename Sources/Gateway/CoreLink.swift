@@ -7,7 +7,8 @@ import LoyalgateProtocol
 /// `@unchecked Sendable`). It (re)connects with exponential backoff and learns the card-number
 /// ranges from `core.status` each time it connects.
 final class CoreLink: @unchecked Sendable {
-    let path: String
+    /// The core's Unix socket, or a remote core over mutual TLS.
+    let endpoint: CoreEndpoint
     let timeoutMilliseconds: Int32
     private var client: LoyalgateClient?
     private var backoff: Duration = .milliseconds(50)
@@ -18,8 +19,8 @@ final class CoreLink: @unchecked Sendable {
 
     static let maximumBackoff: Duration = .seconds(2)
 
-    init(path: String, timeoutMilliseconds: Int) {
-        self.path = path
+    init(endpoint: CoreEndpoint, timeoutMilliseconds: Int) {
+        self.endpoint = endpoint
         self.timeoutMilliseconds = Int32(timeoutMilliseconds)
     }
 
@@ -31,7 +32,7 @@ final class CoreLink: @unchecked Sendable {
         if client != nil { return true }
         guard ContinuousClock.now >= nextAttempt else { return false }
         do {
-            let candidate = try LoyalgateClient(socket: path, timeoutMilliseconds: timeoutMilliseconds)
+            let candidate = try LoyalgateClient(endpoint: endpoint, timeoutMilliseconds: timeoutMilliseconds)
             let status = try candidate.call(CoreOp.CoreStatus.self)
             learnedRanges = status.merchants.compactMap { merchant in
                 merchant.cardPrefix.map { CardRange(merchant: merchant.code, prefix: $0) }

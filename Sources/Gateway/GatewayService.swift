@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import LoyalgateClient
 import LoyalgateProtocol
 import Receipts
 import ScannerDrivers
@@ -24,12 +25,16 @@ public final class GatewayService: Service, Sendable {
     /// The browser pages paired with the bridge (`bridge.pair` on the till socket).
     public let pairings: BrowserPairings
     public let configuration: GatewayConfiguration
+    /// Where the core is (its socket, or tls://): the browser bridge relays pages' core ops there.
+    public let core: CoreEndpoint
 
     public init(
-        corePath: String, socketPath: String, limits: ConnectionLimits = .standard, configuration: GatewayConfiguration,
+        core: CoreEndpoint, socketPath: String, limits: ConnectionLimits = .standard,
+        configuration: GatewayConfiguration,
         environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
     ) throws {
         self.configuration = configuration
+        self.core = core
         let pairings = try BrowserPairings(path: configuration.browser?.pairingsFile)
         self.pairings = pairings
         let table = ScannerTable.load(paths: configuration.hwdb ?? ScannerTable.defaultPaths())
@@ -44,7 +49,7 @@ public final class GatewayService: Service, Sendable {
             needed: configuration.devices.contains { $0.passThrough == PassThrough.filter.rawValue },
             environment: environment, logger: logger)
         let pipeline = ScanPipeline(
-            corePath: corePath, configuration: configuration, devices: publisher, hub: hub, registry: registry,
+            core: core, configuration: configuration, devices: publisher, hub: hub, registry: registry,
             passThrough: passThrough, logger: logger)
         self.table = table
         self.hub = hub

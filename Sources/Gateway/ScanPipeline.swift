@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import LoyalgateClient
 import LoyalgateProtocol
 import LoyaltyDomain
 import NIOPosix
@@ -53,11 +54,11 @@ public final class ScanPipeline: @unchecked Sendable {
     static let maximumUnanswered = 1000
 
     init(
-        corePath: String, configuration: GatewayConfiguration, devices: DeviceEventPublisher, hub: EventHub,
+        core: CoreEndpoint, configuration: GatewayConfiguration, devices: DeviceEventPublisher, hub: EventHub,
         registry: DeviceRegistry, passThrough: KeyboardPassThrough, logger: Logger
     ) {
         self.passThrough = passThrough
-        self.core = CoreLink(path: corePath, timeoutMilliseconds: configuration.coreTimeoutMilliseconds)
+        self.core = CoreLink(endpoint: core, timeoutMilliseconds: configuration.coreTimeoutMilliseconds)
         self.configuration = configuration
         self.devices = devices
         self.hub = hub
@@ -124,7 +125,7 @@ public final class ScanPipeline: @unchecked Sendable {
         let owed = wasConnected ? !unanswered.isEmpty : ContinuousClock.now >= core.nextAttempt
         guard owed else { return publishStatus() }
         if (try? await onCoreThread({ $0.connectIfDue() })) ?? false {
-            if !wasConnected { logger.info("core connected", metadata: ["socket": "\(core.path)"]) }
+            if !wasConnected { logger.info("core connected", metadata: ["core": "\(core.endpoint)"]) }
             await retryUnanswered()
         }
         publishStatus()

@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 import LoyalgateProtocol
 
-/// The one client of the core and the gateway: typed calls over a Unix socket, blocking or
-/// async. The gateway's core link, every CLI verb that talks to a running process, `doctor`,
+/// The one client of the core and the gateway: typed calls over a Unix socket or mutual TLS
+/// (`CoreEndpoint`: one client, two transports), blocking or async. The gateway's core link, every CLI verb that talks to a running process, `doctor`,
 /// the benchmarks and the tests use it, so all of them speak the contract's types.
 ///
 /// One request is in flight at a time, as on a till. The async calls run the blocking exchange
@@ -13,18 +13,27 @@ import LoyalgateProtocol
 /// Unchecked Sendable: the socket and the request counter are used only on `queue` (async
 /// calls) or by the one thread that owns the client (blocking calls), never both at once.
 public final class LoyalgateClient: @unchecked Sendable {
+    /// The endpoint as text (a socket path or tls://HOST:PORT), for messages.
     public let path: String
+    public let endpoint: CoreEndpoint
     /// How long a call waits for its answer; nil waits as long as the server takes.
     public let timeoutMilliseconds: Int32?
-    private var socket: UnixLineClient
+    private var socket: any LineTransport
     private var nextID: Int64 = 0
     private let queue = DispatchQueue(label: "loyalgate-client")
 
     /// Connects to `path`; throws `UnixLineClient.ClientError` when nobody listens there.
-    public init(socket path: String, timeoutMilliseconds: Int32? = nil) throws {
-        self.path = path
+    public convenience init(socket path: String, timeoutMilliseconds: Int32? = nil) throws {
+        try self.init(endpoint: .unix(path: path), timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Connects to a Unix socket or a core's TLS listener; throws `UnixLineClient.ClientError`
+    /// when nobody answers or the TLS handshake fails.
+    public init(endpoint: CoreEndpoint, timeoutMilliseconds: Int32? = nil) throws {
+        self.endpoint = endpoint
+        self.path = endpoint.description
         self.timeoutMilliseconds = timeoutMilliseconds
-        socket = try UnixLineClient(path: path)
+        socket = try endpoint.connect()
     }
 
     /// Calls `op` and waits for its answer. Throws the server's `LoyaltyError` when it refuses,
@@ -35,7 +44,7 @@ public final class LoyalgateClient: @unchecked Sendable {
         let id = RequestID.number(nextID)
         // A connection the server closed while it sat idle is replaced before anything is
         // sent on it, so no request is lost or sent twice.
-        if socket.closedByServer { socket = try UnixLineClient(path: path) }
+        if socket.closedByServer { socket = try endpoint.connect() }
         try socket.send(Array(Frame.request(op, id: id, parameters)))
         if let timeoutMilliseconds, !socket.waitReadable(milliseconds: timeoutMilliseconds) {
             throw UnixLineClient.ClientError.timedOut(path, timeoutMilliseconds)
@@ -66,7 +75,7 @@ public final class LoyalgateClient: @unchecked Sendable {
             queue.async {
                 continuation.resume(
                     with: Result {
-                        if self.socket.closedByServer { self.socket = try UnixLineClient(path: self.path) }
+                        if self.socket.closedByServer { self.socket = try self.endpoint.connect() }
                         try self.socket.send(Array(line) + (line.last == 0x0A ? [] : [0x0A]))
                         if let timeout = self.timeoutMilliseconds, !self.socket.waitReadable(milliseconds: timeout) {
                             throw UnixLineClient.ClientError.timedOut(self.path, timeout)

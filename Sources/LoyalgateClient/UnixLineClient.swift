@@ -5,7 +5,7 @@ import Foundation
 /// hostile till would (garbage, a line without its newline, a line over the limit).
 /// Unchecked Sendable: a client may be handed to another thread, but is used by one thread at
 /// a time, like the socket under it.
-public final class UnixLineClient: @unchecked Sendable {
+public final class UnixLineClient: LineTransport, @unchecked Sendable {
     private let fd: Int32
     private var pending = [UInt8]()
 
@@ -17,6 +17,8 @@ public final class UnixLineClient: @unchecked Sendable {
         /// A line that is not an answer to the request just sent (another request's, or not an
         /// answer at all): the stream is out of step and the connection of no further use.
         case outOfStep(String, String)
+        /// A TLS connection that could not be made or that the server refused (its reason).
+        case tlsFailed(String, String)
 
         public var description: String {
             switch self {
@@ -26,6 +28,7 @@ public final class UnixLineClient: @unchecked Sendable {
             case .pathTooLong(let path): return "The socket path \(path) is too long."
             case .timedOut(let path, let milliseconds): return "\(path) did not answer within \(milliseconds) ms."
             case .outOfStep(let path, let what): return "\(path) is out of step: \(what)"
+            case .tlsFailed(let endpoint, let why): return "Cannot talk to \(endpoint) over TLS: \(why)."
             }
         }
     }

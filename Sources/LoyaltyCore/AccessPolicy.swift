@@ -39,6 +39,11 @@ public struct AccessPolicy: Sendable, Codable, Equatable {
         public var role: Role
         public var merchant: String?
 
+        public init(role: Role, merchant: String?) {
+            self.role = role
+            self.merchant = merchant
+        }
+
         /// Health data (a pharmacy's patient reference) goes to the back office and to callers
         /// bound to the merchant; a till acting for any merchant never sees it.
         public var seesHealthData: Bool { role == .backOffice || merchant != nil }

@@ -25,17 +25,28 @@ public struct CoreService: Sendable {
         self.logger = logger
     }
 
-    /// The caller as the kernel reported it; nil (in-process use) counts as the core itself.
+    /// The caller as the kernel reported it (Unix socket), or as its client certificate names
+    /// it (TLS); nil (in-process use) counts as the core itself.
     public struct Caller: Sendable {
         public var uid: UInt32
         public var gid: UInt32
         /// Supplementary groups (SocketServer's `PeerCredentials.groups`).
         public var groups: [UInt32]
+        /// Over TLS: the role and merchant the chain's CA signed into the caller's certificate.
+        /// It is the grant as it stands: the access file's uid and gid rules do not apply to a
+        /// caller on another machine (docs/security.md).
+        public var certificate: AccessPolicy.Grant?
 
         public init(uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
             self.uid = uid
             self.gid = gid
             self.groups = groups
+        }
+
+        public init(certificate grant: AccessPolicy.Grant) {
+            // No uid means anything for a remote caller; these are never looked up.
+            self.init(uid: UInt32.max, gid: UInt32.max)
+            certificate = grant
         }
     }
 
@@ -60,8 +71,9 @@ public struct CoreService: Sendable {
                 throw LoyaltyError(.unknownOp, "The core has no op \"\(request.op.prefix(64))\"; see docs/protocol.md.")
             }
             guard
-                let grant = policy.grant(
-                    uid: caller?.uid ?? coreUID, gid: caller?.gid, groups: caller?.groups ?? [], coreUID: coreUID)
+                let grant = caller?.certificate
+                    ?? policy.grant(
+                        uid: caller?.uid ?? coreUID, gid: caller?.gid, groups: caller?.groups ?? [], coreUID: coreUID)
             else {
                 throw refusal(caller)
             }

@@ -1,3 +1,4 @@
+import ChainCA
 import Foundation
 import Logging
 import LoyalgateProtocol
@@ -5,9 +6,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// A Unix-socket server speaking JSON Lines: each connection gets its own task, requests on a
-/// connection are answered one after another (so answers come in request order), and one
-/// connection's failure never reaches another or the server.
+/// A Unix-socket or mutual-TLS server speaking JSON Lines: each connection gets its own task,
+/// requests on a connection are answered one after another (so answers come in request order),
+/// and one connection's failure never reaches another or the server.
 ///
 /// A client that writes its requests and then shuts down its sending side (`socat` at the end of
 /// its input, a shell script, a cron job) gets every answer, in order, before the connection is
@@ -19,7 +20,7 @@ public final class JSONLineServer: Sendable {
     /// `subscribe` must put its answer before the events it starts).
     public typealias Handler = @Sendable (_ line: Data, _ connection: LineConnection) async -> Data
 
-    let path: String
+    let listener: Listener
     let handler: Handler
     let logger: Logger
     let limits: ConnectionLimits
@@ -27,8 +28,22 @@ public final class JSONLineServer: Sendable {
     private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
     let group: MultiThreadedEventLoopGroup
 
-    public init(path: String, limits: ConnectionLimits = .standard, logger: Logger, handler: @escaping Handler) {
-        self.path = path
+    /// Where the server listens: a Unix socket (callers known by their uid) or TCP with mutual
+    /// TLS (callers known by their client certificate). Both run the same pipeline after the
+    /// TLS handler: idle timeout, line framing, the same limits and the same handler.
+    public enum Listener: Sendable {
+        case unix(path: String)
+        case tls(TLSListener)
+    }
+
+    public convenience init(
+        path: String, limits: ConnectionLimits = .standard, logger: Logger, handler: @escaping Handler
+    ) {
+        self.init(listener: .unix(path: path), limits: limits, logger: logger, handler: handler)
+    }
+
+    public init(listener: Listener, limits: ConnectionLimits = .standard, logger: Logger, handler: @escaping Handler) {
+        self.listener = listener
         self.handler = handler
         self.logger = logger
         self.limits = limits
@@ -36,31 +51,51 @@ public final class JSONLineServer: Sendable {
         self.group = MultiThreadedEventLoopGroup.singleton
     }
 
-    /// Binds the socket (mode 0660) and serves until `stop()`; returns once every connection
-    /// has finished its request in flight. Throws `SocketPath.InUse` when a live server already
-    /// listens on the path (its socket is left alone).
+    /// What the bootstrap hands on for each accepted connection: the channel, and for TLS the
+    /// holder of its client certificate once the handshake has checked it.
+    struct Accepted: Sendable {
+        var channel: NIOAsyncChannel<LineFrame, ByteBuffer>
+        var holder: EventLoopFuture<CertificateHolder>?
+    }
+
+    /// Serves until `stop()`; returns once every connection has finished its request in flight.
+    /// A Unix socket is bound with mode 0660 and throws `SocketPath.InUse` when a live server
+    /// already listens on the path (its socket is left alone).
     public func run() async throws {
+        switch listener {
+        case .unix(let path): try await runUnix(path: path)
+        case .tls(let tls): try await runTLS(tls)
+        }
+    }
+
+    private func bootstrap() -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            // EOF from a client ends its input only: the answers still go out.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+    }
+
+    /// The handlers every connection has behind its transport (and TLS handler, if any).
+    private func addLineHandlers(_ channel: any Channel) throws -> NIOAsyncChannel<LineFrame, ByteBuffer> {
+        let pipeline = channel.pipeline.syncOperations
+        if let idleTimeout = limits.idleTimeout.map({ TimeAmount($0) }) {
+            try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout), name: IdleConnectionCloser.timerName)
+            try pipeline.addHandler(IdleConnectionCloser(), name: IdleConnectionCloser.name)
+        }
+        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: Frame.maximumLineLength)))
+        return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+    }
+
+    private func runUnix(path: String) async throws {
         let socketPath = SocketPath(path: path)
         try socketPath.claim()
         let previousMask = umask(0o117)
-        let server: NIOAsyncChannel<NIOAsyncChannel<LineFrame, ByteBuffer>, Never>
-        let idleTimeout = limits.idleTimeout.map { TimeAmount($0) }
+        let server: NIOAsyncChannel<Accepted, Never>
         do {
-            server = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 256)
-                // EOF from a client ends its input only: the answers still go out.
-                .childChannelOption(.allowRemoteHalfClosure, value: true)
+            server = try await bootstrap()
                 .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        if let idleTimeout {
-                            try pipeline.addHandler(
-                                IdleStateHandler(readTimeout: idleTimeout), name: IdleConnectionCloser.timerName)
-                            try pipeline.addHandler(IdleConnectionCloser(), name: IdleConnectionCloser.name)
-                        }
-                        try pipeline.addHandler(
-                            ByteToMessageHandler(LineFrameDecoder(maximumLength: Frame.maximumLineLength)))
-                        return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        Accepted(channel: try self.addLineHandlers(channel), holder: nil)
                     }
                 }
         } catch {
@@ -70,19 +105,37 @@ public final class JSONLineServer: Sendable {
         umask(previousMask)
         chmod(path, 0o660)
         let bound = socketPath.identity()
+        // Before "listening": a stop() that follows the log line must find the channel.
         serverChannel.withLockedValue { $0 = server.channel }
         logger.info("listening", metadata: ["socket": "\(path)"])
+        try await serveAll(server)
+        socketPath.release(ifStill: bound)
+    }
 
+    private func runTLS(_ tls: TLSListener) async throws {
+        let server = try await bootstrap()
+            .bind(host: tls.host, port: tls.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let holder = try tls.addHandlers(to: channel, logger: self.logger)
+                    return Accepted(channel: try self.addLineHandlers(channel), holder: holder)
+                }
+            }
+        serverChannel.withLockedValue { $0 = server.channel }
+        // The port as bound: with port 0 the kernel chose it, and this line is how one learns it.
+        logger.info("listening", metadata: ["tls": "\(tls.host):\(server.channel.localAddress?.port ?? tls.port)"])
+        try await serveAll(server)
+    }
+
+    private func serveAll(_ server: NIOAsyncChannel<Accepted, Never>) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { inbound in
-                for try await connection in inbound {
-                    group.addTask { await self.serve(connection) }
+                for try await accepted in inbound {
+                    group.addTask { await self.serve(accepted) }
                 }
             }
             // No new connections; wake the idle ones so they end, the busy ones end after their answer.
             connections.stopAll()
         }
-        socketPath.release(ifStill: bound)
     }
 
     /// Stops accepting; connections finish the request they are on and close.
@@ -90,8 +143,19 @@ public final class JSONLineServer: Sendable {
         serverChannel.withLockedValue { $0 }?.close(promise: nil)
     }
 
-    private func serve(_ channel: NIOAsyncChannel<LineFrame, ByteBuffer>) async {
-        let connection = LineConnection(channel: channel.channel, peer: await PeerCredentials.of(channel.channel))
+    private func serve(_ accepted: Accepted) async {
+        let channel = accepted.channel
+        let connection: LineConnection
+        if let holder = accepted.holder {
+            // A refused certificate was logged by the check; the connection just ends.
+            guard let holder = try? await holder.get() else {
+                try? await channel.channel.close()
+                return
+            }
+            connection = LineConnection(channel: channel.channel, peer: nil, certificate: holder)
+        } else {
+            connection = LineConnection(channel: channel.channel, peer: await PeerCredentials.of(channel.channel))
+        }
         switch connections.register(connection) {
         case .accepted: break
         case .stopping:
@@ -100,7 +164,7 @@ public final class JSONLineServer: Sendable {
         case .overLimit:
             logger.warning(
                 "refused a connection over the per-caller limit",
-                metadata: ["uid": "\(connection.peer.map { String($0.uid) } ?? "?")", "limit": "\(limits.perPeer)"])
+                metadata: ["caller": "\(connection.callerKey ?? "?")", "limit": "\(limits.perPeer)"])
             try? await channel.executeThenClose { _, outbound in
                 try await outbound.write(ByteBuffer(bytes: Frame.tooManyConnections(limit: limits.perPeer)))
             }

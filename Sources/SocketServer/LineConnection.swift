@@ -1,3 +1,4 @@
+import ChainCA
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -9,10 +10,20 @@ public final class LineConnection: Sendable, Hashable {
     private let writer = NIOLockedValueBox<NIOAsyncChannelOutboundWriter<ByteBuffer>?>(nil)
     /// The connecting process, as the kernel reports it; nil only if the kernel would not say.
     public let peer: PeerCredentials?
+    /// Over TLS: who the client certificate speaks for (checked against the chain's CA).
+    public let certificate: CertificateHolder?
 
-    init(channel: any Channel, peer: PeerCredentials?) {
+    init(channel: any Channel, peer: PeerCredentials?, certificate: CertificateHolder? = nil) {
         self.channel = channel
         self.peer = peer
+        self.certificate = certificate
+    }
+
+    /// Whom the per-caller connection limit counts against: the uid on a Unix socket, the
+    /// certificate's name over TLS (nil: unknown callers count as one caller).
+    var callerKey: String? {
+        if let certificate { return "certificate \(certificate.name)" }
+        return peer.map { "uid \($0.uid)" }
     }
 
     func attach(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
@@ -55,8 +66,8 @@ public final class LineConnection: Sendable, Hashable {
 final class ConnectionRegistry: Sendable {
     private struct State {
         var busy: [LineConnection: Bool] = [:]
-        /// Open connections per caller's user id (unknown callers count as one caller).
-        var perPeer: [UInt32?: Int] = [:]
+        /// Open connections per caller (`LineConnection.callerKey`).
+        var perPeer: [String?: Int] = [:]
         var stopping = false
     }
 
@@ -72,9 +83,9 @@ final class ConnectionRegistry: Sendable {
     func register(_ connection: LineConnection) -> Registration {
         state.withLockedValue { state in
             guard !state.stopping else { return .stopping }
-            let uid = connection.peer?.uid
-            guard state.perPeer[uid, default: 0] < limitPerPeer else { return .overLimit }
-            state.perPeer[uid, default: 0] += 1
+            let caller = connection.callerKey
+            guard state.perPeer[caller, default: 0] < limitPerPeer else { return .overLimit }
+            state.perPeer[caller, default: 0] += 1
             state.busy[connection] = false
             return .accepted
         }
@@ -83,9 +94,9 @@ final class ConnectionRegistry: Sendable {
     func remove(_ connection: LineConnection) {
         state.withLockedValue { state in
             guard state.busy.removeValue(forKey: connection) != nil else { return }
-            let uid = connection.peer?.uid
-            state.perPeer[uid, default: 1] -= 1
-            if state.perPeer[uid] == 0 { state.perPeer[uid] = nil }
+            let caller = connection.callerKey
+            state.perPeer[caller, default: 1] -= 1
+            if state.perPeer[caller] == 0 { state.perPeer[caller] = nil }
         }
     }
 

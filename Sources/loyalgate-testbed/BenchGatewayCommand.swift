@@ -1,4 +1,7 @@
 import ArgumentParser
+// `stat` and `timespec` below: with swift-nio-ssl's C modules in the build, the compiler may
+// attribute these C structs to CoreFoundation rather than Glibc (MemberImportVisibility).
+import CoreFoundation
 import Foundation
 import LoyalgateClient
 import LoyaltyDomain

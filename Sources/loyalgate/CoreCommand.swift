@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainCA
 import Dispatch
 import Foundation
 import Logging
@@ -13,7 +14,8 @@ import UnixSignals
 struct Core: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "core",
-        abstract: "The loyalty core: owns the database and serves core ops on a Unix socket.",
+        abstract:
+            "The loyalty core: owns the database and serves core ops on a Unix socket (and mutual TLS with --listen-tls).",
         subcommands: [Serve.self, Verify.self],
         defaultSubcommand: Serve.self)
 
@@ -31,6 +33,7 @@ struct Core: AsyncParsableCommand {
 
         @OptionGroup var connections: ServerLimitOptions
         @OptionGroup var metrics: MetricsOptions
+        @OptionGroup var tls: TLSServerOptions
 
         func run() async throws {
             Logs.bootstrap()
@@ -45,19 +48,36 @@ struct Core: AsyncParsableCommand {
             let policy =
                 access != nil || FileManager.default.fileExists(atPath: accessPath)
                 ? try AccessPolicy.load(path: accessPath) : .empty
+            let tlsListener = try tls.listener()
+            if let tlsListener, tlsListener.revocationPath == nil {
+                // Allowed (a chain that has revoked nothing yet), but a stolen till's certificate
+                // would then be good until it expires: the technician should know.
+                logger.warning(
+                    "TLS without a revocation list: every unexpired certificate of the CA is accepted; give --tls-revoked (the CA's revoked.json)"
+                )
+            }
             let service = CoreService(store: database, policy: policy, logger: logger)
-            let server = JSONLineServer(
-                path: socket, limits: connections.limits, logger: logger,
-                handler: { line, connection in
-                    await service.answer(
-                        line: line,
-                        caller: connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid, groups: $0.groups) })
-                })
-            // SIGTERM and SIGINT stop the server gracefully; the database closes after the last answer.
+            // One handler for both listeners: a TLS caller is who its certificate names, a
+            // Unix-socket caller who the kernel says it is.
+            let handler: JSONLineServer.Handler = { line, connection in
+                let caller: CoreService.Caller?
+                if let holder = connection.certificate {
+                    caller = CoreService.Caller(certificate: .init(role: holder.role, merchant: holder.merchant))
+                } else {
+                    caller = connection.peer.map { CoreService.Caller(uid: $0.uid, gid: $0.gid, groups: $0.groups) }
+                }
+                return await service.answer(line: line, caller: caller)
+            }
+            let server = JSONLineServer(path: socket, limits: connections.limits, logger: logger, handler: handler)
+            var services = metricsServices + [.init(service: LineServerService(server), serviceName: "core socket")]
+            if let tlsListener {
+                let tlsServer = JSONLineServer(
+                    listener: .tls(tlsListener), limits: connections.limits, logger: logger, handler: handler)
+                services.append(.init(service: LineServerService(tlsServer), serviceName: "core TLS listener"))
+            }
+            // SIGTERM and SIGINT stop the servers gracefully; the database closes after the last answer.
             let group = ServiceGroup(
-                configuration: .init(
-                    services: metricsServices + [.init(service: LineServerService(server), serviceName: "core socket")],
-                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             try database.close()
             withExtendedLifetime(lock) { logger.info("stopped") }

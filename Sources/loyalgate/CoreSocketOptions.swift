@@ -7,12 +7,19 @@ import LoyalgateProtocol
 /// ops a till or back-office program would (through `LoyalgateClient`), so the core's roles and
 /// checks apply to them too.
 struct CoreSocketOptions: ParsableArguments {
-    @Option(help: "The core's socket.") var socket: String = ".loyalgate/core.sock"
+    @Option(
+        name: [.customLong("socket"), .customLong("core")],
+        help: "The core: its Unix socket, or tls://HOST:PORT for a remote core (with --tls-dir).")
+    var socket: String = ".loyalgate/core.sock"
     @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
+    @OptionGroup var tls: TLSClientOptions
 
     func connect() throws -> LoyalgateClient {
-        do { return try LoyalgateClient(socket: socket) } catch {
-            throw ValidationError("\(error) Is `loyalgate core` running?")
+        let endpoint = try tls.endpoint(socket)
+        do { return try LoyalgateClient(endpoint: endpoint) } catch {
+            throw ValidationError(
+                "\(error) Is `loyalgate core` running\(endpoint == .unix(path: socket) ? "" : " and listening with --listen-tls")?"
+            )
         }
     }
 

@@ -1,4 +1,7 @@
 import ArgumentParser
+// `stat` and `timespec` below: with swift-nio-ssl's C modules in the build, the compiler may
+// attribute these C structs to CoreFoundation rather than Glibc (MemberImportVisibility).
+import CoreFoundation
 import Foundation
 import Gateway
 import LoyalgateClient
@@ -15,7 +18,9 @@ struct DoctorCommand: ParsableCommand {
         abstract: "Check scanners, permissions, the gateway, the core and CUPS; exit 1 if something is wrong.")
 
     @Option(help: "The gateway's socket.") var socket: String = ".loyalgate/gateway.sock"
-    @Option(help: "The core's socket.") var core: String = ".loyalgate/core.sock"
+    @Option(help: "The core's socket, or tls://HOST:PORT for a remote core (with --tls-dir).")
+    var core: String = ".loyalgate/core.sock"
+    @OptionGroup var tls: TLSClientOptions
     @Option(help: "The gateway's configuration file.") var config: String?
 
     @Flag(help: "Print the findings as one JSON object (for remote support) instead of text.")
@@ -31,8 +36,9 @@ struct DoctorCommand: ParsableCommand {
     func examine() throws -> DoctorReport {
         let configuration = try config.map { try GatewayConfiguration.load(path: $0) } ?? GatewayConfiguration()
         let (entries, table) = try DeviceInventory.current(configuration: configuration)
-        let status = Self.ask(socket) { try $0.call(GatewayOp.GatewayStatus.self) }
-        let coreAnswer = Self.ask(core) { client in Result { try client.call(CoreOp.CoreStatus.self) } }
+        let status = Self.ask(.unix(path: socket)) { try $0.call(GatewayOp.GatewayStatus.self) }
+        let coreAnswer = Self.ask(try tls.endpoint(core)) { client in Result { try client.call(CoreOp.CoreStatus.self) }
+        }
         let coreStatus = try? coreAnswer?.get()
         // It answers, but not to this user: no rule of its access file names it.
         let coreRefusal: LoyaltyError? =
@@ -123,8 +129,8 @@ struct DoctorCommand: ParsableCommand {
     }
 
     /// One typed call to a process that may be down or hung: nil unless it answers within 2 s.
-    static func ask<Answer>(_ socket: String, _ call: (LoyalgateClient) throws -> Answer) -> Answer? {
-        guard let client = try? LoyalgateClient(socket: socket, timeoutMilliseconds: 2000) else { return nil }
+    static func ask<Answer>(_ endpoint: CoreEndpoint, _ call: (LoyalgateClient) throws -> Answer) -> Answer? {
+        guard let client = try? LoyalgateClient(endpoint: endpoint, timeoutMilliseconds: 2000) else { return nil }
         return try? call(client)
     }
 

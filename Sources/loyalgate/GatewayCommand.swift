@@ -76,7 +76,9 @@ struct GatewayServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Runs the gateway (the default: `loyalgate gateway --core ... --socket ...`).")
 
-    @Option(help: "The core's socket.") var core: String = ".loyalgate/core.sock"
+    @Option(help: "The core: its Unix socket, or tls://HOST:PORT for a remote core (with --tls-dir).")
+    var core: String = ".loyalgate/core.sock"
+    @OptionGroup var tls: TLSClientOptions
     @Option(help: "The socket tills connect to.") var socket: String = ".loyalgate/gateway.sock"
     @OptionGroup var connections: ServerLimitOptions
     @OptionGroup var metrics: MetricsOptions
@@ -102,7 +104,8 @@ struct GatewayServeCommand: AsyncParsableCommand {
         try? FileManager.default.createDirectory(
             atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let service = try GatewayService(
-            corePath: core, socketPath: socket, limits: connections.limits, configuration: configuration, logger: logger
+            core: try tls.endpoint(core), socketPath: socket, limits: connections.limits, configuration: configuration,
+            logger: logger
         )
         // SIGTERM and SIGINT are handled here and nowhere else: the group turns them into the
         // service's graceful shutdown (finish in-flight scans, remove the socket), then run()
@@ -110,7 +113,7 @@ struct GatewayServeCommand: AsyncParsableCommand {
         // The browser bridge, when configured, serves beside the till socket in the same group.
         let bridge = configuration.browser.map {
             ServiceGroupConfiguration.ServiceConfiguration(
-                service: BridgeService(gateway: service, configuration: $0, corePath: core, logger: logger))
+                service: BridgeService(gateway: service, configuration: $0, logger: logger))
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -11,11 +11,15 @@ struct Till: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send request lines (arguments, or stdin when none) and print each answer line.")
 
-        @Option(help: "The socket of the core or gateway.") var socket: String = ".loyalgate/core.sock"
+        @Option(
+            name: [.customLong("socket"), .customLong("core")],
+            help: "The socket of the core or gateway, or tls://HOST:PORT for a remote core (with --tls-dir).")
+        var socket: String = ".loyalgate/core.sock"
+        @OptionGroup var tls: TLSClientOptions
         @Argument(help: "JSON request objects, one per argument.") var requests: [String] = []
 
         func run() throws {
-            let client = try UnixLineClient(path: socket)
+            let client = try tls.endpoint(socket).connect()
             var lines = requests
             if lines.isEmpty {
                 while let line = Swift.readLine(), !line.isEmpty { lines.append(line) }
