@@ -39,6 +39,14 @@ let metrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-m
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let nioHTTP: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdCore: Target.Dependency = .product(name: "HummingbirdCore", package: "hummingbird")
+let hummingbirdTLS: Target.Dependency = .product(name: "HummingbirdTLS", package: "hummingbird")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 
 let package = Package(
     name: "loyalgate",
@@ -65,6 +73,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Hummingbird's header types (HTTPField); already in the graph through Hummingbird.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -152,6 +166,20 @@ let package = Package(
         // no .pc file, so it links by name.
         .target(name: "CZintMatrix", linkerSettings: [.linkedLibrary("zint")]),
 
+        // The back office's pure parts: the UI text catalog (one file per language), money and
+        // dates in the merchant's currency and time zone, form validation, page models.
+        .target(name: "BackOffice", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        // The back office in a browser: Hummingbird routes, sessions, CSRF, throttling, staff
+        // accounts; reaches the core only through LoyalgateClient. Templates are compiled in.
+        .target(
+            name: "WebServer",
+            dependencies: [
+                "BackOffice", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", hummingbird, hummingbirdCore,
+                hummingbirdTLS,
+                bcrypt, mustache, nioSSL, nioCore, nioPosix, logging, serviceLifecycle, httpTypes,
+            ],
+            swiftSettings: swiftSettings),
+
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
@@ -159,7 +187,8 @@ let package = Package(
                 "LoyaltyCore", "LoyaltyDomain", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient",
                 "Gateway",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
-                "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", argumentParser, logging,
+                "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "WebServer", "BackOffice",
+                argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -177,6 +206,10 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        .testTarget(
+            name: "BackOfficeTests", dependencies: ["BackOffice", "LoyaltyDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebServerTests", dependencies: ["WebServer", "BackOffice"], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",

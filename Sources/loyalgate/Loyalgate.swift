@@ -12,7 +12,7 @@ struct Loyalgate: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Core.self, GatewayCommand.self, DoctorCommand.self, ProgramCommand.self, CardCommand.self,
-            CustomerCommand.self, ExportCommand.self, ReceiptCommand.self, Till.self,
+            CustomerCommand.self, ExportCommand.self, ReceiptCommand.self, Till.self, WebCommand.self,
         ])
 }
 

@@ -1,0 +1,322 @@
+#!/usr/bin/python3
+"""The back office in a real browser: a real `loyalgate core` on a temporary folder, a real
+`loyalgate web`, and Debian's headless Chromium driven through chromedriver by Selenium.
+
+Run by Tests/IntegrationTests/WebBrowserTests.swift (so `scripts/test` runs it), or by hand:
+    LOYALGATE_BIN=.build/debug/loyalgate Tests/Browser/backoffice.py
+LOYALGATE_SCREENSHOTS=docs/screenshots saves a screenshot of each page there.
+
+Every wait has a timeout, every child is killed at the end, the folder is removed.
+"""
+import http.client as httpclient
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("LOYALGATE_BIN", os.path.join(REPO, ".build/debug/loyalgate"))
+SHOTS = os.environ.get("LOYALGATE_SCREENSHOTS")
+MERCHANT = "apotheek-de-linde"
+OWNER_PASSWORD = "linde owner secret"
+CASHIER_PASSWORD = "linde cashier secret"
+children = []
+
+
+def ean13(payload):
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(payload)))
+    return payload + str((10 - total % 10) % 10)
+
+
+CARD = ean13("299000100001")
+NEW_CARD = ean13("299000100002")
+OTHER_SHOP_CARD = ean13("244000100001")
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print("ok -", message, flush=True)
+
+
+def run(arguments, stdin=None):
+    result = subprocess.run([BIN] + arguments, input=stdin, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        raise AssertionError(f"loyalgate {' '.join(arguments)} exited {result.returncode}: {result.stderr}")
+    return result.stdout
+
+
+def start(arguments, log):
+    child = subprocess.Popen([BIN] + arguments, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    children.append(child)
+    return child
+
+
+def wait_for(condition, what, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {seconds} s")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(port, method, path, body=None, cookies=None):
+    """A plain HTTP request, as a script or another site's form would send it: no browser."""
+    connection = httpclient.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    connection.request(method, path, body=urllib.parse.urlencode(body or {}), headers=headers)
+    response = connection.getresponse()
+    text = response.read().decode()
+    set_cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+    connection.close()
+    return response.status, text, set_cookies, dict((k.lower(), v) for k, v in response.getheaders())
+
+
+def shot(driver, name):
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def press(driver, element):
+    """Clicks a button or link that loads a new page, and waits until the old page is gone:
+    a click returns before the next page is there, and the old page's elements must not be read."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+
+
+def sign_in(driver, base, user, password):
+    driver.delete_all_cookies()
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "user").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(password)
+    press(driver, driver.find_element(By.ID, "sign-in"))
+
+
+def main():
+    folder = tempfile.mkdtemp(prefix="lg-web-", dir="/tmp")
+    driver = None
+    log = open(os.path.join(folder, "processes.log"), "w")
+    try:
+        data = os.path.join(folder, "data")
+        state = os.path.join(folder, "web")
+        sock = os.path.join(data, "core.sock")
+        run(["program", "import", "--data", data, os.path.join(REPO, "examples/dutch-pharmacy.json")])
+        run(["program", "import", "--data", data, os.path.join(REPO, "examples/german-shop.json")])
+        run(["cards", "add", "--data", data, "--merchant", MERCHANT, CARD])
+        run(["cards", "add", "--data", data, "--merchant", "markt-lindenhof", OTHER_SHOP_CARD])
+        run(["web", "user", "add", "owner", "--role", "owner", "--merchant", MERCHANT, "--state", state],
+            stdin=OWNER_PASSWORD + "\n")
+        run(["web", "user", "add", "kassa", "--role", "cashier", "--merchant", MERCHANT, "--state", state],
+            stdin=CASHIER_PASSWORD + "\n")
+        mode = os.stat(os.path.join(state, "staff.json")).st_mode & 0o777
+        check(mode == 0o600, f"the staff file is 0600 (it is {oct(mode)})")
+
+        start(["core", "--data", data, "--socket", sock], log)
+        wait_for(lambda: os.path.exists(sock), "the core's socket appears")
+        port = free_port()
+        refused = subprocess.run([BIN, "web", "--core", sock, "--listen", f"0.0.0.0:{port}", "--state", state],
+                                 capture_output=True, text=True, timeout=30)
+        check(refused.returncode != 0 and "loopback" in refused.stderr,
+              "plain HTTP on a non-loopback address is refused with a sentence")
+        start(["web", "--core", sock, "--listen", f"127.0.0.1:{port}", "--state", state,
+               "--time-zone", "Europe/Amsterdam"], log)
+
+        def answers():
+            try:
+                return http(port, "GET", "/login")[0] == 200
+            except OSError:
+                return False
+        wait_for(answers, "the web server answers")
+        base = f"http://localhost:{port}"
+
+        status, _, cookies, headers = http(port, "GET", "/login")
+        csp = headers.get("content-security-policy", "")
+        check("frame-ancestors 'none'" in csp and "script-src" not in csp and "default-src 'none'" in csp,
+              "the CSP allows no script and no framing")
+        check(headers.get("referrer-policy") == "no-referrer", "no referrer leaves")
+        check(any("HttpOnly" in c and "Secure" in c and "SameSite=Strict" in c and "Max-Age" in c for c in cookies),
+              "cookies are HttpOnly, Secure, SameSite=Strict with a lifetime")
+
+        options = Options()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,900",
+                         "--lang=en-US", "--disable-gpu"]:
+            options.add_argument(argument)
+        options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver.set_page_load_timeout(30)
+        # Elements of a page just loaded may take a moment; the checks that something is absent
+        # run on pages loaded with get(), which returns once the page is complete.
+        driver.implicitly_wait(5)
+
+        # Log in.
+        driver.get(base + "/")
+        check(driver.current_url.endswith("/login"), "a page without a session leads to the sign-in")
+        shot(driver, "login")
+        sign_in(driver, base, "owner", OWNER_PASSWORD)
+        check("Apotheek De Linde" in driver.find_element(By.ID, "merchant").text, "the owner sees the dashboard")
+        session_cookie = driver.get_cookie("lg_session")
+        check(session_cookie["httpOnly"] and session_cookie["secure"] and session_cookie["sameSite"] == "Strict",
+              "the browser holds the session cookie as HttpOnly, Secure, SameSite=Strict")
+        shot(driver, "dashboard")
+
+        # Register a customer: a wrong e-mail first, its message beside the field, nothing written.
+        driver.get(base + "/customers/new")
+        driver.find_element(By.ID, "name").send_keys("Anna de Vries")
+        driver.find_element(By.ID, "email").send_keys("anna.example.nl")
+        driver.find_element(By.ID, "phone").send_keys("+31 6 1234 5678")
+        driver.find_element(By.ID, "card").send_keys(CARD)
+        driver.find_element(By.ID, "consentMail").click()
+        press(driver, driver.find_element(By.ID, "save"))
+        check(driver.find_element(By.ID, "email-problem").text == "This is not an e-mail address.",
+              "a wrong e-mail is told beside its field")
+        check(driver.find_element(By.ID, "name").get_attribute("value") == "Anna de Vries",
+              "the form keeps what was typed")
+        shot(driver, "register-errors")
+        email = driver.find_element(By.ID, "email")
+        email.clear()
+        email.send_keys("anna@example.nl")
+        press(driver, driver.find_element(By.ID, "save"))
+        check(driver.find_element(By.ID, "customer-name").text == "Anna de Vries", "the customer is registered")
+        check("registered" in driver.find_element(By.ID, "notice").text, "the page says so")
+        customer_url = driver.current_url
+        customer_id = customer_url.rsplit("/", 1)[1]
+        shot(driver, "customer")
+
+        # Find them by phone.
+        driver.get(base + "/customers")
+        driver.find_element(By.ID, "q").send_keys("+31 6 1234 5678")
+        press(driver, driver.find_element(By.ID, "find"))
+        rows = driver.find_element(By.ID, "matches").text
+        check("Anna V." in rows and CARD in rows, "the customer is found by phone, with the card")
+        shot(driver, "customers")
+
+        # Block and replace the card; the fee is shown.
+        press(driver, driver.find_element(By.LINK_TEXT, CARD))
+        driver.find_element(By.ID, "block-reason").send_keys("lost at the market")
+        press(driver, driver.find_element(By.ID, "block"))
+        check(driver.find_element(By.ID, "card-status").text == "blocked", "the card is blocked")
+        Select(driver.find_element(By.ID, "replace-reason")).select_by_value("lost")
+        driver.find_element(By.ID, "new-card").send_keys(NEW_CARD)
+        press(driver, driver.find_element(By.ID, "replace"))
+        notice = driver.find_element(By.ID, "notice").text
+        check(f"Card {CARD} was replaced by {NEW_CARD}" in notice and "€2.00" in notice,
+              f"the replacement and its fee are shown ({notice})")
+        check(driver.current_url.endswith("/cards/" + NEW_CARD), "the new card's page follows")
+        shot(driver, "card")
+
+        # The dashboard counts the one active card (the old one is replaced).
+        driver.get(base + "/")
+        check(driver.find_element(By.ID, "active-cards").text == "1", "the dashboard counts one active card")
+        shot(driver, "dashboard")
+
+        # A card of another merchant is not there.
+        status, text, _, _ = http(port, "GET", "/cards/" + OTHER_SHOP_CARD, cookies={"lg_session": session_cookie["value"]})
+        check(status == 404, "another merchant's card is a 404")
+        driver.get(base + "/customers/999999")
+        check("no such page" in driver.find_element(By.ID, "error-message").text, "an unknown customer is a 404 page")
+
+        # The erase page shows the consequences first (the owner does not erase here).
+        driver.get(customer_url + "/erase")
+        check("cannot be undone" in driver.find_element(By.ID, "consequences").text,
+              "erasing shows its consequences before")
+        shot(driver, "erase")
+
+        # The owner reads who blocked and replaced the card in the core's audit log.
+        driver.get(base + "/audit")
+        log_text = driver.find_element(By.ID, "audit").text
+        check("card.block" in log_text and "card.replace" in log_text and "owner" in log_text,
+              "the audit log shows the block and the replacement by the owner")
+        shot(driver, "audit")
+
+        # A form posted without its CSRF token is refused, and nothing is written.
+        status, text, _, _ = http(port, "POST", "/customers", {"name": "Mallory"},
+                                  cookies={"lg_session": session_cookie["value"]})
+        check(status == 403 and "expired or was not sent from this site" in text, "a post without its CSRF token is refused")
+
+        # The cashier: no erase button, and 403 posting to it with a valid token.
+        sign_in(driver, base, "kassa", CASHIER_PASSWORD)
+        driver.get(customer_url)
+        driver.implicitly_wait(0)
+        check(not driver.find_elements(By.ID, "erase-link") and not driver.find_elements(By.ID, "export"),
+              "a cashier sees no erase and no export")
+        driver.implicitly_wait(5)
+        token = driver.find_element(By.NAME, "_csrf").get_attribute("value")
+        cashier_cookie = driver.get_cookie("lg_session")["value"]
+        status, text, _, _ = http(port, "POST", f"/customers/{customer_id}/erase", {"_csrf": token},
+                                  cookies={"lg_session": cashier_cookie})
+        check(status == 403 and "Your role may not do this." in text, "a cashier posting an erase gets 403")
+        driver.get(customer_url)
+        check(driver.find_element(By.ID, "customer-name").text == "Anna de Vries", "and the customer is still there")
+        driver.implicitly_wait(0)
+        check(not driver.find_elements(By.ID, "audit-link"), "a cashier has no audit log link")
+        driver.implicitly_wait(5)
+        driver.get(base + "/audit")
+        check("Your role may not do this." in driver.find_element(By.ID, "error-message").text,
+              "and is refused the audit log")
+
+        # Ten wrong passwords slow the next try.
+        status, text, cookies, _ = http(port, "GET", "/login")
+        login_token = re.search(r'name="_csrf" value="([^"]+)"', text).group(1)
+        login_cookie = {"lg_login": login_token}
+        for attempt in range(10):
+            status, text, _, _ = http(port, "POST", "/login", {"_csrf": login_token, "user": "owner", "password": f"guess {attempt}"},
+                                      cookies=login_cookie)
+            check(status == 401, f"wrong password {attempt + 1} is refused")
+        started = time.monotonic()
+        status, text, _, _ = http(port, "POST", "/login", {"_csrf": login_token, "user": "owner", "password": OWNER_PASSWORD},
+                                  cookies=login_cookie)
+        check(status == 429 and "Too many wrong passwords. Wait 30 seconds" in text,
+              f"the 11th try, even with the right password, waits ({time.monotonic() - started:.2f} s to answer)")
+        driver.delete_all_cookies()
+        driver.get(base + "/login")
+        driver.find_element(By.ID, "user").send_keys("owner")
+        driver.find_element(By.ID, "password").send_keys(OWNER_PASSWORD)
+        press(driver, driver.find_element(By.ID, "sign-in"))
+        check("Too many wrong passwords" in driver.find_element(By.ID, "login-error").text,
+              "the browser is told to wait too")
+        shot(driver, "login-throttled")
+        print("all browser checks passed", flush=True)
+    finally:
+        if driver is not None:
+            driver.quit()
+        for child in children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(child.pid, signal.SIGKILL)
+                    child.wait()
+        log.close()
+        if sys.exc_info()[0] is not None:
+            sys.stdout.write(open(os.path.join(folder, "processes.log")).read()[-4000:])
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+import Foundation
+import LoyalgateProtocol
+import LoyaltyCore
+import LoyaltyDomain
+import LoyaltyStore
+import Testing
+
+/// The back office's dashboard figures and audit log (issue 14).
+@Suite struct BackOfficeOpTests {
+    @Test func theSummaryCountsTodayAndThisMonthInTheMerchantsTimeZone() async throws {
+        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        let (a, b) = (core.card("2990001", 1), core.card("2990001", 2))
+        try core.store.addCards(merchant: nil, numbers: [try CardNumber(a), try CardNumber(b)])
+        func earn(_ card: String, _ receipt: String, _ amount: String, at: String) async throws {
+            _ = try await core.ok(
+                CoreOp.TxnEarn.self,
+                .init(card: card, till: "t", receipt: receipt, lines: [.init(sku: "x", amount: amount)], at: at),
+                as: InProcessCore.till)
+        }
+        // 23:30 UTC on 23 November is 00:30 on the 24th in Amsterdam: today, not yesterday.
+        try await earn(a, "R1", "10.00", at: "2026-11-23T23:30:00Z")
+        try await earn(a, "R2", "5.00", at: "2026-11-22T10:00:00Z")  // this month, not today
+        try await earn(b, "R3", "7.00", at: "2026-10-31T10:00:00Z")  // last month
+        _ = try await core.ok(
+            CoreOp.TxnRedeem.self, .init(card: a, till: "t", receipt: "R4", points: 4, at: "2026-11-24T09:00:00Z"),
+            as: InProcessCore.till)
+        _ = try await core.ok(
+            CoreOp.TxnReturn.self,
+            .init(
+                till: "t", receipt: "R5", original: .init(till: "t", receipt: "R2"),
+                lines: [.init(sku: "x", amount: "5.00")], at: "2026-11-24T09:30:00Z"), as: InProcessCore.till)
+
+        let summary = try await core.ok(CoreOp.ReportSummary.self, .init(at: "2026-11-24T12:00:00Z"))
+        #expect(summary.merchant == "apotheek-de-linde" && summary.currency == "EUR")
+        #expect(summary.timeZone == "Europe/Amsterdam")
+        #expect(
+            summary.today
+                == .init(
+                    from: "2026-11-24", earns: 1, pointsEarned: 10, redeems: 1, pointsRedeemed: 4,
+                    discountRedeemed: "0.00", returns: 1))
+        #expect(summary.month.from == "2026-11-01")
+        #expect(summary.month.earns == 2 && summary.month.pointsEarned == 15 && summary.month.returns == 1)
+        #expect(summary.activeCards == 2)
+        // 10 + 5 + 7 earned, 4 redeemed, 5 returned.
+        #expect(summary.pointsOutstanding == 13)
+        #expect(summary.discountOutstanding == "0.00")
+    }
+
+    @Test func theAuditLogKeepsWhoDidWhatNewestFirst() async throws {
+        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        let first = try await core.ok(
+            CoreOp.AuditAppend.self, .init(user: "anna", action: "card.block", subject: "2990001000018", detail: "lost")
+        )
+        #expect(first.user == "anna" && first.detail == "lost")
+        _ = try await core.ok(
+            CoreOp.AuditAppend.self, .init(user: "kees", action: "customer.erase", subject: "customer:4"))
+        let log = try await core.ok(CoreOp.AuditList.self, .init())
+        #expect(log.entries.map(\.action) == ["customer.erase", "card.block"])
+        #expect(log.entries.map(\.user) == ["kees", "anna"])
+        #expect(try await core.ok(CoreOp.AuditList.self, .init(limit: 1)).entries.count == 1)
+    }
+
+    @Test func theAuditLogRefusesControlCharactersAndTills() async throws {
+        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        #expect(
+            await core.refusal(CoreOp.AuditAppend.self, .init(user: "anna\u{1B}[2J", action: "x", subject: "y"))
+                == .badRequest)
+        #expect(await core.refusal(CoreOp.AuditAppend.self, .init(user: "", action: "x", subject: "y")) == .badRequest)
+        #expect(await core.refusal(CoreOp.AuditList.self, .init(limit: 0)) == .badRequest)
+        #expect(
+            await core.refusal(
+                CoreOp.AuditAppend.self, .init(user: "t", action: "x", subject: "y"), as: InProcessCore.till)
+                == .forbidden)
+        #expect(await core.refusal(CoreOp.AuditList.self, .init(), as: InProcessCore.till) == .forbidden)
+        #expect(await core.refusal(CoreOp.ReportSummary.self, .init(), as: InProcessCore.till) == .forbidden)
+    }
+}
