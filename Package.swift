@@ -209,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "BackOfficeTests", dependencies: ["BackOffice", "LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "WebServerTests", dependencies: ["WebServer", "BackOffice"], swiftSettings: swiftSettings),
+            name: "WebServerTests", dependencies: ["WebServer", "BackOffice", mustache], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",

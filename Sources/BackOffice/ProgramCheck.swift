@@ -9,6 +9,10 @@ public struct ProgramCheck: Sendable, Equatable {
         /// 1-based; nil when the sentence names no field found in the text.
         public var line: Int?
         public var message: String
+        public init(line: Int?, message: String) {
+            self.line = line
+            self.message = message
+        }
     }
 
     public var file: ProgramFile?
@@ -25,7 +29,7 @@ public struct ProgramCheck: Sendable, Equatable {
     }
 
     /// The line of the deepest key of the field the message names that the text holds.
-    static func line(of message: String, in text: String) -> Int? {
+    public static func line(of message: String, in text: String) -> Int? {
         let lines = text.components(separatedBy: "\n")
         for path in candidatePaths(message) {
             var keys = path.split(separator: ".").map(String.init).filter { Int($0) == nil }

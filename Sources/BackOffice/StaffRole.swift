@@ -12,15 +12,15 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case edit, cardLife
         /// The right to erasure and the right of access: irreversible or a copy of personal data.
         case erase, exportCustomer
-        /// The audit log.
-        case audit
+        /// The audit log, and a new program (what the shop promises its customers).
+        case audit, program
     }
 
     public func may(_ action: Action) -> Bool {
         switch action {
         case .look, .register, .edit, .cardLife: true
         case .erase, .exportCustomer: self >= .manager
-        case .audit: self == .owner
+        case .audit, .program: self == .owner
         }
     }
 

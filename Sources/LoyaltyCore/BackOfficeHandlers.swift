@@ -24,5 +24,36 @@ extension CoreService {
         Handler(CoreOp.AuditList.self) { context, p in
             try await context.store.auditList(merchant: try context.merchant(p.merchant), limit: p.limit ?? 100)
         },
+        Handler(CoreOp.ProgramImport.self) { context, p in
+            guard p.file.utf8.count <= 1 << 20 else {
+                throw LoyaltyError(.badRequest, "A program file is at most 1 MiB.")
+            }
+            let file: ProgramFile
+            do throws(ProgramError) { file = try ProgramFile.decode(Data(p.file.utf8)) } catch {
+                throw LoyaltyError(.badRequest, error.message)
+            }
+            if file.program.closed?.dutyRoster != nil {
+                throw LoyaltyError(
+                    .badRequest,
+                    "closed.dutyRoster: the core reads no file a caller names; give the roster's periods in closed.periods."
+                )
+            }
+            // A caller bound to a merchant imports only that merchant's program, and `merchant`,
+            // when given, must be the one the file names.
+            guard try context.merchant(p.merchant ?? file.merchant.code) == file.merchant.code else {
+                throw LoyaltyError(
+                    .forbidden, "This program is for \(file.merchant.code), not for \(p.merchant ?? "this caller").")
+            }
+            do {
+                let imported = try await context.store.storeProgram(file)
+                return ProgramImportAnswer(
+                    merchant: imported.merchant, version: imported.version, created: imported.created)
+            } catch let error as ProgramError {
+                throw LoyaltyError(.badRequest, error.message)
+            }
+        },
+        Handler(CoreOp.ProgramVersions.self) { context, p in
+            try await context.store.programVersions(merchant: try context.merchant(p.merchant))
+        },
     ]
 }

@@ -50,6 +50,8 @@ public protocol LedgerStore: Sendable {
     func summary(merchant: String?, at instant: Date) async throws -> SummaryAnswer
     func appendAudit(_ request: CoreOp.AuditAppend.Parameters) async throws -> AuditEntry
     func auditList(merchant: String?, limit: Int) async throws -> AuditAnswer
+    func storeProgram(_ file: ProgramFile) async throws -> LedgerDatabase.ImportedProgram
+    func programVersions(merchant: String?) async throws -> ProgramVersionsAnswer
 
     /// Recomputes every balance from the entries (`loyalgate core verify`).
     func verify() throws -> VerifyReport

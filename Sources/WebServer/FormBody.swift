@@ -21,3 +21,27 @@ enum FormBody {
         part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
+
+extension FormBody {
+    /// `multipart/form-data` text fields and files (the program upload), by field name. Parts
+    /// are read as UTF-8 text: the only file the pages take is a JSON program file.
+    static func multipart(_ body: String, contentType: String) -> [String: String]? {
+        guard let range = contentType.range(of: "boundary=") else { return nil }
+        var boundary = String(contentType[range.upperBound...])
+        if let semicolon = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semicolon]) }
+        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard !boundary.isEmpty, boundary.count <= 200 else { return nil }
+        var fields: [String: String] = [:]
+        for part in body.components(separatedBy: "--" + boundary).dropFirst() {
+            guard let split = part.range(of: "\r\n\r\n") else { continue }
+            let headers = part[..<split.lowerBound]
+            var content = String(part[split.upperBound...])
+            if content.hasSuffix("\r\n") { content.removeLast() }
+            guard let nameRange = headers.range(of: "name=\"") else { continue }
+            let rest = headers[nameRange.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { continue }
+            fields[String(rest[..<end])] = content
+        }
+        return fields
+    }
+}

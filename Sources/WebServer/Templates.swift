@@ -5,7 +5,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "dashboard": dashboard, "customers": customers,
         "customer-form": customerForm, "customer": customer, "erase": erase, "card": card, "error": error,
-        "audit": audit,
+        "audit": audit, "programs": programs,
     ]
 
     static let layout = """
@@ -24,6 +24,7 @@ enum Templates {
         <nav>
         <a href="/">{{t.nav_dashboard}}</a>
         <a href="/customers">{{t.nav_customers}}</a>
+        <a href="/programs">{{t.nav_programs}}</a>
         {{#mayAudit}}<a href="/audit" id="audit-link">{{t.nav_audit}}</a>{{/mayAudit}}
         </nav>
         {{#switchable}}
@@ -271,6 +272,36 @@ enum Templates {
         {{/layout}}
         """
 
+    static let programs = """
+        {{<layout}}
+        {{$title}}{{t.program_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.program_title}}</h1>
+        <h2>{{t.program_rules}}</h2>
+        <ul id="rules">{{#rules}}<li>{{.}}</li>{{/rules}}</ul>
+        <h2>{{t.program_versions}}</h2>
+        <table id="versions"><thead><tr><th>{{t.program_version}}</th><th>{{t.program_since}}</th></tr></thead>
+        <tbody>{{#versions}}<tr><td class="num">{{version}}</td><td>{{when}}</td></tr>{{/versions}}</tbody></table>
+        {{#mayUpload}}
+        <h2>{{t.program_upload}}</h2>
+        {{#hasProblems}}<p class="error" id="program-problems">{{t.program_problems}}</p>{{/hasProblems}}
+        {{#unplaced}}<p class="field-error">{{.}}</p>{{/unplaced}}
+        {{#hasProblems}}
+        <table class="source" id="uploaded">
+        <tbody>{{#lines}}<tr{{#problems}} class="bad"{{/problems}}><td class="num">{{number}}</td><td><code>{{text}}</code>{{#problems}}<div class="field-error line-problem">{{.}}</div>{{/problems}}</td></tr>{{/lines}}</tbody>
+        </table>
+        {{/hasProblems}}
+        <form method="post" action="/programs" enctype="multipart/form-data" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="program-file">{{t.program_file}}</label>
+        <input type="file" id="program-file" name="file" accept=".json,application/json">
+        <button type="submit" id="upload">{{t.program_submit}}</button>
+        </form>
+        {{/mayUpload}}
+        {{/content}}
+        {{/layout}}
+        """
+
     static let error = """
         {{<layout}}
         {{$title}}{{t.error_title}}{{/title}}
@@ -315,6 +346,9 @@ enum Templates {
         fieldset{border:1px solid #c4ccd6;border-radius:4px}
         .check{display:block}
         .actions{display:grid;gap:1rem;align-items:start}
+        .source td{padding:.05rem .5rem;border:0;vertical-align:top}
+        .source code{white-space:pre-wrap}
+        .source .bad{background:#fdecea}
         @media (min-width:48rem){.actions{grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))}}
         """
 }

@@ -198,6 +198,10 @@ public struct WebApp: Sendable {
                     ], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(export))))
             }
         }
+        router.get("/programs") { request, _ in
+            await self.page(request) { session, language in try await self.programs(session, language) }
+        }
+        router.post("/programs") { request, _ in await self.uploadProgram(request) }
         router.get("/audit") { request, _ in
             await self.page(request, may: .audit) { session, language in try await self.auditPage(session, language) }
         }

@@ -24,7 +24,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -105,7 +105,16 @@ def press(driver, element):
     a click returns before the next page is there, and the old page's elements must not be read."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+
+    def gone(_):
+        # Stale, or the page in between answers with another WebDriver error: either way the
+        # old page is no longer the one shown.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(driver, 20).until(gone)
 
 
 def sign_in(driver, base, user, password):
@@ -252,6 +261,33 @@ def main():
         check("card.block" in log_text and "card.replace" in log_text and "owner" in log_text,
               "the audit log shows the block and the replacement by the owner")
         shot(driver, "audit")
+
+        # Upload a program with a mistake: the checker's sentence is beside its line; then the
+        # corrected file is stored as version 2.
+        program = open(os.path.join(REPO, "examples/dutch-pharmacy.json")).read()
+        currency_line = program.split("\n").index(next(l for l in program.split("\n") if '"currency"' in l)) + 1
+        bad = os.path.join(folder, "bad-program.json")
+        with open(bad, "w") as f:
+            f.write(program.replace('"EUR"', '"EURO"'))
+        driver.get(base + "/programs")
+        check("1 point(s) for every €1.00 spent." in driver.find_element(By.ID, "rules").text,
+              "the rules are shown in plain words")
+        driver.find_element(By.ID, "program-file").send_keys(bad)
+        press(driver, driver.find_element(By.ID, "upload"))
+        rows = driver.find_elements(By.CSS_SELECTOR, "#uploaded tr.bad")
+        check(len(rows) == 1 and rows[0].find_element(By.CSS_SELECTOR, "td").text == str(currency_line)
+              and "merchant.currency" in rows[0].text and "three-letter currency code" in rows[0].text,
+              f"the checker's error is shown beside line {currency_line}")
+        shot(driver, "program-errors")
+        good = os.path.join(folder, "new-program.json")
+        with open(good, "w") as f:
+            f.write(program.replace('"per": "1.00"', '"per": "2.00"'))
+        driver.find_element(By.ID, "program-file").send_keys(good)
+        press(driver, driver.find_element(By.ID, "upload"))
+        check("Program version 2 stored" in driver.find_element(By.ID, "notice").text, "the corrected file is version 2")
+        check("1 point(s) for every €2.00 spent." in driver.find_element(By.ID, "rules").text,
+              "and its rules are shown")
+        shot(driver, "programs")
 
         # A form posted without its CSRF token is refused, and nothing is written.
         status, text, _, _ = http(port, "POST", "/customers", {"name": "Mallory"},

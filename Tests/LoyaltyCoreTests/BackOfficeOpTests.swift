@@ -75,3 +75,55 @@ import Testing
         #expect(await core.refusal(CoreOp.ReportSummary.self, .init(), as: InProcessCore.till) == .forbidden)
     }
 }
+
+/// A new program from the back office (`program.import`) and its versions (`program.versions`).
+@Suite struct ProgramOpTests {
+    static let dutch = try! String(
+        contentsOf: InProcessCore.examples.appendingPathComponent("dutch-pharmacy.json"), encoding: .utf8)
+
+    @Test func aChangedProgramIsTheNextVersionAndAnUnchangedOneIsNot() async throws {
+        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        let changed = Self.dutch.replacingOccurrences(of: "\"per\": \"1.00\"", with: "\"per\": \"2.00\"")
+        let imported = try await core.ok(CoreOp.ProgramImport.self, .init(file: changed))
+        #expect(imported == ProgramImportAnswer(merchant: "apotheek-de-linde", version: 2, created: true))
+        let again = try await core.ok(CoreOp.ProgramImport.self, .init(file: changed))
+        #expect(again.created == false && again.version == 2)
+        let versions = try await core.ok(CoreOp.ProgramVersions.self, .init())
+        #expect(versions.versions.map(\.version) == [2, 1])
+        #expect(versions.current.program.points?.per == "2.00")
+        // Earns from now on use version 2: 10.00 earns 5 points.
+        let card = core.card("2990001", 1)
+        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        let earn = try await core.ok(
+            CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1", lines: [.init(sku: "x", amount: "10.00")]),
+            as: InProcessCore.till)
+        #expect(earn.points == 5)
+    }
+
+    @Test func theCheckersSentenceComesBackAndNothingIsStored() async throws {
+        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        let result = await core.call(
+            CoreOp.ProgramImport.self, .init(file: Self.dutch.replacingOccurrences(of: "\"EUR\"", with: "\"EURO\"")))
+        guard case .failure(let error) = result else {
+            Issue.record("a wrong currency was stored")
+            return
+        }
+        #expect(error.code == .badRequest)
+        #expect(error.message.hasPrefix("merchant.currency:"))
+        #expect(try await core.ok(CoreOp.ProgramVersions.self, .init()).versions.count == 1)
+        #expect(await core.refusal(CoreOp.ProgramImport.self, .init(file: "{")) == .badRequest)
+        #expect(
+            await core.refusal(CoreOp.ProgramImport.self, .init(file: Self.dutch), as: InProcessCore.till) == .forbidden
+        )
+    }
+
+    @Test func aCallerBoundToAMerchantImportsOnlyItsOwnProgram() async throws {
+        let bound = CoreService.Caller(uid: 6000, gid: 6000)
+        let core = try InProcessCore(
+            programs: ["dutch-pharmacy", "german-shop"],
+            policy: AccessPolicy(callers: [.init(uid: 6000, role: .backOffice, merchant: "markt-lindenhof")]))
+        #expect(await core.refusal(CoreOp.ProgramImport.self, .init(file: Self.dutch), as: bound) == .forbidden)
+        #expect(
+            try await core.ok(CoreOp.ProgramVersions.self, .init(merchant: "apotheek-de-linde")).versions.count == 1)
+    }
+}

@@ -1,5 +1,6 @@
 import BackOffice
 import Foundation
+import Mustache
 import Testing
 
 @testable import WebServer
@@ -104,5 +105,27 @@ import Testing
         #expect(fields["empty"] == "")
         #expect(fields["_csrf"] == "a-b_c")
         #expect(fields["bad"] == nil)
+    }
+}
+
+@Suite struct TemplateTests {
+    /// Every page's template is registered and parses, so no page can fail with "Something went wrong" for a missing one.
+    @Test func everyTemplateIsRegisteredAndParses() throws {
+        let source = try String(
+            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Sources/WebServer/Templates.swift").path,
+            encoding: .utf8)
+        let declared = source.split(separator: "\n").compactMap { line -> String? in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("static let "), text.hasSuffix("= \"\"\""), !text.hasPrefix("static let stylesheet")
+            else { return nil }
+            return String(text.dropFirst("static let ".count).prefix { $0 != " " })
+        }
+        #expect(
+            declared.count == Templates.all.count,
+            "declared \(declared.sorted()), registered \(Templates.all.keys.sorted())")
+        for (name, text) in Templates.all {
+            #expect(throws: Never.self, "\(name)") { _ = try MustacheTemplate(string: text) }
+        }
     }
 }

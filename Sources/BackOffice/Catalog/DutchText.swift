@@ -138,5 +138,23 @@ enum DutchText {
         "audit.none": "Nog niets vastgelegd.",
         "nav.merchant": "Winkel",
         "nav.switch": "Wisselen",
+        "nav.programs": "Programma",
+        "program.title": "Programma",
+        "program.rules": "De regels nu",
+        "program.versions": "Versies",
+        "program.version": "Versie",
+        "program.since": "Sinds",
+        "program.upload": "Een nieuw programmabestand uploaden",
+        "program.file": "Programmabestand (JSON)",
+        "program.submit": "Controleren en opslaan",
+        "program.problems":
+            "Het bestand is niet opgeslagen: wat de controle vond staat naast de regels waar het over gaat.",
+        "program.stored": "Programmaversie {version} opgeslagen; die geldt vanaf nu.",
+        "program.unchanged": "De regels zijn gelijk aan versie {version}: er is niets opgeslagen.",
+        "program.otherMerchant": "Dit bestand is voor {file}; u werkt voor {merchant}.",
+        "program.points": "{points} punt(en) per {amount} besteed.",
+        "program.discount": "Het kortingssaldo is te besteden vanaf {amount}.",
+        "program.reward": "Beloning: {name} voor {points} punten.",
+        "program.fee": "Een vervangende kaart als de oude {reason} is kost {amount}.",
     ]
 }

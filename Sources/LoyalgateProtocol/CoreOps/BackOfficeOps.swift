@@ -146,3 +146,64 @@ public struct AuditAnswer: Sendable, Codable, Equatable {
         self.entries = entries
     }
 }
+
+extension CoreOp {
+    /// A new program file for the merchant it names, checked as `loyalgate program import`
+    /// checks it; stored as the next version unless the rules are unchanged.
+    public enum ProgramImport: WireOperation {
+        public static let name = "program.import"
+        public static let role = Role.backOffice
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var merchant: String?
+            /// The program file's text (JSON, docs/program-file.md). A duty roster must be given
+            /// inline (`closed.periods`): the core reads no file a caller names.
+            public var file: String
+            public init(merchant: String? = nil, file: String) {
+                self.merchant = merchant
+                self.file = file
+            }
+        }
+        public typealias Answer = ProgramImportAnswer
+    }
+
+    /// The merchant's current program and the list of its versions, newest first.
+    public enum ProgramVersions: WireOperation {
+        public static let name = "program.versions"
+        public static let role = Role.backOffice
+        public typealias Parameters = MerchantParameters
+        public typealias Answer = ProgramVersionsAnswer
+    }
+}
+
+public struct ProgramImportAnswer: Sendable, Codable, Equatable {
+    public var merchant: String
+    public var version: Int
+    /// False when the file's rules equal the current version's, so nothing was stored.
+    public var created: Bool
+    public init(merchant: String, version: Int, created: Bool) {
+        self.merchant = merchant
+        self.version = version
+        self.created = created
+    }
+}
+
+public struct ProgramVersionsAnswer: Sendable, Codable, Equatable {
+    public struct Version: Sendable, Codable, Equatable {
+        public var version: Int
+        public var createdAt: String
+        public init(version: Int, createdAt: String) {
+            self.version = version
+            self.createdAt = createdAt
+        }
+    }
+
+    public var merchant: String
+    /// The current version's whole file, as stored.
+    public var current: ProgramFile
+    public var versions: [Version]
+    public init(merchant: String, current: ProgramFile, versions: [Version]) {
+        self.merchant = merchant
+        self.current = current
+        self.versions = versions
+    }
+}

@@ -8,6 +8,6 @@ public enum CoreOp {
         MembershipSet.self, CardDetach.self,
         CustomerRegister.self, CustomerUpdate.self, CustomerGet.self, CustomerExport.self, CustomerErase.self,
         PrepaidLoad.self, PrepaidPay.self, PrepaidReverse.self, PrepaidLiability.self,
-        ReportSummary.self, AuditAppend.self, AuditList.self,
+        ReportSummary.self, AuditAppend.self, AuditList.self, ProgramImport.self, ProgramVersions.self,
     ]
 }
