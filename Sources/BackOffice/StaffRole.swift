@@ -12,6 +12,8 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case edit, cardLife
         /// The right to erasure and the right of access: irreversible or a copy of personal data.
         case erase, exportCustomer
+        /// The merchant's CSV files: every card, customer (decrypted) and ledger entry.
+        case exports
         /// The audit log, and a new program (what the shop promises its customers).
         case audit, program
     }
@@ -19,7 +21,7 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
     public func may(_ action: Action) -> Bool {
         switch action {
         case .look, .register, .edit, .cardLife: true
-        case .erase, .exportCustomer: self >= .manager
+        case .erase, .exportCustomer, .exports: self >= .manager
         case .audit, .program: self == .owner
         }
     }

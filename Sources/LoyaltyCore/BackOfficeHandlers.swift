@@ -52,6 +52,13 @@ extension CoreService {
                 throw LoyaltyError(.badRequest, error.message)
             }
         },
+        Handler(CoreOp.ExportPage.self) { context, p in
+            guard let kind = ExportKind(rawValue: p.file) else {
+                throw LoyaltyError(.badRequest, "\"file\" is cards, customers or ledger.")
+            }
+            return try await context.store.exportPage(
+                merchant: try context.merchant(p.merchant), kind: kind, after: p.after ?? 0, limit: p.limit ?? 500)
+        },
         Handler(CoreOp.ProgramVersions.self) { context, p in
             try await context.store.programVersions(merchant: try context.merchant(p.merchant))
         },

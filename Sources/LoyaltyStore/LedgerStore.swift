@@ -52,6 +52,7 @@ public protocol LedgerStore: Sendable {
     func auditList(merchant: String?, limit: Int) async throws -> AuditAnswer
     func storeProgram(_ file: ProgramFile) async throws -> LedgerDatabase.ImportedProgram
     func programVersions(merchant: String?) async throws -> ProgramVersionsAnswer
+    func exportPage(merchant: String?, kind: ExportKind, after: Int64, limit: Int) async throws -> ExportPageAnswer
 
     /// Recomputes every balance from the entries (`loyalgate core verify`).
     func verify() throws -> VerifyReport

@@ -5,7 +5,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "dashboard": dashboard, "customers": customers,
         "customer-form": customerForm, "customer": customer, "erase": erase, "card": card, "error": error,
-        "audit": audit, "programs": programs,
+        "audit": audit, "programs": programs, "exports": exports,
     ]
 
     static let layout = """
@@ -25,6 +25,7 @@ enum Templates {
         <a href="/">{{t.nav_dashboard}}</a>
         <a href="/customers">{{t.nav_customers}}</a>
         <a href="/programs">{{t.nav_programs}}</a>
+        {{#mayExport}}<a href="/exports" id="exports-link">{{t.nav_exports}}</a>{{/mayExport}}
         {{#mayAudit}}<a href="/audit" id="audit-link">{{t.nav_audit}}</a>{{/mayAudit}}
         </nav>
         {{#switchable}}
@@ -298,6 +299,21 @@ enum Templates {
         <button type="submit" id="upload">{{t.program_submit}}</button>
         </form>
         {{/mayUpload}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let exports = """
+        {{<layout}}
+        {{$title}}{{t.exports_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.exports_title}}</h1>
+        <p class="warning">{{t.exports_warning}}</p>
+        <div class="actions">
+        <form method="post" action="/exports/cards"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="export-cards">{{t.exports_cards}}</button></form>
+        <form method="post" action="/exports/customers"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="export-customers">{{t.exports_customers}}</button></form>
+        <form method="post" action="/exports/ledger"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="export-ledger">{{t.exports_ledger}}</button></form>
+        </div>
         {{/content}}
         {{/layout}}
         """

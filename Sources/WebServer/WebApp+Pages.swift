@@ -147,6 +147,7 @@ extension WebApp {
             context["session"] = frame
             context["csrf"] = session.csrf
             context["mayAudit"] = session.role.may(.audit)
+            context["mayExport"] = session.role.may(.exports)
             if let notice = sessions.takeNotice(session.token) {
                 // "raw": a sentence already put together from catalog texts.
                 context["notice"] =

@@ -202,6 +202,14 @@ public struct WebApp: Sendable {
             await self.page(request) { session, language in try await self.programs(session, language) }
         }
         router.post("/programs") { request, _ in await self.uploadProgram(request) }
+        router.get("/exports") { request, _ in
+            await self.page(request, may: .exports) { session, language in try self.exportsPage(session, language) }
+        }
+        router.post("/exports/:file") { request, context in
+            await self.post(request, may: .exports) { session, _, _ in
+                try await self.export(session, file: context.parameters.get("file") ?? "")
+            }
+        }
         router.get("/audit") { request, _ in
             await self.page(request, may: .audit) { session, language in try await self.auditPage(session, language) }
         }

@@ -8,7 +8,10 @@ LOYALGATE_SCREENSHOTS=docs/screenshots saves a screenshot of each page there.
 
 Every wait has a timeout, every child is killed at the end, the folder is removed.
 """
+import csv
 import http.client as httpclient
+import io
+import json
 import os
 import re
 import shutil
@@ -92,6 +95,26 @@ def http(port, method, path, body=None, cookies=None):
     set_cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
     connection.close()
     return response.status, text, set_cookies, dict((k.lower(), v) for k, v in response.getheaders())
+
+
+def till_earn(sock, card, receipt, lines):
+    """A sale from a till, straight to the core's socket (this test runs as the core's user)."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(10)
+        s.connect(sock)
+        request = {"id": 1, "op": "txn.earn", "merchant": MERCHANT, "card": card, "till": "till-1",
+                   "receipt": receipt, "lines": lines}
+        s.sendall((json.dumps(request) + "\n").encode())
+        answer = b""
+        while not answer.endswith(b"\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    result = json.loads(answer)
+    if not result.get("ok"):
+        raise AssertionError(f"txn.earn refused: {result}")
+    return result
 
 
 def shot(driver, name):
@@ -178,6 +201,9 @@ def main():
         options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         driver.set_page_load_timeout(30)
+        downloads = os.path.join(folder, "downloads")
+        os.makedirs(downloads)
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
         # Elements of a page just loaded may take a moment; the checks that something is absent
         # run on pages loaded with get(), which returns once the page is complete.
         driver.implicitly_wait(5)
@@ -238,9 +264,13 @@ def main():
         check(driver.current_url.endswith("/cards/" + NEW_CARD), "the new card's page follows")
         shot(driver, "card")
 
-        # The dashboard counts the one active card (the old one is replaced).
+        # A sale at the till on the new card; the dashboard counts it and the one active card
+        # (the old one is replaced).
+        till_earn(sock, NEW_CARD, "R-1001", [{"sku": "4006381333931", "amount": "12.50"},
+                                            {"sku": "8710398501234", "amount": "3.20"}])
         driver.get(base + "/")
         check(driver.find_element(By.ID, "active-cards").text == "1", "the dashboard counts one active card")
+        check(driver.find_element(By.ID, "earns-today").text == "1", "and today's earn")
         shot(driver, "dashboard")
 
         # A card of another merchant is not there.
@@ -289,6 +319,23 @@ def main():
               "and its rules are shown")
         shot(driver, "programs")
 
+        # Download the ledger CSV and check its rows: the sale with its lines, the fee.
+        driver.get(base + "/exports")
+        shot(driver, "exports")
+        press_download = driver.find_element(By.ID, "export-ledger")
+        press_download.click()
+        target = os.path.join(downloads, f"{MERCHANT}-ledger.csv")
+        wait_for(lambda: os.path.exists(target) and not os.path.exists(target + ".crdownload")
+                 and os.path.getsize(target) > 0, "the ledger CSV is downloaded")
+        rows = list(csv.DictReader(io.StringIO(open(target, encoding="utf-8").read())))
+        sales = [r for r in rows if r["kind"] == "earn"]
+        check(len(sales) == 1 and sales[0]["card"] == NEW_CARD and sales[0]["receipt"] == "R-1001"
+              and sales[0]["points"] == "15" and sales[0]["till"] == "till-1",
+              "the ledger CSV holds the sale with its points")
+        lines = json.loads(sales[0]["sale_lines"])
+        check([line["sku"] for line in lines] == ["4006381333931", "8710398501234"], "and its sale lines")
+        check(any(r["kind"] == "fee" and r["card"] == NEW_CARD for r in rows), "and the replacement's fee entry")
+
         # A form posted without its CSRF token is refused, and nothing is written.
         status, text, _, _ = http(port, "POST", "/customers", {"name": "Mallory"},
                                   cookies={"lg_session": session_cookie["value"]})
@@ -298,14 +345,17 @@ def main():
         sign_in(driver, base, "kassa", CASHIER_PASSWORD)
         driver.get(customer_url)
         driver.implicitly_wait(0)
-        check(not driver.find_elements(By.ID, "erase-link") and not driver.find_elements(By.ID, "export"),
-              "a cashier sees no erase and no export")
+        check(not driver.find_elements(By.ID, "erase-link") and not driver.find_elements(By.ID, "export")
+              and not driver.find_elements(By.ID, "exports-link"),
+              "a cashier sees no erase and no exports")
         driver.implicitly_wait(5)
         token = driver.find_element(By.NAME, "_csrf").get_attribute("value")
         cashier_cookie = driver.get_cookie("lg_session")["value"]
         status, text, _, _ = http(port, "POST", f"/customers/{customer_id}/erase", {"_csrf": token},
                                   cookies={"lg_session": cashier_cookie})
         check(status == 403 and "Your role may not do this." in text, "a cashier posting an erase gets 403")
+        status, text, _, _ = http(port, "POST", "/exports/ledger", {"_csrf": token}, cookies={"lg_session": cashier_cookie})
+        check(status == 403 and "Your role may not do this." in text, "and posting a ledger export too")
         driver.get(customer_url)
         check(driver.find_element(By.ID, "customer-name").text == "Anna de Vries", "and the customer is still there")
         driver.implicitly_wait(0)

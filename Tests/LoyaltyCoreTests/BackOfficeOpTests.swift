@@ -127,3 +127,44 @@ import Testing
             try await core.ok(CoreOp.ProgramVersions.self, .init(merchant: "apotheek-de-linde")).versions.count == 1)
     }
 }
+
+/// The merchant's CSV files page by page (`export.page`), as the back office streams them.
+@Suite struct ExportPageTests {
+    @Test func theLedgerComesInPagesWithTheSalesLines() async throws {
+        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        let card = core.card("2990001", 1)
+        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        for receipt in ["R1", "R2", "R3"] {
+            _ = try await core.ok(
+                CoreOp.TxnEarn.self,
+                .init(card: card, till: "t", receipt: receipt, lines: [.init(sku: "SKU-\(receipt)", amount: "2.00")]),
+                as: InProcessCore.till)
+        }
+        var csv = ""
+        var after: Int64?
+        var pages = 0
+        repeat {
+            let page = try await core.ok(CoreOp.ExportPage.self, .init(file: "ledger", after: after, limit: 2))
+            csv += page.csv
+            after = page.next
+            pages += 1
+        } while after != nil && pages < 10
+        #expect(pages == 2)
+        let lines = csv.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(csv)")
+        #expect(lines.first?.hasSuffix(",prepaid,sale_lines") == true)
+        #expect(lines.filter { $0.hasPrefix("id,") }.count == 1, "the header comes once")
+        #expect(lines[1].contains("SKU-R1") && lines[3].contains("SKU-R3"))
+    }
+
+    @Test func onlyTheBackOfficeExportsAndOnlyTheThreeFiles() async throws {
+        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+        #expect(await core.refusal(CoreOp.ExportPage.self, .init(file: "keys")) == .badRequest)
+        #expect(await core.refusal(CoreOp.ExportPage.self, .init(file: "cards", limit: 0)) == .badRequest)
+        #expect(
+            await core.refusal(CoreOp.ExportPage.self, .init(file: "customers"), as: InProcessCore.till) == .forbidden)
+        let empty = try await core.ok(CoreOp.ExportPage.self, .init(file: "cards"))
+        #expect(empty.rows == 0 && empty.next == nil)
+        #expect(empty.csv.hasPrefix("number,status,account"))
+    }
+}

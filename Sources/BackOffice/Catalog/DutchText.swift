@@ -156,5 +156,12 @@ enum DutchText {
         "program.discount": "Het kortingssaldo is te besteden vanaf {amount}.",
         "program.reward": "Beloning: {name} voor {points} punten.",
         "program.fee": "Een vervangende kaart als de oude {reason} is kost {amount}.",
+        "nav.exports": "Exporteren",
+        "exports.title": "Exporteren",
+        "exports.warning":
+            "Deze bestanden bevatten de persoonsgegevens van alle klanten, ontsleuteld. Bewaar ze veilig en verwijder ze als u klaar bent.",
+        "exports.cards": "Kaarten (CSV)",
+        "exports.customers": "Klanten (CSV)",
+        "exports.ledger": "Grootboek met kassaregels (CSV)",
     ]
 }

@@ -154,5 +154,12 @@ enum EnglishText {
         "program.discount": "The discount balance can be spent from {amount}.",
         "program.reward": "Reward: {name} for {points} points.",
         "program.fee": "A replacement card when the old one is {reason} costs {amount}.",
+        "nav.exports": "Exports",
+        "exports.title": "Exports",
+        "exports.warning":
+            "These files hold every customer's personal data, decrypted. Keep them safe and delete them when done.",
+        "exports.cards": "Cards (CSV)",
+        "exports.customers": "Customers (CSV)",
+        "exports.ledger": "Ledger with sale lines (CSV)",
     ]
 }

@@ -207,3 +207,41 @@ public struct ProgramVersionsAnswer: Sendable, Codable, Equatable {
         self.versions = versions
     }
 }
+
+extension CoreOp {
+    /// One page of the merchant's CSV export (`cards`, `customers` or `ledger`), as
+    /// `loyalgate export` writes the files: the back office in a browser streams them page by page.
+    public enum ExportPage: WireOperation {
+        public static let name = "export.page"
+        public static let role = Role.backOffice
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var merchant: String?
+            /// `cards`, `customers` or `ledger`.
+            public var file: String
+            /// The `next` of the previous page; absent for the first (which starts with the header).
+            public var after: Int64?
+            /// Rows per page, 1 to 5000; 500 when absent.
+            public var limit: Int?
+            public init(merchant: String? = nil, file: String, after: Int64? = nil, limit: Int? = nil) {
+                self.merchant = merchant
+                self.file = file
+                self.after = after
+                self.limit = limit
+            }
+        }
+        public typealias Answer = ExportPageAnswer
+    }
+}
+
+public struct ExportPageAnswer: Sendable, Codable, Equatable {
+    /// CSV lines (RFC 4180, spreadsheet-safe cells), the header first on the first page.
+    public var csv: String
+    public var rows: Int
+    /// The `after` of the next page; absent on the last.
+    public var next: Int64?
+    public init(csv: String, rows: Int, next: Int64?) {
+        self.csv = csv
+        self.rows = rows
+        self.next = next
+    }
+}
