@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -184,6 +185,31 @@ def main():
                 return False
         wait_for(answers, "the web server answers")
         base = f"http://localhost:{port}"
+
+        # HTTPS with a certificate it is given, on any address (here loopback again, another port).
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=localhost", "-keyout", os.path.join(folder, "web.key"),
+                        "-out", os.path.join(folder, "web.crt")], check=True, capture_output=True, timeout=60)
+        tls_port = free_port()
+        start(["web", "--core", sock, "--listen", f"127.0.0.1:{tls_port}", "--state", state,
+               "--tls-cert", os.path.join(folder, "web.crt"), "--tls-key", os.path.join(folder, "web.key")], log)
+        context = ssl.create_default_context(cafile=os.path.join(folder, "web.crt"))
+        context.check_hostname = False
+
+        def tls_answer():
+            try:
+                connection = httpclient.HTTPSConnection("127.0.0.1", tls_port, timeout=10, context=context)
+                connection.request("GET", "/login", headers={"Accept-Language": "nl-NL,nl;q=0.9"})
+                response = connection.getresponse()
+                result = (response.status, response.read().decode(), response.getheader("Strict-Transport-Security"))
+                connection.close()
+                return result
+            except OSError:
+                return None
+        wait_for(lambda: tls_answer() is not None, "the HTTPS server answers")
+        tls_status, tls_text, hsts = tls_answer()
+        check(tls_status == 200 and hsts is not None and "Inloggen" in tls_text,
+              "HTTPS serves the sign-in (in Dutch for a Dutch browser) with HSTS")
 
         status, _, cookies, headers = http(port, "GET", "/login")
         csp = headers.get("content-security-policy", "")
