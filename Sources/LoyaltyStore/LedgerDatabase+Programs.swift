@@ -56,49 +56,47 @@ extension LedgerDatabase {
     private static func store(_ db: Database, _ file: ProgramFile, _ currency: Currency, _ rules: String) throws
         -> ImportedProgram
     {
-        do {
-            let spec = file.merchant
-            let merchantID: Int64
-            if let existing = try Int64.fetchOne(
-                db, sql: "SELECT id FROM merchant WHERE code = ?", arguments: [spec.code])
-            {
-                let existingCurrency = try String.fetchOne(
-                    db, sql: "SELECT currency FROM merchant WHERE id = ?", arguments: [existing])
-                guard existingCurrency == currency.code else {
-                    throw ProgramError(
-                        "merchant.currency: \(spec.code) keeps its balances in \(existingCurrency ?? "?"); a program cannot change the currency."
-                    )
-                }
-                try db.execute(
-                    sql: "UPDATE merchant SET name = ?, time_zone = ?, card_prefix = ? WHERE id = ?",
-                    arguments: [spec.name, spec.timeZone, spec.cardPrefix, existing])
-                merchantID = existing
-            } else {
-                try db.execute(
-                    sql: """
-                        INSERT INTO merchant (code, name, currency, minor_digits, time_zone, card_prefix, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        spec.code, spec.name, currency.code, currency.minorDigits,
-                        spec.timeZone, spec.cardPrefix, nowText(),
-                    ])
-                merchantID = db.lastInsertedRowID
+        let spec = file.merchant
+        let merchantID: Int64
+        if let existing = try Int64.fetchOne(
+            db, sql: "SELECT id FROM merchant WHERE code = ?", arguments: [spec.code])
+        {
+            let existingCurrency = try String.fetchOne(
+                db, sql: "SELECT currency FROM merchant WHERE id = ?", arguments: [existing])
+            guard existingCurrency == currency.code else {
+                throw ProgramError(
+                    "merchant.currency: \(spec.code) keeps its balances in \(existingCurrency ?? "?"); a program cannot change the currency."
+                )
             }
-            let current = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT version, rules FROM program_version WHERE merchant_id = ? ORDER BY version DESC LIMIT 1
-                    """, arguments: [merchantID])
-            if let current, current["rules"] as String == rules {
-                return ImportedProgram(merchant: spec.code, version: current["version"], created: false)
-            }
-            let version = (current?["version"] as Int? ?? 0) + 1
+            try db.execute(
+                sql: "UPDATE merchant SET name = ?, time_zone = ?, card_prefix = ? WHERE id = ?",
+                arguments: [spec.name, spec.timeZone, spec.cardPrefix, existing])
+            merchantID = existing
+        } else {
             try db.execute(
                 sql: """
-                    INSERT INTO program_version (merchant_id, version, rules, created_at) VALUES (?, ?, ?, ?)
-                    """, arguments: [merchantID, version, rules, nowText()])
-            return ImportedProgram(merchant: spec.code, version: version, created: true)
+                    INSERT INTO merchant (code, name, currency, minor_digits, time_zone, card_prefix, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    spec.code, spec.name, currency.code, currency.minorDigits,
+                    spec.timeZone, spec.cardPrefix, nowText(),
+                ])
+            merchantID = db.lastInsertedRowID
         }
+        let current = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT version, rules FROM program_version WHERE merchant_id = ? ORDER BY version DESC LIMIT 1
+                """, arguments: [merchantID])
+        if let current, current["rules"] as String == rules {
+            return ImportedProgram(merchant: spec.code, version: current["version"], created: false)
+        }
+        let version = (current?["version"] as Int? ?? 0) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO program_version (merchant_id, version, rules, created_at) VALUES (?, ?, ?, ?)
+                """, arguments: [merchantID, version, rules, nowText()])
+        return ImportedProgram(merchant: spec.code, version: version, created: true)
     }
 }
