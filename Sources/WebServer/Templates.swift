@@ -246,6 +246,20 @@ enum Templates {
         <button type="submit" id="replace">{{t.card_replace}}</button>
         </form>
         {{/mayReplace}}
+        {{#mayHousehold}}
+        <form method="post" action="/cards/{{number}}/membership">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#isMember}}<input type="hidden" name="member" value="no"><button type="submit" id="membership">{{t.card_memberEnd}}</button>{{/isMember}}
+        {{^isMember}}<input type="hidden" name="member" value="yes"><button type="submit" id="membership">{{t.card_memberStart}}</button>{{/isMember}}
+        </form>
+        <form method="post" action="/cards/{{number}}/pool" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="pool-into">{{t.card_pool_into}}</label>
+        <input id="pool-into" name="into" inputmode="numeric" value="{{poolInto}}"{{#poolProblem}} aria-invalid="true"{{/poolProblem}}>
+        {{#poolProblem}}<span class="field-error" id="pool-problem">{{.}}</span>{{/poolProblem}}
+        <button type="submit" id="pool">{{t.card_pool}}</button>
+        </form>
+        {{/mayHousehold}}
         </div>
         <h2>{{t.card_history}}</h2>
         {{^history}}<p>{{t.card_history_none}}</p>{{/history}}

@@ -6,7 +6,8 @@ import LoyaltyDomain
 
 extension WebApp {
     func card(
-        _ session: StaffSession, _ language: Language, number: String, newCard: String, newCardProblem: String?
+        _ session: StaffSession, _ language: Language, number: String, newCard: String, newCardProblem: String?,
+        poolProblem: String? = nil, poolInto: String = ""
     ) async throws -> Response {
         let catalog = Catalog(language)
         let money = self.money(language)
@@ -37,10 +38,14 @@ extension WebApp {
         values["mayReplace"] = mayChange && (status == .active || status == .blocked)
         values["newCard"] = newCard
         if let newCardProblem { values["newCardProblem"] = newCardProblem }
+        values["mayHousehold"] = mayChange && status == .active
+        values["isMember"] = lookup.member
+        values["poolInto"] = poolInto
+        if let poolProblem { values["poolProblem"] = poolProblem }
         values["history"] = rows
         values["hasHistory"] = !rows.isEmpty
         let html = try renderHTML("card", values, session: session, language: language)
-        return Self.html(html, status: newCardProblem == nil ? .ok : .unprocessableContent)
+        return Self.html(html, status: newCardProblem == nil && poolProblem == nil ? .ok : .unprocessableContent)
     }
 
     /// Replaces the card; the fee (if the program has one) and where it was taken from are

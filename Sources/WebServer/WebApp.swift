@@ -241,6 +241,44 @@ public struct WebApp: Sendable {
                 throw PageStop.redirect("/cards/\(number)")
             }
         }
+        router.post("/cards/:number/membership") { request, context in
+            await self.post(request, may: .cardLife) { session, _, fields in
+                let number = try Self.cardNumber(context)
+                let member = fields["member"] == "yes"
+                _ = try await self.coreCall(
+                    CoreOp.MembershipSet.self, .init(merchant: session.merchant, card: number, member: member),
+                    missing: true)
+                await self.audit(session, "membership.set", subject: number, detail: member ? "member" : "not a member")
+                self.sessions.setNotice(session.token, key: member ? "card.memberNow" : "card.memberNoMore")
+                throw PageStop.redirect("/cards/\(number)")
+            }
+        }
+        router.post("/cards/:number/pool") { request, context in
+            await self.post(request, may: .cardLife) { session, language, fields in
+                let number = try Self.cardNumber(context)
+                let typed = (fields["into"] ?? "").filter { !$0.isWhitespace }
+                guard let into = try? CardNumber(typed) else {
+                    return try await self.card(
+                        session, language, number: number, newCard: "", newCardProblem: nil,
+                        poolProblem: Catalog(language).text("field.card"), poolInto: String(typed.prefix(32)))
+                }
+                let answer: HouseholdAnswer
+                do {
+                    answer = try await self.core.call(
+                        CoreOp.AccountPool.self, .init(merchant: session.merchant, card: number, into: into.digits))
+                } catch let refusal as LoyaltyError {
+                    return try await self.card(
+                        session, language, number: number, newCard: "", newCardProblem: nil,
+                        poolProblem: Catalog(language).text("error.core", ["message": refusal.message]),
+                        poolInto: into.digits)
+                }
+                await self.audit(session, "account.pool", subject: number, detail: "into \(into.digits)")
+                self.sessions.setNotice(
+                    session.token, key: "card.pooled",
+                    values: ["cards": answer.cards.map(\.number).joined(separator: ", ")])
+                throw PageStop.redirect("/cards/\(number)")
+            }
+        }
         router.post("/cards/:number/replace") { request, context in
             await self.post(request, may: .cardLife) { session, language, fields in
                 try await self.replace(session, language, number: try Self.cardNumber(context), fields)

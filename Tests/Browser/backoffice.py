@@ -47,6 +47,7 @@ def ean13(payload):
 
 CARD = ean13("299000100001")
 NEW_CARD = ean13("299000100002")
+PARTNER_CARD = ean13("299000100003")
 OTHER_SHOP_CARD = ean13("244000100001")
 
 
@@ -159,7 +160,7 @@ def main():
         sock = os.path.join(data, "core.sock")
         run(["program", "import", "--data", data, os.path.join(REPO, "examples/dutch-pharmacy.json")])
         run(["program", "import", "--data", data, os.path.join(REPO, "examples/german-shop.json")])
-        run(["cards", "add", "--data", data, "--merchant", MERCHANT, CARD])
+        run(["cards", "add", "--data", data, "--merchant", MERCHANT, CARD, PARTNER_CARD])
         run(["cards", "add", "--data", data, "--merchant", "markt-lindenhof", OTHER_SHOP_CARD])
         run(["web", "user", "add", "owner", "--role", "owner", "--merchant", MERCHANT, "--state", state],
             stdin=OWNER_PASSWORD + "\n")
@@ -295,9 +296,26 @@ def main():
         till_earn(sock, NEW_CARD, "R-1001", [{"sku": "4006381333931", "amount": "12.50"},
                                             {"sku": "8710398501234", "amount": "3.20"}])
         driver.get(base + "/")
-        check(driver.find_element(By.ID, "active-cards").text == "1", "the dashboard counts one active card")
+        check(driver.find_element(By.ID, "active-cards").text == "2",
+              "the dashboard counts the two active cards (the replaced one no more)")
         check(driver.find_element(By.ID, "earns-today").text == "1", "and today's earn")
         shot(driver, "dashboard")
+
+        # Membership and a household: the new card's account becomes a member, then pools with
+        # the partner's card.
+        driver.get(base + "/cards/" + NEW_CARD)
+        press(driver, driver.find_element(By.ID, "membership"))
+        check("member from now on" in driver.find_element(By.ID, "notice").text, "the account is made a member")
+        driver.find_element(By.ID, "pool-into").send_keys("2990001000019")
+        press(driver, driver.find_element(By.ID, "pool"))
+        check("not a card number" in driver.find_element(By.ID, "pool-problem").text,
+              "a mistyped card number is told beside the pool field")
+        field = driver.find_element(By.ID, "pool-into")
+        field.clear()
+        field.send_keys(PARTNER_CARD)
+        press(driver, driver.find_element(By.ID, "pool"))
+        notice = driver.find_element(By.ID, "notice").text
+        check(NEW_CARD in notice and PARTNER_CARD in notice, f"the household shares one account ({notice})")
 
         # A card of another merchant is not there.
         status, text, _, _ = http(port, "GET", "/cards/" + OTHER_SHOP_CARD, cookies={"lg_session": session_cookie["value"]})

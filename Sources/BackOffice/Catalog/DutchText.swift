@@ -163,5 +163,12 @@ enum DutchText {
         "exports.cards": "Kaarten (CSV)",
         "exports.customers": "Klanten (CSV)",
         "exports.ledger": "Grootboek met kassaregels (CSV)",
+        "card.memberStart": "Deze rekening lid maken",
+        "card.memberEnd": "Het lidmaatschap beëindigen",
+        "card.memberNow": "De rekening is vanaf nu lid.",
+        "card.memberNoMore": "De rekening is geen lid meer.",
+        "card.pool.into": "Samenvoegen met het gezin van kaart",
+        "card.pool": "Saldo's samenvoegen",
+        "card.pooled": "De kaarten van het gezin delen nu één rekening: {cards}.",
     ]
 }

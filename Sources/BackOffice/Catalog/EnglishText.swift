@@ -161,5 +161,12 @@ enum EnglishText {
         "exports.cards": "Cards (CSV)",
         "exports.customers": "Customers (CSV)",
         "exports.ledger": "Ledger with sale lines (CSV)",
+        "card.memberStart": "Make this account a member",
+        "card.memberEnd": "End the membership",
+        "card.memberNow": "The account is a member from now on.",
+        "card.memberNoMore": "The account is no longer a member.",
+        "card.pool.into": "Pool with the household of card",
+        "card.pool": "Pool the balances",
+        "card.pooled": "The household's cards now share one account: {cards}.",
     ]
 }
