@@ -26,7 +26,8 @@ extension LedgerDatabase {
                         """, arguments: [merchant.id, Timestamp.format(start), until])
                 var result = SummaryAnswer.Period(
                     from: Timestamp.localDate(start, timeZone: merchant.timeZone), earns: 0, pointsEarned: 0,
-                    redeems: 0, pointsRedeemed: 0, discountRedeemed: "0", returns: 0)
+                    redeems: 0, pointsRedeemed: 0, discountRedeemed: Money.zero(merchant.currency).decimalString,
+                    returns: 0)
                 for row in rows {
                     let count: Int = row["n"]
                     let points: Int64 = row["points"] ?? 0

@@ -44,6 +44,9 @@ import Testing
         // 10 + 5 + 7 earned, 4 redeemed, 5 returned.
         #expect(summary.pointsOutstanding == 13)
         #expect(summary.discountOutstanding == "0.00")
+        // A month without a redeem still shows its discount in the currency's digits.
+        let quiet = try await core.ok(CoreOp.ReportSummary.self, .init(at: "2026-09-15T12:00:00Z"))
+        #expect(quiet.month.earns == 0 && quiet.month.discountRedeemed == "0.00")
     }
 
     @Test func theAuditLogKeepsWhoDidWhatNewestFirst() async throws {
