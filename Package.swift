@@ -47,6 +47,12 @@ let nioTLS: Target.Dependency = .product(name: "NIOTLS", package: "swift-nio")
 let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
 let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
+let hummingbirdCore: Target.Dependency = .product(name: "HummingbirdCore", package: "hummingbird")
+let hummingbirdTLS: Target.Dependency = .product(name: "HummingbirdTLS", package: "hummingbird")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 
 let package = Package(
     name: "loyalgate",
@@ -78,6 +84,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Hummingbird's header types (HTTPField); already in the graph through Hummingbird.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -183,6 +193,20 @@ let package = Package(
         // no .pc file, so it links by name.
         .target(name: "CZintMatrix", linkerSettings: [.linkedLibrary("zint")]),
 
+        // The back office's pure parts: the UI text catalog (one file per language), money and
+        // dates in the merchant's currency and time zone, form validation, page models.
+        .target(name: "BackOffice", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        // The back office in a browser: Hummingbird routes, sessions, CSRF, throttling, staff
+        // accounts; reaches the core only through LoyalgateClient. Templates are compiled in.
+        .target(
+            name: "WebServer",
+            dependencies: [
+                "BackOffice", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", hummingbird, hummingbirdCore,
+                hummingbirdTLS,
+                bcrypt, mustache, nioSSL, nioCore, nioPosix, logging, serviceLifecycle, httpTypes,
+            ],
+            swiftSettings: swiftSettings),
+
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
@@ -190,7 +214,8 @@ let package = Package(
                 "LoyaltyCore", "LoyaltyDomain", "LoyaltyStore", "SocketServer", "LoyalgateProtocol", "LoyalgateClient",
                 "Gateway", "BrowserBridge",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
-                "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "ChainCA", argumentParser, logging,
+                "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "ChainCA", "WebServer", "BackOffice",
+                argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -208,6 +233,10 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        .testTarget(
+            name: "BackOfficeTests", dependencies: ["BackOffice", "LoyaltyDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebServerTests", dependencies: ["WebServer", "BackOffice", mustache], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",

@@ -42,59 +42,62 @@ extension LedgerDatabase {
         return try writer.read { db in
             let merchant = try Self.merchant(db, code: code)
             var counts: [String: Int] = [:]
-            counts["cards.csv"] = try Self.writeCSV(
-                folder.appendingPathComponent("cards.csv"),
-                header: ["number", "status", "account", "customer", "active_from", "replaced_by", "created_at"],
-                rows: try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT c.number, c.status, c.account_id, a.customer_id, c.active_from, c.replaced_by, c.created_at
-                        FROM card c JOIN account a ON a.id = c.account_id WHERE c.merchant_id = ? ORDER BY c.id
-                        """, arguments: [merchant.id]
-                ).map { row in (0..<7).map { Self.text(row[$0]) } })
-            counts["customers.csv"] = try Self.writeCSV(
-                folder.appendingPathComponent("customers.csv"),
-                header: [
-                    "id", "name", "display_name", "address", "postcode", "email", "phone", "birth_date", "gender",
-                    "consent_mail", "consent_profiling", "created_at", "erased_at",
-                ],
-                rows: try Row.fetchCursor(
-                    db, sql: "SELECT * FROM customer WHERE merchant_id = ? ORDER BY id", arguments: [merchant.id]
-                ).map { row in
-                    let details = try (row["sealed"] as Data?).map {
-                        try JSONDecoder().decode(
-                            CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant))
-                        )
-                    }
-                    return [
-                        Self.text(row["id"]), details?.name ?? "", details?.shownName ?? "", details?.address ?? "",
-                        details?.postcode ?? "", details?.email ?? "", details?.phone ?? "", details?.birthDate ?? "",
-                        details?.gender ?? "", Self.text(row["consent_mail"]), Self.text(row["consent_profiling"]),
-                        Self.text(row["created_at"]), Self.text(row["erased_at"]),
-                    ]
-                })
-            counts["ledger.csv"] = try Self.writeCSV(
-                folder.appendingPathComponent("ledger.csv"),
-                header: [
-                    "id", "account", "card", "kind", "till", "receipt", "points", "amount", "shortfall_points",
-                    "shortfall_amount", "program_version", "at", "recorded_at", "prepaid", "stamps",
-                ],
-                rows: try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT e.*, \(Self.programVersionNumber) FROM ledger_entry e WHERE e.merchant_id = ? ORDER BY e.id
-                        """, arguments: [merchant.id]
-                ).map { row in
-                    let entry = Self.historyEntry(row, merchant: merchant)
-                    return [
-                        String(entry.id), Self.text(row["account_id"]), entry.card, entry.kind, entry.till ?? "",
-                        entry.receipt ?? "",
-                        String(entry.points), entry.amount, String(entry.shortfallPoints), entry.shortfallAmount,
-                        entry.programVersion.map(String.init) ?? "", entry.at, entry.recordedAt, entry.prepaid ?? "",
-                        entry.stamps.map(String.init) ?? "",
-                    ]
-                })
+            for kind in ExportKind.allCases {
+                counts[kind.rawValue + ".csv"] = try Self.writeCSV(
+                    folder.appendingPathComponent(kind.rawValue + ".csv"), header: kind.header,
+                    rows: try Row.fetchCursor(db, sql: kind.sql, arguments: [merchant.id, 0, -1]).map { row in
+                        try self.fields(kind, row, merchant: merchant)
+                    })
+            }
             return counts
+        }
+    }
+
+    /// One page of an export for the back office in a browser (`export.page`): up to `limit`
+    /// rows after the row `after`, as CSV lines (the header first on the first page), the same
+    /// columns and cells as `loyalgate export` writes.
+    public func exportPage(merchant code: String?, kind: ExportKind, after: Int64, limit: Int) async throws
+        -> ExportPageAnswer
+    {
+        guard (1...5000).contains(limit), after >= 0 else {
+            throw LoyaltyError(.badRequest, "\"limit\" is 1 to 5000 and \"after\" a row number from a previous page.")
+        }
+        return try await read { db in
+            let merchant = try Self.merchant(db, code: code)
+            let rows = try Row.fetchAll(db, sql: kind.sql, arguments: [merchant.id, after, limit])
+            var csv = after == 0 ? SpreadsheetCSV.line(kind.header) : ""
+            for row in rows { csv += SpreadsheetCSV.line(try self.fields(kind, row, merchant: merchant)) }
+            let last: Int64? = rows.last?["row_id"]
+            return ExportPageAnswer(csv: csv, rows: rows.count, next: rows.count == limit ? last : nil)
+        }
+    }
+
+    /// A row of `kind.sql` as the file's cells. Personal data is decrypted here: the exports
+    /// are for the shop owner.
+    func fields(_ kind: ExportKind, _ row: Row, merchant: Merchant) throws -> [String] {
+        switch kind {
+        case .cards:
+            return (1...7).map { Self.text(row[$0]) }
+        case .customers:
+            let details = try (row["sealed"] as Data?).map {
+                try JSONDecoder().decode(
+                    CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant)))
+            }
+            return [
+                Self.text(row["id"]), details?.name ?? "", details?.shownName ?? "", details?.address ?? "",
+                details?.postcode ?? "", details?.email ?? "", details?.phone ?? "", details?.birthDate ?? "",
+                details?.gender ?? "", Self.text(row["consent_mail"]), Self.text(row["consent_profiling"]),
+                Self.text(row["created_at"]), Self.text(row["erased_at"]),
+            ]
+        case .ledger:
+            let entry = Self.historyEntry(row, merchant: merchant)
+            return [
+                String(entry.id), Self.text(row["account_id"]), entry.card, entry.kind, entry.till ?? "",
+                entry.receipt ?? "",
+                String(entry.points), entry.amount, String(entry.shortfallPoints), entry.shortfallAmount,
+                entry.programVersion.map(String.init) ?? "", entry.at, entry.recordedAt, entry.prepaid ?? "",
+                entry.stamps.map(String.init) ?? "", Self.text(row["sale_lines"]),
+            ]
         }
     }
 
@@ -144,5 +147,47 @@ extension LedgerDatabase {
             applied: (row["applied"] as String?).flatMap {
                 try? JSONDecoder().decode([QuoteLine].self, from: Data($0.utf8))
             })
+    }
+}
+
+/// The three files of a merchant's export: the query (merchant, after row, limit; -1 for all)
+/// and the header of each. `row_id` orders the pages.
+public enum ExportKind: String, Sendable, CaseIterable, Codable {
+    case cards, customers, ledger
+
+    public var header: [String] {
+        switch self {
+        case .cards: ["number", "status", "account", "customer", "active_from", "replaced_by", "created_at"]
+        case .customers:
+            [
+                "id", "name", "display_name", "address", "postcode", "email", "phone", "birth_date", "gender",
+                "consent_mail", "consent_profiling", "created_at", "erased_at",
+            ]
+        case .ledger:
+            [
+                "id", "account", "card", "kind", "till", "receipt", "points", "amount", "shortfall_points",
+                "shortfall_amount", "program_version", "at", "recorded_at", "prepaid", "stamps", "sale_lines",
+            ]
+        }
+    }
+
+    var sql: String {
+        switch self {
+        case .cards:
+            """
+            SELECT c.id AS row_id, c.number, c.status, c.account_id, a.customer_id, c.active_from, c.replaced_by, c.created_at
+            FROM card c JOIN account a ON a.id = c.account_id WHERE c.merchant_id = ? AND c.id > ? ORDER BY c.id LIMIT ?
+            """
+        case .customers:
+            "SELECT *, id AS row_id FROM customer WHERE merchant_id = ? AND id > ? ORDER BY id LIMIT ?"
+        case .ledger:
+            // The sale's lines (SKU, amount, category as the till sent them) come from the till
+            // transaction the entry belongs to; entries without one (fees, transfers) have none.
+            """
+            SELECT e.*, e.id AS row_id, \(LedgerDatabase.programVersionNumber), t.lines AS sale_lines
+            FROM ledger_entry e LEFT JOIN till_txn t ON t.id = e.txn_id
+            WHERE e.merchant_id = ? AND e.id > ? ORDER BY e.id LIMIT ?
+            """
+        }
     }
 }

@@ -52,6 +52,14 @@ public protocol LedgerStore: Sendable {
     func exportCustomer(merchant: String?, id: Int64) async throws -> CustomerDataExport
     func erase(merchant: String?, id: Int64) async throws
 
+    // The back office's dashboard and audit log.
+    func summary(merchant: String?, at instant: Date) async throws -> SummaryAnswer
+    func appendAudit(_ request: CoreOp.AuditAppend.Parameters) async throws -> AuditEntry
+    func auditList(merchant: String?, limit: Int) async throws -> AuditAnswer
+    func storeProgram(_ file: ProgramFile) async throws -> LedgerDatabase.ImportedProgram
+    func programVersions(merchant: String?) async throws -> ProgramVersionsAnswer
+    func exportPage(merchant: String?, kind: ExportKind, after: Int64, limit: Int) async throws -> ExportPageAnswer
+
     /// Recomputes every balance from the entries (`loyalgate core verify`).
     func verify() throws -> VerifyReport
 }

@@ -273,6 +273,29 @@ enum Migrations {
                         BEGIN SELECT RAISE(ABORT, 'voucher uses are append-only'); END;
                     """)
         }
+        migrator.registerMigration("v8-audit-log") { db in
+            // Who did what in the back office (block, replace, erase, export): append-only like
+            // the ledger, and kept by the core so a web server that is replaced or compromised
+            // cannot rewrite it. The index serves the dashboard's day and month sums.
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        user TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        detail TEXT,
+                        at TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_log_merchant ON audit_log(merchant_id, id);
+                    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+                    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+                    CREATE INDEX ledger_entry_merchant_at ON ledger_entry(merchant_id, at);
+                    """)
+        }
         return migrator
     }
 }

@@ -9,5 +9,7 @@ public enum CoreOp {
         CustomerRegister.self, CustomerUpdate.self, CustomerGet.self, CustomerExport.self, CustomerErase.self,
         PrepaidLoad.self, PrepaidPay.self, PrepaidReverse.self, PrepaidLiability.self,
         StampsRedeem.self, VoucherIssue.self, VoucherRedeem.self, VoucherLookup.self, TxnQuote.self,
+        ReportSummary.self, AuditAppend.self, AuditList.self, ProgramImport.self, ProgramVersions.self,
+        ExportPage.self,
     ]
 }

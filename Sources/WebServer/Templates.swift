@@ -1,0 +1,384 @@
+/// The pages' mustache templates, compiled into the binary: an installed `loyalgate` (the
+/// Debian package ships one file) has no resource bundle beside it, as with the printer
+/// profiles. `{{t.key_name}}` is the catalog's `key.name`; `{{...}}` escapes HTML.
+enum Templates {
+    static let all: [String: String] = [
+        "layout": layout, "login": login, "dashboard": dashboard, "customers": customers,
+        "customer-form": customerForm, "customer": customer, "erase": erase, "card": card, "error": error,
+        "audit": audit, "programs": programs, "exports": exports,
+    ]
+
+    static let layout = """
+        <!DOCTYPE html>
+        <html lang="{{lang}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{$title}}{{t.app_name}}{{/title}}</title>
+        <link rel="stylesheet" href="/static/style.css">
+        </head>
+        <body>
+        <header>
+        <span class="brand">{{t.app_name}}</span>
+        {{#session}}
+        <nav>
+        <a href="/">{{t.nav_dashboard}}</a>
+        <a href="/customers">{{t.nav_customers}}</a>
+        <a href="/programs">{{t.nav_programs}}</a>
+        {{#mayExport}}<a href="/exports" id="exports-link">{{t.nav_exports}}</a>{{/mayExport}}
+        {{#mayAudit}}<a href="/audit" id="audit-link">{{t.nav_audit}}</a>{{/mayAudit}}
+        </nav>
+        {{#switchable}}
+        <form method="post" action="/merchant" class="logout">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <select name="merchant" aria-label="{{t.nav_merchant}}">{{#merchants}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}}</option>{{/merchants}}</select>
+        <button type="submit">{{t.nav_switch}}</button>
+        </form>
+        {{/switchable}}
+        <form method="post" action="/logout" class="logout">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <span class="who" id="who">{{signedInAs}}</span>
+        <button type="submit">{{t.nav_logout}}</button>
+        </form>
+        {{/session}}
+        </header>
+        <main>
+        {{#notice}}<p class="notice" id="notice">{{.}}</p>{{/notice}}
+        {{$content}}{{/content}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let login = """
+        {{<layout}}
+        {{$title}}{{t.login_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.login_title}}</h1>
+        {{#failure}}<p class="error" id="login-error">{{.}}</p>{{/failure}}
+        <form method="post" action="/login" class="card-form">
+        <input type="hidden" name="_csrf" value="{{loginToken}}">
+        <label for="user">{{t.login_user}}</label>
+        <input id="user" name="user" autocomplete="username" required value="{{user}}">
+        <label for="password">{{t.login_password}}</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <button type="submit" id="sign-in">{{t.login_submit}}</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let dashboard = """
+        {{<layout}}
+        {{$title}}{{t.dashboard_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.dashboard_title}}</h1>
+        <dl class="facts">
+        <dt>{{t.dashboard_merchant}}</dt><dd id="merchant">{{merchantName}} ({{merchantCode}})</dd>
+        <dt>{{t.dashboard_currency}}</dt><dd>{{currency}}</dd>
+        {{#cardPrefix}}<dt>{{t.dashboard_cardPrefix}}</dt><dd>{{.}}</dd>{{/cardPrefix}}
+        <dt>{{t.dashboard_version}}</dt><dd>{{version}}</dd>
+        </dl>
+        <table id="figures">
+        <thead><tr><th></th><th>{{t.dashboard_today}}</th><th>{{t.dashboard_month}}</th></tr></thead>
+        <tbody>
+        <tr><th>{{t.dashboard_earns}}</th><td class="num" id="earns-today">{{today.earns}}</td><td class="num">{{month.earns}}</td></tr>
+        <tr><th>{{t.dashboard_pointsEarned}}</th><td class="num">{{today.pointsEarned}}</td><td class="num">{{month.pointsEarned}}</td></tr>
+        <tr><th>{{t.dashboard_redeems}}</th><td class="num">{{today.redeems}}</td><td class="num">{{month.redeems}}</td></tr>
+        <tr><th>{{t.dashboard_pointsRedeemed}}</th><td class="num">{{today.pointsRedeemed}}</td><td class="num">{{month.pointsRedeemed}}</td></tr>
+        <tr><th>{{t.dashboard_discountRedeemed}}</th><td class="num">{{today.discountRedeemed}}</td><td class="num">{{month.discountRedeemed}}</td></tr>
+        <tr><th>{{t.dashboard_returns}}</th><td class="num">{{today.returns}}</td><td class="num">{{month.returns}}</td></tr>
+        </tbody>
+        </table>
+        <h2>{{t.dashboard_owed}}</h2>
+        <dl class="facts">
+        <dt>{{t.dashboard_activeCards}}</dt><dd id="active-cards">{{activeCards}}</dd>
+        <dt>{{t.dashboard_pointsOutstanding}}</dt><dd id="points-outstanding">{{pointsOutstanding}}</dd>
+        <dt>{{t.dashboard_discountOutstanding}}</dt><dd id="discount-outstanding">{{discountOutstanding}}</dd>
+        </dl>
+        <h2>{{t.dashboard_quickFind}}</h2>
+        <form method="get" action="/customers" class="search">
+        <input name="q" aria-label="{{t.customers_search}}" placeholder="{{t.customers_search}}">
+        <button type="submit">{{t.customers_search_submit}}</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let customers = """
+        {{<layout}}
+        {{$title}}{{t.customers_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.customers_title}}</h1>
+        <form method="get" action="/customers" class="search">
+        <input id="q" name="q" value="{{query}}" aria-label="{{t.customers_search}}" placeholder="{{t.customers_search}}">
+        <button type="submit" id="find">{{t.customers_search_submit}}</button>
+        </form>
+        {{#queryProblem}}<p class="error">{{.}}</p>{{/queryProblem}}
+        {{#nobody}}<p id="nobody">{{.}}</p>{{/nobody}}
+        {{#hasMatches}}
+        <table id="matches">
+        <thead><tr><th>{{t.customer_name}}</th><th>{{t.customer_cards}}</th><th>{{t.customer_points}}</th><th>{{t.customer_balance}}</th></tr></thead>
+        <tbody>
+        {{#matches}}
+        <tr><td><a href="{{link}}">{{name}}</a></td><td>{{#cards}}<a href="/cards/{{number}}">{{number}}</a> ({{status}}) {{/cards}}</td><td class="num">{{points}}</td><td class="num">{{balance}}</td></tr>
+        {{/matches}}
+        </tbody>
+        </table>
+        {{/hasMatches}}
+        <p><a class="button" href="/customers/new" id="register-link">{{t.customers_register}}</a></p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// The fields shared by registering and editing; each message sits beside its field.
+    static let customerForm = """
+        {{<layout}}
+        {{$title}}{{heading}}{{/title}}
+        {{$content}}
+        <h1>{{heading}}</h1>
+        {{#hasProblems}}<p class="error" id="form-problems">{{t.form_fix}}</p>{{/hasProblems}}
+        <form method="post" action="{{action}}" class="card-form" id="customer-form" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#fields}}
+        <label for="{{name}}">{{label}}</label>
+        <input id="{{name}}" name="{{name}}" type="{{type}}" value="{{value}}"{{#problem}} aria-invalid="true" aria-describedby="{{name}}-problem"{{/problem}}>
+        {{#problem}}<span class="field-error" id="{{name}}-problem">{{.}}</span>{{/problem}}
+        {{/fields}}
+        <fieldset><legend>{{t.customer_consents}}</legend>
+        <label class="check"><input type="checkbox" name="consentMail" id="consentMail"{{#consentMail}} checked{{/consentMail}}> {{t.customer_consentMail}}</label>
+        <label class="check"><input type="checkbox" name="consentProfiling" id="consentProfiling"{{#consentProfiling}} checked{{/consentProfiling}}> {{t.customer_consentProfiling}}</label>
+        </fieldset>
+        <button type="submit" id="save">{{t.customer_save}}</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let customer = """
+        {{<layout}}
+        {{$title}}{{heading}}{{/title}}
+        {{$content}}
+        <h1 id="customer-name">{{heading}}</h1>
+        <dl class="facts">
+        <dt>{{t.customer_email}}</dt><dd>{{email}}</dd>
+        <dt>{{t.customer_phone}}</dt><dd id="customer-phone">{{phone}}</dd>
+        <dt>{{t.customer_address}}</dt><dd>{{address}} {{postcode}}</dd>
+        <dt>{{t.customer_birthDate}}</dt><dd>{{birthDate}}</dd>
+        <dt>{{t.customer_consents}}</dt><dd>{{consents}}</dd>
+        </dl>
+        <h2>{{t.customer_cards}}</h2>
+        <ul id="cards">{{#cards}}<li><a href="/cards/{{number}}">{{number}}</a> ({{status}})</li>{{/cards}}</ul>
+        <h2>{{t.customer_accounts}}</h2>
+        <table><thead><tr><th>{{t.customer_points}}</th><th>{{t.customer_balance}}</th><th>{{t.customer_prepaid}}</th></tr></thead>
+        <tbody>{{#accounts}}<tr><td class="num">{{points}}</td><td class="num">{{balance}}</td><td class="num">{{prepaid}}</td></tr>{{/accounts}}</tbody></table>
+        <p><a class="button" href="/customers/{{id}}/edit" id="edit-link">{{t.customer_edit}}</a></p>
+        {{#mayExport}}
+        <form method="post" action="/customers/{{id}}/export">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <button type="submit" id="export">{{t.customer_export}}</button>
+        </form>
+        {{/mayExport}}
+        {{#mayErase}}
+        <p><a class="button danger" href="/customers/{{id}}/erase" id="erase-link">{{t.customer_erase}}</a></p>
+        {{/mayErase}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let erase = """
+        {{<layout}}
+        {{$title}}{{heading}}{{/title}}
+        {{$content}}
+        <h1>{{heading}}</h1>
+        <p class="warning" id="consequences">{{t.customer_erase_consequences}}</p>
+        <form method="post" action="/customers/{{id}}/erase">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <button type="submit" class="danger" id="erase">{{t.customer_erase_confirm}}</button>
+        <a class="button" href="/customers/{{id}}">{{t.customer_erase_cancel}}</a>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let card = """
+        {{<layout}}
+        {{$title}}{{heading}}{{/title}}
+        {{$content}}
+        <h1>{{heading}}</h1>
+        <dl class="facts">
+        <dt>{{t.card_status}}</dt><dd id="card-status">{{status}}</dd>
+        <dt>{{t.customer_name}}</dt><dd>{{#customerLink}}<a href="{{.}}">{{customerName}}</a>{{/customerLink}}{{^customerLink}}{{customerName}}{{/customerLink}}</dd>
+        <dt>{{t.customer_points}}</dt><dd id="card-points">{{points}}</dd>
+        <dt>{{t.customer_balance}}</dt><dd id="card-balance">{{balance}}</dd>
+        {{#prepaid}}<dt>{{t.customer_prepaid}}</dt><dd>{{.}}</dd>{{/prepaid}}
+        <dt>{{t.card_member}}</dt><dd>{{member}}</dd>
+        </dl>
+        <div class="actions">
+        {{#mayActivate}}
+        <form method="post" action="/cards/{{number}}/activate">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <button type="submit" id="activate">{{t.card_activate}}</button>
+        </form>
+        {{/mayActivate}}
+        {{#mayBlock}}
+        <form method="post" action="/cards/{{number}}/block" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="block-reason">{{t.card_block_reason}}</label>
+        <input id="block-reason" name="reason">
+        <button type="submit" id="block">{{t.card_block}}</button>
+        </form>
+        {{/mayBlock}}
+        {{#mayReplace}}
+        <form method="post" action="/cards/{{number}}/replace" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="replace-reason">{{t.card_replace_reason}}</label>
+        <select id="replace-reason" name="reason">
+        <option value="lost">{{t.card_replace_reason_lost}}</option>
+        <option value="stolen">{{t.card_replace_reason_stolen}}</option>
+        <option value="worn">{{t.card_replace_reason_worn}}</option>
+        <option value="defective">{{t.card_replace_reason_defective}}</option>
+        <option value="misuse">{{t.card_replace_reason_misuse}}</option>
+        </select>
+        <label for="new-card">{{t.card_replace_newCard}}</label>
+        <input id="new-card" name="newCard" inputmode="numeric" value="{{newCard}}"{{#newCardProblem}} aria-invalid="true"{{/newCardProblem}}>
+        {{#newCardProblem}}<span class="field-error" id="newCard-problem">{{.}}</span>{{/newCardProblem}}
+        <button type="submit" id="replace">{{t.card_replace}}</button>
+        </form>
+        {{/mayReplace}}
+        {{#mayHousehold}}
+        <form method="post" action="/cards/{{number}}/membership">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#isMember}}<input type="hidden" name="member" value="no"><button type="submit" id="membership">{{t.card_memberEnd}}</button>{{/isMember}}
+        {{^isMember}}<input type="hidden" name="member" value="yes"><button type="submit" id="membership">{{t.card_memberStart}}</button>{{/isMember}}
+        </form>
+        <form method="post" action="/cards/{{number}}/pool" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="pool-into">{{t.card_pool_into}}</label>
+        <input id="pool-into" name="into" inputmode="numeric" value="{{poolInto}}"{{#poolProblem}} aria-invalid="true"{{/poolProblem}}>
+        {{#poolProblem}}<span class="field-error" id="pool-problem">{{.}}</span>{{/poolProblem}}
+        <button type="submit" id="pool">{{t.card_pool}}</button>
+        </form>
+        {{/mayHousehold}}
+        </div>
+        <h2>{{t.card_history}}</h2>
+        {{^history}}<p>{{t.card_history_none}}</p>{{/history}}
+        {{#hasHistory}}
+        <table id="history"><thead><tr><th>{{t.card_history_when}}</th><th>{{t.card_history_what}}</th><th>{{t.card_history_points}}</th><th>{{t.card_history_amount}}</th></tr></thead>
+        <tbody>{{#history}}<tr><td>{{when}}</td><td>{{what}}</td><td class="num">{{points}}</td><td class="num">{{amount}}</td></tr>{{/history}}</tbody></table>
+        {{/hasHistory}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let audit = """
+        {{<layout}}
+        {{$title}}{{t.audit_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.audit_title}}</h1>
+        {{^hasEntries}}<p>{{t.audit_none}}</p>{{/hasEntries}}
+        {{#hasEntries}}
+        <table id="audit">
+        <thead><tr><th>{{t.audit_when}}</th><th>{{t.audit_user}}</th><th>{{t.audit_action}}</th><th>{{t.audit_subject}}</th><th>{{t.audit_detail}}</th></tr></thead>
+        <tbody>{{#entries}}<tr><td>{{when}}</td><td>{{user}}</td><td>{{action}}</td><td>{{subject}}</td><td>{{detail}}</td></tr>{{/entries}}</tbody>
+        </table>
+        {{/hasEntries}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let programs = """
+        {{<layout}}
+        {{$title}}{{t.program_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.program_title}}</h1>
+        <h2>{{t.program_rules}}</h2>
+        <ul id="rules">{{#rules}}<li>{{.}}</li>{{/rules}}</ul>
+        <h2>{{t.program_versions}}</h2>
+        <table id="versions"><thead><tr><th>{{t.program_version}}</th><th>{{t.program_since}}</th></tr></thead>
+        <tbody>{{#versions}}<tr><td class="num">{{version}}</td><td>{{when}}</td></tr>{{/versions}}</tbody></table>
+        {{#mayUpload}}
+        <h2>{{t.program_upload}}</h2>
+        {{#hasProblems}}<p class="error" id="program-problems">{{t.program_problems}}</p>{{/hasProblems}}
+        {{#unplaced}}<p class="field-error">{{.}}</p>{{/unplaced}}
+        {{#hasProblems}}
+        <table class="source" id="uploaded">
+        <tbody>{{#lines}}<tr{{#problems}} class="bad"{{/problems}}><td class="num">{{number}}</td><td><code>{{text}}</code>{{#problems}}<div class="field-error line-problem">{{.}}</div>{{/problems}}</td></tr>{{/lines}}</tbody>
+        </table>
+        {{/hasProblems}}
+        <form method="post" action="/programs" enctype="multipart/form-data" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="program-file">{{t.program_file}}</label>
+        <input type="file" id="program-file" name="file" accept=".json,application/json">
+        <button type="submit" id="upload">{{t.program_submit}}</button>
+        </form>
+        {{/mayUpload}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let exports = """
+        {{<layout}}
+        {{$title}}{{t.exports_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.exports_title}}</h1>
+        <p class="warning">{{t.exports_warning}}</p>
+        <div class="actions">
+        <form method="post" action="/exports/cards"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="export-cards">{{t.exports_cards}}</button></form>
+        <form method="post" action="/exports/customers"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="export-customers">{{t.exports_customers}}</button></form>
+        <form method="post" action="/exports/ledger"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="export-ledger">{{t.exports_ledger}}</button></form>
+        </div>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let error = """
+        {{<layout}}
+        {{$title}}{{t.error_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.error_title}}</h1>
+        <p class="error" id="error-message">{{message}}</p>
+        <p><a href="/">{{t.error_back}}</a></p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// One stylesheet, served from /static: the CSP allows no inline style. Phone first; a
+    /// wider screen gets the tables and forms side by side.
+    static let stylesheet = """
+        *{box-sizing:border-box}
+        body{margin:0;font:16px/1.45 system-ui,sans-serif;color:#1d2733;background:#f5f6f8}
+        header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:#1f4e79;color:#fff}
+        header a{color:#fff}
+        .brand{font-weight:700}
+        nav{display:flex;gap:1rem;flex:1}
+        .logout{display:flex;gap:.5rem;align-items:center}
+        .who{font-size:.9rem}
+        main{max-width:60rem;margin:0 auto;padding:1rem}
+        h1{font-size:1.5rem}
+        .card-form{display:grid;gap:.35rem;max-width:28rem;margin:1rem 0}
+        input,select,button,.button{font:inherit;padding:.45rem .6rem;border:1px solid #8a97a6;border-radius:4px}
+        button,.button{background:#1f4e79;color:#fff;border-color:#1f4e79;cursor:pointer;text-decoration:none;display:inline-block}
+        .danger{background:#a4262c;border-color:#a4262c;color:#fff}
+        .field-error,.error{color:#a4262c}
+        .field-error{font-size:.9rem}
+        [aria-invalid=true]{border-color:#a4262c;outline:1px solid #a4262c}
+        .notice{background:#e3f1e3;border-left:4px solid #2e7d32;padding:.5rem .8rem}
+        .warning{background:#fff4e5;border-left:4px solid #b26a00;padding:.5rem .8rem}
+        .facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
+        .facts dt{font-weight:600}
+        .facts dd{margin:0}
+        table{border-collapse:collapse;width:100%;margin:.5rem 0;background:#fff}
+        th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #dde2e8}
+        .num{text-align:right;font-variant-numeric:tabular-nums}
+        .search{display:flex;gap:.5rem;flex-wrap:wrap}
+        .search input{flex:1;min-width:12rem}
+        fieldset{border:1px solid #c4ccd6;border-radius:4px}
+        .check{display:block}
+        .actions{display:grid;gap:1rem;align-items:start}
+        .source td{padding:.05rem .5rem;border:0;vertical-align:top}
+        .source code{white-space:pre-wrap}
+        .source .bad{background:#fdecea}
+        @media (min-width:48rem){.actions{grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))}}
+        """
+}
