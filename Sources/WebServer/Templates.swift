@@ -5,7 +5,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "dashboard": dashboard, "customers": customers,
         "customer-form": customerForm, "customer": customer, "erase": erase, "card": card, "error": error,
-        "audit": audit, "programs": programs, "exports": exports,
+        "audit": audit, "programs": programs, "exports": exports, "till": till,
     ]
 
     static let layout = """
@@ -24,6 +24,7 @@ enum Templates {
         <nav>
         <a href="/">{{t.nav_dashboard}}</a>
         <a href="/customers">{{t.nav_customers}}</a>
+        <a href="/till" id="till-link">{{t.nav_till}}</a>
         <a href="/programs">{{t.nav_programs}}</a>
         {{#mayExport}}<a href="/exports" id="exports-link">{{t.nav_exports}}</a>{{/mayExport}}
         {{#mayAudit}}<a href="/audit" id="audit-link">{{t.nav_audit}}</a>{{/mayAudit}}
@@ -345,6 +346,69 @@ enum Templates {
 
     /// One stylesheet, served from /static: the CSP allows no inline style. Phone first; a
     /// wider screen gets the tables and forms side by side.
+    /// The browser till: usable without script (the card typed or scanned into the field, the
+    /// forms posted); with script and a paired browser bridge, the till PC's scanner brings the
+    /// card without the page having focus, and the receipt prints through the gateway.
+    static let till = """
+        {{<layout}}
+        {{$title}}{{t.till_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.till_title}}</h1>
+        <div id="till" data-bridge="{{bridge}}" data-printer="{{printer}}">
+        <form method="get" action="/till" class="card-form">
+        <label for="till-card">{{t.till_card}}</label>
+        <input id="till-card" name="card" inputmode="numeric" autocomplete="off" value="{{cardTyped}}" autofocus>
+        <button type="submit" id="till-find">{{t.till_find}}</button>
+        </form>
+        {{#said}}<p class="{{kind}}" id="till-said" role="status">{{text}}</p>{{/said}}
+        {{^card}}<p>{{t.till_noCard}}</p>{{/card}}
+        {{#card}}
+        <dl class="facts">
+        <dt>{{t.card_status}}</dt><dd id="till-status">{{status}}</dd>
+        <dt>{{t.customer_name}}</dt><dd id="till-customer">{{customerName}}</dd>
+        <dt>{{t.customer_points}}</dt><dd id="till-points">{{points}}</dd>
+        <dt>{{t.customer_balance}}</dt><dd id="till-balance">{{balance}}</dd>
+        {{#prepaid}}<dt>{{t.customer_prepaid}}</dt><dd>{{.}}</dd>{{/prepaid}}
+        </dl>
+        <form method="post" action="/till/earn" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <input type="hidden" name="card" value="{{number}}">
+        <input type="hidden" name="receipt" value="{{receipt}}">
+        <label for="till-amount">{{t.till_amount}}</label>
+        <input id="till-amount" name="amount" inputmode="decimal" value="{{amount}}"{{#amountProblem}} aria-invalid="true" aria-describedby="till-amount-problem"{{/amountProblem}}>
+        {{#amountProblem}}<p class="error" id="till-amount-problem">{{.}}</p>{{/amountProblem}}
+        <button type="submit" id="till-earn">{{t.till_earn}}</button>
+        </form>
+        <form method="post" action="/till/redeem" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <input type="hidden" name="card" value="{{number}}">
+        <input type="hidden" name="receipt" value="{{redeemReceipt}}">
+        <label for="till-redeem-points">{{t.till_redeem_points}}</label>
+        <input id="till-redeem-points" name="points" inputmode="numeric">
+        <label for="till-redeem-amount">{{t.till_redeem_amount}}</label>
+        <input id="till-redeem-amount" name="discount" inputmode="decimal">
+        <label for="till-purchase-total">{{t.till_purchaseTotal}}</label>
+        <input id="till-purchase-total" name="purchaseTotal" inputmode="decimal">
+        <button type="submit" id="till-redeem">{{t.till_redeem}}</button>
+        </form>
+        {{/card}}
+        {{#sale}}<div id="till-sale" hidden data-card="{{card}}" data-receipt="{{receipt}}" data-amount="{{amount}}" data-currency="{{currency}}" data-language="{{lang}}" data-print-label="{{t.till_print}}" data-printed="{{t.till_printed}}"></div>{{/sale}}
+        <section id="till-scanner" hidden>
+        <h2>{{t.till_scanner}}</h2>
+        <p id="till-scanner-status">{{t.till_scanner_off}}</p>
+        <form id="till-pair" hidden>
+        <label for="till-pair-code">{{t.till_scanner_pair}}</label>
+        <input id="till-pair-code" inputmode="numeric" autocomplete="off">
+        <button type="submit" id="till-pair-button">{{t.till_scanner_pairButton}}</button>
+        </form>
+        <p id="till-print-status" role="status"></p>
+        </section>
+        </div>
+        <script type="module" src="/static/till.js"></script>
+        {{/content}}
+        {{/layout}}
+        """
+
     static let stylesheet = """
         *{box-sizing:border-box}
         body{margin:0;font:16px/1.45 system-ui,sans-serif;color:#1d2733;background:#f5f6f8}

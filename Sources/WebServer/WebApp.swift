@@ -27,12 +27,19 @@ public struct WebConfiguration: Sendable {
     public var behindProxy: Bool
     /// The login throttle's free tries and first wait (tests shorten nothing: defaults are the product's).
     public var throttle: LoginThrottle
+    /// The till PC gateway's browser bridge (`ws://127.0.0.1:9473/bridge`) the till page connects
+    /// to for scans and receipts; nil: the till page works with typed card numbers only.
+    public var bridge: String?
+    /// The gateway's receipt printer the till page prints on (its id in the gateway configuration).
+    public var receiptPrinter: String?
 
     public init(
         coreSocket: String, host: String, port: Int, tlsCertificate: String? = nil, tlsKey: String? = nil,
         stateFolder: String, timeZone: TimeZone = .current, behindProxy: Bool = false,
-        throttle: LoginThrottle = LoginThrottle()
+        throttle: LoginThrottle = LoginThrottle(), bridge: String? = nil, receiptPrinter: String? = nil
     ) {
+        self.bridge = bridge
+        self.receiptPrinter = receiptPrinter
         self.coreSocket = coreSocket
         self.host = host
         self.port = port
@@ -104,6 +111,7 @@ public struct WebApp: Sendable {
                 headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
         }
+        tillRoutes(router)
         router.get("/login") { request, _ in try await self.loginPage(request, failure: nil, user: "") }
         router.post("/login") { request, context in try await self.login(request, context) }
         router.post("/logout") { request, _ in

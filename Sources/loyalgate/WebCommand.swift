@@ -34,6 +34,10 @@ struct WebCommand: AsyncParsableCommand {
             name: .customLong("behind-proxy"),
             help: "A reverse proxy on this machine sets X-Real-IP: use it for the sign-in throttle.")
         var behindProxy = false
+        @Option(help: "The till PC gateway's browser bridge for the till page, e.g. ws://127.0.0.1:9473/bridge.")
+        var bridge: String?
+        @Option(name: .customLong("receipt-printer"), help: "The gateway's receipt printer the till page prints on.")
+        var receiptPrinter: String?
         @OptionGroup var state: StateOptions
 
         func run() async throws {
@@ -65,7 +69,8 @@ struct WebCommand: AsyncParsableCommand {
             let app = try WebApp(
                 configuration: WebConfiguration(
                     coreSocket: core, host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey,
-                    stateFolder: state.state, timeZone: zone, behindProxy: behindProxy),
+                    stateFolder: state.state, timeZone: zone, behindProxy: behindProxy, bridge: bridge,
+                    receiptPrinter: receiptPrinter),
                 staff: staff, logger: logger
             ).application()
             logger.info(

@@ -155,7 +155,7 @@ import Testing
         #expect(pages == 2)
         let lines = csv.split(separator: "\n").map(String.init)
         #expect(lines.count == 4, "\(csv)")
-        #expect(lines.first?.hasSuffix(",prepaid,sale_lines") == true)
+        #expect(lines.first?.hasSuffix(",prepaid,stamps,sale_lines") == true)
         #expect(lines.filter { $0.hasPrefix("id,") }.count == 1, "the header comes once")
         #expect(lines[1].contains("SKU-R1") && lines[3].contains("SKU-R3"))
     }
