@@ -16,7 +16,10 @@ extension WebApp {
     func tillRoutes(_ router: Router<WebContext>) {
         router.get("/till") { request, _ in
             await self.page(request) { session, language in
-                let typed = String((request.uri.queryParameters.get("card") ?? "").prefix(32))
+                // A form's GET query writes spaces as "+" ("2990+0010+0001+8"), which the
+                // query parameters leave as they are.
+                let typed = String(
+                    (request.uri.queryParameters.get("card") ?? "").replacingOccurrences(of: "+", with: " ").prefix(32))
                 return try await self.till(session, language, typed: typed)
             }
         }

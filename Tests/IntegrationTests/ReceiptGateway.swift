@@ -23,9 +23,11 @@ final class ReceiptGateway {
     /// `core`, when given, prepares the core (programs, cards) and starts it before the gateway,
     /// for receipts whose loyalty block the gateway fetches from it.
     /// `access` is the gateway configuration's `access` section (JSON), when the test binds tills.
-    init(failAfterSeconds: Double = 3, access: String? = nil, core prepare: ((CoreProcess) throws -> Void)? = nil)
-        throws
-    {
+    /// `browser` is the configuration's `browser` section (JSON), for the browser bridge.
+    init(
+        failAfterSeconds: Double = 3, access: String? = nil, browser: String? = nil,
+        core prepare: ((CoreProcess) throws -> Void)? = nil
+    ) throws {
         try prepare?(core)
         cups = try CupsHarness()
         devices = try EmulatedDevices()
@@ -37,7 +39,7 @@ final class ReceiptGateway {
         try cups.lp("lpadmin", ["-p", "dead", "-v", "socket://127.0.0.1:\(Self.closedPort())", "-m", "raw", "-E"])
         try Data("GIF89a not a png".utf8).write(to: URL(fileURLWithPath: folder + "/bad-logo.png"))
         let configuration = """
-            {\(access.map { "\"access\": \($0)," } ?? "")"receipts": {
+            {\(access.map { "\"access\": \($0)," } ?? "")\(browser.map { "\"browser\": \($0)," } ?? "")"receipts": {
               "failAfterSeconds": \(failAfterSeconds),
               "templates": {
                 "linde": {"merchantName": "Apotheek De Linde", "addressLines": ["Marktstraat 12, 9800 Deinze"], "logo": "\(Self.logo)"},
