@@ -26,4 +26,16 @@ struct DrawerTests {
         let unknown = try till.request("drawer.open", ["printer": "back-room", "key": "k"])
         #expect(unknown.errorCode == "unknown-printer")
     }
+
+    /// A till with no terminal: the browser-pairing code comes out of the receipt printer.
+    @Test func aPairingCodeIsPrintedOnTheReceiptPrinter() throws {
+        let setup = try ReceiptGateway()
+        let answer = try setup.gateway.till().request("bridge.pair", ["name": "Tablet", "printer": "till-1"])
+        let code = try #require(answer["code"] as? String, "\(answer)")
+        #expect(setup.printer.waitForJobs(1), "\(setup.gateway.log)")
+        let printed = String(decoding: setup.printer.jobs.first ?? Data(), as: UTF8.self)
+        #expect(printed.contains("Pairing code: \(code.prefix(4)) \(code.suffix(4))"), "\(printed)")
+        let refused = try setup.gateway.till().request("bridge.pair", ["printer": "back-room"])
+        #expect(refused.errorCode == "unknown-printer")
+    }
 }
