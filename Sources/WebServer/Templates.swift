@@ -260,6 +260,15 @@ enum Templates {
         {{#poolProblem}}<span class="field-error" id="pool-problem">{{.}}</span>{{/poolProblem}}
         <button type="submit" id="pool">{{t.card_pool}}</button>
         </form>
+        <form method="post" action="/cards/{{number}}/split" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="split-points">{{t.card_split_points}}</label>
+        <input id="split-points" name="points" inputmode="numeric" value="{{splitPoints}}"{{#splitProblem}} aria-invalid="true"{{/splitProblem}}>
+        <label for="split-amount">{{t.card_split_amount}}</label>
+        <input id="split-amount" name="amount" inputmode="decimal" value="{{splitAmount}}">
+        {{#splitProblem}}<span class="field-error" id="split-problem">{{.}}</span>{{/splitProblem}}
+        <button type="submit" id="split">{{t.card_split}}</button>
+        </form>
         {{/mayHousehold}}
         </div>
         <h2>{{t.card_history}}</h2>

@@ -7,7 +7,8 @@ import LoyaltyDomain
 extension WebApp {
     func card(
         _ session: StaffSession, _ language: Language, number: String, newCard: String, newCardProblem: String?,
-        poolProblem: String? = nil, poolInto: String = ""
+        poolProblem: String? = nil, poolInto: String = "", splitProblem: String? = nil, splitPoints: String = "",
+        splitAmount: String = ""
     ) async throws -> Response {
         let catalog = Catalog(language)
         let money = self.money(language)
@@ -42,10 +43,15 @@ extension WebApp {
         values["isMember"] = lookup.member
         values["poolInto"] = poolInto
         if let poolProblem { values["poolProblem"] = poolProblem }
+        if let splitProblem { values["splitProblem"] = splitProblem }
+        values["splitPoints"] = splitPoints
+        values["splitAmount"] = splitAmount
         values["history"] = rows
         values["hasHistory"] = !rows.isEmpty
         let html = try renderHTML("card", values, session: session, language: language)
-        return Self.html(html, status: newCardProblem == nil && poolProblem == nil ? .ok : .unprocessableContent)
+        return Self.html(
+            html,
+            status: newCardProblem == nil && poolProblem == nil && splitProblem == nil ? .ok : .unprocessableContent)
     }
 
     /// Replaces the card; the fee (if the program has one) and where it was taken from are
@@ -95,5 +101,41 @@ extension WebApp {
         }
         sessions.setNotice(session.token, key: "raw", values: ["text": notice])
         throw PageStop.redirect("/cards/\(answer.card.number)")
+    }
+
+    /// Splits the card off its household with the share it takes along; a refusal (the card is
+    /// alone, the household has less) is shown beside the form, and nothing moves.
+    func split(_ session: StaffSession, _ language: Language, number: String, _ fields: [String: String])
+        async throws -> Response
+    {
+        let catalog = Catalog(language)
+        let typedPoints = (fields["points"] ?? "").trimmingCharacters(in: .whitespaces)
+        let typedAmount = (fields["amount"] ?? "").trimmingCharacters(in: .whitespaces)
+        let points = typedPoints.isEmpty ? 0 : Int64(typedPoints)
+        let amount = typedAmount.isEmpty ? nil : Self.amount(typedAmount)
+        guard let points, points >= 0, typedAmount.isEmpty || amount != nil else {
+            return try await card(
+                session, language, number: number, newCard: "", newCardProblem: nil,
+                splitProblem: catalog.text("till.amountInvalid"), splitPoints: String(typedPoints.prefix(12)),
+                splitAmount: String(typedAmount.prefix(16)))
+        }
+        do {
+            let answer = try await core.call(
+                CoreOp.AccountSplit.self,
+                .init(merchant: session.merchant, card: number, points: points, amount: amount))
+            await audit(session, "account.split", subject: number, detail: "\(points) points, \(amount ?? "0")")
+            sessions.setNotice(
+                session.token, key: "card.splitDone",
+                values: [
+                    "card": number, "points": "\(answer.account.points)",
+                    "amount": money(language).amount(answer.account.balance, currency: answer.account.currency),
+                ])
+            throw PageStop.redirect("/cards/\(number)")
+        } catch let refusal as LoyaltyError {
+            return try await card(
+                session, language, number: number, newCard: "", newCardProblem: nil,
+                splitProblem: catalog.text("error.core", ["message": refusal.message]), splitPoints: typedPoints,
+                splitAmount: typedAmount)
+        }
     }
 }

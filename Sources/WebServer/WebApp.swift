@@ -287,6 +287,11 @@ public struct WebApp: Sendable {
                 throw PageStop.redirect("/cards/\(number)")
             }
         }
+        router.post("/cards/:number/split") { request, context in
+            await self.post(request, may: .cardLife) { session, language, fields in
+                try await self.split(session, language, number: try Self.cardNumber(context), fields)
+            }
+        }
         router.post("/cards/:number/replace") { request, context in
             await self.post(request, may: .cardLife) { session, language, fields in
                 try await self.replace(session, language, number: try Self.cardNumber(context), fields)

@@ -316,6 +316,19 @@ def main():
         press(driver, driver.find_element(By.ID, "pool"))
         notice = driver.find_element(By.ID, "notice").text
         check(NEW_CARD in notice and PARTNER_CARD in notice, f"the household shares one account ({notice})")
+        # And splits again: more than the household holds is told beside the form; then the
+        # partner's card leaves with nothing taken along.
+        driver.get(base + "/cards/" + PARTNER_CARD)
+        driver.find_element(By.ID, "split-points").send_keys("999999")
+        press(driver, driver.find_element(By.ID, "split"))
+        check("cannot give that much" in driver.find_element(By.ID, "split-problem").text,
+              "a split of more than the household holds is refused beside the form")
+        field = driver.find_element(By.ID, "split-points")
+        field.clear()
+        field.send_keys("0")
+        press(driver, driver.find_element(By.ID, "split"))
+        notice = driver.find_element(By.ID, "notice").text
+        check(PARTNER_CARD in notice and "own account again" in notice, f"the card is split off ({notice})")
 
         # A card of another merchant is not there.
         status, text, _, _ = http(port, "GET", "/cards/" + OTHER_SHOP_CARD, cookies={"lg_session": session_cookie["value"]})

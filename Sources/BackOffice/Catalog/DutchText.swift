@@ -191,5 +191,9 @@ enum DutchText {
         "till.print": "Bon afdrukken",
         "till.printed": "De bon is afgedrukt.",
         "till.noCard": "Scan of typ een kaart om te beginnen.",
+        "card.split.points": "Loskoppelen van het gezin: punten die meegaan",
+        "card.split.amount": "en korting die meegaat",
+        "card.split": "Kaart loskoppelen",
+        "card.splitDone": "Kaart {card} heeft weer een eigen rekening, met {points} punten en {amount}.",
     ]
 }

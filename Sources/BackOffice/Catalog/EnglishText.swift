@@ -189,5 +189,9 @@ enum EnglishText {
         "till.print": "Print the receipt",
         "till.printed": "The receipt was printed.",
         "till.noCard": "Scan or type a card to begin.",
+        "card.split.points": "Split from the household: points it takes along",
+        "card.split.amount": "and discount it takes along",
+        "card.split": "Split the card off",
+        "card.splitDone": "Card {card} has its own account again, with {points} points and {amount}.",
     ]
 }
