@@ -1,3 +1,5 @@
+import Foundation
+
 /// The pages' mustache templates, compiled into the binary: an installed `loyalgate` (the
 /// Debian package ships one file) has no resource bundle beside it, as with the printer
 /// profiles. `{{t.key_name}}` is the catalog's `key.name`; `{{...}}` escapes HTML.
@@ -6,6 +8,7 @@ enum Templates {
         "layout": layout, "login": login, "dashboard": dashboard, "customers": customers,
         "customer-form": customerForm, "customer": customer, "erase": erase, "card": card, "error": error,
         "audit": audit, "programs": programs, "exports": exports, "till": till,
+        "rewards": rewards, "board": board,
     ]
 
     static let layout = """
@@ -26,6 +29,7 @@ enum Templates {
         <a href="/customers">{{t.nav_customers}}</a>
         <a href="/till" id="till-link">{{t.nav_till}}</a>
         <a href="/programs">{{t.nav_programs}}</a>
+        <a href="/rewards" id="rewards-link">{{t.nav_rewards}}</a>
         {{#mayExport}}<a href="/exports" id="exports-link">{{t.nav_exports}}</a>{{/mayExport}}
         {{#mayAudit}}<a href="/audit" id="audit-link">{{t.nav_audit}}</a>{{/mayAudit}}
         </nav>
@@ -417,6 +421,69 @@ enum Templates {
         {{/content}}
         {{/layout}}
         """
+
+    static let rewards = """
+        {{<layout}}
+        {{$title}}{{t.rewards_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.rewards_title}}</h1>
+        {{^hasRewards}}<p>{{t.rewards_none}}</p>{{/hasRewards}}
+        {{#hasRewards}}
+        <table id="rewards"><thead><tr><th>{{t.rewards_name}}</th><th>{{t.rewards_points}}</th></tr></thead>
+        <tbody>{{#rewards}}<tr><td>{{name}}</td><td class="num">{{points}}</td></tr>{{/rewards}}</tbody></table>
+        {{/hasRewards}}
+        <p><a href="/rewards/board?size=a4" id="board-a4">{{t.rewards_board_a4}}</a> · <a href="/rewards/board?size=a3" id="board-a3">{{t.rewards_board_a3}}</a></p>
+        {{#mayEdit}}
+        <h2>{{t.rewards_edit}}</h2>
+        <form method="post" action="/rewards" class="card-form" id="rewards-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <table><thead><tr><th>{{t.rewards_sku}}</th><th>{{t.rewards_name}}</th><th>{{t.rewards_points}}</th></tr></thead>
+        <tbody>{{#rows}}<tr>
+        <td><input name="sku_{{index}}" id="sku-{{index}}" value="{{sku}}" aria-label="{{t.rewards_sku}}"></td>
+        <td><input name="name_{{index}}" id="name-{{index}}" value="{{name}}" aria-label="{{t.rewards_name}}"></td>
+        <td><input name="points_{{index}}" id="points-{{index}}" value="{{points}}" inputmode="numeric" aria-label="{{t.rewards_points}}"{{#problem}} aria-invalid="true"{{/problem}}>
+        {{#problem}}<span class="field-error" id="reward-problem-{{index}}">{{.}}</span>{{/problem}}</td>
+        </tr>{{/rows}}</tbody></table>
+        <p>{{t.rewards_hint}}</p>
+        <button type="submit" id="rewards-save">{{t.rewards_save}}</button>
+        </form>
+        {{/mayEdit}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// The board for the shop window: its own page, sized for the paper by its stylesheet.
+    static let board = """
+        <!DOCTYPE html>
+        <html lang="{{lang}}">
+        <head>
+        <meta charset="utf-8">
+        <title>{{shop}}: {{t.rewards_title}}</title>
+        <link rel="stylesheet" href="/static/board-{{size}}.css" id="board-style">
+        </head>
+        <body>
+        <h1 id="board-shop">{{shop}}</h1>
+        <h2>{{t.rewards_boardHeading}}</h2>
+        <ul id="board">{{#rewards}}<li><span class="name">{{name}}</span> <span class="points">{{points}} {{t.rewards_pointsUnit}}</span></li>{{/rewards}}</ul>
+        </body>
+        </html>
+        """
+
+    /// The board's paper: A4 or A3 portrait, margins a window frame leaves free, letters sized
+    /// to the sheet (A3 is √2 times A4).
+    static func boardStylesheet(_ size: String) -> String {
+        let scale = size == "a3" ? 1.414 : 1.0
+        func pt(_ value: Double) -> String { String(format: "%.0fpt", value * scale) }
+        return """
+            @page { size: \(size == "a3" ? "A3" : "A4") portrait; margin: 15mm; }
+            body { font-family: "DejaVu Sans", sans-serif; color: #14213d; margin: 0; }
+            h1 { font-size: \(pt(40)); margin: 0 0 \(pt(8)); }
+            h2 { font-size: \(pt(24)); font-weight: normal; margin: 0 0 \(pt(18)); }
+            ul { list-style: none; padding: 0; margin: 0; }
+            li { display: flex; justify-content: space-between; font-size: \(pt(22)); padding: \(pt(8)) 0; border-bottom: 1px solid #999; }
+            .points { font-weight: bold; white-space: nowrap; margin-left: \(pt(12)); }
+            """
+    }
 
     static let stylesheet = """
         *{box-sizing:border-box}

@@ -112,6 +112,7 @@ public struct WebApp: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
         }
         tillRoutes(router)
+        rewardRoutes(router)
         router.get("/login") { request, _ in try await self.loginPage(request, failure: nil, user: "") }
         router.post("/login") { request, context in try await self.login(request, context) }
         router.post("/logout") { request, _ in

@@ -376,6 +376,30 @@ def main():
               "and its rules are shown")
         shot(driver, "programs")
 
+        # The reward catalog: a row with wrong points is told beside it and nothing is stored;
+        # corrected, the catalog is program version 3, and the board prints it on A3.
+        driver.get(base + "/rewards")
+        rows = len(driver.find_elements(By.CSS_SELECTOR, "#rewards-form tbody tr"))
+        last = rows - 1
+        driver.find_element(By.ID, f"sku-{last}").send_keys("TOTE-BAG")
+        driver.find_element(By.ID, f"name-{last}").send_keys("Linde tote bag")
+        driver.find_element(By.ID, f"points-{last}").send_keys("zero")
+        press(driver, driver.find_element(By.ID, "rewards-save"))
+        check("whole number above zero" in driver.find_element(By.ID, f"reward-problem-{last}").text,
+              "a reward with wrong points is refused beside its row")
+        field = driver.find_element(By.ID, f"points-{last}")
+        field.clear()
+        field.send_keys("250")
+        press(driver, driver.find_element(By.ID, "rewards-save"))
+        check("program version 3" in driver.find_element(By.ID, "notice").text, "the catalog is a new program version")
+        check("Linde tote bag" in driver.find_element(By.ID, "rewards").text, "and lists the new reward")
+        shot(driver, "rewards")
+        driver.get(base + "/rewards/board?size=a3")
+        check(driver.find_element(By.ID, "board-style").get_attribute("href").endswith("/static/board-a3.css")
+              and "Linde tote bag 250" in driver.find_element(By.ID, "board").text.replace("\n", " "),
+              "the board for the shop window is laid out for A3 with the catalog")
+        shot(driver, "rewards-board-a3")
+
         # Download the ledger CSV and check its rows: the sale with its lines, the fee.
         driver.get(base + "/exports")
         shot(driver, "exports")
@@ -417,6 +441,11 @@ def main():
         check(driver.find_element(By.ID, "customer-name").text == "Anna de Vries", "and the customer is still there")
         driver.implicitly_wait(0)
         check(not driver.find_elements(By.ID, "audit-link"), "a cashier has no audit log link")
+        driver.get(base + "/rewards")
+        check(not driver.find_elements(By.ID, "rewards-form"), "a cashier sees the catalog but cannot change it")
+        status, _, _, _ = http(port, "POST", "/rewards", {"_csrf": token, "sku_0": "X", "name_0": "X", "points_0": "1"},
+                               cookies={"lg_session": cashier_cookie})
+        check(status == 403, "and gets 403 posting a catalog")
         driver.implicitly_wait(5)
         driver.get(base + "/audit")
         check("Your role may not do this." in driver.find_element(By.ID, "error-message").text,

@@ -195,5 +195,23 @@ enum DutchText {
         "card.split.amount": "en korting die meegaat",
         "card.split": "Kaart loskoppelen",
         "card.splitDone": "Kaart {card} heeft weer een eigen rekening, met {points} punten en {amount}.",
+        "nav.rewards": "Beloningen",
+        "rewards.title": "Beloningscatalogus",
+        "rewards.none": "Het programma heeft nog geen beloningen.",
+        "rewards.name": "Beloning",
+        "rewards.points": "Punten",
+        "rewards.sku": "Artikelnummer",
+        "rewards.board.a4": "Bord afdrukken (A4)",
+        "rewards.board.a3": "Bord afdrukken (A3)",
+        "rewards.edit": "Catalogus wijzigen",
+        "rewards.hint":
+            "Maak een rij leeg om een beloning te schrappen; de lege rij onderaan voegt er een toe. Opslaan maakt een nieuwe programmaversie.",
+        "rewards.save": "Catalogus opslaan",
+        "rewards.rowIncomplete": "Geef de beloning een artikelnummer (zonder spaties) en een naam.",
+        "rewards.pointsInvalid": "Punten moeten een heel getal boven nul zijn.",
+        "rewards.skuTwice": "Dit artikelnummer staat al in de catalogus.",
+        "rewards.stored": "De catalogus is opgeslagen als programmaversie {version}.",
+        "rewards.boardHeading": "Wissel uw punten in voor",
+        "rewards.pointsUnit": "punten",
     ]
 }

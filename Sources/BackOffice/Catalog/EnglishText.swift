@@ -193,5 +193,23 @@ enum EnglishText {
         "card.split.amount": "and discount it takes along",
         "card.split": "Split the card off",
         "card.splitDone": "Card {card} has its own account again, with {points} points and {amount}.",
+        "nav.rewards": "Rewards",
+        "rewards.title": "Reward catalog",
+        "rewards.none": "The program has no rewards yet.",
+        "rewards.name": "Reward",
+        "rewards.points": "Points",
+        "rewards.sku": "Article number",
+        "rewards.board.a4": "Print the board (A4)",
+        "rewards.board.a3": "Print the board (A3)",
+        "rewards.edit": "Change the catalog",
+        "rewards.hint":
+            "Empty a row to take a reward out; the empty row at the bottom adds one. Saving stores a new program version.",
+        "rewards.save": "Save the catalog",
+        "rewards.rowIncomplete": "Give the reward an article number (no spaces) and a name.",
+        "rewards.pointsInvalid": "Points must be a whole number above zero.",
+        "rewards.skuTwice": "This article number is already in the catalog.",
+        "rewards.stored": "The catalog is stored as program version {version}.",
+        "rewards.boardHeading": "Exchange your points for",
+        "rewards.pointsUnit": "points",
     ]
 }
