@@ -13,7 +13,7 @@ struct Loyalgate: AsyncParsableCommand {
         subcommands: [
             Core.self, GatewayCommand.self, DoctorCommand.self, ProgramCommand.self, CardCommand.self,
             CustomerCommand.self, ExportCommand.self, ReceiptCommand.self, Till.self, CACommand.self,
-            BackupCommand.self, RestoreCommand.self,
+            BackupCommand.self, RestoreCommand.self, RelayCommand.self,
         ])
 }
 
