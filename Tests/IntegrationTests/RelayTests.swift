@@ -46,10 +46,14 @@ final class RelayProcess {
 
     var log: String { (logs + [process?.stderr ?? ""]).joined() }
 
-    /// One request line, its answer as JSON.
+    /// One request line, its answer as JSON. With a `prefix` the till runs there too (`loyalgate
+    /// till send` inside the shop's namespace), as a till on the shop's network would.
     func send(_ line: String) throws -> [String: Any] {
-        let client = try UnixLineClient(path: socket)
-        return json(try client.request(line))
+        guard !prefix.isEmpty else { return json(try UnixLineClient(path: socket).request(line)) }
+        let till = try ChildProcess.run(
+            prefix[0], Array(prefix.dropFirst()) + [Loyalgate.binary, "till", "send", "--socket", socket, line],
+            within: .seconds(30))
+        return json(till.stdout.split(separator: "\n").first.map(String.init) ?? till.stderr)
     }
 
     func earn(card: String, receipt: String, amount: String = "10.00") throws -> [String: Any] {

@@ -4,8 +4,8 @@ import Testbed
 import Testing
 
 /// Two network namespaces joined by a veth pair: a "head office" running the central core on
-/// its veth address with TLS, and a "shop" running the relay. Needs root (`ip netns`); CI runs
-/// as root.
+/// its veth address with TLS, and a "shop" running the relay and the till (`loyalgate till send`
+/// there). Needs root (`ip netns`); CI runs as root.
 final class WANLink {
     static let ip: String =
         ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first {
