@@ -18,8 +18,7 @@ public final class ShopRelay: Sendable {
     let logger: Logger
     let retryInterval: Duration
     private let reachable = NIOLockedValueBox(true)
-    /// Earns are queued, and the queue is read for delivery, one at a time: the order of the
-    /// queue is the order of the tills' requests.
+    /// Earns are queued one at a time: the order of the queue is the order of the tills' requests.
     private let earnLock = NIOLock()
 
     public init(
@@ -128,7 +127,12 @@ public final class ShopRelay: Sendable {
             do {
                 return try await forward(Frame.request(CoreOp.TxnEarn.self, id: id, request))
             } catch {
-                return Frame.failure(id: id, RelayRules.offlineRefusal(op: CoreOp.CardLookup.name))
+                return Frame.failure(
+                    id: id,
+                    LoyaltyError(
+                        .coreUnavailable,
+                        "The head office cannot be reached; this sale's points were already recorded there, so nothing is lost: ask again later to see the balance."
+                    ))
             }
         }
     }
