@@ -144,6 +144,14 @@ let package = Package(
         .target(
             name: "LoyalgateClient",
             dependencies: ["LoyalgateProtocol", nioCore, nioPosix, nioSSL, nioTLS], swiftSettings: swiftSettings),
+        // The shop's relay: tills talk to it as to a core; it forwards to the central core over
+        // TLS and, while that cannot be reached, queues earns durably (GRDB) and delivers them later.
+        .target(
+            name: "ShopRelay",
+            dependencies: [
+                "LoyalgateProtocol", "LoyalgateClient", "SocketServer", grdb, logging, nioConcurrency, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings),
         // libudev, libevdev and libxkbcommon through pkg-config (scripts/install-deps installs them).
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
@@ -215,7 +223,7 @@ let package = Package(
                 "Gateway", "BrowserBridge",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
                 "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "ChainCA", "WebServer", "BackOffice",
-                argumentParser, logging,
+                "ShopRelay", argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -284,6 +292,9 @@ let package = Package(
             name: "ScanDecodingTests", dependencies: ["ScanDecoding", "GS1", propertyBased],
             swiftSettings: swiftSettings),
         .testTarget(name: "GS1Tests", dependencies: ["GS1"], swiftSettings: swiftSettings),
+        // The relay's decisions, pure, and its queue on a real SQLite file.
+        .testTarget(
+            name: "ShopRelayTests", dependencies: ["ShopRelay", "LoyalgateProtocol"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "ScannerDrivers", "LoyalgateProtocol", propertyBased],

@@ -82,12 +82,13 @@ extension LineTransport {
 }
 
 extension CoreEndpoint {
-    /// Opens a connection to the endpoint.
-    public func connect() throws -> any LineTransport {
+    /// Opens a connection to the endpoint; over TLS the TCP connection and the handshake each
+    /// get at most `timeout` (the shop's relay gives up sooner than 10 s on a cut link).
+    public func connect(timeout: Duration = .seconds(10)) throws -> any LineTransport {
         switch self {
         case .unix(let path): return try UnixLineClient(path: path)
         case .tls(let host, let port, let identity):
-            return try TLSLineClient(host: host, port: port, identity: identity)
+            return try TLSLineClient(host: host, port: port, identity: identity, timeout: timeout)
         }
     }
 }

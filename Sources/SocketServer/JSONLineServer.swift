@@ -113,7 +113,10 @@ public final class JSONLineServer: Sendable {
     }
 
     private func runTLS(_ tls: TLSListener) async throws {
+        // SO_REUSEADDR: a core restarted after a crash binds its port again at once, although
+        // the connections the dead process held still linger in TIME_WAIT on it.
         let server = try await bootstrap()
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: tls.host, port: tls.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let holder = try tls.addHandlers(to: channel, logger: self.logger)

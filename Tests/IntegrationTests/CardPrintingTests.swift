@@ -150,6 +150,9 @@ import Testing
             environment: cups.environment)
         #expect(reprint.status == 0, "\(reprint.stderr)")
         #expect(reprint.stdout.contains("card \(worn) printed"))
+        // The job reaches the emulated printer after the command returns (CUPS sends it on): wait
+        // for it rather than read a job that is not there yet.
+        try #require(printer.waitForJobs(2), "the reprint did not reach the printer")
         #expect(try PrintedCards.pages(of: printer.jobs[1]).map(\.barcodes) == [["EAN-13:\(worn)"], []])
 
         // The lost card is replaced through the core; its reprint carries the new number.
@@ -162,6 +165,7 @@ import Testing
             environment: cups.environment)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("card \(lost) was replaced by \(newNumber): printing \(newNumber)"))
+        try #require(printer.waitForJobs(3), "the second reprint did not reach the printer")
         #expect(try PrintedCards.pages(of: printer.jobs[2]).map(\.barcodes) == [["EAN-13:\(newNumber)"], []])
 
         let stranger = try Loyalgate.run(
