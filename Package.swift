@@ -166,7 +166,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "ScannerDrivers", "ScanDecoding", "LoyalgateProtocol", "LoyalgateClient", "LoyaltyDomain",
-                "SocketServer", "Receipts", logging,
+                "SocketServer", "Receipts", "ReceiptEncoding", logging,
                 nioPosix, serviceLifecycle, metrics, crypto,
             ],
             swiftSettings: swiftSettings),

@@ -119,7 +119,6 @@ final class PageSession: TillLink, @unchecked Sendable {
     /// Sends the close frame; the page's session ends with the connection.
     private func shut(_ code: WebSocketErrorCode, _ reason: String) {
         continuation.yield(.close(code, reason))
-        continuation.finish()
         finish()
     }
 

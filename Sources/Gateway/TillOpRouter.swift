@@ -1,6 +1,7 @@
 import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
+import ReceiptEncoding
 import Receipts
 import ScannerDrivers
 import SocketServer
@@ -153,26 +154,18 @@ struct TillOpRouter: Sendable {
             return ReceiptsError(.printerUnavailable, "This gateway has no receipt printers configured.")
         }
         let spaced = code.prefix(4) + " " + code.suffix(4)
-        let document: [String: Any] = [
-            "header": ["merchantName": "Browser pairing"],
-            "lines": [] as [Any], "totals": [] as [Any],
-            "footer": [
-                "lines": [
-                    "Pairing code: \(spaced)", "Valid until \(Timestamp.format(expires))",
-                    "Type it into the till page.",
-                ]
-            ],
-        ]
-        let body: [String: Any] = ["op": "receipt.print", "id": 0, "printer": printer, "receipt": document]
-        do {
-            let line = try JSONSerialization.data(withJSONObject: body)
-            let ticket = try receipts.accept(try receipts.read(line: line), balances: nil)
+        // The typed request itself: nothing to encode as a line and decode again.
+        let document = ReceiptDocument(
+            header: ReceiptHeader(merchantName: "Browser pairing"), lines: [],
+            footer: ReceiptFooter(lines: [
+                "Pairing code: \(spaced)", "Valid until \(Timestamp.format(expires))", "Type it into the till page.",
+            ]))
+        do throws(ReceiptsError) {
+            let ticket = try receipts.accept(ReceiptPrintRequest(printer: printer, receipt: document), balances: nil)
             ticket.start()
             return nil
-        } catch let error as ReceiptsError {
-            return error
         } catch {
-            return ReceiptsError(.invalidReceipt, "\(error)")
+            return error
         }
     }
 }
