@@ -54,8 +54,11 @@ import Testing
             environment: cups.environment)
         #expect(result.status == 0, "\(result.stderr)")
         let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item ORDER BY position")
+        // The job reaches the emulated printer after the command returns: wait for it, and stop
+        // here rather than read pages that are not there.
+        try #require(printer.waitForJobs(1), "the batch did not reach the printer")
         let pages = try printer.jobs.flatMap { try PrintedCards.pages(of: $0) }
-        #expect(pages.count == 4)
+        try #require(pages.count == 4)
         #expect(pages.map(\.barcodes) == allocated.flatMap { [["QR-Code:\($0)"], ["CODE-128:\($0)"]] })
         #expect(pages[0].text.contains("Кооперация Пловдив"))
         #expect(pages[0].text.contains("Карта за лоялност"))

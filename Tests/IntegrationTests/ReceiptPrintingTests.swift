@@ -78,7 +78,7 @@ struct ReceiptPrintingTests {
         let secondEvents = till.jobEvents(secondJob)
         #expect(secondEvents.last?["state"] as? String == "completed", "\(secondEvents)")
         #expect(secondEvents.last?["balance"] as? String == "unavailable", "\(secondEvents)")
-        #expect(setup.printer.waitForJobs(2))
+        try #require(setup.printer.waitForJobs(2))
         let without = try interpreter.interpret(Array(setup.printer.jobs[1])).textLines
         #expect(without.contains("Het saldo kon niet worden opgehaald."), "\(without)")
         #expect(!without.contains { $0.hasPrefix("Puntensaldo") }, "\(without)")
