@@ -183,7 +183,11 @@ let package = Package(
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         // Card batches and reprints: numbers from the ledger, cards drawn, jobs through CUPS.
         .target(
-            name: "CardBatches", dependencies: ["LoyaltyDomain", "LoyaltyStore", "CardRendering", "Printing"],
+            name: "CardBatches",
+            dependencies: [
+                "LoyaltyDomain", "LoyaltyStore", "LoyaltyCore", "LoyalgateProtocol", "CardDesign", "CardRendering",
+                "Printing", nioPosix,
+            ],
             swiftSettings: swiftSettings),
         // A USB receipt printer's own status (DLE EOT) through libusb, where CUPS cannot tell.
         .target(name: "PrinterUSB", dependencies: ["CUsb"], swiftSettings: swiftSettings),

@@ -16,12 +16,14 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case exports
         /// The audit log, and a new program (what the shop promises its customers).
         case audit, program
+        /// Card batches and reprints: new numbers, and plastic that costs money.
+        case batches
     }
 
     public func may(_ action: Action) -> Bool {
         switch action {
         case .look, .register, .edit, .cardLife: true
-        case .erase, .exportCustomer, .exports: self >= .manager
+        case .erase, .exportCustomer, .exports, .batches: self >= .manager
         case .audit, .program: self == .owner
         }
     }

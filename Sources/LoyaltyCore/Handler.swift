@@ -20,6 +20,8 @@ struct Handler: Sendable {
 struct HandlerContext: Sendable {
     let store: any LedgerStore
     let grant: AccessPolicy.Grant
+    /// Card batches and reprints, when the core was given a designs folder.
+    var cardPrinting: (any CardPrintDesk)? = nil
 
     /// The merchant the op acts for: the caller's own if its role is bound to one (naming
     /// another is refused), else the op's `merchant`.

@@ -138,3 +138,45 @@ extension LedgerDatabase {
         }
     }
 }
+
+/// A batch without its items: what a list of batches shows.
+public struct CardBatchSummary: Sendable, Equatable {
+    public var id: Int64
+    public var merchant: String
+    public var design: String
+    public var printer: String?
+    public var state: CardBatchState
+    public var count: Int
+    public var printed: Int
+    public var firstNumber: String?
+    public var lastNumber: String?
+}
+
+extension LedgerDatabase {
+    /// The merchant's batches (every merchant's when `code` is nil), newest first, at most
+    /// `limit`; only batch `id` when it is given.
+    public func batchSummaries(merchant code: String?, batch id: Int64? = nil, limit: Int = 100) throws
+        -> [CardBatchSummary]
+    {
+        try writer.read { db in
+            let merchantID = try code.map { try Self.merchant(db, code: $0).id }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT b.id, m.code, b.design, b.printer, b.state, b.count,
+                        (SELECT COUNT(*) FROM card_batch_item i WHERE i.batch_id = b.id AND i.printed_at IS NOT NULL) AS printed,
+                        (SELECT card_number FROM card_batch_item i WHERE i.batch_id = b.id ORDER BY position LIMIT 1) AS first,
+                        (SELECT card_number FROM card_batch_item i WHERE i.batch_id = b.id ORDER BY position DESC LIMIT 1) AS last
+                    FROM card_batch b JOIN merchant m ON m.id = b.merchant_id
+                    WHERE (?1 IS NULL OR b.merchant_id = ?1) AND (?3 IS NULL OR b.id = ?3)
+                    ORDER BY b.id DESC LIMIT ?2
+                    """, arguments: [merchantID, limit, id]
+            ).map { row in
+                CardBatchSummary(
+                    id: row[0], merchant: row[1], design: row[2], printer: row[3],
+                    state: CardBatchState(rawValue: row[4]) ?? .allocated, count: row[5], printed: row[6],
+                    firstNumber: row[7], lastNumber: row[8])
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ enum Templates {
         "layout": layout, "login": login, "dashboard": dashboard, "customers": customers,
         "customer-form": customerForm, "customer": customer, "erase": erase, "card": card, "error": error,
         "audit": audit, "programs": programs, "exports": exports, "till": till,
-        "rewards": rewards, "board": board,
+        "rewards": rewards, "board": board, "batches": batches,
     ]
 
     static let layout = """
@@ -19,6 +19,7 @@ enum Templates {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{$title}}{{t.app_name}}{{/title}}</title>
         <link rel="stylesheet" href="/static/style.css">
+        {{#refreshSeconds}}<meta http-equiv="refresh" content="{{.}}">{{/refreshSeconds}}
         </head>
         <body>
         <header>
@@ -30,6 +31,7 @@ enum Templates {
         <a href="/till" id="till-link">{{t.nav_till}}</a>
         <a href="/programs">{{t.nav_programs}}</a>
         <a href="/rewards" id="rewards-link">{{t.nav_rewards}}</a>
+        {{#mayBatches}}<a href="/batches" id="batches-link">{{t.nav_batches}}</a>{{/mayBatches}}
         {{#mayExport}}<a href="/exports" id="exports-link">{{t.nav_exports}}</a>{{/mayExport}}
         {{#mayAudit}}<a href="/audit" id="audit-link">{{t.nav_audit}}</a>{{/mayAudit}}
         </nav>
@@ -346,6 +348,70 @@ enum Templates {
         {{/layout}}
         """
 
+    /// Card batches: order one (with the design's preview), see each batch's progress (the page
+    /// reloads itself while one prints), resume a stopped one, reprint one card.
+    static let batches = """
+        {{<layout}}
+        {{$title}}{{t.batches_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.batches_title}}</h1>
+        {{#notice}}<p class="notice" id="notice">{{.}}</p>{{/notice}}
+        <h2>{{t.batches_order}}</h2>
+        {{^designs}}<p class="warning" id="no-designs">{{t.batches_noDesigns}}</p>{{/designs}}
+        {{#hasDesigns}}
+        <form method="get" action="/batches" class="card-form" id="preview-form">
+        <label for="preview-design">{{t.batches_design}}</label>
+        <select id="preview-design" name="design">{{#designs}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/designs}}</select>
+        <button type="submit" id="show-preview">{{t.batches_showPreview}}</button>
+        </form>
+        {{#previewDesign}}<p><img src="/batches/preview/{{.}}.png" alt="{{t.batches_previewOf}} {{.}}" id="design-preview" class="preview"></p>{{/previewDesign}}
+        {{#orderProblem}}<p class="error" id="order-problem">{{.}}</p>{{/orderProblem}}
+        <form method="post" action="/batches" class="card-form" id="order-form" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="design">{{t.batches_design}}</label>
+        <select id="design" name="design">{{#designs}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/designs}}</select>
+        <label for="count">{{t.batches_count}}</label>
+        <input id="count" name="count" type="number" min="1" max="50000" value="{{count}}"{{#countProblem}} aria-invalid="true" aria-describedby="count-problem"{{/countProblem}}>
+        {{#countProblem}}<span class="field-error" id="count-problem">{{.}}</span>{{/countProblem}}
+        <label for="printer">{{t.batches_printer}}</label>
+        <input id="printer" name="printer" type="text" value="{{printer}}"{{#printerProblem}} aria-invalid="true" aria-describedby="printer-problem"{{/printerProblem}}>
+        {{#printerProblem}}<span class="field-error" id="printer-problem">{{.}}</span>{{/printerProblem}}
+        <button type="submit" id="order">{{t.batches_orderButton}}</button>
+        </form>
+        {{/hasDesigns}}
+        <h2>{{t.batches_list}}</h2>
+        {{^batches}}<p id="no-batches">{{t.batches_none}}</p>{{/batches}}
+        {{#hasBatches}}
+        <table id="batches">
+        <thead><tr><th>{{t.batches_number}}</th><th>{{t.batches_design}}</th><th>{{t.batches_cards}}</th><th>{{t.batches_progress}}</th><th></th></tr></thead>
+        <tbody>
+        {{#batches}}
+        <tr id="batch-{{id}}"><td>{{id}}</td><td>{{design}}</td><td>{{range}}</td>
+        <td><progress max="{{count}}" value="{{printed}}"></progress> <span class="progress-text">{{progressText}}</span>{{#problem}}<br><span class="field-error problem">{{.}}</span>{{/problem}}</td>
+        <td>{{#stopped}}<form method="post" action="/batches/{{id}}/resume"><input type="hidden" name="_csrf" value="{{csrf}}"><input name="printer" type="text" value="{{printer}}" aria-label="{{t.batches_printer}}"><button type="submit" class="resume">{{t.batches_resume}}</button></form>{{/stopped}}</td></tr>
+        {{/batches}}
+        </tbody>
+        </table>
+        {{/hasBatches}}
+        {{#hasDesigns}}
+        <h2>{{t.batches_reprint}}</h2>
+        <p>{{t.batches_reprintHelp}}</p>
+        {{#reprintProblem}}<p class="error" id="reprint-problem">{{.}}</p>{{/reprintProblem}}
+        <form method="post" action="/batches/reprint" class="card-form" id="reprint-form" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="reprint-card">{{t.batches_card}}</label>
+        <input id="reprint-card" name="card" type="text" inputmode="numeric" value="{{reprintCard}}">
+        <label for="reprint-design">{{t.batches_design}}</label>
+        <select id="reprint-design" name="design">{{#designs}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/designs}}</select>
+        <label for="reprint-printer">{{t.batches_printer}}</label>
+        <input id="reprint-printer" name="printer" type="text" value="{{printer}}">
+        <button type="submit" id="reprint">{{t.batches_reprintButton}}</button>
+        </form>
+        {{/hasDesigns}}
+        {{/content}}
+        {{/layout}}
+        """
+
     static let error = """
         {{<layout}}
         {{$title}}{{t.error_title}}{{/title}}
@@ -491,6 +557,8 @@ enum Templates {
         header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:#1f4e79;color:#fff}
         header a{color:#fff}
         .brand{font-weight:700}
+        img.preview{max-width:100%;height:auto;border:1px solid #ccc}
+        progress{width:8rem}
         nav{display:flex;gap:1rem;flex:1}
         .logout{display:flex;gap:.5rem;align-items:center}
         .who{font-size:.9rem}

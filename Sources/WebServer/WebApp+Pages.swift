@@ -148,6 +148,7 @@ extension WebApp {
             context["csrf"] = session.csrf
             context["mayAudit"] = session.role.may(.audit)
             context["mayExport"] = session.role.may(.exports)
+            context["mayBatches"] = session.role.may(.batches)
             if let notice = sessions.takeNotice(session.token) {
                 // "raw": a sentence already put together from catalog texts.
                 context["notice"] =

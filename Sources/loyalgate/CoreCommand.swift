@@ -1,4 +1,5 @@
 import ArgumentParser
+import CardBatches
 import ChainCA
 import Dispatch
 import Foundation
@@ -35,6 +36,14 @@ struct Core: AsyncParsableCommand {
         @OptionGroup var metrics: MetricsOptions
         @OptionGroup var tls: TLSServerOptions
 
+        @Option(
+            help:
+                "The folder of the shop's card designs (JSON) the back office may print batches with; default DATA/designs if present."
+        )
+        var designs: String?
+        @Option(name: .customLong("card-option"), help: "A CUPS job option name=value for card jobs (repeatable).")
+        var cardOptions: [String] = []
+
         func run() async throws {
             Logs.bootstrap()
             let logger = Logger(label: "loyalgate.core")
@@ -56,7 +65,13 @@ struct Core: AsyncParsableCommand {
                     "TLS without a revocation list: every unexpired certificate of the CA is accepted; give --tls-revoked (the CA's revoked.json)"
                 )
             }
-            let service = CoreService(store: database, policy: policy, logger: logger)
+            let designsPath = designs ?? data.data + "/designs"
+            let cardPrinting =
+                designs != nil || FileManager.default.fileExists(atPath: designsPath)
+                ? CardPrintingDesk(
+                    database: database, designs: URL(fileURLWithPath: designsPath),
+                    jobOptions: try parseJobOptions(cardOptions), say: { logger.info("\($0)") }) : nil
+            let service = CoreService(store: database, policy: policy, cardPrinting: cardPrinting, logger: logger)
             // One handler for both listeners: a TLS caller is who its certificate names, a
             // Unix-socket caller who the kernel says it is.
             let handler: JSONLineServer.Handler = { line, connection in

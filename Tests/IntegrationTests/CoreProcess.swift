@@ -37,8 +37,11 @@ final class CoreProcess {
     }
 
     /// Starts the core (with extra `arguments`) and waits until its socket accepts, at most `limit`.
-    func start(arguments: [String] = [], within limit: Duration = .seconds(5)) throws {
-        let process = try ChildProcess(Loyalgate.binary, ["core", "--data", data, "--socket", socket] + arguments)
+    func start(
+        arguments: [String] = [], environment: [String: String] = [:], within limit: Duration = .seconds(5)
+    ) throws {
+        let process = try ChildProcess(
+            Loyalgate.binary, ["core", "--data", data, "--socket", socket] + arguments, environment: environment)
         try process.start()
         self.process = process
         do {

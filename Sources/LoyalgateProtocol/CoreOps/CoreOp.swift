@@ -10,6 +10,7 @@ public enum CoreOp {
         PrepaidLoad.self, PrepaidPay.self, PrepaidReverse.self, PrepaidLiability.self,
         StampsRedeem.self, VoucherIssue.self, VoucherRedeem.self, VoucherLookup.self, TxnQuote.self,
         ReportSummary.self, AuditAppend.self, AuditList.self, ProgramImport.self, ProgramVersions.self,
-        ExportPage.self,
+        ExportPage.self, BatchDesigns.self, BatchPreview.self, BatchOrder.self, BatchList.self, BatchResume.self,
+        CardReprint.self,
     ]
 }
