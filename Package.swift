@@ -176,7 +176,7 @@ let package = Package(
         .target(name: "Testbed", exclude: ["Devices"], swiftSettings: swiftSettings),
         .target(
             name: "LoyaltyCore",
-            dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging, metrics],
+            dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging, metrics, crypto],
             swiftSettings: swiftSettings),
         .target(
             name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),

@@ -20,6 +20,8 @@ struct Handler: Sendable {
 struct HandlerContext: Sendable {
     let store: any LedgerStore
     let grant: AccessPolicy.Grant
+    /// The key of the cardholder page's tokens (cardholder.token, cardholder.view).
+    let tokens: CardholderTokens
 
     /// The merchant the op acts for: the caller's own if its role is bound to one (naming
     /// another is refused), else the op's `merchant`.

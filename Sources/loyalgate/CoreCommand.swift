@@ -56,7 +56,9 @@ struct Core: AsyncParsableCommand {
                     "TLS without a revocation list: every unexpired certificate of the CA is accepted; give --tls-revoked (the CA's revoked.json)"
                 )
             }
-            let service = CoreService(store: database, policy: policy, logger: logger)
+            // Beside the personal-data key, made the first time (0600): it signs the cardholder page's links.
+            let tokens = try CardholderTokens.load(path: data.data + "/keys/cardholder-token.key")
+            let service = CoreService(store: database, policy: policy, logger: logger, tokens: tokens)
             // One handler for both listeners: a TLS caller is who its certificate names, a
             // Unix-socket caller who the kernel says it is.
             let handler: JSONLineServer.Handler = { line, connection in

@@ -10,6 +10,6 @@ public enum CoreOp {
         PrepaidLoad.self, PrepaidPay.self, PrepaidReverse.self, PrepaidLiability.self,
         StampsRedeem.self, VoucherIssue.self, VoucherRedeem.self, VoucherLookup.self, TxnQuote.self,
         ReportSummary.self, AuditAppend.self, AuditList.self, ProgramImport.self, ProgramVersions.self,
-        ExportPage.self,
+        ExportPage.self, CardholderToken.self, CardholderView.self,
     ]
 }
