@@ -209,7 +209,8 @@ let package = Package(
         .target(
             name: "WebServer",
             dependencies: [
-                "BackOffice", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", hummingbird, hummingbirdCore,
+                "BackOffice", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "CardDesign", "CZintMatrix",
+                hummingbird, hummingbirdCore,
                 hummingbirdTLS,
                 bcrypt, mustache, nioSSL, nioCore, nioPosix, logging, serviceLifecycle, httpTypes,
             ],

@@ -32,12 +32,19 @@ public struct WebConfiguration: Sendable {
     public var bridge: String?
     /// The gateway's receipt printer the till page prints on (its id in the gateway configuration).
     public var receiptPrinter: String?
+    /// The cardholder pages' merchants: designs, the widget's sites (docs/cardholder.md).
+    public var cardholder: CardholderSettings
+    /// Resolutions of cardholder tokens per minute, per token and per address.
+    public var holderLimit: HolderRateLimit
 
     public init(
         coreSocket: String, host: String, port: Int, tlsCertificate: String? = nil, tlsKey: String? = nil,
         stateFolder: String, timeZone: TimeZone = .current, behindProxy: Bool = false,
-        throttle: LoginThrottle = LoginThrottle(), bridge: String? = nil, receiptPrinter: String? = nil
+        throttle: LoginThrottle = LoginThrottle(), bridge: String? = nil, receiptPrinter: String? = nil,
+        cardholder: CardholderSettings = CardholderSettings(), holderLimit: HolderRateLimit = HolderRateLimit()
     ) {
+        self.cardholder = cardholder
+        self.holderLimit = holderLimit
         self.bridge = bridge
         self.receiptPrinter = receiptPrinter
         self.coreSocket = coreSocket
@@ -112,6 +119,7 @@ public struct WebApp: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
         }
         tillRoutes(router)
+        cardholderRoutes(router)
         rewardRoutes(router)
         router.get("/login") { request, _ in try await self.loginPage(request, failure: nil, user: "") }
         router.post("/login") { request, context in try await self.login(request, context) }

@@ -111,13 +111,16 @@ import Testing
 @Suite struct TemplateTests {
     /// Every page's template is registered and parses, so no page can fail with "Something went wrong" for a missing one.
     @Test func everyTemplateIsRegisteredAndParses() throws {
-        let source = try String(
-            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("Sources/WebServer/Templates.swift").path,
-            encoding: .utf8)
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/WebServer")
+        // The back office's templates and the cardholder pages' (CardholderTemplates.swift).
+        let source = try ["Templates.swift", "CardholderTemplates.swift"].map {
+            try String(contentsOfFile: folder.appendingPathComponent($0).path, encoding: .utf8)
+        }.joined(separator: "\n")
         let declared = source.split(separator: "\n").compactMap { line -> String? in
             let text = line.trimmingCharacters(in: .whitespaces)
-            guard text.hasPrefix("static let "), text.hasSuffix("= \"\"\""), !text.hasPrefix("static let stylesheet")
+            guard text.hasPrefix("static let "), text.hasSuffix("= \"\"\""), !text.hasPrefix("static let stylesheet"),
+                !text.hasPrefix("static let holderStylesheet")
             else { return nil }
             return String(text.dropFirst("static let ".count).prefix { $0 != " " })
         }
