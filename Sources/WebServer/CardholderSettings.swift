@@ -1,5 +1,6 @@
 import CardDesign
 import Foundation
+import WalletPasses
 
 /// What the cardholder pages know of each merchant beyond the core: the card design (colours,
 /// logo), the sites that may embed the widget, the wallet keys. One JSON file,
@@ -17,6 +18,10 @@ public struct CardholderSettings: Sendable {
         public var logo: [UInt8]?
         /// Origins (`https://www.example.nl`) whose pages may frame the widget and read the balance JSON.
         public var sites: [String]
+        /// The merchant's Apple Wallet identity; nil: no "Add to Apple Wallet" button.
+        public var apple: ApplePassSigner?
+        /// The merchant's Google Wallet identity; nil: no "Save to Google Wallet" button.
+        public var google: GoogleWalletSigner?
     }
 
     /// The cardholder pages' own origin, for links printed on receipts and cards (`/c/TOKEN`).
@@ -32,6 +37,20 @@ public struct CardholderSettings: Sendable {
         struct Entry: Decodable {
             var design: String?
             var sites: [String]?
+            var apple: Apple?
+            var google: Google?
+        }
+        struct Apple: Decodable {
+            var passTypeIdentifier: String
+            var teamIdentifier: String
+            var certificate: String
+            var key: String
+            var wwdr: String
+        }
+        struct Google: Decodable {
+            var issuerID: String
+            var classSuffix: String
+            var serviceAccount: String
         }
         var publicURL: String?
         var merchants: [String: Entry]?
@@ -54,7 +73,8 @@ public struct CardholderSettings: Sendable {
         var merchants: [String: Merchant] = [:]
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         for (code, entry) in file.merchants ?? [:] {
-            var merchant = Merchant(colour: "#1f4e79", onColour: "#ffffff", logo: nil, sites: [])
+            var merchant = Merchant(
+                colour: "#1f4e79", onColour: "#ffffff", logo: nil, sites: [], apple: nil, google: nil)
             for site in entry.sites ?? [] {
                 guard let origin = origin(site) else {
                     throw SettingsError(
@@ -72,6 +92,33 @@ public struct CardholderSettings: Sendable {
                     throw SettingsError(description: "\(code): the card design \(url.path) cannot be read.")
                 }
                 apply(parsed, folder: url.deletingLastPathComponent(), to: &merchant)
+            }
+            func read(_ file: String) throws -> Data {
+                let url = URL(fileURLWithPath: file, relativeTo: folder)
+                guard let data = FileManager.default.contents(atPath: url.path) else {
+                    throw SettingsError(description: "\(code): \(url.path) cannot be read.")
+                }
+                return data
+            }
+            if let apple = entry.apple {
+                do {
+                    merchant.apple = try ApplePassSigner(
+                        passTypeIdentifier: apple.passTypeIdentifier, teamIdentifier: apple.teamIdentifier,
+                        certificatePEM: String(decoding: try read(apple.certificate), as: UTF8.self),
+                        keyPEM: String(decoding: try read(apple.key), as: UTF8.self),
+                        wwdrPEM: String(decoding: try read(apple.wwdr), as: UTF8.self))
+                } catch let error as SettingsError { throw error } catch {
+                    throw SettingsError(description: "\(code): Apple Wallet: \(error)")
+                }
+            }
+            if let google = entry.google {
+                do {
+                    merchant.google = try GoogleWalletSigner(
+                        issuerID: google.issuerID, classSuffix: google.classSuffix,
+                        serviceAccountJSON: try read(google.serviceAccount))
+                } catch let error as SettingsError { throw error } catch {
+                    throw SettingsError(description: "\(code): Google Wallet: \(error)")
+                }
             }
             merchants[code] = merchant
         }

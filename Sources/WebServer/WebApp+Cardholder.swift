@@ -45,10 +45,10 @@ extension WebApp {
     }
 
     /// The core's view of a token, after the rate limit; or the refusal's status and sentence.
-    func resolve(_ request: Request, _ context: WebContext, language: Language) async -> Result<
-        CardholderViewAnswer, HolderRefusal
-    > {
-        let token = context.parameters.get("token") ?? ""
+    func resolve(_ request: Request, _ context: WebContext, language: Language, token given: String? = nil) async
+        -> Result<CardholderViewAnswer, HolderRefusal>
+    {
+        let token = given ?? context.parameters.get("token") ?? ""
         let catalog = Catalog(language)
         guard configuration.holderLimit.allow(token: token, address: clientAddress(request, context)) else {
             return .failure(HolderRefusal(status: .tooManyRequests, message: catalog.text("holder.refused.tooMany")))
@@ -121,7 +121,13 @@ extension WebApp {
             "points": "\(view.account.points)", "number": view.card, "token": token,
             "expires": catalog.text("holder.expires", ["date": String(money.instant(view.expires).prefix(10))]),
         ]
-        if configuration.cardholder.merchants[view.merchant]?.logo != nil { values["logo"] = true }
+        let settings = configuration.cardholder.merchants[view.merchant]
+        if settings?.logo != nil { values["logo"] = true }
+        // The wallet buttons only for a merchant whose keys are configured (and, for Apple, a
+        // logo: Wallet needs an icon).
+        if settings?.apple != nil, settings?.logo != nil { values["apple"] = "/wallet/apple/" + token }
+        if settings?.google != nil { values["google"] = "/wallet/google/" + token }
+        if values["apple"] != nil || values["google"] != nil { values["wallet"] = true }
         if !isZero(view.account.balance) { values["discount"] = amount(view.account.balance) }
         if let prepaid = view.account.prepaid { values["prepaid"] = amount(prepaid) }
         if let card = view.stampCard {

@@ -75,19 +75,20 @@ struct WebCommand: AsyncParsableCommand {
             let settings =
                 cardholder != nil || FileManager.default.fileExists(atPath: cardholderPath)
                 ? try CardholderSettings.load(path: cardholderPath) : CardholderSettings()
-            let app = try WebApp(
+            let web = try WebApp(
                 configuration: WebConfiguration(
                     coreSocket: core, host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey,
                     stateFolder: state.state, timeZone: zone, behindProxy: behindProxy, bridge: bridge,
                     receiptPrinter: receiptPrinter, cardholder: settings),
-                staff: staff, logger: logger
-            ).application()
+                staff: staff, logger: logger)
+            let app = try web.application()
             logger.info(
                 "serving the back office",
                 metadata: ["listen": "\(listen)", "https": "\(tlsCert != nil)", "core": "\(core)"])
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    services: [.init(service: app), .init(service: web.passWatcher())],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
 
