@@ -252,7 +252,12 @@ let package = Package(
         .testTarget(
             name: "BackOfficeTests", dependencies: ["BackOffice", "LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "WebServerTests", dependencies: ["WebServer", "BackOffice", mustache], swiftSettings: swiftSettings),
+            name: "WebServerTests",
+            // Testbed and the client: the pass watcher's test runs the real core binary.
+            dependencies: [
+                "WebServer", "BackOffice", mustache, "Testbed", "LoyalgateClient", "LoyalgateProtocol", "WalletPasses",
+                logging,
+            ], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",

@@ -239,12 +239,13 @@ extension WebApp {
 }
 
 /// How often a token, or an address, may be resolved: a guessed or leaked link cannot be
-/// tried or polled at speed. Counts per minute, in memory.
+/// tried or polled at speed. Counts in windows of a minute from each key's first request, in
+/// memory.
 public final class HolderRateLimit: @unchecked Sendable {
     let perToken: Int
     let perAddress: Int
     private let lock = NSLock()
-    private var counts: [String: (minute: Int64, count: Int)] = [:]
+    private var counts: [String: (start: Date, count: Int)] = [:]
 
     public init(perToken: Int = 30, perAddress: Int = 60) {
         self.perToken = perToken
@@ -252,13 +253,12 @@ public final class HolderRateLimit: @unchecked Sendable {
     }
 
     func allow(token: String, address: String, now: Date = Date()) -> Bool {
-        let minute = Int64(now.timeIntervalSince1970 / 60)
-        return lock.withLock {
-            if counts.count > 50_000 { counts = counts.filter { $0.value.minute == minute } }
+        lock.withLock {
+            if counts.count > 50_000 { counts = counts.filter { now.timeIntervalSince($0.value.start) < 60 } }
             var allowed = true
             for (key, limit) in [("t:" + String(token.prefix(128)), perToken), ("a:" + address, perAddress)] {
-                var entry = counts[key] ?? (minute, 0)
-                if entry.minute != minute { entry = (minute, 0) }
+                var entry = counts[key] ?? (now, 0)
+                if now.timeIntervalSince(entry.start) >= 60 { entry = (now, 0) }
                 entry.count += 1
                 counts[key] = entry
                 if entry.count > limit { allowed = false }

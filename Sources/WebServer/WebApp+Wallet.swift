@@ -45,7 +45,7 @@ extension WebApp {
                 context.parameters.get("device") ?? "", context.parameters.get("passType") ?? "",
                 context.parameters.get("serial") ?? ""
             )
-            guard let (token, _) = await self.authorizedPass(request, context, passType: passType, serial: serial)
+            guard let (token, view) = await self.authorizedPass(request, context, passType: passType, serial: serial)
             else { return Response(status: .unauthorized) }
             let body = try await request.body.collect(upTo: 16 * 1024)
             struct Registration: Decodable { var pushToken: String }
@@ -55,6 +55,9 @@ extension WebApp {
             else { return Response(status: .badRequest) }
             let new = self.registrations.register(
                 device: device, passType: passType, serial: serial, pushToken: registration.pushToken, token: token)
+            // What the device's pass shows now (it was made moments ago): the watcher pushes
+            // only when the figures move from here.
+            self.registrations.note(passType: passType, serial: serial, fingerprint: Self.fingerprint(view), token: nil)
             return Response(status: new ? .created : .ok)
         }
         router.delete("/wallet/v1/devices/:device/registrations/:passType/:serial") { request, context in

@@ -13,7 +13,9 @@ import Testing
 struct CardholderReceiptTests {
     func qrCodes(_ setup: ReceiptGateway, job: Int) throws -> [String] {
         let interpreter = ESCPOSInterpreter(profile: try PrinterProfile.named("epson-tm-t88v"))
-        let printed = try interpreter.interpret(Array(setup.printer.jobs[job]))
+        let jobs = setup.printer.jobs
+        try #require(jobs.count > job, "the printer caught \(jobs.count) jobs")
+        let printed = try interpreter.interpret(Array(jobs[job]))
         return printed.elements.compactMap { element -> String? in
             guard case .qrCode(let data, _, _) = element else { return nil }
             return data
@@ -38,8 +40,9 @@ struct CardholderReceiptTests {
         let answer = try till.request(
             "receipt.print", ["printer": "till-1", "receipt": receipt, "key": "till-1/R-77", "card": number])
         let job = try #require(answer["job"] as? String, "\(answer)")
-        #expect(till.jobEvents(job).last?["state"] as? String == "completed", "\(setup.gateway.log)")
-        #expect(setup.printer.waitForJobs(1))
+        let events = till.jobEvents(job)
+        try #require(events.last?["state"] as? String == "completed", "\(events) \(setup.gateway.log)")
+        try #require(setup.printer.waitForJobs(1))
         let codes = try qrCodes(setup, job: 0)
         let link = try #require(codes.first, "no QR code on the receipt")
         #expect(link.hasPrefix("https://kaart.apotheekdelinde.nl/c/"))
@@ -53,8 +56,8 @@ struct CardholderReceiptTests {
         let second = try till.request(
             "receipt.print", ["printer": "till-1", "receipt": own, "key": "till-1/R-78", "card": number])
         let secondJob = try #require(second["job"] as? String, "\(second)")
-        #expect(till.jobEvents(secondJob).last?["state"] as? String == "completed")
-        #expect(setup.printer.waitForJobs(2))
+        try #require(till.jobEvents(secondJob).last?["state"] as? String == "completed")
+        try #require(setup.printer.waitForJobs(2))
         #expect(try qrCodes(setup, job: 1) == ["https://example.org/r/1/1042"])
     }
 }

@@ -132,3 +132,18 @@ import Testing
         }
     }
 }
+
+@Suite struct HolderRateLimitTests {
+    /// A leaked or guessed link cannot be polled at speed: the 31st resolution of one token in a
+    /// minute is refused, and so is the 61st from one address; the next minute starts again.
+    @Test func tokensAndAddressesAreCountedPerMinute() {
+        let limit = HolderRateLimit()
+        let minute = Date(timeIntervalSince1970: 1_800_000_030)
+        #expect((0..<30).allSatisfy { _ in limit.allow(token: "a", address: "1", now: minute) })
+        #expect(!limit.allow(token: "a", address: "2", now: minute))
+        #expect((0..<30).allSatisfy { limit.allow(token: "b\($0)", address: "3", now: minute) })
+        #expect((0..<30).allSatisfy { limit.allow(token: "c\($0)", address: "3", now: minute) })
+        #expect(!limit.allow(token: "d", address: "3", now: minute))
+        #expect(limit.allow(token: "a", address: "1", now: minute.addingTimeInterval(60)))
+    }
+}
