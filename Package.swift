@@ -33,6 +33,7 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
 let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
@@ -82,7 +83,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        // Exact: the Apple Wallet signature uses its CMS support, which is SPI (`@_spi(CMS)`) and
+        // may change in any release.
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
@@ -176,7 +179,7 @@ let package = Package(
         .target(name: "Testbed", exclude: ["Devices"], swiftSettings: swiftSettings),
         .target(
             name: "LoyaltyCore",
-            dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging, metrics],
+            dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging, metrics, crypto],
             swiftSettings: swiftSettings),
         .target(
             name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
@@ -208,12 +211,17 @@ let package = Package(
         // The back office's pure parts: the UI text catalog (one file per language), money and
         // dates in the merchant's currency and time zone, form validation, page models.
         .target(name: "BackOffice", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        // Wallet passes: Apple's signed .pkpass (a stored zip, CMS through swift-certificates' SPI)
+        // and Google's "Save to Google Wallet" JWT (RS256); pure, no I/O.
+        .target(name: "WalletPasses", dependencies: [x509, asn1, crypto, cryptoExtras], swiftSettings: swiftSettings),
         // The back office in a browser: Hummingbird routes, sessions, CSRF, throttling, staff
         // accounts; reaches the core only through LoyalgateClient. Templates are compiled in.
         .target(
             name: "WebServer",
             dependencies: [
-                "BackOffice", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", hummingbird, hummingbirdCore,
+                "BackOffice", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "CardDesign", "CZintMatrix",
+                "WalletPasses",
+                hummingbird, hummingbirdCore,
                 hummingbirdTLS,
                 bcrypt, mustache, nioSSL, nioCore, nioPosix, logging, serviceLifecycle, httpTypes,
             ],
@@ -248,7 +256,12 @@ let package = Package(
         .testTarget(
             name: "BackOfficeTests", dependencies: ["BackOffice", "LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "WebServerTests", dependencies: ["WebServer", "BackOffice", mustache], swiftSettings: swiftSettings),
+            name: "WebServerTests",
+            // Testbed and the client: the pass watcher's test runs the real core binary.
+            dependencies: [
+                "WebServer", "BackOffice", mustache, "Testbed", "LoyalgateClient", "LoyalgateProtocol", "WalletPasses",
+                logging,
+            ], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",

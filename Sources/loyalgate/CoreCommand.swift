@@ -65,13 +65,17 @@ struct Core: AsyncParsableCommand {
                     "TLS without a revocation list: every unexpired certificate of the CA is accepted; give --tls-revoked (the CA's revoked.json)"
                 )
             }
+            // Beside the personal-data key, made the first time (0600): it signs the cardholder page's links.
+            let tokens = try CardholderTokens.load(path: data.data + "/keys/cardholder-token.key")
             let designsPath = designs ?? data.data + "/designs"
             let cardPrinting =
                 designs != nil || FileManager.default.fileExists(atPath: designsPath)
                 ? CardPrintingDesk(
                     database: database, designs: URL(fileURLWithPath: designsPath),
                     jobOptions: try parseJobOptions(cardOptions), say: { logger.info("\($0)") }) : nil
-            let service = CoreService(store: database, policy: policy, cardPrinting: cardPrinting, logger: logger)
+            let service = CoreService(
+                store: database, policy: policy, cardPrinting: cardPrinting, logger: logger,
+                tokens: tokens)
             // One handler for both listeners: a TLS caller is who its certificate names, a
             // Unix-socket caller who the kernel says it is.
             let handler: JSONLineServer.Handler = { line, connection in
