@@ -1,0 +1,104 @@
+import Foundation
+import LoyalgateProtocol
+import LoyaltyDomain
+import LoyaltyStore
+
+// The ops the PostgreSQL store does not do yet: each refuses with a sentence that says so
+// (`unknown-op`), never a half-done write. docs/chain.md lists them.
+extension PostgresLedger {
+    public func findCustomers(merchant: String?, phone: String?, email: String?) async throws -> CustomerMatches {
+        throw Self.unsupported("customer.find")
+    }
+    public func prepaidLoad(_ request: CoreOp.PrepaidLoad.Parameters) async throws -> PrepaidAnswer {
+        throw Self.unsupported("prepaid.load")
+    }
+    public func prepaidPay(_ request: CoreOp.PrepaidPay.Parameters) async throws -> PrepaidAnswer {
+        throw Self.unsupported("prepaid.pay")
+    }
+    public func prepaidReverse(_ request: CoreOp.PrepaidReverse.Parameters) async throws -> PrepaidAnswer {
+        throw Self.unsupported("prepaid.reverse")
+    }
+    public func prepaidLiability(merchant: String?) async throws -> PrepaidLiabilityAnswer {
+        throw Self.unsupported("prepaid.liability")
+    }
+    public func stampsRedeem(_ request: CoreOp.StampsRedeem.Parameters) async throws -> StampAnswer {
+        throw Self.unsupported("stamps.redeem")
+    }
+    public func voucherIssue(_ request: CoreOp.VoucherIssue.Parameters) async throws -> VoucherAnswer {
+        throw Self.unsupported("voucher.issue")
+    }
+    public func voucherRedeem(_ request: CoreOp.VoucherRedeem.Parameters) async throws -> VoucherAnswer {
+        throw Self.unsupported("voucher.redeem")
+    }
+    public func voucherLookup(merchant: String?, code: String) async throws -> VoucherView {
+        throw Self.unsupported("voucher.lookup")
+    }
+    public func quote(_ request: CoreOp.TxnQuote.Parameters) async throws -> QuoteAnswer {
+        throw Self.unsupported("txn.quote")
+    }
+    public func activate(merchant: String?, card: String, customer: Int64?, at instant: Date) async throws
+        -> CardStateAnswer
+    {
+        throw Self.unsupported("card.activate")
+    }
+    public func block(merchant: String?, card: String, reason: String) async throws -> CardStateAnswer {
+        throw Self.unsupported("card.block")
+    }
+    public func replace(merchant: String?, card: String, reason: String, newCard: String?) async throws
+        -> ReplaceAnswer
+    {
+        throw Self.unsupported("card.replace")
+    }
+    public func linkPatient(merchant: String?, card: String, patientRef: String?) async throws {
+        throw Self.unsupported("card.link-patient")
+    }
+    public func pool(merchant: String?, card: String, into: String) async throws -> HouseholdAnswer {
+        throw Self.unsupported("account.pool")
+    }
+    public func split(merchant: String?, card: String, points: Int64, amount: String?) async throws
+        -> HouseholdAnswer
+    {
+        throw Self.unsupported("account.split")
+    }
+    public func setMembership(merchant: String?, card: String, member: Bool, at instant: Date) async throws
+        -> CardLookupAnswer
+    {
+        throw Self.unsupported("membership.set")
+    }
+    public func detach(merchant: String?, card: String, at instant: Date) async throws -> CardLookupAnswer {
+        throw Self.unsupported("card.detach")
+    }
+    public func register(merchant: String?, details: CustomerDetails, consents: Consents, card: String?) async throws
+        -> CustomerRecord
+    {
+        throw Self.unsupported("customer.register")
+    }
+    public func updateCustomer(merchant: String?, id: Int64, patch: CustomerPatch, consents: Consents?) async throws
+        -> CustomerRecord
+    {
+        throw Self.unsupported("customer.update")
+    }
+    public func customer(merchant: String?, id: Int64) async throws -> CustomerRecord {
+        throw Self.unsupported("customer.get")
+    }
+    public func exportCustomer(merchant: String?, id: Int64) async throws -> CustomerDataExport {
+        throw Self.unsupported("customer.export")
+    }
+    public func erase(merchant: String?, id: Int64) async throws {
+        throw Self.unsupported("customer.erase")
+    }
+    public func summary(merchant: String?, at instant: Date) async throws -> SummaryAnswer {
+        throw Self.unsupported("report.summary")
+    }
+    public func appendAudit(_ request: CoreOp.AuditAppend.Parameters) async throws -> AuditEntry {
+        throw Self.unsupported("audit.append")
+    }
+    public func auditList(merchant: String?, limit: Int) async throws -> AuditAnswer {
+        throw Self.unsupported("audit.list")
+    }
+    public func exportPage(merchant: String?, kind: ExportKind, after: Int64, limit: Int) async throws
+        -> ExportPageAnswer
+    {
+        throw Self.unsupported("export.page")
+    }
+}
