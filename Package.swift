@@ -232,7 +232,7 @@ let package = Package(
                 "Gateway", "BrowserBridge",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
                 "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "ChainCA", "WebServer", "BackOffice",
-                "ShopRelay", argumentParser, logging,
+                "ShopRelay", "PostgresStore", argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings

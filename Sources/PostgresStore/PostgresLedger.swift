@@ -38,7 +38,11 @@ public final class PostgresLedger: LedgerStore, Sendable {
     }
 
     init(configuration: PostgresClient.Configuration, logger: Logger) throws {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool warns when it is used before its run loop has started (the first migration,
+        // at once): noise for the technician, so the pool speaks from errors up.
+        var background = logger
+        background.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.client = client
         self.logger = logger
         runner = Task { await client.run() }
