@@ -48,6 +48,14 @@ public final class PostgresLedger: LedgerStore, Sendable {
         runner = Task { await client.run() }
     }
 
+    /// `synchronous_commit` as the store's connections run with ("on": a commit waits for the
+    /// WAL flush).
+    public func synchronousCommit() async throws -> String {
+        try await read { connection in
+            try await connection.row("SHOW synchronous_commit", logger: self.logger)?.text("synchronous_commit") ?? "?"
+        }
+    }
+
     public func close() async {
         runner.cancel()
         _ = await runner.value

@@ -102,6 +102,9 @@ struct StoreLedger {
     let postgres: PostgresLedger?
     let server: PostgresServer?
     let databaseName: String?
+    /// The PostgreSQL database's connection string and owner role.
+    var url: String? = nil
+    var owner: String? = nil
 
     static func open(_ kind: StoreKind, programs: [String] = []) async throws -> StoreLedger {
         switch kind {
@@ -115,7 +118,8 @@ struct StoreLedger {
             let store = try await PostgresLedger.connect(url: database.url)
             for name in programs { _ = try await store.storeProgram(try TestLedger.program(name)) }
             return StoreLedger(
-                kind: kind, store: store, sqlite: nil, postgres: store, server: server, databaseName: database.name)
+                kind: kind, store: store, sqlite: nil, postgres: store, server: server, databaseName: database.name,
+                url: database.url, owner: database.owner)
         }
     }
 
