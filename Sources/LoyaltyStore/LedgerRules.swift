@@ -98,6 +98,28 @@ public enum LedgerRules {
         ).digest
     }
 
+    /// The digest of a prepaid request (as the SQLite store's `prepaidLoad`, `prepaidPay`,
+    /// `prepaidReverse` make it).
+    public static func prepaidDigest(
+        kind: String, card: CardNumber? = nil, at saleTime: Date?, amount: Int64? = nil, tender: String? = nil,
+        partial: Bool? = nil, originalTill: String? = nil, originalReceipt: String? = nil
+    ) -> Data {
+        LedgerDatabase.CanonicalRequest(
+            kind: kind, card: card?.digits, at: saleTime.map(Timestamp.format), amount: amount.map { String($0) },
+            originalTill: originalTill, originalReceipt: originalReceipt, tender: tender, partial: partial
+        ).digest
+    }
+
+    /// A prepaid amount in minor units, or `bad-request` (`LedgerDatabase.prepaidAmount`).
+    public static func prepaidAmount(_ text: String, merchant: Merchant) throws -> Int64 {
+        try LedgerDatabase.prepaidAmount(text, merchant: merchant)
+    }
+
+    /// A sum of prepaid figures, or `out-of-range` on overflow.
+    public static func checkedSum(_ total: Int64, _ value: Int64) throws -> Int64 {
+        try LedgerDatabase.checkedSum(total, value)
+    }
+
     /// What a repeated (till, receipt) is answered, from the stored transaction's kind, answer
     /// and digest: the first answer marked replayed, or `receipt-reused` for another request.
     public static func replay(

@@ -9,18 +9,6 @@ extension PostgresLedger {
     public func findCustomers(merchant: String?, phone: String?, email: String?) async throws -> CustomerMatches {
         throw Self.unsupported("customer.find")
     }
-    public func prepaidLoad(_ request: CoreOp.PrepaidLoad.Parameters) async throws -> PrepaidAnswer {
-        throw Self.unsupported("prepaid.load")
-    }
-    public func prepaidPay(_ request: CoreOp.PrepaidPay.Parameters) async throws -> PrepaidAnswer {
-        throw Self.unsupported("prepaid.pay")
-    }
-    public func prepaidReverse(_ request: CoreOp.PrepaidReverse.Parameters) async throws -> PrepaidAnswer {
-        throw Self.unsupported("prepaid.reverse")
-    }
-    public func prepaidLiability(merchant: String?) async throws -> PrepaidLiabilityAnswer {
-        throw Self.unsupported("prepaid.liability")
-    }
     public func stampsRedeem(_ request: CoreOp.StampsRedeem.Parameters) async throws -> StampAnswer {
         throw Self.unsupported("stamps.redeem")
     }
