@@ -122,7 +122,10 @@ let package = Package(
         // a SQLite shop into it (`loyalgate migrate`).
         .target(
             name: "PostgresStore",
-            dependencies: ["LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", postgresNIO, grdb, logging, nioCore],
+            dependencies: [
+                "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "PersonalData", postgresNIO, grdb, logging,
+                nioCore,
+            ],
             swiftSettings: swiftSettings),
         // Serves swift-metrics figures to Prometheus on a loopback address (core, gateway).
         .target(

@@ -65,6 +65,11 @@ public enum LedgerRules {
         String(decoding: try LedgerDatabase.answerEncoder.encode(value), as: UTF8.self)
     }
 
+    /// The same as bytes (what is sealed for a customer).
+    public static func encodedData(_ value: some Encodable) throws -> Data {
+        try LedgerDatabase.answerEncoder.encode(value)
+    }
+
     public static func earnDigest(card: CardNumber, lines: [SaleLine], at saleTime: Date?, applied: [QuoteLine]?)
         -> Data
     {

@@ -6,9 +6,6 @@ import LoyaltyStore
 // The ops the PostgreSQL store does not do yet: each refuses with a sentence that says so
 // (`unknown-op`), never a half-done write. docs/chain.md lists them.
 extension PostgresLedger {
-    public func findCustomers(merchant: String?, phone: String?, email: String?) async throws -> CustomerMatches {
-        throw Self.unsupported("customer.find")
-    }
     public func stampsRedeem(_ request: CoreOp.StampsRedeem.Parameters) async throws -> StampAnswer {
         throw Self.unsupported("stamps.redeem")
     }
@@ -55,25 +52,6 @@ extension PostgresLedger {
     }
     public func detach(merchant: String?, card: String, at instant: Date) async throws -> CardLookupAnswer {
         throw Self.unsupported("card.detach")
-    }
-    public func register(merchant: String?, details: CustomerDetails, consents: Consents, card: String?) async throws
-        -> CustomerRecord
-    {
-        throw Self.unsupported("customer.register")
-    }
-    public func updateCustomer(merchant: String?, id: Int64, patch: CustomerPatch, consents: Consents?) async throws
-        -> CustomerRecord
-    {
-        throw Self.unsupported("customer.update")
-    }
-    public func customer(merchant: String?, id: Int64) async throws -> CustomerRecord {
-        throw Self.unsupported("customer.get")
-    }
-    public func exportCustomer(merchant: String?, id: Int64) async throws -> CustomerDataExport {
-        throw Self.unsupported("customer.export")
-    }
-    public func erase(merchant: String?, id: Int64) async throws {
-        throw Self.unsupported("customer.erase")
     }
     public func summary(merchant: String?, at instant: Date) async throws -> SummaryAnswer {
         throw Self.unsupported("report.summary")

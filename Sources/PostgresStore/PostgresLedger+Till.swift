@@ -281,11 +281,12 @@ extension PostgresLedger {
                     stampCard: LedgerRules.stampCard(rules, stamps: 0))
             }
             let account = try await self.account(connection, id: card.accountID, lock: false)
-            // Customers' names and patient references are not on this store yet (its
-            // customer ops refuse): the card's balances show, no name.
+            // Patient references (card.link-patient) are not on this store yet.
             return CardLookupAnswer(
                 card: CardView(number: card.number, status: card.status.shown(at: Date(), activeFrom: card.activeFrom)),
-                account: LedgerRules.view(account, merchant: merchant), customer: nil, patientRef: nil,
+                account: LedgerRules.view(account, merchant: merchant),
+                customer: try await self.displayName(connection, merchant: merchant, account: account).map(
+                    CustomerView.init), patientRef: nil,
                 member: account.member,
                 stampCard: (try? await self.currentProgram(connection, merchant: merchant).rules).flatMap {
                     LedgerRules.stampCard($0, stamps: account.stamps)
@@ -474,20 +475,7 @@ extension PostgresLedger {
                        (SELECT t.applied FROM till_txn t WHERE t.id = e.txn_id) AS applied
                 FROM ledger_entry e WHERE e.account_id = \(card.accountID) ORDER BY e.id DESC LIMIT \(limit)
                 """, logger: self.logger)
-            let entries = try rows.map { row in
-                LedgerRules.historyEntry(
-                    [
-                        "id": try row.int("id"), "kind": try row.text("kind"),
-                        "card_number": try row.text("card_number"),
-                        "till": try row.optionalText("till"), "receipt": try row.optionalText("receipt"),
-                        "points": try row.int("points"), "amount_minor": try row.int("amount_minor"),
-                        "shortfall_points": try row.int("shortfall_points"),
-                        "shortfall_minor": try row.int("shortfall_minor"),
-                        "program_version": try row.optionalInt("program_version"), "at": try row.text("at"),
-                        "recorded_at": try row.text("recorded_at"), "prepaid_minor": try row.int("prepaid_minor"),
-                        "stamps": try row.int("stamps"), "applied": try row.optionalText("applied"),
-                    ], merchant: merchant)
-            }
+            let entries = try rows.map { try Self.historyEntry($0, merchant: merchant) }
             let changes = try await connection.rows(
                 """
                 SELECT kind, card_number, member, from_at FROM account_change WHERE account_id = \(card.accountID)

@@ -3,6 +3,7 @@ import Logging
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import PersonalData
 import PostgresNIO
 
 /// The ledger on PostgreSQL, for a chain: several cores (one per shop, or several behind each
@@ -21,15 +22,22 @@ public final class PostgresLedger: LedgerStore, Sendable {
     let runner: Task<Void, Never>
     let logger: Logger
     let programs = RulesCache()
+    let keys = CipherBox()
 
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`) and brings the
     /// schema up to date (as the owner; a core's role without DDL rights finds it current).
-    public static func connect(url: String, logger: Logger = Logger(label: "loyalgate.postgres")) async throws
-        -> PostgresLedger
-    {
+    ///
+    /// With `keyPath`, customers' personal data is sealed and opened with that key file (as
+    /// the SQLite store's `DATA/keys/personal-data.key`): created when the database has no
+    /// key yet, refused when its fingerprint is not the one the database recorded (a migrated
+    /// shop's key must come along). Without it the customer ops refuse.
+    public static func connect(
+        url: String, keyPath: String? = nil, logger: Logger = Logger(label: "loyalgate.postgres")
+    ) async throws -> PostgresLedger {
         let ledger = try PostgresLedger(configuration: try Self.configuration(url: url), logger: logger)
         do {
             try await ledger.migrate()
+            if let keyPath { try await ledger.openKey(path: keyPath) }
         } catch {
             await ledger.close()
             throw Self.described(error)
@@ -139,6 +147,25 @@ public final class PostgresLedger: LedgerStore, Sendable {
     static func unsupported(_ what: String) -> LoyaltyError {
         LoyaltyError(
             .unknownOp, "\(what) is not available on the PostgreSQL store yet; this chain's core cannot do it.")
+    }
+}
+
+/// The personal-data cipher, set once at connect.
+final class CipherBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: PersonalDataCipher?
+
+    func set(_ cipher: PersonalDataCipher) { lock.withLock { stored = cipher } }
+
+    var cipher: PersonalDataCipher {
+        get throws {
+            guard let cipher = lock.withLock({ stored }) else {
+                throw LoyaltyError(
+                    .internalError,
+                    "This core was started without the personal-data key: customers cannot be read or written.")
+            }
+            return cipher
+        }
     }
 }
 

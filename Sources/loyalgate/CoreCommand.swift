@@ -47,7 +47,9 @@ struct Core: AsyncParsableCommand {
             let lock = try DataFolderLock(folder: URL(fileURLWithPath: data.data))
             let database: any LedgerStore
             let closeDatabase: () async throws -> Void
-            if let postgres = try await chain.open(logger: logger) {
+            if let postgres = try await chain.open(
+                logger: logger, keyPath: data.key ?? data.data + "/keys/personal-data.key")
+            {
                 database = postgres
                 closeDatabase = { await postgres.close() }
             } else {
@@ -166,9 +168,12 @@ struct ChainDatabaseOptions: ParsableArguments {
     )
     var database: String?
 
-    /// The PostgreSQL store, migrated, or nil for the SQLite default.
-    func open(logger: Logger) async throws -> PostgresLedger? {
+    /// The PostgreSQL store, migrated, or nil for the SQLite default. With `keyPath` the
+    /// customer ops seal and open personal data with that key (every core of a chain uses the
+    /// same key file).
+    func open(logger: Logger, keyPath: String? = nil) async throws -> PostgresLedger? {
         guard let database else { return nil }
-        return try await PostgresLedger.connect(url: database, logger: logger)
+        umask(0o077)
+        return try await PostgresLedger.connect(url: database, keyPath: keyPath, logger: logger)
     }
 }

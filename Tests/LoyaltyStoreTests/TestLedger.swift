@@ -115,7 +115,9 @@ struct StoreLedger {
         case .postgres:
             let server = try PostgresServer.shared()
             let database = try server.database()
-            let store = try await PostgresLedger.connect(url: database.url)
+            let key = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "loyalgate-key-\(UUID().uuidString)/personal-data.key")
+            let store = try await PostgresLedger.connect(url: database.url, keyPath: key.path)
             for name in programs { _ = try await store.storeProgram(try TestLedger.program(name)) }
             return StoreLedger(
                 kind: kind, store: store, sqlite: nil, postgres: store, server: server, databaseName: database.name,
