@@ -21,19 +21,6 @@ extension PostgresLedger {
     public func quote(_ request: CoreOp.TxnQuote.Parameters) async throws -> QuoteAnswer {
         throw Self.unsupported("txn.quote")
     }
-    public func activate(merchant: String?, card: String, customer: Int64?, at instant: Date) async throws
-        -> CardStateAnswer
-    {
-        throw Self.unsupported("card.activate")
-    }
-    public func block(merchant: String?, card: String, reason: String) async throws -> CardStateAnswer {
-        throw Self.unsupported("card.block")
-    }
-    public func replace(merchant: String?, card: String, reason: String, newCard: String?) async throws
-        -> ReplaceAnswer
-    {
-        throw Self.unsupported("card.replace")
-    }
     public func linkPatient(merchant: String?, card: String, patientRef: String?) async throws {
         throw Self.unsupported("card.link-patient")
     }

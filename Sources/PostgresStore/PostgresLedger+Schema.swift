@@ -71,6 +71,9 @@ extension PostgresLedger {
                 "GRANT SELECT, INSERT ON \(PostgresSchema.tablesInOrder.joined(separator: ", ")) TO \(role)",
                 "GRANT UPDATE ON \(changing.joined(separator: ", ")) TO \(role)",
                 "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \(role)",
+                // A blank card handed out as a replacement takes the old card's account: its
+                // own unused row goes (as on SQLite).
+                "GRANT DELETE ON card TO \(role)",
             ]
             for statement in statements {
                 try await connection.run(PostgresQuery(unsafeSQL: statement), logger: self.logger)
