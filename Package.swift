@@ -54,6 +54,7 @@ let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting",
 let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
 let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 
 let package = Package(
     name: "loyalgate",
@@ -91,6 +92,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Hummingbird's header types (HTTPField); already in the graph through Hummingbird.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // A chain's ledger on PostgreSQL (PostgresStore).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -117,6 +120,15 @@ let package = Package(
         .target(
             name: "LoyaltyStore",
             dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv, crypto, metrics],
+            swiftSettings: swiftSettings),
+        // A chain's ledger on PostgreSQL behind the same `LedgerStore` protocol, and the copy of
+        // a SQLite shop into it (`loyalgate migrate`).
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "PersonalData", postgresNIO, grdb, logging,
+                nioCore,
+            ],
             swiftSettings: swiftSettings),
         // Serves swift-metrics figures to Prometheus on a loopback address (core, gateway).
         .target(
@@ -235,7 +247,7 @@ let package = Package(
                 "Gateway", "BrowserBridge",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
                 "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "ChainCA", "WebServer", "BackOffice",
-                "ShopRelay", argumentParser, logging,
+                "ShopRelay", "PostgresStore", argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -265,7 +277,9 @@ let package = Package(
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",
-            dependencies: ["LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", propertyBased, grdb],
+            dependencies: [
+                "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "PostgresStore", "Testbed", propertyBased, grdb,
+            ],
             swiftSettings: swiftSettings),
         // The core's ops in-process against a real SQLite file: no socket, no child process.
         .testTarget(

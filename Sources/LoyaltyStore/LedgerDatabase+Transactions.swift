@@ -14,10 +14,7 @@ extension LedgerDatabase {
             let lines = try request.lines.map { line throws(LoyaltyError) in
                 try line.saleLine(currency: merchant.currency)
             }
-            let digest = CanonicalRequest(
-                kind: "earn", card: number.digits, lines: lines, at: saleTime.map(Timestamp.format),
-                applied: request.applied
-            ).digest
+            let digest = LedgerRules.earnDigest(card: number, lines: lines, at: saleTime, applied: request.applied)
             if let answer = try Self.replay(
                 db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn", digest: digest)
             {
@@ -80,17 +77,7 @@ extension LedgerDatabase {
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            // Amounts as minor units where they parse, so "5" and "5.00" are the same request.
-            let minor = { (text: String?) -> String? in
-                text.map { text in
-                    (try? Money(parsing: text, currency: merchant.currency)).map { String($0.minorUnits) } ?? text
-                }
-            }
-            let digest = CanonicalRequest(
-                kind: "redeem", card: number.digits, at: saleTime.map(Timestamp.format), points: request.points,
-                amount: minor(request.amount), reward: request.reward, purchaseTotal: minor(request.purchaseTotal),
-                cash: request.cash ?? false
-            ).digest
+            let digest = LedgerRules.redeemDigest(request, card: number, at: saleTime, currency: merchant.currency)
             if let answer = try Self.replay(
                 db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem", digest: digest)
             {

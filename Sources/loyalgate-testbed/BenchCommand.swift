@@ -28,12 +28,19 @@ struct Bench: ParsableCommand {
         @Option(help: "Ledger entries per card before the run.") var entriesPerCard: Int = 5
         @Option(help: "Earns to send.") var earns: Int = 20_000
         @Option(help: "Concurrent till connections.") var clients: Int = 8
+        @Option(
+            help:
+                "A PostgreSQL database the caller has seeded (scripts/bench-postgres): the core runs on it instead of the SQLite file."
+        )
+        var database: String?
 
         func run() throws {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try seedIfNeeded()
+            if database == nil { try seedIfNeeded() }
             let socket = dir + "/core.sock"
-            let core = try Self.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
+            let core = try Self.startCore(
+                binaryArguments: ["core", "--data", dir, "--socket", socket]
+                    + (database.map { ["--database", $0] } ?? []))
             defer { core.stop() }
             try core.waitForSocket(socket, within: .seconds(30))
 
