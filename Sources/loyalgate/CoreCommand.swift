@@ -80,12 +80,20 @@ struct Core: AsyncParsableCommand {
             }
             // Beside the personal-data key, made the first time (0600): it signs the cardholder page's links.
             let tokens = try CardholderTokens.load(path: data.data + "/keys/cardholder-token.key")
+            // Card batches for the back office: on the shop's SQLite ledger (a chain's PostgreSQL
+            // store has no batches yet, docs/chain.md).
             let designsPath = designs ?? data.data + "/designs"
-            let cardPrinting =
+            var cardPrinting: CardPrintingDesk?
+            if let sqlite = database as? LedgerDatabase,
                 designs != nil || FileManager.default.fileExists(atPath: designsPath)
-                ? CardPrintingDesk(
-                    database: database, designs: URL(fileURLWithPath: designsPath),
-                    jobOptions: try parseJobOptions(cardOptions), say: { logger.info("\($0)") }) : nil
+            {
+                cardPrinting = CardPrintingDesk(
+                    database: sqlite, designs: URL(fileURLWithPath: designsPath),
+                    jobOptions: try parseJobOptions(cardOptions), say: { logger.info("\($0)") })
+            } else if designs != nil {
+                throw ValidationError(
+                    "--designs: card batches are printed from a shop's SQLite ledger, not from PostgreSQL yet.")
+            }
             let service = CoreService(
                 store: database, policy: policy, cardPrinting: cardPrinting, logger: logger,
                 tokens: tokens)
