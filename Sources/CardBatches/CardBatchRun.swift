@@ -49,23 +49,30 @@ public struct CardBatchRun {
     /// Everything that can be wrong (design, fonts, barcode, queue) is checked before a number is
     /// allocated.
     public func start(merchant: String?, count: Int, design: String, printer: String) throws -> Outcome {
-        let created = try allocate(merchant: merchant, count: count, design: design, printer: printer)
-        return try print(
-            batch: created.id, renderer: CardRenderer(path: created.design), queue: printer, previousQueue: nil)
+        let (created, renderer) = try checkedAllocation(
+            merchant: merchant, count: count, design: design, printer: printer)
+        return try print(batch: created.id, renderer: renderer, queue: printer, previousQueue: nil)
     }
 
     /// The first half of `start`: checks the design and the queue, then allocates the numbers
     /// and records the batch, unprinted. `resume` prints it (the back office does so in the
     /// background and answers at once).
     public func allocate(merchant: String?, count: Int, design: String, printer: String) throws -> CardBatch {
+        try checkedAllocation(merchant: merchant, count: count, design: design, printer: printer).batch
+    }
+
+    /// The design read once: `start` prints with the renderer that checked it.
+    private func checkedAllocation(merchant: String?, count: Int, design: String, printer: String) throws
+        -> (batch: CardBatch, renderer: CardRenderer)
+    {
         let designPath = URL(fileURLWithPath: design).standardizedFileURL.path
-        _ = try CardRenderer(path: designPath)
+        let renderer = try CardRenderer(path: designPath)
         try PrintConnection(server: server).requireAccepting(printer)
         let created = try database.createBatch(merchant: merchant, count: count, design: designPath, printer: printer)
         say(
             "batch \(created.id): \(created.items.count) card numbers allocated for \(created.merchant) (\(created.items.first!.number) … \(created.items.last!.number))"
         )
-        return created
+        return (created, renderer)
     }
 
     /// Prints what batch `id` has not printed yet, on `printer` or else the queue it was started on.
