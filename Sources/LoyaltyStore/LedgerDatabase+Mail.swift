@@ -30,6 +30,13 @@ public struct MailRecipient: Sendable {
     public let merchant: Merchant
 }
 
+/// A mail taken for sending: marked in flight, with its attempts so far (this one included).
+public struct ClaimedMail: Sendable {
+    public let id: Int64
+    public let mail: RenderedMail
+    public let attempts: Int
+}
+
 /// How one delivery attempt ended, as the outbox settles it.
 public enum MailSettlement: Sendable, Hashable {
     case sent(answer: String)
@@ -136,10 +143,16 @@ extension LedgerDatabase {
     /// consents (or was erased, or has no address) has the mail cancelled and nil comes back;
     /// otherwise the message is rendered once (kept sealed, so a retry sends the same bytes),
     /// the row is marked in flight and the message returned for the relay.
+    ///
+    /// `settling` is the previous mail's answer, recorded in the same transaction: one commit
+    /// (one fsync) per mail instead of two, with the same guarantees, since the settle is
+    /// committed before this mail's SMTP transaction starts.
     public func claimMail(
-        merchant code: String?, id: Int64, render: @escaping @Sendable (MailRecipient) throws -> RenderedMail?
-    ) async throws -> RenderedMail? {
+        merchant code: String?, id: Int64, settling previous: (id: Int64, settlement: MailSettlement)? = nil,
+        render: @escaping @Sendable (MailRecipient) throws -> RenderedMail?
+    ) async throws -> ClaimedMail? {
         try await write { db in
+            if let previous { try Self.settle(db, id: previous.id, previous.settlement) }
             let merchant = try Self.merchant(db, code: code)
             guard
                 let row = try Row.fetchOne(
@@ -147,9 +160,16 @@ extension LedgerDatabase {
                     arguments: [id, merchant.id])
             else { return nil }
             let customerID: Int64 = row["customer_id"]
-            let customer = try self.record(db, merchant: merchant, id: customerID)
-            guard customer.consents.mail, customer.erasedAt == nil, let details = customer.details,
-                details.email != nil
+            // The customer's row alone (not `record`, which gathers cards and accounts too):
+            // this runs once per mail, 10,000 times in a campaign.
+            let customer = try Row.fetchOne(
+                db, sql: "SELECT consent_mail, erased_at, sealed FROM customer WHERE id = ?", arguments: [customerID])
+            let details = try (customer?["sealed"] as Data?).map {
+                try JSONDecoder().decode(
+                    CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant)))
+            }
+            guard let customer, customer["consent_mail"] as Bool, customer["erased_at"] as String? == nil,
+                let details, details.email != nil
             else {
                 try db.execute(
                     sql: """
@@ -187,27 +207,29 @@ extension LedgerDatabase {
             }
             try db.execute(
                 sql: "UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [id])
-            return rendered
+            return ClaimedMail(id: id, mail: rendered, attempts: (row["attempts"] as Int) + 1)
         }
     }
 
     /// Records what the relay answered to a mail in flight.
     public func settleMail(id: Int64, _ settlement: MailSettlement) async throws {
-        try await write { db in
-            switch settlement {
-            case .sent(let answer):
-                try db.execute(
-                    sql: "UPDATE mail_outbox SET state = 'sent', last_answer = ?, settled_at = ? WHERE id = ?",
-                    arguments: [answer, nowText(), id])
-            case .retry(let answer, let at):
-                try db.execute(
-                    sql: "UPDATE mail_outbox SET state = 'queued', last_answer = ?, next_attempt_at = ? WHERE id = ?",
-                    arguments: [answer, Timestamp.format(at), id])
-            case .failed(let answer):
-                try db.execute(
-                    sql: "UPDATE mail_outbox SET state = 'failed', last_answer = ?, settled_at = ? WHERE id = ?",
-                    arguments: [answer, nowText(), id])
-            }
+        try await write { db in try Self.settle(db, id: id, settlement) }
+    }
+
+    static func settle(_ db: Database, id: Int64, _ settlement: MailSettlement) throws {
+        switch settlement {
+        case .sent(let answer):
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'sent', last_answer = ?, settled_at = ? WHERE id = ?",
+                arguments: [answer, nowText(), id])
+        case .retry(let answer, let at):
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'queued', last_answer = ?, next_attempt_at = ? WHERE id = ?",
+                arguments: [answer, Timestamp.format(at), id])
+        case .failed(let answer):
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'failed', last_answer = ?, settled_at = ? WHERE id = ?",
+                arguments: [answer, nowText(), id])
         }
     }
 

@@ -47,6 +47,9 @@ public struct MailRun: Sendable {
         // A mail retried within this pass (retryBaseSeconds 0) is not taken twice in one pass.
         var seen = Set<Int64>()
         let render = Self.renderer(settings)
+        // The previous mail's answer, recorded with the next claim (one commit per mail), or
+        // on its own before any wait, so a settle is never held back by the rate.
+        var pending: (id: Int64, settlement: MailSettlement)?
         while true {
             let due = try await database.dueMails(merchant: code, now: now(), limit: 500).filter { !seen.contains($0) }
             guard !due.isEmpty else { break }
@@ -54,34 +57,43 @@ public struct MailRun: Sendable {
                 seen.insert(id)
                 if let lastSend {
                     let next = lastSend.advanced(by: .seconds(interval))
-                    if next > .now { try await Task.sleep(until: next, clock: .continuous) }
+                    if next > .now {
+                        if let settled = pending {
+                            try await database.settleMail(id: settled.id, settled.settlement)
+                            pending = nil
+                        }
+                        try await Task.sleep(until: next, clock: .continuous)
+                    }
                 }
-                guard let mail = try await database.claimMail(merchant: code, id: id, render: render) else {
+                let claimed = try await database.claimMail(merchant: code, id: id, settling: pending, render: render)
+                pending = nil
+                guard let claimed else {
                     summary.skipped += 1
                     continue
                 }
                 lastSend = .now
-                let outcome = sender.send(from: mail.from, to: mail.to, message: mail.data)
+                let outcome = sender.send(from: claimed.mail.from, to: claimed.mail.to, message: claimed.mail.data)
                 switch outcome {
                 case .delivered(let answer):
-                    try await database.settleMail(id: id, .sent(answer: answer))
+                    pending = (id, .sent(answer: answer))
                     summary.delivered += 1
                 case .permanentFailure(let answer):
-                    try await database.settleMail(id: id, .failed(answer: answer))
+                    pending = (id, .failed(answer: answer))
                     summary.failed += 1
                 case .temporaryFailure(let answer):
-                    let attempts = try await database.mailAttempts(id: id)
-                    if attempts >= (settings.maxAttempts ?? 10) {
-                        try await database.settleMail(
-                            id: id, .failed(answer: "gave up after \(attempts) attempts: \(answer)"))
+                    if claimed.attempts >= (settings.maxAttempts ?? 10) {
+                        pending = (id, .failed(answer: "gave up after \(claimed.attempts) attempts: \(answer)"))
                         summary.failed += 1
                     } else {
-                        let delay = Self.backoff(base: settings.retryBaseSeconds ?? 60, attempts: attempts)
-                        try await database.settleMail(
-                            id: id, .retry(answer: answer, at: now().addingTimeInterval(delay)))
+                        let delay = Self.backoff(base: settings.retryBaseSeconds ?? 60, attempts: claimed.attempts)
+                        pending = (id, .retry(answer: answer, at: now().addingTimeInterval(delay)))
                         summary.retryLater += 1
                     }
                 }
+            }
+            if let settled = pending {
+                try await database.settleMail(id: settled.id, settled.settlement)
+                pending = nil
             }
         }
         summary.outbox = try await database.outboxCounts(merchant: code)
