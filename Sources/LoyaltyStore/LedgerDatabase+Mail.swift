@@ -111,6 +111,11 @@ extension LedgerDatabase {
         }
     }
 
+    /// The merchant's time zone (birthdays are on the merchant's local date).
+    public func merchantTimeZone(_ code: String?) async throws -> TimeZone {
+        try await read { db in try Self.merchant(db, code: code).timeZone }
+    }
+
     /// Mails left in flight by a pass that died (SIGKILL, power cut) go back to the queue and
     /// are sent again with the same message and Message-ID: the outbox is at-least-once for
     /// the one mail per pass that was between the relay's answer and its settle (docs/mail.md).

@@ -23,6 +23,9 @@ public struct MailConfig: Sendable, Codable {
         public var retryBaseSeconds: Int?
         /// After this many attempts a mail is recorded as failed; default 10.
         public var maxAttempts: Int?
+        /// Birthday mails are recorded from this hour of the day in the merchant's time zone
+        /// (default 9): the timer's pass after midnight does not mail anyone at 00:05.
+        public var birthdayHour: Int?
     }
 
     public struct ConfigError: Error, CustomStringConvertible {

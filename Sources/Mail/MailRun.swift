@@ -40,7 +40,11 @@ public struct MailRun: Sendable {
         }
         var summary = Summary(merchant: code)
         summary.requeued = try await database.requeueInterruptedMails(merchant: code)
-        summary.birthdaysRecorded = try await database.enqueueBirthdayMails(merchant: code, now: now())
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try await database.merchantTimeZone(code)
+        if calendar.component(.hour, from: now()) >= (settings.birthdayHour ?? 9) {
+            summary.birthdaysRecorded = try await database.enqueueBirthdayMails(merchant: code, now: now())
+        }
         let sender = try SMTPSender(settings: settings.relay)
         let interval = 60.0 / Double(settings.ratePerMinute)
         var lastSend: ContinuousClock.Instant?

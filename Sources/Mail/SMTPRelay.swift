@@ -27,6 +27,18 @@ public struct RelaySettings: Sendable, Hashable, Codable {
         self.password = password
         self.caFile = caFile
     }
+
+    enum CodingKeys: String, CodingKey { case url, tls, username, password, caFile }
+
+    /// `tls` may be left out: STARTTLS is then required.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decode(String.self, forKey: .url)
+        tls = try container.decodeIfPresent(StartTLS.self, forKey: .tls) ?? .required
+        username = try container.decodeIfPresent(String.self, forKey: .username)
+        password = try container.decodeIfPresent(String.self, forKey: .password)
+        caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
+    }
 }
 
 /// What became of one delivery attempt, as the outbox records it.

@@ -14,7 +14,7 @@ struct MailRunTests {
             {"merchants": {"apotheek-de-linde": {
               "from": {"address": "info@apotheek-de-linde.nl", "name": "Apotheek De Linde"},
               "relay": {"url": "\(relay.url)", "tls": "none"},
-              "ratePerMinute": 1000000, "retryBaseSeconds": 0, "language": "nl",
+              "ratePerMinute": 1000000, "retryBaseSeconds": 0, "language": "nl", "birthdayHour": 0,
               "unsubscribeURL": "https://shop.example.nl/mail/unsubscribe"}}}
             """
         #expect(

@@ -30,7 +30,7 @@ struct OutboxTests {
                 from: MailAddress("info@apotheek-de-linde.nl", name: "Apotheek De Linde"),
                 relay: RelaySettings(url: relay.url, tls: .none), passwordFile: nil, ratePerMinute: 1_000_000,
                 unsubscribeURL: "https://shop.example.nl/mail/unsubscribe", language: "nl",
-                retryBaseSeconds: retryBase, maxAttempts: nil)
+                retryBaseSeconds: retryBase, maxAttempts: nil, birthdayHour: 0)
         ])
     }
 
@@ -76,6 +76,26 @@ struct OutboxTests {
         let again = try await MailRun(database: database, config: config(relay)).run()
         #expect(again.first?.delivered == 0)
         #expect(relay.count == 2)
+    }
+
+    @Test func birthdayMailsWaitForTheMerchantsMorning() async throws {
+        let relay = try SMTPRecorder(folder: directory.path + "/relay")
+        try await register("Jan de Vries", email: "jan@example.nl", birth: Self.birthdayToday(), consent: false)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
+        let early = try #require(calendar.date(bySettingHour: 6, minute: 0, second: 0, of: Date()))
+        var settings = config(relay)
+        settings.merchants[Self.merchant]?.birthdayHour = 9
+        try await database.updateCustomer(
+            merchant: Self.merchant, id: 1, patch: CustomerPatch(), consents: Consents(mail: true, profiling: false))
+        let before = try await MailRun(database: database, config: settings).run { early }.first
+        #expect(before?.birthdaysRecorded == 0)
+        let after = try await MailRun(database: database, config: settings).run {
+            max(Date(), early.addingTimeInterval(3 * 3600))
+        }
+        .first
+        #expect(after?.birthdaysRecorded == 1)
+        #expect(relay.messages().map(\.recipient) == ["jan@example.nl"])
     }
 
     @Test func theUnsubscribeLinkTurnsConsentOffAndAForgedOneIsRefused() async throws {
