@@ -275,10 +275,11 @@ extension LedgerDatabase {
         return "\(merchant).\(customer).\(tag)"
     }
 
-    /// The unsubscribe link's op: turns the customer's mail consent off and cancels the mails
-    /// not yet sent. A token that was not made by this core is refused.
+    /// The unsubscribe link's op (`mail.unsubscribe`): turns the customer's mail consent off
+    /// and cancels the mails not yet sent. A token not made by this core, or for another
+    /// merchant than the caller's, is refused.
     @discardableResult
-    public func unsubscribe(token: String) async throws -> Int64 {
+    public func unsubscribe(merchant code: String?, token: String) async throws -> Int64 {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let merchant = Int64(parts[0]), let customer = Int64(parts[1]),
             unsubscribeToken(merchant: merchant, customer: customer) == token
@@ -286,6 +287,9 @@ extension LedgerDatabase {
             throw LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
         }
         return try await write { db in
+            guard try Self.merchant(db, code: code).id == merchant else {
+                throw LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
+            }
             try db.execute(
                 sql: "UPDATE customer SET consent_mail = 0, updated_at = ? WHERE id = ? AND merchant_id = ?",
                 arguments: [nowText(), customer, merchant])

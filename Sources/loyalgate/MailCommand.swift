@@ -35,10 +35,11 @@ struct MailCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn a customer's mail consent off from the token of an unsubscribe link (the t= parameter).")
         @OptionGroup var data: DataOptions
+        @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
         @Argument(help: "The token.") var token: String
 
         func run() async throws {
-            let customer = try await data.open().unsubscribe(token: token)
+            let customer = try await data.open().unsubscribe(merchant: merchant, token: token)
             print("customer \(customer) no longer receives mail")
         }
     }

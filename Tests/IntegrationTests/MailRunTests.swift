@@ -1,4 +1,5 @@
 import Foundation
+import LoyalgateClient
 import LoyaltyDomain
 import Testbed
 import Testing
@@ -44,7 +45,20 @@ struct MailRunTests {
         #expect(
             ReceivedMail.decodeWords(mail.headers["subject"] ?? "")
                 == "Welkom bij de klantenkaart van Apotheek De Linde")
-        #expect(mail.headers["list-unsubscribe"]?.hasPrefix("<https://shop.example.nl/mail/unsubscribe?t=") == true)
+        let link = String(mail.headers["list-unsubscribe"]?.dropFirst().dropLast() ?? "")
+        #expect(link.hasPrefix("https://shop.example.nl/mail/unsubscribe?t="))
+
+        // The link followed: the back office's `mail.unsubscribe` turns consent off; a link
+        // altered by one character is refused.
+        let token = try #require(URLComponents(string: link)?.queryItems?.first?.value)
+        let client = try core.client()
+        let forged = token.dropLast() + (token.last == "A" ? "B" : "A")
+        #expect(
+            errorCode(try client.request(#"{"id":1,"op":"mail.unsubscribe","token":"\#(forged)"}"#)) == "bad-request")
+        let answer = json(try client.request(#"{"id":2,"op":"mail.unsubscribe","token":"\#(token)"}"#))
+        #expect(answer["ok"] as? Bool == true && answer["mail"] as? Bool == false, "\(answer)")
+        let record = json(try client.request(#"{"id":3,"op":"customer.get","customer":\#(answer["customer"] ?? 0)}"#))
+        #expect((record["consents"] as? [String: Any])?["mail"] as? Bool == false, "\(record)")
         #expect(core.terminate() == 0)
     }
 

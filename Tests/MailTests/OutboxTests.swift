@@ -105,8 +105,10 @@ struct OutboxTests {
         let link = ReceivedMail(relay.messages().first?.raw ?? "").headers["list-unsubscribe"] ?? ""
         let token = try #require(URLComponents(string: String(link.dropFirst().dropLast()))?.queryItems?.first?.value)
         let forged = token.replacingOccurrences(of: ".\(jan).", with: ".\(jan + 1).")
-        await #expect(throws: LoyaltyError.self) { try await database.unsubscribe(token: forged) }
-        #expect(try await database.unsubscribe(token: token) == jan)
+        await #expect(throws: LoyaltyError.self) {
+            try await database.unsubscribe(merchant: Self.merchant, token: forged)
+        }
+        #expect(try await database.unsubscribe(merchant: Self.merchant, token: token) == jan)
         #expect(try await database.customer(merchant: Self.merchant, id: jan).consents.mail == false)
     }
 
