@@ -81,10 +81,20 @@ extension LedgerDatabase {
     /// Records a birthday mail for every consenting customer whose birthday is the merchant's
     /// local date at `now` (29 February falls on 28 February in other years). Idempotent: the
     /// key `birthday:CUSTOMER:YEAR` lets one through per year. Returns how many were new.
+    ///
+    /// Once a day per merchant (the day is marked in `meta`): finding birthdays opens every
+    /// consenting customer's sealed record, too much for every 5-minute pass at a chain.
     public func enqueueBirthdayMails(merchant code: String?, now: Date) async throws -> Int {
         try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(now, timeZone: merchant.timeZone)
+            let mark = "mail-birthdays:\(merchant.id)"
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [mark]) != today
+            else { return 0 }
+            try db.execute(
+                sql:
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [mark, today])
             let year = Int(today.prefix(4)) ?? 0
             var days = [String(today.dropFirst(5))]
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

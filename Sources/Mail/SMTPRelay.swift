@@ -128,7 +128,11 @@ public final class SMTPSender {
                 return state.read(into: buffer, capacity: size * count)
             }
             loyalgate_curl_set_long(handle, CURLOPT_INFILESIZE, message.count)
-            return curl_easy_perform(handle)
+            let code = curl_easy_perform(handle)
+            // The buffer lives only for this call; libcurl may report errors later (a QUIT on
+            // cleanup) and must not write them into freed memory.
+            loyalgate_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, nil)
+            return code
         }
         var response = 0
         loyalgate_curl_response_code(handle, &response)
