@@ -33,6 +33,7 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
 let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
@@ -53,6 +54,7 @@ let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting",
 let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
 let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 
 let package = Package(
     name: "loyalgate",
@@ -82,12 +84,16 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        // Exact: the Apple Wallet signature uses its CMS support, which is SPI (`@_spi(CMS)`) and
+        // may change in any release.
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Hummingbird's header types (HTTPField); already in the graph through Hummingbird.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // A chain's ledger on PostgreSQL (PostgresStore).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - System libraries (their Debian -dev packages are in scripts/install-deps)
@@ -116,6 +122,15 @@ let package = Package(
         .target(
             name: "LoyaltyStore",
             dependencies: ["LoyaltyDomain", "LoyalgateProtocol", "PersonalData", grdb, csv, crypto, metrics],
+            swiftSettings: swiftSettings),
+        // A chain's ledger on PostgreSQL behind the same `LedgerStore` protocol, and the copy of
+        // a SQLite shop into it (`loyalgate migrate`).
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "PersonalData", postgresNIO, grdb, logging,
+                nioCore,
+            ],
             swiftSettings: swiftSettings),
         // Serves swift-metrics figures to Prometheus on a loopback address (core, gateway).
         .target(
@@ -178,7 +193,7 @@ let package = Package(
         .target(name: "Testbed", exclude: ["Devices"], swiftSettings: swiftSettings),
         .target(
             name: "LoyaltyCore",
-            dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging, metrics],
+            dependencies: ["LoyaltyDomain", "LoyaltyStore", "LoyalgateProtocol", logging, metrics, crypto],
             swiftSettings: swiftSettings),
         .target(
             name: "CardRendering", dependencies: ["CardDesign", "CCairo", "CZintMatrix"], swiftSettings: swiftSettings),
@@ -210,12 +225,17 @@ let package = Package(
         // The back office's pure parts: the UI text catalog (one file per language), money and
         // dates in the merchant's currency and time zone, form validation, page models.
         .target(name: "BackOffice", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
+        // Wallet passes: Apple's signed .pkpass (a stored zip, CMS through swift-certificates' SPI)
+        // and Google's "Save to Google Wallet" JWT (RS256); pure, no I/O.
+        .target(name: "WalletPasses", dependencies: [x509, asn1, crypto, cryptoExtras], swiftSettings: swiftSettings),
         // The back office in a browser: Hummingbird routes, sessions, CSRF, throttling, staff
         // accounts; reaches the core only through LoyalgateClient. Templates are compiled in.
         .target(
             name: "WebServer",
             dependencies: [
-                "BackOffice", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", hummingbird, hummingbirdCore,
+                "BackOffice", "LoyalgateClient", "LoyalgateProtocol", "LoyaltyDomain", "CardDesign", "CZintMatrix",
+                "WalletPasses",
+                hummingbird, hummingbirdCore,
                 hummingbirdTLS,
                 bcrypt, mustache, nioSSL, nioCore, nioPosix, logging, serviceLifecycle, httpTypes,
             ],
@@ -235,7 +255,7 @@ let package = Package(
                 "Gateway", "BrowserBridge",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
                 "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "ChainCA", "WebServer", "BackOffice",
-                "ShopRelay", "Mail", argumentParser, logging,
+                "ShopRelay", "PostgresStore", "Mail", argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -256,11 +276,18 @@ let package = Package(
         .testTarget(
             name: "BackOfficeTests", dependencies: ["BackOffice", "LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "WebServerTests", dependencies: ["WebServer", "BackOffice", mustache], swiftSettings: swiftSettings),
+            name: "WebServerTests",
+            // Testbed and the client: the pass watcher's test runs the real core binary.
+            dependencies: [
+                "WebServer", "BackOffice", mustache, "Testbed", "LoyalgateClient", "LoyalgateProtocol", "WalletPasses",
+                logging,
+            ], swiftSettings: swiftSettings),
         .testTarget(name: "LoyaltyDomainTests", dependencies: ["LoyaltyDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyaltyStoreTests",
-            dependencies: ["LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", propertyBased, grdb],
+            dependencies: [
+                "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "PostgresStore", "Testbed", propertyBased, grdb,
+            ],
             swiftSettings: swiftSettings),
         // The core's ops in-process against a real SQLite file: no socket, no child process.
         .testTarget(

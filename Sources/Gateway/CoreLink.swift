@@ -69,6 +69,19 @@ final class CoreLink: @unchecked Sendable {
         }
     }
 
+    /// A token for the card's own page, for the receipt's QR code (docs/cardholder.md).
+    func cardholderToken(card: String, merchant: String?) throws -> Result<CardholderTokenAnswer, LoyaltyError> {
+        guard let client else { throw GatewayError("not connected") }
+        do {
+            return .success(try client.call(CoreOp.CardholderToken.self, .init(merchant: merchant, card: card)))
+        } catch let refusal as LoyaltyError {
+            return .failure(refusal)
+        } catch {
+            disconnect(because: "\(error)")
+            throw error
+        }
+    }
+
     func lookup(card: String, merchant: String?) throws -> Result<CardLookupAnswer, LoyaltyError> {
         guard let client else { throw GatewayError("not connected") }
         do {

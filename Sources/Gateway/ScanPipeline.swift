@@ -154,6 +154,17 @@ public final class ScanPipeline: @unchecked Sendable {
     /// nil when the core does not answer (down, too slow, or the link still backing off, so a
     /// receipt never waits for a reconnection), the core's refusal as a failure.
     /// `merchant` is whose card it was taken to be (its range's, else the configuration's).
+    /// The token of the card's own page for a receipt's QR code; nil when the core does not
+    /// answer or refuses (the receipt then prints without it).
+    func receiptToken(card: String, merchant: String?) async -> String? {
+        let answer = try? await onCoreThread { core in
+            guard core.connectIfDue() else { throw GatewayError("not connected") }
+            return try core.cardholderToken(card: card, merchant: merchant)
+        }
+        guard case .success(let minted)? = answer else { return nil }
+        return minted.token
+    }
+
     func receiptLookup(card: String) async -> (merchant: String?, answer: Result<CardLookupAnswer, LoyaltyError>)? {
         let configured = configuration.cardRanges, merchant = configuration.merchant
         return try? await onCoreThread { core in

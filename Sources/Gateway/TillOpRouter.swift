@@ -60,7 +60,7 @@ struct TillOpRouter: Sendable {
                 // The answer goes first, then the job starts, so the till has the job id before its first event.
                 let ticket: ReceiptPrintService.Ticket
                 do {
-                    let print = try receipts.read(line: line)
+                    var print = try receipts.read(line: line)
                     var balances: ReceiptPrintService.CardBalances?
                     if let text = print.card {
                         // A number typed as printed on the card is the same number; anything
@@ -78,6 +78,17 @@ struct TillOpRouter: Sendable {
                                 .fetched(answer)
                             default: .unavailable(card: number.digits)
                             }
+                        // The card's own page as a QR code, when the shop has one and the till
+                        // sent no symbol of its own: the customer's balance without an account.
+                        if let base = receipts.configuration.cardholderURL, print.receipt.footer?.barcode == nil,
+                            case .fetched? = balances,
+                            let token = await pipeline.receiptToken(card: number.digits, merchant: fetched?.merchant)
+                        {
+                            var footer = print.receipt.footer ?? ReceiptFooter()
+                            let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+                            footer.barcode = FooterBarcode(type: "QR", data: trimmed + "/c/" + token)
+                            print.receipt.footer = footer
+                        }
                     }
                     ticket = try receipts.accept(print, balances: balances)
                 } catch let error as ReceiptsError {

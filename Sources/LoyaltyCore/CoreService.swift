@@ -15,11 +15,15 @@ public struct CoreService: Sendable {
     let coreUID: UInt32
     /// Where faults go with their cause: the till gets one sentence, the technician the reason.
     let logger: Logger
+    /// Signs and checks the cardholder page's tokens; the core's alone (docs/cardholder.md).
+    let tokens: CardholderTokens
 
     public init(
         store: any LedgerStore, policy: AccessPolicy = .empty, coreUID: UInt32 = getuid(),
-        cardPrinting: (any CardPrintDesk)? = nil, logger: Logger = Logger(label: "loyalgate.core")
+        cardPrinting: (any CardPrintDesk)? = nil, logger: Logger = Logger(label: "loyalgate.core"),
+        tokens: CardholderTokens = .ephemeral()
     ) {
+        self.tokens = tokens
         self.store = store
         self.policy = policy
         self.cardPrinting = cardPrinting
@@ -82,7 +86,7 @@ public struct CoreService: Sendable {
             if handler.role == .backOffice && grant.role != .backOffice {
                 throw LoyaltyError(.forbidden, "A till may not do \(request.op): it is for the back office.")
             }
-            let context = HandlerContext(store: store, grant: grant, cardPrinting: cardPrinting)
+            let context = HandlerContext(store: store, grant: grant, tokens: tokens, cardPrinting: cardPrinting)
             return (Frame.success(id: request.id, try await handler.handle(context, request)), nil)
         } catch let error as LoyaltyError {
             if error.code == .internalError { logFault(error, answer: error, request: request) }
@@ -140,7 +144,7 @@ public struct CoreService: Sendable {
     /// Every op's handler by name; `CoreOp.all` and this list name the same ops (tested).
     static let handlers: [String: Handler] = Dictionary(
         uniqueKeysWithValues: (tillHandlers + cardHandlers + customerHandlers + prepaidHandlers + cardKindHandlers
-            + backOfficeHandlers + cardBatchHandlers).map { ($0.name, $0) })
+            + backOfficeHandlers + cardBatchHandlers + cardholderHandlers).map { ($0.name, $0) })
 
     /// The names of the ops this core answers.
     public static var opNames: Set<String> { Set(handlers.keys) }

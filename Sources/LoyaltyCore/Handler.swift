@@ -20,6 +20,8 @@ struct Handler: Sendable {
 struct HandlerContext: Sendable {
     let store: any LedgerStore
     let grant: AccessPolicy.Grant
+    /// The key of the cardholder page's tokens (cardholder.token, cardholder.view).
+    let tokens: CardholderTokens
     /// Card batches and reprints, when the core was given a designs folder.
     var cardPrinting: (any CardPrintDesk)? = nil
 

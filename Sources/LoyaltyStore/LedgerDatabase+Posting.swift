@@ -85,21 +85,9 @@ extension LedgerDatabase {
                         SELECT kind, answer, request_digest FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ?
                         """), arguments: [merchant.id, till, receipt])
         else { return nil }
-        guard row["kind"] as String == kind else {
-            throw LoyaltyError(
-                .receiptReused,
-                "Receipt \(receipt) of till \(till) was already used for a \(row["kind"] as String); give this \(kind) its own receipt number."
-            )
-        }
-        if let stored = row["request_digest"] as Data?, stored != digest {
-            throw LoyaltyError(
-                .receiptReused,
-                "Receipt \(receipt) of till \(till) was already used for another \(kind) (another card, amount or lines); give this one its own receipt number."
-            )
-        }
-        var answer = try JSONDecoder().decode(TxnAnswer.self, from: Data((row["answer"] as String).utf8))
-        answer.replayed = true
-        return answer
+        return try LedgerRules.replay(
+            storedKind: row["kind"], answer: row["answer"], storedDigest: row["request_digest"], till: till,
+            receipt: receipt, kind: kind, digest: digest)
     }
 
     static func card(_ db: Database, merchant: Merchant, number: CardNumber) throws -> CardRow? {

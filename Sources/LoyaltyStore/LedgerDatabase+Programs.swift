@@ -43,7 +43,7 @@ extension LedgerDatabase {
         }
     }
 
-    private static func versionText(_ file: ProgramFile) throws -> (
+    static func versionText(_ file: ProgramFile) throws -> (
         checked: (currency: Currency, timeZone: TimeZone, rules: EarningRules), rules: String
     ) {
         let checked = try file.validated()

@@ -15,10 +15,9 @@ extension LedgerDatabase {
             let returning = try request.lines.map { line throws(LoyaltyError) in
                 try line.saleLine(currency: merchant.currency)
             }
-            let digest = CanonicalRequest(
-                kind: "return", lines: returning, at: saleTime.map(Timestamp.format),
-                originalTill: request.original.till, originalReceipt: request.original.receipt
-            ).digest
+            let digest = LedgerRules.returnDigest(
+                lines: returning, at: saleTime, originalTill: request.original.till,
+                originalReceipt: request.original.receipt)
             if let answer = try Self.replay(
                 db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "return", digest: digest)
             {

@@ -9,15 +9,22 @@ extension LedgerDatabase {
         let request = try request.checked(needsLines: true)
         let number = try CardNumber(request.card)
         let saleTime = try request.time()
+        let inputs: @Sendable (Currency) throws -> (lines: [SaleLine], digest: Data) = { currency in
+            let lines = try request.lines.map { line throws(LoyaltyError) in try line.saleLine(currency: currency) }
+            let digest = LedgerRules.earnDigest(card: number, lines: lines, at: saleTime, applied: request.applied)
+            return (lines, digest)
+        }
+        // The lines and the digest (a JSON encode and a SHA-256) need only the merchant's
+        // currency: worked out here, where earns run side by side, not on the group-commit
+        // thread, where every microsecond is serialised. The merchant read in the transaction
+        // decides; should it not be the one known here, they are worked out again there.
+        let known = try await knownMerchant(code: request.merchant)
+        let prepared = try inputs(known.currency)
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            let lines = try request.lines.map { line throws(LoyaltyError) in
-                try line.saleLine(currency: merchant.currency)
-            }
-            let digest = CanonicalRequest(
-                kind: "earn", card: number.digits, lines: lines, at: saleTime.map(Timestamp.format),
-                applied: request.applied
-            ).digest
+            let (lines, digest) =
+                merchant.id == known.id && merchant.currency == known.currency
+                ? prepared : try inputs(merchant.currency)
             if let answer = try Self.replay(
                 db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn", digest: digest)
             {
@@ -80,17 +87,7 @@ extension LedgerDatabase {
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            // Amounts as minor units where they parse, so "5" and "5.00" are the same request.
-            let minor = { (text: String?) -> String? in
-                text.map { text in
-                    (try? Money(parsing: text, currency: merchant.currency)).map { String($0.minorUnits) } ?? text
-                }
-            }
-            let digest = CanonicalRequest(
-                kind: "redeem", card: number.digits, at: saleTime.map(Timestamp.format), points: request.points,
-                amount: minor(request.amount), reward: request.reward, purchaseTotal: minor(request.purchaseTotal),
-                cash: request.cash ?? false
-            ).digest
+            let digest = LedgerRules.redeemDigest(request, card: number, at: saleTime, currency: merchant.currency)
             if let answer = try Self.replay(
                 db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem", digest: digest)
             {

@@ -15,6 +15,7 @@ public final class LedgerDatabase: LedgerStore {
     /// rules may open a `DatabaseQueue`).
     let writer: any DatabaseWriter
     let programs = ProgramCache()
+    let knownMerchants = MerchantCache()
     let cipher: PersonalDataCipher
     let groupCommit: GroupCommit
     /// The copy taken before this open migrated the ledger, for the caller to log; nil when the
@@ -129,6 +130,11 @@ extension LedgerDatabase {
     /// The merchant an op is for: the named one, or the only one when the core serves one.
     public func merchant(code: String?) async throws -> Merchant {
         try await read { db in try Self.merchant(db, code: code) }
+    }
+
+    /// The merchant `code` names as last seen (`MerchantCache`): for work before a write only.
+    func knownMerchant(code: String?) async throws -> Merchant {
+        try await knownMerchants.merchant(code: code) { try await self.merchant(code: code) }
     }
 
     public func merchants() async throws -> [Merchant] {

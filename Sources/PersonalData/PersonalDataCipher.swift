@@ -58,15 +58,30 @@ public struct PersonalDataCipher: Sendable {
         public func normalise(_ value: String) -> String? {
             switch self {
             case .phone:
-                let trimmed = value.trimmingCharacters(in: .whitespaces)
+                let trimmed = Self.trimmed(value)
                 let digits = trimmed.filter(\.isNumber)
                 guard digits.count >= 6, digits.count <= 15 else { return nil }
                 return (trimmed.hasPrefix("+") ? "+" : "") + digits
             case .email:
-                let trimmed = value.trimmingCharacters(in: .whitespaces).lowercased()
+                let trimmed = Self.trimmed(value).lowercased()
                 guard trimmed.contains("@"), trimmed.count <= 254 else { return nil }
                 return trimmed
             }
+        }
+
+        /// `value.trimmingCharacters(in: .whitespaces)` (tab and the Unicode space separators),
+        /// scalar by scalar in Swift: the same result, without the bridge to NSString that made
+        /// it a tenth of a bulk import's CPU. The hashes stored for existing customers depend on it.
+        static func trimmed(_ value: String) -> String {
+            let scalars = value.unicodeScalars
+            func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+                scalar == "\t" || scalar == " "
+                    || (scalar.value >= 0x80 && scalar.properties.generalCategory == .spaceSeparator)
+            }
+            guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+                let last = scalars.lastIndex(where: { !isSpace($0) })
+            else { return "" }
+            return String(scalars[first...last])
         }
     }
 }

@@ -13,18 +13,26 @@ public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
     public var failAfterSeconds: Double
     /// How often the gateway asks USB printers for their own status (0: never).
     public var statusIntervalSeconds: Double
+    /// The cardholder pages' address (`https://kaart.example.nl`, `loyalgate web`'s public
+    /// URL): when set, a receipt printed for a card carries a QR code of `URL/c/TOKEN`, a token
+    /// the core signs for that card (docs/cardholder.md), unless the till sent a footer symbol
+    /// of its own. Nil: no QR code.
+    public var cardholderURL: String?
 
     public init(
         printers: [ReceiptPrinterSettings] = [], templates: [String: ReceiptHeader] = [:],
-        failAfterSeconds: Double = 20, statusIntervalSeconds: Double = 30
+        failAfterSeconds: Double = 20, statusIntervalSeconds: Double = 30, cardholderURL: String? = nil
     ) {
+        self.cardholderURL = cardholderURL
         self.printers = printers
         self.templates = templates
         self.failAfterSeconds = failAfterSeconds
         self.statusIntervalSeconds = statusIntervalSeconds
     }
 
-    private enum CodingKeys: String, CodingKey { case printers, templates, failAfterSeconds, statusIntervalSeconds }
+    private enum CodingKeys: String, CodingKey {
+        case printers, templates, failAfterSeconds, statusIntervalSeconds, cardholderURL
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,6 +40,7 @@ public struct ReceiptsConfiguration: Sendable, Hashable, Codable {
         templates = try container.decodeIfPresent([String: ReceiptHeader].self, forKey: .templates) ?? [:]
         failAfterSeconds = try container.decodeIfPresent(Double.self, forKey: .failAfterSeconds) ?? 20
         statusIntervalSeconds = try container.decodeIfPresent(Double.self, forKey: .statusIntervalSeconds) ?? 30
+        cardholderURL = try container.decodeIfPresent(String.self, forKey: .cardholderURL)
     }
 
     /// Relative logo paths are taken relative to `directory` (the configuration file's folder).

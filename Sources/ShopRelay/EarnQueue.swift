@@ -42,8 +42,12 @@ public final class EarnQueue: Sendable {
         try FileManager.default.createDirectory(
             atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         path = folder + "/" + Self.fileName
-        let previousMask = umask(0o077)
-        defer { umask(previousMask) }
+        // No umask(0o077) around the open: the umask is the whole process's, and two threads
+        // saving and restoring it at once (two queues, or a socket server binding) leave it at
+        // 0o077 for good, making every folder the process creates afterwards private (seen in
+        // the test process: the CUPS test harness's backends could no longer be run). The
+        // folder is 0700, the file is made 0600 right after the open, and SQLite creates the
+        // WAL and shared-memory files with the database file's own mode.
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // WAL, and every commit fsync'd (FULL) before the till hears "queued".

@@ -89,6 +89,10 @@ public final class JSONLineServer: Sendable {
     private func runUnix(path: String) async throws {
         let socketPath = SocketPath(path: path)
         try socketPath.claim()
+        // The socket is made 0660 from its first instant by the umask, which is the whole
+        // process's: one bind at a time, so two servers starting together cannot restore each
+        // other's masks out of order and leave the process at 0117 for good.
+        await UmaskTurn.take()
         let previousMask = umask(0o117)
         let server: NIOAsyncChannel<Accepted, Never>
         do {
@@ -100,9 +104,11 @@ public final class JSONLineServer: Sendable {
                 }
         } catch {
             umask(previousMask)
+            UmaskTurn.give()
             throw error
         }
         umask(previousMask)
+        UmaskTurn.give()
         chmod(path, 0o660)
         let bound = socketPath.identity()
         // Before "listening": a stop() that follows the log line must find the channel.
@@ -196,5 +202,40 @@ public final class JSONLineServer: Sendable {
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// One Unix-socket bind at a time in this process (see `runUnix`): a first-come queue that waits
+/// without holding a thread.
+private enum UmaskTurn {
+    private struct State {
+        var busy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+    private static let state = NIOLockedValueBox(State())
+
+    static func take() async {
+        await withCheckedContinuation { (turn: CheckedContinuation<Void, Never>) in
+            let now = state.withLockedValue { state -> Bool in
+                guard state.busy else {
+                    state.busy = true
+                    return true
+                }
+                state.waiting.append(turn)
+                return false
+            }
+            if now { turn.resume() }
+        }
+    }
+
+    static func give() {
+        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.busy = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

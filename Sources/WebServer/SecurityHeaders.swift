@@ -16,7 +16,11 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
             response.headers[.contentSecurityPolicy] =
                 "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         }
-        response.headers[.xFrameOptions] = "DENY"
+        // The widget (/w/TOKEN) names the sites that may frame it in its CSP; every other page
+        // is framed by nobody, for browsers that read only the older header too.
+        if response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") ?? true {
+            response.headers[.xFrameOptions] = "DENY"
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "no-referrer"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }

@@ -9,6 +9,7 @@ enum Templates {
         "customer-form": customerForm, "customer": customer, "erase": erase, "card": card, "error": error,
         "audit": audit, "programs": programs, "exports": exports, "till": till,
         "rewards": rewards, "board": board, "batches": batches,
+        "holder-frame": holderFrame, "holder": holder, "holder-refused": holderRefused, "widget": widget,
     ]
 
     static let layout = """

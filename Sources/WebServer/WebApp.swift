@@ -9,6 +9,7 @@ import LoyaltyDomain
 import Mustache
 import NIOCore
 import NIOSSL
+import WalletPasses
 
 /// How `loyalgate web` runs.
 public struct WebConfiguration: Sendable {
@@ -32,12 +33,23 @@ public struct WebConfiguration: Sendable {
     public var bridge: String?
     /// The gateway's receipt printer the till page prints on (its id in the gateway configuration).
     public var receiptPrinter: String?
+    /// The cardholder pages' merchants: designs, the widget's sites (docs/cardholder.md).
+    public var cardholder: CardholderSettings
+    /// Resolutions of cardholder tokens per minute, per token and per address.
+    public var holderLimit: HolderRateLimit
+    /// Where a changed Apple Wallet pass is announced (APNs); nil: logged (docs/cardholder.md).
+    public var push: (any PassPushing)?
 
     public init(
         coreSocket: String, host: String, port: Int, tlsCertificate: String? = nil, tlsKey: String? = nil,
         stateFolder: String, timeZone: TimeZone = .current, behindProxy: Bool = false,
-        throttle: LoginThrottle = LoginThrottle(), bridge: String? = nil, receiptPrinter: String? = nil
+        throttle: LoginThrottle = LoginThrottle(), bridge: String? = nil, receiptPrinter: String? = nil,
+        cardholder: CardholderSettings = CardholderSettings(), holderLimit: HolderRateLimit = HolderRateLimit(),
+        push: (any PassPushing)? = nil
     ) {
+        self.push = push
+        self.cardholder = cardholder
+        self.holderLimit = holderLimit
         self.bridge = bridge
         self.receiptPrinter = receiptPrinter
         self.coreSocket = coreSocket
@@ -67,6 +79,9 @@ public struct WebApp: Sendable {
     let core: CorePool
     let library: MustacheLibrary
     let logger: Logger
+    /// The devices holding Apple Wallet passes, in the web's state folder.
+    let registrations: PassRegistrations
+    let push: any PassPushing
 
     static let sessionCookie = "lg_session"
     static let loginCookie = "lg_login"
@@ -77,6 +92,8 @@ public struct WebApp: Sendable {
         self.sessions = SessionTable()
         self.core = CorePool(socket: configuration.coreSocket)
         self.logger = logger
+        self.registrations = PassRegistrations(path: configuration.stateFolder + "/wallet-registrations.json")
+        self.push = configuration.push ?? LoggedPush(logger: logger)
         var library = MustacheLibrary()
         for (name, text) in Templates.all { try library.register(text, named: name) }
         self.library = library
@@ -112,6 +129,8 @@ public struct WebApp: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
         }
         tillRoutes(router)
+        cardholderRoutes(router)
+        walletRoutes(router)
         rewardRoutes(router)
         batchRoutes(router)
         router.get("/login") { request, _ in try await self.loginPage(request, failure: nil, user: "") }

@@ -28,12 +28,19 @@ struct Bench: ParsableCommand {
         @Option(help: "Ledger entries per card before the run.") var entriesPerCard: Int = 5
         @Option(help: "Earns to send.") var earns: Int = 20_000
         @Option(help: "Concurrent till connections.") var clients: Int = 8
+        @Option(
+            help:
+                "A PostgreSQL database the caller has seeded (scripts/bench-postgres): the core runs on it instead of the SQLite file."
+        )
+        var database: String?
 
         func run() throws {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try seedIfNeeded()
+            if database == nil { try seedIfNeeded() }
             let socket = dir + "/core.sock"
-            let core = try Self.startCore(binaryArguments: ["core", "--data", dir, "--socket", socket])
+            let core = try Self.startCore(
+                binaryArguments: ["core", "--data", dir, "--socket", socket]
+                    + (database.map { ["--database", $0] } ?? []))
             defer { core.stop() }
             try core.waitForSocket(socket, within: .seconds(30))
 
@@ -41,36 +48,26 @@ struct Bench: ParsableCommand {
             let latencies = LatencyRecorder()
             let runID = UInt64(Date().timeIntervalSince1970 * 1000)
             let clock = ContinuousClock()
+            let usageBefore = ProcessUsage(pid: core.processIdentifier)
             let started = clock.now
-            DispatchQueue.concurrentPerform(iterations: clients) { worker in
-                do {
-                    // The typed client, as a Swift till integration would use it: its encoding and
-                    // decoding are part of each measured earn.
-                    let client = try LoyalgateClient(socket: socket)
-                    var generator = SystemRandomNumberGenerator()
-                    var mine: [Duration] = []
-                    let lines = [
-                        SaleLineInput(sku: "4006381333931", amount: "12.50"),
-                        SaleLineInput(sku: "5000112637922", amount: "3.20", category: "food"),
-                    ]
-                    for index in 0..<perClient {
-                        let card = try CardNumber(
-                            prefix: "2800", serial: Int64.random(in: 0..<Int64(cards), using: &generator))
-                        let earn = CoreOp.TxnEarn.Parameters(
-                            card: card.digits, till: "bench-\(worker)", receipt: "\(runID)-\(index)", lines: lines)
-                        let sent = clock.now
-                        let answer = try client.call(CoreOp.TxnEarn.self, earn)
-                        mine.append(clock.now - sent)
-                        guard !answer.replayed, answer.points > 0 else {
-                            throw ValidationError("earn failed: \(answer)")
-                        }
-                    }
-                    latencies.add(mine)
-                } catch {
-                    FileHandle.standardError.write(Data("client \(worker): \(error)\n".utf8))
+            // One thread per till. Not `DispatchQueue.concurrentPerform`: it runs only as many
+            // iterations at once as the machine has cores, so "8 tills" on two cores were two
+            // tills taking turns, and no commit was ever shared by more than two earns.
+            let finished = DispatchGroup()
+            for worker in 0..<clients {
+                finished.enter()
+                let thread = Thread {
+                    defer { finished.leave() }
+                    Self.till(
+                        worker: worker, earns: perClient, cards: cards, socket: socket, runID: runID,
+                        latencies: latencies)
                 }
+                thread.stackSize = 1 << 20
+                thread.start()
             }
+            finished.wait()
             let elapsed = clock.now - started
+            let usageAfter = ProcessUsage(pid: core.processIdentifier)
             let sorted = latencies.all.sorted()
             guard sorted.count == perClient * clients else { throw ExitCode(1) }
             let seconds = elapsed.inSeconds
@@ -81,6 +78,47 @@ struct Bench: ParsableCommand {
             print(
                 "latency p50: \(sorted[sorted.count / 2].inMicroseconds) us, p99: \(sorted[sorted.count * 99 / 100].inMicroseconds) us"
             )
+            if let usageBefore, let usageAfter {
+                // The core's own CPU time for the timed earns (the tills' is not in it).
+                print(
+                    String(
+                        format: "core CPU per earn: %.0f us, core peak resident memory (VmHWM): %.1f MB",
+                        (usageAfter.cpuSeconds - usageBefore.cpuSeconds) * 1e6 / Double(sorted.count),
+                        usageAfter.peakResidentMB))
+            }
+        }
+
+        /// One till: earns for random cards with fresh receipts, one request in flight.
+        static func till(worker: Int, earns: Int, cards: Int, socket: String, runID: UInt64, latencies: LatencyRecorder)
+        {
+            do {
+                // The typed client, as a Swift till integration would use it: its encoding and
+                // decoding are part of each measured earn.
+                let client = try LoyalgateClient(socket: socket)
+                let clock = ContinuousClock()
+                var generator = SystemRandomNumberGenerator()
+                var mine: [Duration] = []
+                mine.reserveCapacity(earns)
+                let lines = [
+                    SaleLineInput(sku: "4006381333931", amount: "12.50"),
+                    SaleLineInput(sku: "5000112637922", amount: "3.20", category: "food"),
+                ]
+                for index in 0..<earns {
+                    let card = try CardNumber(
+                        prefix: "2800", serial: Int64.random(in: 0..<Int64(cards), using: &generator))
+                    let earn = CoreOp.TxnEarn.Parameters(
+                        card: card.digits, till: "bench-\(worker)", receipt: "\(runID)-\(index)", lines: lines)
+                    let sent = clock.now
+                    let answer = try client.call(CoreOp.TxnEarn.self, earn)
+                    mine.append(clock.now - sent)
+                    guard !answer.replayed, answer.points > 0 else {
+                        throw ValidationError("earn failed: \(answer)")
+                    }
+                }
+                latencies.add(mine)
+            } catch {
+                FileHandle.standardError.write(Data("client \(worker): \(error)\n".utf8))
+            }
         }
 
         func seedIfNeeded() throws {

@@ -99,6 +99,11 @@ extension Bench {
             print("scan to till, \(scans) scans, core holding \(cards) cards:")
             print("  card scans (card.lookup in the core): \(Self.percentiles(cardLatencies))")
             print("  product scans (no lookup):            \(Self.percentiles(productLatencies))")
+            for (name, process) in [("gateway", gateway), ("core", coreProcess)] {
+                if let usage = ProcessUsage(pid: process.processIdentifier) {
+                    print(String(format: "\(name) peak resident memory (VmHWM): %.1f MB", usage.peakResidentMB))
+                }
+            }
         }
 
         /// The thread's CPU time for `body`: on a shared machine, wall time would mostly measure

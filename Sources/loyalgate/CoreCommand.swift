@@ -8,6 +8,7 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import PostgresStore
 import ServiceLifecycle
 import SocketServer
 import UnixSignals
@@ -17,7 +18,7 @@ struct Core: AsyncParsableCommand {
         commandName: "core",
         abstract:
             "The loyalty core: owns the database and serves core ops on a Unix socket (and mutual TLS with --listen-tls).",
-        subcommands: [Serve.self, Verify.self],
+        subcommands: [Serve.self, Verify.self, Init.self],
         defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {
@@ -25,6 +26,7 @@ struct Core: AsyncParsableCommand {
             commandName: "serve", abstract: "Serve core ops (the default: `loyalgate core --data DIR --socket PATH`).")
 
         @OptionGroup var data: DataOptions
+        @OptionGroup var chain: ChainDatabaseOptions
 
         @Option(help: "The Unix socket to serve on.")
         var socket: String = ".loyalgate/core.sock"
@@ -52,7 +54,18 @@ struct Core: AsyncParsableCommand {
             // Before the database or the socket is touched: a second core on this folder stops
             // here and leaves the first one's socket alone.
             let lock = try DataFolderLock(folder: URL(fileURLWithPath: data.data))
-            let database = try data.open(logger: logger)
+            let database: any LedgerStore
+            let closeDatabase: () async throws -> Void
+            if let postgres = try await chain.open(
+                logger: logger, keyPath: data.key ?? data.data + "/keys/personal-data.key")
+            {
+                database = postgres
+                closeDatabase = { await postgres.close() }
+            } else {
+                let sqlite = try data.open(logger: logger)
+                database = sqlite
+                closeDatabase = { try sqlite.close() }
+            }
             let accessPath = access ?? data.data + "/access.json"
             let policy =
                 access != nil || FileManager.default.fileExists(atPath: accessPath)
@@ -65,13 +78,25 @@ struct Core: AsyncParsableCommand {
                     "TLS without a revocation list: every unexpired certificate of the CA is accepted; give --tls-revoked (the CA's revoked.json)"
                 )
             }
+            // Beside the personal-data key, made the first time (0600): it signs the cardholder page's links.
+            let tokens = try CardholderTokens.load(path: data.data + "/keys/cardholder-token.key")
+            // Card batches for the back office: on the shop's SQLite ledger (a chain's PostgreSQL
+            // store has no batches yet, docs/chain.md).
             let designsPath = designs ?? data.data + "/designs"
-            let cardPrinting =
+            var cardPrinting: CardPrintingDesk?
+            if let sqlite = database as? LedgerDatabase,
                 designs != nil || FileManager.default.fileExists(atPath: designsPath)
-                ? CardPrintingDesk(
-                    database: database, designs: URL(fileURLWithPath: designsPath),
-                    jobOptions: try parseJobOptions(cardOptions), say: { logger.info("\($0)") }) : nil
-            let service = CoreService(store: database, policy: policy, cardPrinting: cardPrinting, logger: logger)
+            {
+                cardPrinting = CardPrintingDesk(
+                    database: sqlite, designs: URL(fileURLWithPath: designsPath),
+                    jobOptions: try parseJobOptions(cardOptions), say: { logger.info("\($0)") })
+            } else if designs != nil {
+                throw ValidationError(
+                    "--designs: card batches are printed from a shop's SQLite ledger, not from PostgreSQL yet.")
+            }
+            let service = CoreService(
+                store: database, policy: policy, cardPrinting: cardPrinting, logger: logger,
+                tokens: tokens)
             // One handler for both listeners: a TLS caller is who its certificate names, a
             // Unix-socket caller who the kernel says it is.
             let handler: JSONLineServer.Handler = { line, connection in
@@ -94,7 +119,7 @@ struct Core: AsyncParsableCommand {
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
-            try database.close()
+            try await closeDatabase()
             withExtendedLifetime(lock) { logger.info("stopped") }
         }
     }
@@ -106,9 +131,16 @@ struct Core: AsyncParsableCommand {
         )
 
         @OptionGroup var data: DataOptions
+        @OptionGroup var chain: ChainDatabaseOptions
 
         func run() async throws {
-            let report = try data.open().verify()
+            let report: VerifyReport
+            if let postgres = try await chain.open(logger: Logger(label: "loyalgate.core.verify")) {
+                report = try await postgres.verifyReport()
+                await postgres.close()
+            } else {
+                report = try data.open().verify()
+            }
             print(
                 "checked \(report.accounts) accounts, \(report.transactions) till transactions, \(report.entries) ledger entries"
             )
@@ -120,8 +152,55 @@ struct Core: AsyncParsableCommand {
                 )
             }
             guard report.problems.isEmpty else { throw ExitCode(1) }
-            print("database file sound (SQLite integrity and foreign-key checks)")
+            if chain.database == nil { print("database file sound (SQLite integrity and foreign-key checks)") }
             print("ledger consistent: every balance equals the sum of its entries")
         }
+    }
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Set up a chain's PostgreSQL database as its owner: the schema, and the login role cores connect as (no UPDATE or DELETE on ledger entries)."
+        )
+
+        @OptionGroup var chain: ChainDatabaseOptions
+
+        @Option(help: "The role the cores connect as; created when missing, its grants reset.")
+        var coreRole: String = "loyalgate_core"
+
+        @Option(help: "The core role's password (omit where the server authenticates it otherwise, e.g. peer or cert).")
+        var corePassword: String?
+
+        func run() async throws {
+            guard let ledger = try await chain.open(logger: Logger(label: "loyalgate.core.init")) else {
+                throw ValidationError("core init sets up PostgreSQL: give --database postgres://owner@host/db")
+            }
+            do {
+                try await ledger.grantCore(role: coreRole, password: corePassword)
+            } catch {
+                await ledger.close()
+                throw PostgresLedger.described(error)
+            }
+            await ledger.close()
+            print("schema up to date; role \(coreRole) may read and append, never change or delete ledger entries")
+        }
+    }
+}
+
+/// `--database postgres://...`: a chain's PostgreSQL instead of the SQLite file in `--data`.
+struct ChainDatabaseOptions: ParsableArguments {
+    @Option(
+        help:
+            "A chain's PostgreSQL database, postgres://user[:password]@host[:port]/database, instead of the SQLite ledger in --data (docs/chain.md)."
+    )
+    var database: String?
+
+    /// The PostgreSQL store, migrated, or nil for the SQLite default. With `keyPath` the
+    /// customer ops seal and open personal data with that key (every core of a chain uses the
+    /// same key file).
+    func open(logger: Logger, keyPath: String? = nil) async throws -> PostgresLedger? {
+        guard let database else { return nil }
+        umask(0o077)
+        return try await PostgresLedger.connect(url: database, keyPath: keyPath, logger: logger)
     }
 }

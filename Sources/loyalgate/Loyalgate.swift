@@ -13,7 +13,8 @@ struct Loyalgate: AsyncParsableCommand {
         subcommands: [
             Core.self, GatewayCommand.self, DoctorCommand.self, ProgramCommand.self, CardCommand.self,
             CustomerCommand.self, ExportCommand.self, ReceiptCommand.self, Till.self, CACommand.self,
-            BackupCommand.self, RestoreCommand.self, WebCommand.self, RelayCommand.self, MailCommand.self,
+            BackupCommand.self, RestoreCommand.self, WebCommand.self, RelayCommand.self, MigrateCommand.self,
+            MailCommand.self,
         ])
 }
 

@@ -38,6 +38,11 @@ struct WebCommand: AsyncParsableCommand {
         var bridge: String?
         @Option(name: .customLong("receipt-printer"), help: "The gateway's receipt printer the till page prints on.")
         var receiptPrinter: String?
+        @Option(
+            help:
+                "The cardholder pages' settings (card designs, the widget's sites; docs/cardholder.md); default STATE/cardholder.json if present."
+        )
+        var cardholder: String?
         @OptionGroup var state: StateOptions
 
         func run() async throws {
@@ -66,19 +71,24 @@ struct WebCommand: AsyncParsableCommand {
                     "no staff accounts yet: add the first owner with `loyalgate web user add`",
                     metadata: ["file": "\(staff.path)"])
             }
-            let app = try WebApp(
+            let cardholderPath = cardholder ?? state.state + "/cardholder.json"
+            let settings =
+                cardholder != nil || FileManager.default.fileExists(atPath: cardholderPath)
+                ? try CardholderSettings.load(path: cardholderPath) : CardholderSettings()
+            let web = try WebApp(
                 configuration: WebConfiguration(
                     coreSocket: core, host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey,
                     stateFolder: state.state, timeZone: zone, behindProxy: behindProxy, bridge: bridge,
-                    receiptPrinter: receiptPrinter),
-                staff: staff, logger: logger
-            ).application()
+                    receiptPrinter: receiptPrinter, cardholder: settings),
+                staff: staff, logger: logger)
+            let app = try web.application()
             logger.info(
                 "serving the back office",
                 metadata: ["listen": "\(listen)", "https": "\(tlsCert != nil)", "core": "\(core)"])
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    services: [.init(service: app), .init(service: web.passWatcher())],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
 

@@ -18,8 +18,13 @@ final class CupsHarness {
     init() throws {
         root = Loyalgate.temporaryDirectory()
         socket = root + "/cups.sock"
-        for folder in ["spool", "cache", "state", "tmp", "log", "ppd", "bin/backend"] {
-            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+        // Modes given, not left to the umask: cupsd runs its filters and backends as another
+        // user, who must be able to enter these folders whatever umask the test process has.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root)
+        for folder in ["spool", "cache", "state", "tmp", "log", "ppd", "bin", "bin/backend"] {
+            try FileManager.default.createDirectory(
+                atPath: root + "/" + folder, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o755])
         }
         try Self.installServerBin(root + "/bin")
         // ErrorPolicy abort-job: a failed backend ends the job (which loyalgate retries) instead

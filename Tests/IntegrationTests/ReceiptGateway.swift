@@ -25,7 +25,7 @@ final class ReceiptGateway {
     /// `access` is the gateway configuration's `access` section (JSON), when the test binds tills.
     /// `browser` is the configuration's `browser` section (JSON), for the browser bridge.
     init(
-        failAfterSeconds: Double = 3, access: String? = nil, browser: String? = nil,
+        failAfterSeconds: Double = 3, access: String? = nil, browser: String? = nil, cardholderURL: String? = nil,
         core prepare: ((CoreProcess) throws -> Void)? = nil
     ) throws {
         try prepare?(core)
@@ -40,7 +40,7 @@ final class ReceiptGateway {
         try Data("GIF89a not a png".utf8).write(to: URL(fileURLWithPath: folder + "/bad-logo.png"))
         let configuration = """
             {\(access.map { "\"access\": \($0)," } ?? "")\(browser.map { "\"browser\": \($0)," } ?? "")"receipts": {
-              "failAfterSeconds": \(failAfterSeconds),
+              "failAfterSeconds": \(failAfterSeconds),\(cardholderURL.map { "\"cardholderURL\": \"\($0)\"," } ?? "")
               "templates": {
                 "linde": {"merchantName": "Apotheek De Linde", "addressLines": ["Marktstraat 12, 9800 Deinze"], "logo": "\(Self.logo)"},
                 "broken": {"merchantName": "Broken logo", "logo": "bad-logo.png"}

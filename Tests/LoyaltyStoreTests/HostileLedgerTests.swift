@@ -20,6 +20,18 @@ import Testing
             """)
     }
 
+    /// The same on either store.
+    func give(_ ledger: StoreLedger, card: String, points: Int64, minor: Int64 = 0) throws {
+        try ledger.tamper(
+            """
+            INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, at, recorded_at)
+            SELECT merchant_id, account_id, number, 'earn', \(points), \(minor), '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
+            FROM card WHERE number = '\(card)';
+            UPDATE account SET points = points + \(points), balance_minor = balance_minor + \(minor)
+            WHERE id = (SELECT account_id FROM card WHERE number = '\(card)');
+            """)
+    }
+
     @Test func poolingTwoHugeBalancesIsRefusedAndChangesNothing() async throws {
         let ledger = try TestLedger(programs: ["dutch-pharmacy"])
         let (a, b) = (ledger.card("2990001", 1), ledger.card("2990001", 2))
@@ -38,42 +50,50 @@ import Testing
         #expect(try await ledger.earn(c, receipt: "R1", [SaleLineInput(sku: "a", amount: "5.00")]).points == 5)
     }
 
-    @Test func anEarnPastTheBalanceLimitIsOutOfRangeAndNothingIsRecorded() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func anEarnPastTheBalanceLimitIsOutOfRangeAndNothingIsRecorded(
+        _ kind: StoreKind
+    ) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
-        try ledger.addCard(card)
+        try await ledger.addCard(card)
         try give(ledger, card: card, points: Limits.balance - 3)
         #expect(
             await errorCode { try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "5.00")]) }
                 == .outOfRange)
         // Within the limit it still earns.
         #expect(try await ledger.earn(card, receipt: "R2", [SaleLineInput(sku: "a", amount: "3.00")]).points == 3)
-        #expect(try await ledger.database.lookup(merchant: nil, card: card).account.points == Limits.balance)
-        #expect(try ledger.database.verify().problems.isEmpty)
+        #expect(try await ledger.store.lookup(merchant: nil, card: card).account.points == Limits.balance)
+        #expect(try await ledger.verify().problems.isEmpty)
+        await ledger.close()
     }
 
-    @Test func verifyFlagsAnEntryThatMovesItsBalanceTheWrongWay() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func verifyFlagsAnEntryThatMovesItsBalanceTheWrongWay(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
-        try ledger.addCard(card)
+        try await ledger.addCard(card)
         _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "42.00")])
         // A redeem that added points, as a negative minimumRedeem once let through: the sums agree.
-        try ledger.database.unsafeExecute(
+        try ledger.tamper(
             """
             INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, at, recorded_at)
             VALUES (1, 1, '\(card)', 'redeem', 50, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
             UPDATE account SET points = points + 50 WHERE id = 1;
             """)
-        let problems = try ledger.database.verify().problems
+        let problems = try await ledger.verify().problems
         #expect(problems.count == 1)
         #expect(problems.first?.contains("redeem of 50 points") == true, "\(problems)")
+        await ledger.close()
     }
 
-    @Test func aReceiptReusedForAnotherCardIsRefusedAndAnIdenticalRetryReplays() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aReceiptReusedForAnotherCardIsRefusedAndAnIdenticalRetryReplays(
+        _ kind: StoreKind
+    ) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let (anna, bram) = (ledger.card("2990001", 1), ledger.card("2990001", 2))
-        try ledger.addCard(anna)
-        try ledger.addCard(bram)
+        try await ledger.addCard(anna)
+        try await ledger.addCard(bram)
         let lines = [SaleLineInput(sku: "a", amount: "42.00")]
         let first = try await ledger.earn(anna, receipt: "R1", lines)
         let retry = try await ledger.earn(anna, receipt: "R1", [SaleLineInput(sku: "a", amount: "42.0")])
@@ -88,7 +108,8 @@ import Testing
         #expect(try await ledger.redeem(anna, receipt: "X1", points: 10).replayed)
         #expect(await errorCode { try await ledger.redeem(anna, receipt: "X1", points: 11) } == .receiptReused)
         #expect(await errorCode { try await ledger.redeem(bram, receipt: "X1", points: 10) } == .receiptReused)
-        #expect(try await ledger.database.lookup(merchant: nil, card: bram).account.points == 0)
+        #expect(try await ledger.store.lookup(merchant: nil, card: bram).account.points == 0)
+        await ledger.close()
     }
 
     /// Stores `file` as the merchant's next program version directly, as an older loyalgate

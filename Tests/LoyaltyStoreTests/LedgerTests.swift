@@ -31,43 +31,49 @@ import Testing
         #expect(throws: DatabaseError.self) { try raw.write { try $0.execute(sql: "DELETE FROM ledger_entry") } }
     }
 
-    @Test func verifyFindsABalanceThatDisagreesWithItsEntries() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func verifyFindsABalanceThatDisagreesWithItsEntries(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
-        try ledger.addCard(card)
+        try await ledger.addCard(card)
         _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "42.00")])
-        #expect(try ledger.database.verify().problems.isEmpty)
-        try ledger.database.unsafeExecute("UPDATE account SET points = points + 1000")
-        let report = try ledger.database.verify()
+        #expect(try await ledger.verify().problems.isEmpty)
+        try ledger.tamper("UPDATE account SET points = points + 1000")
+        let report = try await ledger.verify()
         #expect(report.problems.count == 1)
         #expect(report.problems.first?.contains("1042 points") == true)
+        await ledger.close()
     }
 
-    @Test func oldEntriesKeepTheRulesTheyWereMadeUnder() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func oldEntriesKeepTheRulesTheyWereMadeUnder(_ kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
-        try ledger.addCard(card)
+        try await ledger.addCard(card)
         _ = try await ledger.earn(
             card, receipt: "R1", [SaleLineInput(sku: "a", amount: "40.00"), SaleLineInput(sku: "b", amount: "10.00")])
         // The pharmacy doubles its rate: version 2.
         var doubled = try TestLedger.program("dutch-pharmacy")
         doubled.program.points?.points = 2
-        let imported = try ledger.database.importProgram(doubled)
+        let imported = try await ledger.importProgram(doubled)
         #expect(imported.version == 2 && imported.created)
-        #expect(try ledger.database.importProgram(doubled).created == false)
+        #expect(try await ledger.importProgram(doubled).created == false)
         #expect(try await ledger.earn(card, receipt: "R2", [SaleLineInput(sku: "a", amount: "10.00")]).points == 20)
         // Returning a line of the first receipt takes back what version 1 gave for it: 40, not 80.
         let back = try await ledger.giveBack(
             receipt: "RET1", original: "R1", [SaleLineInput(sku: "a", amount: "40.00")])
         #expect(back.points == -40)
-        let history = try await ledger.database.history(merchant: nil, card: card, limit: 10)
+        let history = try await ledger.store.history(merchant: nil, card: card, limit: 10)
         #expect(history.entries.map(\.programVersion) == [1, 2, 1])
+        await ledger.close()
     }
 
-    @Test func aReturnOfSpentPointsStopsAtZeroAndRecordsTheShortfall() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aReturnOfSpentPointsStopsAtZeroAndRecordsTheShortfall(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
-        try ledger.addCard(card)
+        try await ledger.addCard(card)
         _ = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "tv", amount: "130.00")])
         _ = try await ledger.redeem(card, receipt: "R2", reward: "REWARD-HANDCREAM")  // 30 left
         let back = try await ledger.giveBack(
@@ -87,13 +93,16 @@ import Testing
             await errorCode {
                 try await ledger.giveBack(receipt: "RET3", original: "NOPE", [SaleLineInput(sku: "tv", amount: "1.00")])
             } == .unknownReceipt)
-        #expect(try ledger.database.verify().problems.isEmpty)
+        #expect(try await ledger.verify().problems.isEmpty)
+        await ledger.close()
     }
 
-    @Test func fiftyTillsRedeemingFromOneAccountNeverOverdrawIt() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func fiftyTillsRedeemingFromOneAccountNeverOverdrawIt(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
-        try ledger.addCard(card)
+        try await ledger.addCard(card)
         _ = try await ledger.earn(card, receipt: "R0", [SaleLineInput(sku: "a", amount: "100.00")])
         let outcomes = await withTaskGroup(of: LoyaltyError.Code?.self) { group in
             for till in 0..<50 {
@@ -105,8 +114,9 @@ import Testing
         }
         #expect(outcomes.filter { $0 == nil }.count == 14)  // 14 x 7 = 98
         #expect(outcomes.filter { $0 == .insufficientBalance }.count == 36)
-        #expect(try await ledger.database.lookup(merchant: nil, card: card).account.points == 2)
-        #expect(try ledger.database.verify().problems.isEmpty)
+        #expect(try await ledger.store.lookup(merchant: nil, card: card).account.points == 2)
+        #expect(try await ledger.verify().problems.isEmpty)
+        await ledger.close()
     }
 }
 

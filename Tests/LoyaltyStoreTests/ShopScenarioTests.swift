@@ -8,10 +8,10 @@ import Testing
 @Suite struct ShopScenarioTests {
     // MARK: Dutch pharmacy
 
-    @Test func dutchPharmacyEarnsAndRedeemsForAReward() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func dutchPharmacyEarnsAndRedeemsForAReward(_ kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 1)
-        try ledger.addCard(card)
+        try await ledger.addCard(card)
 
         let earned = try await ledger.earn(
             card, receipt: "R1", [SaleLineInput(sku: "a", amount: "99.99"), SaleLineInput(sku: "b", amount: "20.50")])
@@ -27,28 +27,34 @@ import Testing
             await errorCode { try await ledger.redeem(card, receipt: "R3", reward: "REWARD-TOTEBAG") }
                 == .insufficientBalance)
         #expect(await errorCode { try await ledger.redeem(card, receipt: "R4", reward: "NOPE") } == .unknownReward)
-        #expect(try ledger.database.verify().problems.isEmpty)
+        #expect(try await ledger.verify().problems.isEmpty)
+        await ledger.close()
     }
 
-    @Test func aRetriedEarnGetsTheFirstAnswerAndChangesNothing() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aRetriedEarnGetsTheFirstAnswerAndChangesNothing(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let card = ledger.card("2990001", 2)
-        try ledger.addCard(card)
+        try await ledger.addCard(card)
         let first = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "10.00")])
         let again = try await ledger.earn(card, receipt: "R1", [SaleLineInput(sku: "a", amount: "10.00")])
         #expect(first.replayed == false)
         #expect(again.replayed == true)
         #expect(again.txn == first.txn)
         #expect(again.account == first.account)
-        #expect(try await ledger.database.lookup(merchant: nil, card: card).account.points == 10)
+        #expect(try await ledger.store.lookup(merchant: nil, card: card).account.points == 10)
         // The same receipt number used for a different kind of transaction is a till bug, said plainly.
         #expect(await errorCode { try await ledger.redeem(card, receipt: "R1", points: 1) } == .receiptReused)
+        await ledger.close()
     }
 
-    @Test func cardStatesAndNumbersGiveTheContractsErrors() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func cardStatesAndNumbersGiveTheContractsErrors(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let issued = ledger.card("2990001", 3)
-        try ledger.addCard(issued, status: .issued)
+        try await ledger.addCard(issued, status: .issued)
         #expect(
             await errorCode { try await ledger.earn(issued, receipt: "R1", [SaleLineInput(sku: "a", amount: "1.00")]) }
                 == .cardNotActive)
@@ -65,16 +71,19 @@ import Testing
         #expect(
             await errorCode { try await ledger.earn(issued, receipt: "R4", [SaleLineInput(sku: "a", amount: "1.005")]) }
                 == .badRequest)
+        await ledger.close()
     }
 
     // MARK: Bulgarian cooperative
 
-    @Test func coopMemberBuyingOwnBrandEarnsFourfoldAndSpendsOnTheCatalog() async throws {
-        let ledger = try TestLedger(programs: ["bulgarian-coop"])
+    @Test(arguments: StoreKind.available) func coopMemberBuyingOwnBrandEarnsFourfoldAndSpendsOnTheCatalog(
+        _ kind: StoreKind
+    ) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["bulgarian-coop"])
         let member = ledger.card("2910", 1)
         let guest = ledger.card("2910", 2)
-        try ledger.addCard(member, member: true)
-        try ledger.addCard(guest)
+        try await ledger.addCard(member, member: true)
+        try await ledger.addCard(guest)
         let basket = [
             SaleLineInput(sku: "coop-oil", amount: "15.00", brand: "Coop"),
             SaleLineInput(sku: "cola", amount: "15.00", brand: "Cola"),
@@ -87,12 +96,15 @@ import Testing
         #expect(
             await errorCode { try await ledger.redeem(member, receipt: "M3", reward: "R-HONEY") }
                 == .insufficientBalance)
+        await ledger.close()
     }
 
     // MARK: Belgian pharmacies
 
-    @Test func belgianDiscountIsSpendableFromFiveEuroAndNeverAsCash() async throws {
-        let ledger = try TestLedger(programs: ["belgian-pharmacy"])
+    @Test(arguments: StoreKind.available) func belgianDiscountIsSpendableFromFiveEuroAndNeverAsCash(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["belgian-pharmacy"])
         let card = ledger.card("2755", 1)
         // The shared anonymous card: never registered here, enrolled on its first earn.
         let first = try await ledger.earn(
@@ -136,10 +148,13 @@ import Testing
             card, receipt: "R8", amount: "5.00", purchaseTotal: "12.40", at: "2026-11-24T10:00:00Z")
         #expect(paid.account.balance == "0.50")
         #expect(paid.discount == "-5.00")
+        await ledger.close()
     }
 
-    @Test func belgianCardEarnsNothingWhenTheProgramIsClosed() async throws {
-        let ledger = try TestLedger(programs: ["belgian-pharmacy"])
+    @Test(arguments: StoreKind.available) func belgianCardEarnsNothingWhenTheProgramIsClosed(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["belgian-pharmacy"])
         let card = ledger.card("2755", 2)
         let cream = [SaleLineInput(sku: "cream", amount: "50.00", category: "cosmetics")]
         // Sunday, 19:30 local on a weekday, the Armistice holiday, the on-duty night of 27-28 November.
@@ -150,20 +165,21 @@ import Testing
             #expect(await errorCode { try await ledger.earn(card, receipt: receipt, at: at, cream) } == .programClosed)
         }
         #expect(try await ledger.earn(card, receipt: "OPEN", at: "2026-11-24T17:30:00Z", cream).discount == "2.50")
+        await ledger.close()
     }
 
-    @Test func pharmacyABalanceIsInvisibleToPharmacyB() async throws {
-        let ledger = try TestLedger(programs: ["belgian-pharmacy"])
+    @Test(arguments: StoreKind.available) func pharmacyABalanceIsInvisibleToPharmacyB(_ kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["belgian-pharmacy"])
         var second = try TestLedger.program("belgian-pharmacy")
         second.merchant.code = "pharmacie-b"
         second.merchant.name = "Pharmacie de la Gare"
-        _ = try ledger.database.importProgram(second)
+        _ = try await ledger.importProgram(second)
         let card = ledger.card("2755", 3)
         _ = try await ledger.earn(
             card, receipt: "A1", merchant: "pharmacie-a",
             [SaleLineInput(sku: "cream", amount: "100.00", category: "cosmetics")])
-        let atA = try await ledger.database.lookup(merchant: "pharmacie-a", card: card)
-        let atB = try await ledger.database.lookup(merchant: "pharmacie-b", card: card)
+        let atA = try await ledger.store.lookup(merchant: "pharmacie-a", card: card)
+        let atB = try await ledger.store.lookup(merchant: "pharmacie-b", card: card)
         #expect(atA.account.balance == "5.00")
         #expect(atB.account.balance == "0.00")
         #expect(
@@ -173,9 +189,10 @@ import Testing
                     at: "2026-11-24T10:00:00Z")
             } == .unknownCard)
         #expect(
-            await errorCode { try await ledger.database.history(merchant: "pharmacie-b", card: card, limit: 10) }
+            await errorCode { try await ledger.store.history(merchant: "pharmacie-b", card: card, limit: 10) }
                 == .unknownCard)
         // With two merchants in the core, a request that names none is refused rather than guessed.
-        #expect(await errorCode { try await ledger.database.lookup(merchant: nil, card: card) } == .badRequest)
+        #expect(await errorCode { try await ledger.store.lookup(merchant: nil, card: card) } == .badRequest)
+        await ledger.close()
     }
 }

@@ -111,13 +111,16 @@ import Testing
 @Suite struct TemplateTests {
     /// Every page's template is registered and parses, so no page can fail with "Something went wrong" for a missing one.
     @Test func everyTemplateIsRegisteredAndParses() throws {
-        let source = try String(
-            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("Sources/WebServer/Templates.swift").path,
-            encoding: .utf8)
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/WebServer")
+        // The back office's templates and the cardholder pages' (CardholderTemplates.swift).
+        let source = try ["Templates.swift", "CardholderTemplates.swift"].map {
+            try String(contentsOfFile: folder.appendingPathComponent($0).path, encoding: .utf8)
+        }.joined(separator: "\n")
         let declared = source.split(separator: "\n").compactMap { line -> String? in
             let text = line.trimmingCharacters(in: .whitespaces)
-            guard text.hasPrefix("static let "), text.hasSuffix("= \"\"\""), !text.hasPrefix("static let stylesheet")
+            guard text.hasPrefix("static let "), text.hasSuffix("= \"\"\""), !text.hasPrefix("static let stylesheet"),
+                !text.hasPrefix("static let holderStylesheet")
             else { return nil }
             return String(text.dropFirst("static let ".count).prefix { $0 != " " })
         }
@@ -127,5 +130,20 @@ import Testing
         for (name, text) in Templates.all {
             #expect(throws: Never.self, "\(name)") { _ = try MustacheTemplate(string: text) }
         }
+    }
+}
+
+@Suite struct HolderRateLimitTests {
+    /// A leaked or guessed link cannot be polled at speed: the 31st resolution of one token in a
+    /// minute is refused, and so is the 61st from one address; the next minute starts again.
+    @Test func tokensAndAddressesAreCountedPerMinute() {
+        let limit = HolderRateLimit()
+        let minute = Date(timeIntervalSince1970: 1_800_000_030)
+        #expect((0..<30).allSatisfy { _ in limit.allow(token: "a", address: "1", now: minute) })
+        #expect(!limit.allow(token: "a", address: "2", now: minute))
+        #expect((0..<30).allSatisfy { limit.allow(token: "b\($0)", address: "3", now: minute) })
+        #expect((0..<30).allSatisfy { limit.allow(token: "c\($0)", address: "3", now: minute) })
+        #expect(!limit.allow(token: "d", address: "3", now: minute))
+        #expect(limit.allow(token: "a", address: "1", now: minute.addingTimeInterval(60)))
     }
 }

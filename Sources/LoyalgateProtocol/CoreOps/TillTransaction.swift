@@ -60,7 +60,9 @@ public enum Identifier {
     public static func normalised(_ text: String, field: String, optional: Bool = false) throws(LoyaltyError)
         -> String
     {
-        let normal = text.precomposedStringWithCanonicalMapping
+        // ASCII text is already in NFC; Foundation's normalisation costs a till transaction
+        // more than all its other checks, and nearly every till id and receipt number is ASCII.
+        let normal = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
         guard optional || !normal.isEmpty else {
             throw LoyaltyError(.badRequest, "\"\(field)\" must not be empty.")
         }

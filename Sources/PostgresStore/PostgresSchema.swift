@@ -1,0 +1,279 @@
+import Foundation
+
+/// The PostgreSQL schema, as named migrations recorded in `schema_migrations`. Like the SQLite
+/// store's (LoyaltyStore/Migrations.swift), a migration never changes once shipped.
+///
+/// The tables are the SQLite store's, column for column (so `loyalgate migrate` copies rows as
+/// they are and `verify` means the same on both): integers are BIGINT, blobs BYTEA, times the
+/// same ISO 8601 text. Ids are BIGSERIAL, so several cores on one database take distinct ids
+/// without coordinating. The invariants are the schema's own here too: balances never below
+/// zero (CHECK), one answer per (merchant, till, receipt) (UNIQUE), ledger entries, voucher
+/// uses and audit entries that cannot be updated or deleted (triggers, and the core's role has
+/// no UPDATE or DELETE on them: `PostgresLedger.grantCore`).
+enum PostgresSchema {
+    struct Migration {
+        var id: String
+        var sql: String
+
+        /// One statement at a time: the extended query protocol runs one per query. Statements
+        /// end with a semicolon at the end of a line (a function body keeps its own on one line).
+        var statements: [String] {
+            sql.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }
+                .filter { !$0.isEmpty && !$0.split(separator: "\n").allSatisfy { $0.hasPrefix("--") } }
+        }
+    }
+
+    /// The SQLite migrations this schema holds the tables of: `loyalgate migrate` copies a
+    /// SQLite shop whose applied migrations are exactly these.
+    static let sqliteMigrations = [
+        "v1-ledger", "v2-card-batches", "v3-customers-and-card-life", "v4-till-txn-request-digest", "v5-prepaid",
+        "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log",
+    ]
+
+    static let migrations: [Migration] = [
+        Migration(
+            id: "pg1-ledger",
+            sql: """
+                CREATE TABLE merchant (
+                    id BIGSERIAL PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    minor_digits BIGINT NOT NULL CHECK (minor_digits BETWEEN 0 AND 3),
+                    time_zone TEXT NOT NULL,
+                    card_prefix TEXT,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE program_version (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    version BIGINT NOT NULL,
+                    rules TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    UNIQUE (merchant_id, version)
+                );
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE customer (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    sealed BYTEA,
+                    phone_hash BYTEA,
+                    email_hash BYTEA,
+                    consent_mail BIGINT NOT NULL DEFAULT 0 CHECK (consent_mail IN (0, 1)),
+                    consent_profiling BIGINT NOT NULL DEFAULT 0 CHECK (consent_profiling IN (0, 1)),
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    erased_at TEXT,
+                    CHECK (erased_at IS NULL OR (sealed IS NULL AND phone_hash IS NULL AND email_hash IS NULL))
+                );
+                CREATE INDEX customer_phone ON customer(phone_hash) WHERE phone_hash IS NOT NULL;
+                CREATE INDEX customer_email ON customer(email_hash) WHERE email_hash IS NOT NULL;
+                CREATE TABLE account (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    points BIGINT NOT NULL DEFAULT 0 CHECK (points >= 0),
+                    balance_minor BIGINT NOT NULL DEFAULT 0 CHECK (balance_minor >= 0),
+                    member BIGINT NOT NULL DEFAULT 0 CHECK (member IN (0, 1)),
+                    created_at TEXT NOT NULL,
+                    customer_id BIGINT REFERENCES customer(id),
+                    prepaid_minor BIGINT NOT NULL DEFAULT 0 CHECK (prepaid_minor >= 0),
+                    stamps BIGINT NOT NULL DEFAULT 0 CHECK (stamps >= 0)
+                );
+                CREATE INDEX account_customer ON account(customer_id);
+                CREATE TABLE card (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    number TEXT NOT NULL CHECK (length(number) = 13),
+                    account_id BIGINT NOT NULL REFERENCES account(id),
+                    status TEXT NOT NULL CHECK (status IN ('issued', 'active', 'blocked', 'replaced')),
+                    created_at TEXT NOT NULL,
+                    active_from TEXT,
+                    status_reason TEXT,
+                    replaced_by TEXT,
+                    patient_ref BYTEA,
+                    UNIQUE (merchant_id, number)
+                );
+                CREATE INDEX card_account ON card(account_id);
+                CREATE TABLE till_txn (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    till TEXT NOT NULL,
+                    receipt TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('earn', 'redeem', 'return')),
+                    account_id BIGINT NOT NULL REFERENCES account(id),
+                    card_number TEXT NOT NULL,
+                    program_version_id BIGINT REFERENCES program_version(id),
+                    original_txn_id BIGINT REFERENCES till_txn(id),
+                    member BIGINT NOT NULL DEFAULT 0,
+                    lines TEXT,
+                    points BIGINT NOT NULL,
+                    amount_minor BIGINT NOT NULL,
+                    answer TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    request_digest BYTEA,
+                    applied TEXT,
+                    UNIQUE (merchant_id, till, receipt)
+                );
+                CREATE INDEX till_txn_original ON till_txn(original_txn_id);
+                CREATE TABLE prepaid_txn (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    till TEXT NOT NULL,
+                    receipt TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('load', 'pay', 'reverse')),
+                    account_id BIGINT NOT NULL REFERENCES account(id),
+                    card_number TEXT NOT NULL,
+                    amount_minor BIGINT NOT NULL,
+                    tender TEXT,
+                    original_id BIGINT REFERENCES prepaid_txn(id),
+                    answer TEXT NOT NULL,
+                    request_digest BYTEA NOT NULL,
+                    at TEXT NOT NULL,
+                    CHECK ((kind = 'reverse') = (original_id IS NOT NULL))
+                );
+                CREATE UNIQUE INDEX prepaid_txn_receipt ON prepaid_txn(merchant_id, till, receipt) WHERE kind != 'reverse';
+                CREATE UNIQUE INDEX prepaid_txn_reversal ON prepaid_txn(original_id) WHERE kind = 'reverse';
+                CREATE TABLE stamp_txn (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    till TEXT NOT NULL,
+                    receipt TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('earn', 'redeem', 'return')),
+                    account_id BIGINT NOT NULL REFERENCES account(id),
+                    card_number TEXT NOT NULL,
+                    till_txn_id BIGINT REFERENCES till_txn(id),
+                    stamps BIGINT NOT NULL,
+                    answer TEXT,
+                    request_digest BYTEA NOT NULL,
+                    at TEXT NOT NULL,
+                    CHECK ((kind = 'redeem') = (till_txn_id IS NULL))
+                );
+                CREATE UNIQUE INDEX stamp_txn_redeem ON stamp_txn(merchant_id, till, receipt) WHERE kind = 'redeem';
+                CREATE UNIQUE INDEX stamp_txn_sale ON stamp_txn(till_txn_id) WHERE till_txn_id IS NOT NULL;
+                CREATE TABLE ledger_entry (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    account_id BIGINT NOT NULL REFERENCES account(id),
+                    card_number TEXT NOT NULL,
+                    txn_id BIGINT REFERENCES till_txn(id),
+                    till TEXT,
+                    receipt TEXT,
+                    kind TEXT NOT NULL,
+                    points BIGINT NOT NULL,
+                    amount_minor BIGINT NOT NULL,
+                    shortfall_points BIGINT NOT NULL DEFAULT 0,
+                    shortfall_minor BIGINT NOT NULL DEFAULT 0,
+                    program_version_id BIGINT REFERENCES program_version(id),
+                    at TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    prepaid_minor BIGINT NOT NULL DEFAULT 0,
+                    prepaid_txn_id BIGINT REFERENCES prepaid_txn(id),
+                    stamps BIGINT NOT NULL DEFAULT 0,
+                    stamp_txn_id BIGINT REFERENCES stamp_txn(id)
+                );
+                CREATE INDEX ledger_entry_account ON ledger_entry(account_id, id);
+                CREATE INDEX ledger_entry_txn ON ledger_entry(txn_id) WHERE txn_id IS NOT NULL;
+                CREATE INDEX ledger_entry_prepaid_txn ON ledger_entry(prepaid_txn_id) WHERE prepaid_txn_id IS NOT NULL;
+                CREATE INDEX ledger_entry_stamp_txn ON ledger_entry(stamp_txn_id) WHERE stamp_txn_id IS NOT NULL;
+                CREATE INDEX ledger_entry_merchant_at ON ledger_entry(merchant_id, at);
+                CREATE TABLE card_range (
+                    merchant_id BIGINT PRIMARY KEY REFERENCES merchant(id),
+                    next_serial BIGINT NOT NULL CHECK (next_serial >= 0)
+                );
+                CREATE TABLE card_batch (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    count BIGINT NOT NULL CHECK (count > 0),
+                    design TEXT NOT NULL,
+                    printer TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('allocated', 'printing', 'completed')),
+                    created_at TEXT NOT NULL,
+                    completed_at TEXT
+                );
+                CREATE TABLE card_batch_item (
+                    batch_id BIGINT NOT NULL REFERENCES card_batch(id),
+                    position BIGINT NOT NULL,
+                    card_number TEXT NOT NULL,
+                    printed_at TEXT,
+                    print_job TEXT,
+                    PRIMARY KEY (batch_id, position)
+                );
+                CREATE TABLE account_change (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    account_id BIGINT NOT NULL REFERENCES account(id),
+                    card_number TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('membership', 'detach')),
+                    member BIGINT CHECK (member IN (0, 1)),
+                    previous_member BIGINT CHECK (previous_member IN (0, 1)),
+                    from_at TEXT NOT NULL,
+                    CHECK ((kind = 'membership') = (member IS NOT NULL AND previous_member IS NOT NULL))
+                );
+                CREATE INDEX account_change_account ON account_change(account_id, kind, from_at);
+                CREATE TABLE voucher (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    code TEXT NOT NULL UNIQUE CHECK (length(code) = 13),
+                    terms TEXT NOT NULL,
+                    uses_allowed BIGINT NOT NULL CHECK (uses_allowed >= 1),
+                    used BIGINT NOT NULL DEFAULT 0 CHECK (used >= 0 AND used <= uses_allowed),
+                    account_id BIGINT REFERENCES account(id),
+                    card_number TEXT,
+                    till TEXT NOT NULL,
+                    receipt TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    request_digest BYTEA NOT NULL,
+                    at TEXT NOT NULL,
+                    UNIQUE (merchant_id, till, receipt)
+                );
+                CREATE INDEX voucher_account ON voucher(account_id) WHERE account_id IS NOT NULL;
+                CREATE TABLE voucher_use (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    voucher_id BIGINT NOT NULL REFERENCES voucher(id),
+                    till TEXT NOT NULL,
+                    receipt TEXT NOT NULL,
+                    amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),
+                    answer TEXT NOT NULL,
+                    request_digest BYTEA NOT NULL,
+                    at TEXT NOT NULL,
+                    UNIQUE (merchant_id, till, receipt, voucher_id)
+                );
+                CREATE INDEX voucher_use_voucher ON voucher_use(voucher_id);
+                CREATE TABLE audit_log (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    "user" TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    detail TEXT,
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX audit_log_merchant ON audit_log(merchant_id, id);
+                -- Append-only: refused for every role, the owner's too (a trigger, not only a grant).
+                CREATE FUNCTION loyalgate_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $$;
+                CREATE TRIGGER ledger_entry_append_only BEFORE UPDATE OR DELETE ON ledger_entry
+                    FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
+                CREATE TRIGGER ledger_entry_append_only_truncate BEFORE TRUNCATE ON ledger_entry
+                    FOR EACH STATEMENT EXECUTE FUNCTION loyalgate_append_only();
+                CREATE TRIGGER voucher_use_append_only BEFORE UPDATE OR DELETE ON voucher_use
+                    FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
+                CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+                    FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
+                """)
+    ]
+
+    /// Tables in an order where every row's references are copied before it (`loyalgate migrate`).
+    static let tablesInOrder = [
+        "meta", "merchant", "program_version", "customer", "account", "card", "till_txn", "prepaid_txn", "stamp_txn",
+        "ledger_entry", "card_range", "card_batch", "card_batch_item", "account_change", "voucher", "voucher_use",
+        "audit_log",
+    ]
+
+    /// The tables the core may not UPDATE or DELETE in (besides their triggers).
+    static let appendOnlyTables = ["ledger_entry", "voucher_use", "audit_log"]
+}
