@@ -101,6 +101,8 @@ let package = Package(
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CUsb", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        // SMTP for the Mail module (STARTTLS, TLS, login) through Debian's libcurl4-openssl-dev.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: - Pure logic, no I/O
         // The GS1 mod-10 check digit of EAN/UPC/GTIN codes: card numbers, scans, printed barcodes.
@@ -239,6 +241,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Mail to customers: MIME messages, SMTP through libcurl, and the outbox pass
+        // (`loyalgate mail run`) over the ledger's mail_outbox; docs/mail.md.
+        .target(
+            name: "Mail", dependencies: ["CCurl", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol"],
+            swiftSettings: swiftSettings),
+
         // MARK: - The command
         .executableTarget(
             name: "loyalgate",
@@ -247,7 +255,7 @@ let package = Package(
                 "Gateway", "BrowserBridge",
                 "ScannerDrivers", "CardDesign", "CardRendering", "CardBatches", "Printing",
                 "ReceiptEncoding", "Receipts", "PrinterUSB", "MetricsEndpoint", "ChainCA", "WebServer", "BackOffice",
-                "ShopRelay", "PostgresStore", argumentParser, logging,
+                "ShopRelay", "PostgresStore", "Mail", argumentParser, logging,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -321,6 +329,10 @@ let package = Package(
             ], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScanDecodingTests", dependencies: ["ScanDecoding", "GS1", propertyBased],
+            swiftSettings: swiftSettings),
+        // Messages composed and sent to a real SMTP server (aiosmtpd) started on 127.0.0.1.
+        .testTarget(
+            name: "MailTests", dependencies: ["Mail", "Testbed", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol"],
             swiftSettings: swiftSettings),
         .testTarget(name: "GS1Tests", dependencies: ["GS1"], swiftSettings: swiftSettings),
         // The relay's decisions, pure, and its queue on a real SQLite file.

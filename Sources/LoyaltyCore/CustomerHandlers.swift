@@ -27,5 +27,11 @@ extension CoreService {
             try await context.store.erase(merchant: merchant, id: p.customer)
             return try await context.store.customer(merchant: merchant, id: p.customer)
         },
+        Handler(CoreOp.MailUnsubscribe.self) { context, p in
+            MailUnsubscribeAnswer(
+                customer: try await context.store.unsubscribe(
+                    merchant: try context.merchant(p.merchant), token: p.token),
+                mail: false)
+        },
     ]
 }

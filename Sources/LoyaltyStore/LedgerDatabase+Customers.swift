@@ -31,6 +31,11 @@ extension LedgerDatabase {
                     consents.mail, consents.profiling, nowText(), nowText(),
                 ])
             let id = db.lastInsertedRowID
+            // The welcome mail is recorded with the registration, in the same transaction:
+            // `loyalgate mail run` sends it; without consent or address there is none.
+            if consents.mail, details.email != nil {
+                try Self.enqueueMail(db, merchant: merchant, customer: id, kind: "welcome", key: "welcome:\(id)")
+            }
             if let number {
                 try Self.attach(
                     db, merchant: merchant, customer: id,
@@ -113,6 +118,7 @@ extension LedgerDatabase {
                     UPDATE customer SET sealed = NULL, phone_hash = NULL, email_hash = NULL, consent_mail = 0, consent_profiling = 0,
                            erased_at = ?, updated_at = ? WHERE id = ?
                     """, arguments: [nowText(), nowText(), id])
+            try Self.forgetMails(db, customer: id, answer: "the customer was erased")
             try db.execute(
                 sql:
                     "UPDATE card SET patient_ref = NULL WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?)",

@@ -51,6 +51,9 @@ public protocol LedgerStore: Sendable {
     func customer(merchant: String?, id: Int64) async throws -> CustomerRecord
     func exportCustomer(merchant: String?, id: Int64) async throws -> CustomerDataExport
     func erase(merchant: String?, id: Int64) async throws
+    /// A mail's unsubscribe link (docs/mail.md): mail consent off; the customer's id.
+    @discardableResult
+    func unsubscribe(merchant: String?, token: String) async throws -> Int64
 
     // The back office's dashboard and audit log.
     func summary(merchant: String?, at instant: Date) async throws -> SummaryAnswer
@@ -62,4 +65,12 @@ public protocol LedgerStore: Sendable {
 
     /// Recomputes every balance from the entries (`loyalgate core verify`).
     func verify() throws -> VerifyReport
+}
+
+extension LedgerStore {
+    /// A store without the mail outbox (docs/mail.md) knows no unsubscribe tokens.
+    @discardableResult
+    public func unsubscribe(merchant: String?, token: String) async throws -> Int64 {
+        throw LoyaltyError(.badRequest, "This store sends no mail: that unsubscribe link is not valid.")
+    }
 }

@@ -296,6 +296,33 @@ enum Migrations {
                     CREATE INDEX ledger_entry_merchant_at ON ledger_entry(merchant_id, at);
                     """)
         }
+        migrator.registerMigration("v9-mail-outbox") { db in
+            // Every mail to a customer is a row here before it is sent (docs/mail.md). The
+            // rendered message holds the address, so it is sealed like the customer's record;
+            // (merchant, idempotency_key) makes a second welcome or birthday mail impossible.
+            // `sending` is the in-flight mark taken before the SMTP transaction.
+            try db.execute(
+                sql: """
+                    CREATE TABLE mail_outbox (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        customer_id INTEGER NOT NULL REFERENCES customer(id),
+                        kind TEXT NOT NULL,
+                        idempotency_key TEXT NOT NULL,
+                        sealed_message BLOB,
+                        message_id TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
+                        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                        next_attempt_at TEXT NOT NULL,
+                        last_answer TEXT,
+                        created_at TEXT NOT NULL,
+                        settled_at TEXT,
+                        UNIQUE (merchant_id, idempotency_key)
+                    );
+                    CREATE INDEX mail_outbox_due ON mail_outbox(merchant_id, state, next_attempt_at);
+                    CREATE INDEX mail_outbox_customer ON mail_outbox(customer_id);
+                    """)
+        }
         return migrator
     }
 }

@@ -43,6 +43,12 @@ public struct PersonalDataCipher: Sendable {
         return Data(HMAC<SHA256>.authenticationCode(for: message, using: key.lookup))
     }
 
+    /// An HMAC-SHA256 tag for a link the core hands out and later checks (a mail's unsubscribe
+    /// link). Keyed like the look-up hashes; the `tag:` prefix keeps the two domains apart.
+    public func tag(_ purpose: String, _ value: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data("tag:\(purpose):\(value)".utf8), using: key.lookup))
+    }
+
     public enum LookupKind: String, Sendable {
         case phone
         case email

@@ -28,7 +28,7 @@ enum PostgresSchema {
     /// SQLite shop whose applied migrations are exactly these.
     static let sqliteMigrations = [
         "v1-ledger", "v2-card-batches", "v3-customers-and-card-life", "v4-till-txn-request-digest", "v5-prepaid",
-        "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log",
+        "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox",
     ]
 
     static let migrations: [Migration] = [
@@ -264,14 +264,38 @@ enum PostgresSchema {
                     FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
                 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
                     FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
-                """)
+                """),
+        // The mail outbox (SQLite's v9-mail-outbox, docs/mail.md): held so that `loyalgate
+        // migrate` carries a shop's queued and sent mails over; the PostgreSQL store sends none yet.
+        Migration(
+            id: "pg2-mail-outbox",
+            sql: """
+                CREATE TABLE mail_outbox (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    customer_id BIGINT NOT NULL REFERENCES customer(id),
+                    kind TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    sealed_message BYTEA,
+                    message_id TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
+                    attempts BIGINT NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    next_attempt_at TEXT NOT NULL,
+                    last_answer TEXT,
+                    created_at TEXT NOT NULL,
+                    settled_at TEXT,
+                    UNIQUE (merchant_id, idempotency_key)
+                );
+                CREATE INDEX mail_outbox_due ON mail_outbox(merchant_id, state, next_attempt_at);
+                CREATE INDEX mail_outbox_customer ON mail_outbox(customer_id);
+                """),
     ]
 
     /// Tables in an order where every row's references are copied before it (`loyalgate migrate`).
     static let tablesInOrder = [
         "meta", "merchant", "program_version", "customer", "account", "card", "till_txn", "prepaid_txn", "stamp_txn",
         "ledger_entry", "card_range", "card_batch", "card_batch_item", "account_change", "voucher", "voucher_use",
-        "audit_log",
+        "audit_log", "mail_outbox",
     ]
 
     /// The tables the core may not UPDATE or DELETE in (besides their triggers).

@@ -11,6 +11,6 @@ public enum CoreOp {
         StampsRedeem.self, VoucherIssue.self, VoucherRedeem.self, VoucherLookup.self, TxnQuote.self,
         ReportSummary.self, AuditAppend.self, AuditList.self, ProgramImport.self, ProgramVersions.self,
         ExportPage.self, BatchDesigns.self, BatchPreview.self, BatchOrder.self, BatchList.self, BatchResume.self,
-        CardReprint.self, CardholderToken.self, CardholderView.self,
+        CardReprint.self, CardholderToken.self, CardholderView.self, MailUnsubscribe.self,
     ]
 }

@@ -71,6 +71,37 @@ extension CoreOp {
     }
 }
 
+extension CoreOp {
+    /// A mail's unsubscribe link followed (the web's route): the customer's mail consent off,
+    /// mails not yet sent cancelled. The token is signed by the core (docs/mail.md).
+    public enum MailUnsubscribe: WireOperation {
+        public static let name = "mail.unsubscribe"
+        public static let role = Role.backOffice
+        public typealias Parameters = MailUnsubscribeParameters
+        public typealias Answer = MailUnsubscribeAnswer
+    }
+}
+
+public struct MailUnsubscribeParameters: Codable, Sendable, Equatable {
+    public var merchant: String?
+    /// The `t` of the link.
+    public var token: String
+    public init(merchant: String? = nil, token: String) {
+        self.merchant = merchant
+        self.token = token
+    }
+}
+
+/// No personal data: whoever holds the link learns only that it worked.
+public struct MailUnsubscribeAnswer: Codable, Sendable, Equatable {
+    public var customer: Int64
+    public var mail: Bool
+    public init(customer: Int64, mail: Bool) {
+        self.customer = customer
+        self.mail = mail
+    }
+}
+
 public struct CustomerParameters: Codable, Sendable, Equatable {
     public var merchant: String?
     public var customer: Int64

@@ -1,0 +1,315 @@
+import Foundation
+import GRDB
+import LoyalgateProtocol
+import LoyaltyDomain
+import PersonalData
+
+/// A message as the outbox keeps it (sealed): the envelope and the bytes handed to the relay.
+public struct RenderedMail: Sendable, Hashable, Codable {
+    public var from: String
+    public var to: String
+    public var messageID: String
+    public var data: Data
+
+    public init(from: String, to: String, messageID: String, data: Data) {
+        self.from = from
+        self.to = to
+        self.messageID = messageID
+        self.data = data
+    }
+}
+
+/// What a renderer is given for one mail: the customer's details, unsealed only for this.
+public struct MailRecipient: Sendable {
+    public let outboxID: Int64
+    public let kind: String
+    public let customerID: Int64
+    public let details: CustomerDetails
+    /// For the unsubscribe link: `LedgerDatabase.unsubscribe(token:)` turns consent off.
+    public let unsubscribeToken: String
+    public let merchant: Merchant
+}
+
+/// A mail taken for sending: marked in flight, with its attempts so far (this one included).
+public struct ClaimedMail: Sendable {
+    public let id: Int64
+    public let mail: RenderedMail
+    public let attempts: Int
+}
+
+/// How one delivery attempt ended, as the outbox settles it.
+public enum MailSettlement: Sendable, Hashable {
+    case sent(answer: String)
+    case retry(answer: String, at: Date)
+    case failed(answer: String)
+}
+
+/// The outbox's rows counted by state, for `loyalgate mail run`'s summary and the tests.
+public struct OutboxCounts: Sendable, Hashable, Codable {
+    public var queued = 0
+    public var sending = 0
+    public var sent = 0
+    public var failed = 0
+    public var cancelled = 0
+
+    public init() {}
+}
+
+/// The mail outbox (docs/mail.md): each mail recorded before it is sent, an in-flight mark
+/// before the SMTP transaction, settled after it.
+extension LedgerDatabase {
+    static func enqueueMail(_ db: Database, merchant: Merchant, customer: Int64, kind: String, key: String) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO mail_outbox (merchant_id, customer_id, kind, idempotency_key, state, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, 'queued', ?, ?)
+                """, arguments: [merchant.id, customer, kind, key, nowText(), nowText()])
+    }
+
+    /// An erased customer's mails lose their sealed copies (they hold the address); those not
+    /// yet sent are cancelled.
+    static func forgetMails(_ db: Database, customer: Int64, answer: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE mail_outbox SET state = CASE WHEN state IN ('queued', 'sending') THEN 'cancelled' ELSE state END,
+                       last_answer = CASE WHEN state IN ('queued', 'sending') THEN ? ELSE last_answer END,
+                       sealed_message = NULL
+                WHERE customer_id = ?
+                """, arguments: [answer, customer])
+    }
+
+    /// Records a birthday mail for every consenting customer whose birthday is the merchant's
+    /// local date at `now` (29 February falls on 28 February in other years). Idempotent: the
+    /// key `birthday:CUSTOMER:YEAR` lets one through per year. Returns how many were new.
+    ///
+    /// Once a day per merchant (the day is marked in `meta`): finding birthdays opens every
+    /// consenting customer's sealed record, too much for every 5-minute pass at a chain.
+    public func enqueueBirthdayMails(merchant code: String?, now: Date) async throws -> Int {
+        try await write { db in
+            let merchant = try Self.merchant(db, code: code)
+            let today = Timestamp.localDate(now, timeZone: merchant.timeZone)
+            let mark = "mail-birthdays:\(merchant.id)"
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [mark]) != today
+            else { return 0 }
+            try db.execute(
+                sql:
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [mark, today])
+            let year = Int(today.prefix(4)) ?? 0
+            var days = [String(today.dropFirst(5))]
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+            if !leap && days[0] == "02-28" { days.append("02-29") }
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, sealed FROM customer WHERE merchant_id = ? AND consent_mail = 1 AND erased_at IS NULL AND sealed IS NOT NULL",
+                arguments: [merchant.id])
+            var added = 0
+            for row in rows {
+                let sealed: Data = row["sealed"]
+                let details = try JSONDecoder().decode(
+                    CustomerDetails.self, from: try self.cipher.open(sealed, context: self.sealingContext(merchant)))
+                guard details.email != nil, let birth = details.birthDate, birth.count == 10,
+                    days.contains(String(birth.dropFirst(5)))
+                else { continue }
+                let id: Int64 = row["id"]
+                try Self.enqueueMail(
+                    db, merchant: merchant, customer: id, kind: "birthday", key: "birthday:\(id):\(year)")
+                added += db.changesCount
+            }
+            return added
+        }
+    }
+
+    /// The merchant's time zone (birthdays are on the merchant's local date).
+    public func merchantTimeZone(_ code: String?) async throws -> TimeZone {
+        try await read { db in try Self.merchant(db, code: code).timeZone }
+    }
+
+    /// Mails left in flight by a pass that died (SIGKILL, power cut) go back to the queue and
+    /// are sent again with the same message and Message-ID: the outbox is at-least-once for
+    /// the one mail per pass that was between the relay's answer and its settle (docs/mail.md).
+    public func requeueInterruptedMails(merchant code: String?) async throws -> Int {
+        try await write { db in
+            let merchant = try Self.merchant(db, code: code)
+            try db.execute(
+                sql: """
+                    UPDATE mail_outbox SET state = 'queued', last_answer = 'interrupted while sending; sent again'
+                    WHERE merchant_id = ? AND state = 'sending'
+                    """, arguments: [merchant.id])
+            return db.changesCount
+        }
+    }
+
+    /// The ids of the mails due at `now`, oldest first.
+    public func dueMails(merchant code: String?, now: Date, limit: Int) async throws -> [Int64] {
+        try await read { db in
+            let merchant = try Self.merchant(db, code: code)
+            return try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM mail_outbox WHERE merchant_id = ? AND state = 'queued' AND next_attempt_at <= ?
+                    ORDER BY id LIMIT ?
+                    """, arguments: [merchant.id, Timestamp.format(now), limit])
+        }
+    }
+
+    /// Takes one queued mail for sending, in one transaction: a customer who no longer
+    /// consents (or was erased, or has no address) has the mail cancelled and nil comes back;
+    /// otherwise the message is rendered once (kept sealed, so a retry sends the same bytes),
+    /// the row is marked in flight and the message returned for the relay.
+    ///
+    /// `settling` is the previous mail's answer, recorded in the same transaction: one commit
+    /// (one fsync) per mail instead of two, with the same guarantees, since the settle is
+    /// committed before this mail's SMTP transaction starts.
+    public func claimMail(
+        merchant code: String?, id: Int64, settling previous: (id: Int64, settlement: MailSettlement)? = nil,
+        render: @escaping @Sendable (MailRecipient) throws -> RenderedMail?
+    ) async throws -> ClaimedMail? {
+        try await write { db in
+            if let previous { try Self.settle(db, id: previous.id, previous.settlement) }
+            let merchant = try Self.merchant(db, code: code)
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM mail_outbox WHERE id = ? AND merchant_id = ? AND state = 'queued'",
+                    arguments: [id, merchant.id])
+            else { return nil }
+            let customerID: Int64 = row["customer_id"]
+            // The customer's row alone (not `record`, which gathers cards and accounts too):
+            // this runs once per mail, 10,000 times in a campaign.
+            let customer = try Row.fetchOne(
+                db, sql: "SELECT consent_mail, erased_at, sealed FROM customer WHERE id = ?", arguments: [customerID])
+            let details = try (customer?["sealed"] as Data?).map {
+                try JSONDecoder().decode(
+                    CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant)))
+            }
+            guard let customer, customer["consent_mail"] as Bool, customer["erased_at"] as String? == nil,
+                let details, details.email != nil
+            else {
+                try db.execute(
+                    sql: """
+                        UPDATE mail_outbox SET state = 'cancelled', sealed_message = NULL, settled_at = ?,
+                               last_answer = 'not sent: the customer does not consent to mail or has no address'
+                        WHERE id = ?
+                        """, arguments: [nowText(), id])
+                return nil
+            }
+            let context = "mail:\(merchant.id)"
+            let rendered: RenderedMail
+            if let sealed = row["sealed_message"] as Data? {
+                rendered = try JSONDecoder().decode(
+                    RenderedMail.self, from: try self.cipher.open(sealed, context: context))
+            } else {
+                let recipient = MailRecipient(
+                    outboxID: id, kind: row["kind"], customerID: customerID, details: details,
+                    unsubscribeToken: self.unsubscribeToken(merchant: merchant.id, customer: customerID),
+                    merchant: merchant)
+                guard let made = try render(recipient) else {
+                    try db.execute(
+                        sql: """
+                            UPDATE mail_outbox SET state = 'failed', settled_at = ?,
+                                   last_answer = 'not sent: the address cannot be mailed'
+                            WHERE id = ?
+                            """, arguments: [nowText(), id])
+                    return nil
+                }
+                rendered = made
+                try db.execute(
+                    sql: "UPDATE mail_outbox SET sealed_message = ?, message_id = ? WHERE id = ?",
+                    arguments: [
+                        try self.cipher.seal(try Self.answerEncoder.encode(made), context: context), made.messageID, id,
+                    ])
+            }
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [id])
+            return ClaimedMail(id: id, mail: rendered, attempts: (row["attempts"] as Int) + 1)
+        }
+    }
+
+    /// Records what the relay answered to a mail in flight.
+    public func settleMail(id: Int64, _ settlement: MailSettlement) async throws {
+        try await write { db in try Self.settle(db, id: id, settlement) }
+    }
+
+    static func settle(_ db: Database, id: Int64, _ settlement: MailSettlement) throws {
+        switch settlement {
+        case .sent(let answer):
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'sent', last_answer = ?, settled_at = ? WHERE id = ?",
+                arguments: [answer, nowText(), id])
+        case .retry(let answer, let at):
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'queued', last_answer = ?, next_attempt_at = ? WHERE id = ?",
+                arguments: [answer, Timestamp.format(at), id])
+        case .failed(let answer):
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'failed', last_answer = ?, settled_at = ? WHERE id = ?",
+                arguments: [answer, nowText(), id])
+        }
+    }
+
+    /// How many attempts a mail has had (for the backoff of the next).
+    public func mailAttempts(id: Int64) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT attempts FROM mail_outbox WHERE id = ?", arguments: [id]) ?? 0
+        }
+    }
+
+    public func outboxCounts(merchant code: String?) async throws -> OutboxCounts {
+        try await read { db in
+            let merchant = try Self.merchant(db, code: code)
+            var counts = OutboxCounts()
+            for row in try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) AS n FROM mail_outbox WHERE merchant_id = ? GROUP BY state",
+                arguments: [merchant.id])
+            {
+                let n: Int = row["n"]
+                switch row["state"] as String {
+                case "queued": counts.queued = n
+                case "sending": counts.sending = n
+                case "sent": counts.sent = n
+                case "failed": counts.failed = n
+                default: counts.cancelled = n
+                }
+            }
+            return counts
+        }
+    }
+
+    /// `MERCHANT.CUSTOMER.TAG`: the tag is an HMAC with a key only the core holds (derived from
+    /// the personal-data key), so a link cannot be made up for another customer.
+    func unsubscribeToken(merchant: Int64, customer: Int64) -> String {
+        let tag = cipher.tag("unsubscribe", "\(merchant):\(customer)").prefix(16).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return "\(merchant).\(customer).\(tag)"
+    }
+
+    /// The unsubscribe link's op (`mail.unsubscribe`): turns the customer's mail consent off
+    /// and cancels the mails not yet sent. A token not made by this core, or for another
+    /// merchant than the caller's, is refused.
+    @discardableResult
+    public func unsubscribe(merchant code: String?, token: String) async throws -> Int64 {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let merchant = Int64(parts[0]), let customer = Int64(parts[1]),
+            unsubscribeToken(merchant: merchant, customer: customer) == token
+        else {
+            throw LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
+        }
+        return try await write { db in
+            guard try Self.merchant(db, code: code).id == merchant else {
+                throw LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
+            }
+            try db.execute(
+                sql: "UPDATE customer SET consent_mail = 0, updated_at = ? WHERE id = ? AND merchant_id = ?",
+                arguments: [nowText(), customer, merchant])
+            try db.execute(
+                sql: """
+                    UPDATE mail_outbox SET state = 'cancelled', sealed_message = NULL, settled_at = ?,
+                           last_answer = 'not sent: the customer unsubscribed'
+                    WHERE customer_id = ? AND state = 'queued'
+                    """, arguments: [nowText(), customer])
+            return customer
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import LoyaltyDomain
+import LoyaltyStore
+import Mail
+
+struct MailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mail", abstract: "Mail to customers: the outbox and its sending pass (docs/mail.md).",
+        subcommands: [Run.self, Unsubscribe.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "One pass: record today's birthday mails, send every due mail at each merchant's rate, retry 4xx answers with backoff. Run by loyalgate-mail.timer."
+        )
+        @OptionGroup var data: DataOptions
+        @Option(help: "The merchants' mail settings; default DATA/mail.json.") var config: String?
+        @Option(help: "Only this merchant.") var merchant: String?
+
+        func run() async throws {
+            var settings = try MailConfig.load(path: config ?? data.data + "/mail.json")
+            if let merchant {
+                guard let one = settings.merchants[merchant] else {
+                    throw ValidationError("\(merchant) has no mail settings in the mail settings file.")
+                }
+                settings.merchants = [merchant: one]
+            }
+            let summaries = try await MailRun(database: try data.open(), config: settings).run()
+            print(try PrettyJSON.text(summaries))
+        }
+    }
+
+    struct Unsubscribe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a customer's mail consent off from the token of an unsubscribe link (the t= parameter).")
+        @OptionGroup var data: DataOptions
+        @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
+        @Argument(help: "The token.") var token: String
+
+        func run() async throws {
+            let customer = try await data.open().unsubscribe(merchant: merchant, token: token)
+            print("customer \(customer) no longer receives mail")
+        }
+    }
+}
