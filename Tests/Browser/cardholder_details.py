@@ -241,6 +241,10 @@ def main():
         check(len(messages(inbox)) == before, "and no mail is sent")
         driver.get(base + "/c/" + token)
         check(end in driver.find_element(By.ID, "program-end").text, "the card's page shows the program's end")
+        status, widget, _, _ = http(port, "GET", "/w/" + token)
+        check(status == 200 and 'id="program-end"' in widget and end in widget, "so does the widget")
+        status, figures, _, _ = http(port, "GET", "/api/balance/" + token)
+        check(json.loads(figures).get("programEnds") == end, f"and the balance JSON ({figures})")
         print("all cardholder details checks passed", flush=True)
     finally:
         if driver is not None:
