@@ -105,11 +105,14 @@ extension LedgerDatabase {
         return db.changesCount
     }
 
-    /// For `loyalgate mail run`: end notices for customers who consented since the announcement.
-    public func enqueueProgramEndMails(merchant code: String?) async throws -> Int {
+    /// For `loyalgate mail run`: end notices for customers who consented since the announcement,
+    /// until the last day (a notice of an end that has passed tells nobody anything).
+    public func enqueueProgramEndMails(merchant code: String?, now: Date = Date()) async throws -> Int {
         try await write { db in
             let merchant = try Self.merchant(db, code: code)
-            guard try Self.programEnd(db, merchant: merchant) != nil else { return 0 }
+            guard let end = try Self.programEnd(db, merchant: merchant),
+                Timestamp.localDate(now, timeZone: merchant.timeZone) <= end
+            else { return 0 }
             return try Self.enqueueProgramEndMails(db, merchant: merchant)
         }
     }

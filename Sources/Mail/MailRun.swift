@@ -48,7 +48,7 @@ public struct MailRun: Sendable {
         if calendar.component(.hour, from: now()) >= (settings.birthdayHour ?? 9) {
             summary.birthdaysRecorded = try await database.enqueueBirthdayMails(merchant: code, now: now())
         }
-        summary.programEndRecorded = try await database.enqueueProgramEndMails(merchant: code)
+        summary.programEndRecorded = try await database.enqueueProgramEndMails(merchant: code, now: now())
         let sender = try SMTPSender(settings: settings.relay)
         let interval = 60.0 / Double(settings.ratePerMinute)
         var lastSend: ContinuousClock.Instant?

@@ -123,4 +123,34 @@ import Testing
         #expect(csv.contains("\(number),active,1,200,0.00,0.00,0,EUR\r\n"), "\(csv)")
         #expect(core.terminate() == 0)
     }
+
+    /// Stamps are a balance too: a stamp card's reward can be taken through the last day, not after.
+    @Test func stampsAreFrozenAfterTheEndToo() throws {
+        let core = CoreProcess()
+        let number = card("2440001", 7)
+        try core.setUp(programs: ["german-shop"], cards: [number])
+        try core.start()
+        let client = try core.typedClient()
+        let end = Self.day(months: 7)
+        _ = try client.call(CoreOp.ProgramEndAnnounce.self, .init(merchant: "markt-lindenhof", date: end))
+        let earned = try client.call(
+            CoreOp.TxnEarn.self,
+            .init(
+                merchant: "markt-lindenhof", card: number, till: "t1", receipt: "e1",
+                lines: [.init(sku: "kaffee", amount: "60.00", qty: 20, category: "coffee")]))
+        #expect(earned.stamps == 20 && earned.programEnds == end)
+        let onTheDay = try client.call(
+            CoreOp.StampsRedeem.self,
+            .init(merchant: "markt-lindenhof", card: number, till: "t1", receipt: "s1", at: Self.noon(end)))
+        #expect(onTheDay.balance == 10)
+        let after = refusal {
+            try client.call(
+                CoreOp.StampsRedeem.self,
+                .init(
+                    merchant: "markt-lindenhof", card: number, till: "t1", receipt: "s2",
+                    at: Self.noon(Self.day(months: 7, days: 1))))
+        }
+        #expect(after?.code == .programClosed && after?.message.contains("frozen") == true)
+        #expect(core.terminate() == 0)
+    }
 }

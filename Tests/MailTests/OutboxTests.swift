@@ -97,6 +97,20 @@ struct OutboxTests {
         }
     }
 
+    /// A customer who consents after the end was announced is told at the next pass, until the
+    /// last day; after it a notice would tell nobody anything.
+    @Test func aLaterConsenterGetsTheEndNoticeOnlyUntilTheLastDay() async throws {
+        let announced = try Timestamp.read("2020-01-10T10:00:00Z")
+        let answer = try await database.announceProgramEnd(
+            merchant: Self.merchant, date: "2020-07-31", by: "owner", now: announced)
+        #expect(answer.mailsRecorded == 0)
+        try await register("Jan de Vries", email: "jan@example.nl", consent: true)
+        #expect(try await database.enqueueProgramEndMails(merchant: Self.merchant, now: Date()) == 0)
+        let beforeTheEnd = try Timestamp.read("2020-07-31T20:00:00Z")
+        #expect(try await database.enqueueProgramEndMails(merchant: Self.merchant, now: beforeTheEnd) == 1)
+        #expect(try await database.enqueueProgramEndMails(merchant: Self.merchant, now: beforeTheEnd) == 0)
+    }
+
     @Test func welcomeAndBirthdayMailsReachOnlyConsentingCustomers() async throws {
         let relay = try SMTPRecorder(folder: directory.path + "/relay")
         try await register("Jan de Vries", email: "jan@example.nl", birth: Self.birthdayToday(), consent: true)
