@@ -210,6 +210,21 @@ extension LedgerDatabase {
                         """, arguments: [nowText(), id])
                 return nil
             }
+            // A details link that expired while the relay was unreachable would only disappoint.
+            if kind == "holder-link", row["sealed_message"] as Data? == nil,
+                let expires = try String.fetchOne(
+                    db, sql: "SELECT expires_at FROM holder_link WHERE 'holder-link:' || id = ?",
+                    arguments: [row["idempotency_key"] as String]),
+                try Timestamp.read(expires) <= Date()
+            {
+                try db.execute(
+                    sql: """
+                        UPDATE mail_outbox SET state = 'cancelled', sealed_secret = NULL, settled_at = ?,
+                               last_answer = 'not sent: the link expired before it could be sent'
+                        WHERE id = ?
+                        """, arguments: [nowText(), id])
+                return nil
+            }
             let context = "mail:\(merchant.id)"
             let rendered: RenderedMail
             if let sealed = row["sealed_message"] as Data? {
