@@ -244,7 +244,7 @@ let package = Package(
         // Mail to customers: MIME messages, SMTP through libcurl, and the outbox pass
         // (`loyalgate mail run`) over the ledger's mail_outbox; docs/mail.md.
         .target(
-            name: "Mail", dependencies: ["CCurl", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol"],
+            name: "Mail", dependencies: ["CCurl", "CardDesign", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol"],
             swiftSettings: swiftSettings),
 
         // MARK: - The command

@@ -58,7 +58,8 @@ extension CoreService {
                         at: $0.at)
                 },
                 rewards: rewards.sorted { ($0.points, $0.name) < ($1.points, $1.name) },
-                issued: Timestamp.format(claims.issued), expires: Timestamp.format(claims.expires))
+                issued: Timestamp.format(claims.issued), expires: Timestamp.format(claims.expires),
+                programEnds: try await context.store.programEnd(merchant: merchant).date)
         },
     ]
 

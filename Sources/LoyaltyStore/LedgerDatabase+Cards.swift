@@ -35,16 +35,18 @@ extension LedgerDatabase {
                 guard rules.mayEnrol(number, cardPrefix: merchant.cardPrefix) else {
                     throw RuleViolation(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
                 }
-                return CardLookupAnswer(
+                var unseen = CardLookupAnswer(
                     card: CardView(number: number.digits, status: .active),
                     account: AccountView(
                         id: nil, points: 0, balance: Money.zero(merchant.currency).decimalString,
                         currency: merchant.currency.code),
                     customer: nil, patientRef: nil, member: false, stampCard: Self.stampCard(rules, stamps: 0))
+                unseen.programEnds = try Self.programEnd(db, merchant: merchant)
+                return unseen
             }
             let account = try Self.account(db, id: card.accountID)
             let vouchers = try Self.openVouchers(db, merchant: merchant, accountID: account.id)
-            return CardLookupAnswer(
+            var answer = CardLookupAnswer(
                 card: CardView(number: card.number, status: card.status(at: Date())),
                 account: Self.view(account, merchant: merchant),
                 customer: try self.displayName(db, merchant: merchant, account: account).map(CustomerView.init),
@@ -55,6 +57,8 @@ extension LedgerDatabase {
                     Self.stampCard($0, stamps: account.stamps)
                 },
                 vouchers: vouchers.isEmpty ? nil : vouchers)
+            answer.programEnds = try Self.programEnd(db, merchant: merchant)
+            return answer
         }
     }
 

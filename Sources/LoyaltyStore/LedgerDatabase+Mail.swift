@@ -28,6 +28,16 @@ public struct MailRecipient: Sendable {
     /// For the unsubscribe link: `LedgerDatabase.unsubscribe(token:)` turns consent off.
     public let unsubscribeToken: String
     public let merchant: Merchant
+    /// The language the customer used when asking for this mail (the cardholder page's), if known.
+    public var language: String? = nil
+    /// A `holder-link` mail's one-time link (docs/cardholder.md).
+    public var link: String? = nil
+    /// A `program-end` mail's end date (docs/program-end.md).
+    public var programEnds: String? = nil
+
+    /// Mails the customer asked for (their details link) need no marketing consent and carry
+    /// no unsubscribe link; every other kind is marketing.
+    public var isMarketing: Bool { !LedgerDatabase.requestedMailKinds.contains(kind) }
 }
 
 /// A mail taken for sending: marked in flight, with its attempts so far (this one included).
@@ -58,6 +68,10 @@ public struct OutboxCounts: Sendable, Hashable, Codable {
 /// The mail outbox (docs/mail.md): each mail recorded before it is sent, an in-flight mark
 /// before the SMTP transaction, settled after it.
 extension LedgerDatabase {
+    /// Kinds the customer asked for themselves: sent without mail consent (to the address on
+    /// file), never with an unsubscribe link.
+    public static let requestedMailKinds: Set<String> = ["holder-link"]
+
     static func enqueueMail(_ db: Database, merchant: Merchant, customer: Int64, kind: String, key: String) throws {
         try db.execute(
             sql: """
@@ -73,7 +87,7 @@ extension LedgerDatabase {
             sql: """
                 UPDATE mail_outbox SET state = CASE WHEN state IN ('queued', 'sending') THEN 'cancelled' ELSE state END,
                        last_answer = CASE WHEN state IN ('queued', 'sending') THEN ? ELSE last_answer END,
-                       sealed_message = NULL
+                       sealed_message = NULL, sealed_secret = NULL
                 WHERE customer_id = ?
                 """, arguments: [answer, customer])
     }
@@ -183,13 +197,30 @@ extension LedgerDatabase {
                 try JSONDecoder().decode(
                     CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant)))
             }
-            guard let customer, customer["consent_mail"] as Bool, customer["erased_at"] as String? == nil,
+            let kind: String = row["kind"]
+            let requested = Self.requestedMailKinds.contains(kind)
+            guard let customer, requested || customer["consent_mail"] as Bool, customer["erased_at"] as String? == nil,
                 let details, details.email != nil
             else {
                 try db.execute(
                     sql: """
-                        UPDATE mail_outbox SET state = 'cancelled', sealed_message = NULL, settled_at = ?,
+                        UPDATE mail_outbox SET state = 'cancelled', sealed_message = NULL, sealed_secret = NULL, settled_at = ?,
                                last_answer = 'not sent: the customer does not consent to mail or has no address'
+                        WHERE id = ?
+                        """, arguments: [nowText(), id])
+                return nil
+            }
+            // A details link that expired while the relay was unreachable would only disappoint.
+            if kind == "holder-link", row["sealed_message"] as Data? == nil,
+                let expires = try String.fetchOne(
+                    db, sql: "SELECT expires_at FROM holder_link WHERE 'holder-link:' || id = ?",
+                    arguments: [row["idempotency_key"] as String]),
+                try Timestamp.read(expires) <= Date()
+            {
+                try db.execute(
+                    sql: """
+                        UPDATE mail_outbox SET state = 'cancelled', sealed_secret = NULL, settled_at = ?,
+                               last_answer = 'not sent: the link expired before it could be sent'
                         WHERE id = ?
                         """, arguments: [nowText(), id])
                 return nil
@@ -200,10 +231,15 @@ extension LedgerDatabase {
                 rendered = try JSONDecoder().decode(
                     RenderedMail.self, from: try self.cipher.open(sealed, context: context))
             } else {
-                let recipient = MailRecipient(
-                    outboxID: id, kind: row["kind"], customerID: customerID, details: details,
+                var recipient = MailRecipient(
+                    outboxID: id, kind: kind, customerID: customerID, details: details,
                     unsubscribeToken: self.unsubscribeToken(merchant: merchant.id, customer: customerID),
                     merchant: merchant)
+                recipient.language = row["language"]
+                if let secret = row["sealed_secret"] as Data? {
+                    recipient.link = String(decoding: try self.cipher.open(secret, context: context), as: UTF8.self)
+                }
+                if kind == "program-end" { recipient.programEnds = try Self.programEnd(db, merchant: merchant) }
                 guard let made = try render(recipient) else {
                     try db.execute(
                         sql: """
@@ -215,7 +251,8 @@ extension LedgerDatabase {
                 }
                 rendered = made
                 try db.execute(
-                    sql: "UPDATE mail_outbox SET sealed_message = ?, message_id = ? WHERE id = ?",
+                    sql:
+                        "UPDATE mail_outbox SET sealed_message = ?, message_id = ?, sealed_secret = NULL WHERE id = ?",
                     arguments: [
                         try self.cipher.seal(try Self.answerEncoder.encode(made), context: context), made.messageID, id,
                     ])
@@ -305,9 +342,9 @@ extension LedgerDatabase {
                 arguments: [nowText(), customer, merchant])
             try db.execute(
                 sql: """
-                    UPDATE mail_outbox SET state = 'cancelled', sealed_message = NULL, settled_at = ?,
+                    UPDATE mail_outbox SET state = 'cancelled', sealed_message = NULL, sealed_secret = NULL, settled_at = ?,
                            last_answer = 'not sent: the customer unsubscribed'
-                    WHERE customer_id = ? AND state = 'queued'
+                    WHERE customer_id = ? AND state = 'queued' AND kind != 'holder-link'
                     """, arguments: [nowText(), customer])
             return customer
         }

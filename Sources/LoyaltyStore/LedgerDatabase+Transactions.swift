@@ -25,9 +25,11 @@ extension LedgerDatabase {
             let (lines, digest) =
                 merchant.id == known.id && merchant.currency == known.currency
                 ? prepared : try inputs(merchant.currency)
-            if let answer = try Self.replay(
+            let end = try Self.programEnd(db, merchant: merchant)
+            if var answer = try Self.replay(
                 db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn", digest: digest)
             {
+                answer.programEnds = end
                 return answer
             }
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
@@ -35,6 +37,7 @@ extension LedgerDatabase {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "No points for this sale: \(reason).")
             }
+            try Self.refuseEarning(after: end, at: at, merchant: merchant)
             let card =
                 try Self.card(db, merchant: merchant, number: number)
                 ?? Self.enrol(db, merchant: merchant, number: number, rules: rules)
@@ -47,7 +50,7 @@ extension LedgerDatabase {
             let applied = try Self.checkedApplied(
                 request.applied, lines: lines, rules: rules, member: account.member, currency: merchant.currency)
             let stamps = rules.stamps(for: lines)
-            return try Self.post(
+            var answer = try Self.post(
                 db, merchant: merchant,
                 Posting(
                     kind: "earn", till: request.till, receipt: request.receipt, card: card.number, account: account,
@@ -55,6 +58,8 @@ extension LedgerDatabase {
                     intendedPoints: earning.points, intendedMinor: earning.discount.minorUnits,
                     points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil,
                     stamps: stamps, intendedStamps: stamps, applied: applied, digest: digest))
+            answer.programEnds = end
+            return answer
         }
     }
 
@@ -88,9 +93,11 @@ extension LedgerDatabase {
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
             let digest = LedgerRules.redeemDigest(request, card: number, at: saleTime, currency: merchant.currency)
-            if let answer = try Self.replay(
+            let end = try Self.programEnd(db, merchant: merchant)
+            if var answer = try Self.replay(
                 db, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem", digest: digest)
             {
+                answer.programEnds = end
                 return answer
             }
             let (versionID, rules) = try self.currentProgram(db, merchant: merchant)
@@ -100,13 +107,14 @@ extension LedgerDatabase {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "The card cannot be used now: \(reason).")
             }
+            try Self.refuseSpending(after: end, at: at, merchant: merchant)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             try Self.requireActive(card, at: at)
             let account = try Self.account(db, id: card.accountID)
             let spend = try rules.spend(
                 ask, points: account.points,
                 discount: Money(minorUnits: account.balanceMinor, currency: merchant.currency))
-            return try Self.post(
+            var answer = try Self.post(
                 db, merchant: merchant,
                 Posting(
                     kind: "redeem", till: request.till, receipt: request.receipt, card: card.number, account: account,
@@ -116,6 +124,8 @@ extension LedgerDatabase {
                     redeemed: TxnAnswer.Redeemed(
                         points: spend.points, amount: spend.discount.decimalString, reward: spend.reward),
                     digest: digest))
+            answer.programEnds = end
+            return answer
         }
     }
 }

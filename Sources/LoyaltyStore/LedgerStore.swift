@@ -55,6 +55,15 @@ public protocol LedgerStore: Sendable {
     @discardableResult
     func unsubscribe(merchant: String?, token: String) async throws -> Int64
 
+    // The cardholder's personal details (docs/cardholder.md).
+    func requestHolderLink(merchant: String, card: String, language: String?, now: Date) async throws
+    func openHolderLink(merchant: String?, link: String, now: Date) async throws -> CardholderSessionAnswer
+    func holderSession(merchant: String?, session: String, now: Date) async throws -> HolderSession
+
+    // The program's end (docs/program-end.md).
+    func announceProgramEnd(merchant: String?, date: String, by: String, now: Date) async throws -> ProgramEndAnswer
+    func programEnd(merchant: String?) async throws -> ProgramEndAnswer
+
     // The back office's dashboard and audit log.
     func summary(merchant: String?, at instant: Date) async throws -> SummaryAnswer
     func appendAudit(_ request: CoreOp.AuditAppend.Parameters) async throws -> AuditEntry

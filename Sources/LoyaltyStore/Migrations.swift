@@ -323,6 +323,38 @@ enum Migrations {
                     CREATE INDEX mail_outbox_customer ON mail_outbox(customer_id);
                     """)
         }
+        migrator.registerMigration("v10-holder-links-and-program-end") { db in
+            // The cardholder's one-time links to their personal details (issue 17): only the
+            // SHA-256 of the mailed link and of the short session it opens are kept, so a copy
+            // of the ledger opens nobody's details. The link itself exists only inside the
+            // outbox's sealed message (mail_outbox.sealed_secret until the message is made).
+            // `program_end`: the announced last day of a merchant's program (issue 15), one
+            // announcement per merchant. `mail_outbox.language`: the language the customer
+            // used when asking for the mail (the cardholder page's), where known.
+            try db.execute(
+                sql: """
+                    CREATE TABLE holder_link (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        customer_id INTEGER NOT NULL REFERENCES customer(id),
+                        link_hash BLOB NOT NULL UNIQUE,
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT NOT NULL,
+                        used_at TEXT,
+                        session_hash BLOB UNIQUE,
+                        session_expires_at TEXT
+                    );
+                    CREATE INDEX holder_link_customer ON holder_link(customer_id, created_at);
+                    CREATE TABLE program_end (
+                        merchant_id INTEGER PRIMARY KEY REFERENCES merchant(id),
+                        end_date TEXT NOT NULL,
+                        announced_at TEXT NOT NULL,
+                        announced_by TEXT NOT NULL
+                    );
+                    ALTER TABLE mail_outbox ADD COLUMN language TEXT;
+                    ALTER TABLE mail_outbox ADD COLUMN sealed_secret BLOB;
+                    """)
+        }
         return migrator
     }
 }

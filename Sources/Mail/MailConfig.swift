@@ -1,3 +1,4 @@
+import CardDesign
 import Foundation
 
 /// Each merchant's mail settings, in a file of their own beside the ledger (`DATA/mail.json`
@@ -16,13 +17,20 @@ public struct MailConfig: Sendable, Codable {
         public var ratePerMinute: Int
         /// The web's unsubscribe route; the link is this with `?t=TOKEN`.
         public var unsubscribeURL: String
-        /// `en`, `nl`, `de` (the customer's language is not recorded yet: the shop's is used).
+        /// `en`, `nl`, `de`: the shop's language, used where the customer's is not known (the
+        /// customer record holds none; a mail asked for from the cardholder page uses the page's).
         public var language: String?
         /// The first retry after a 4xx waits this long, each next one twice as long (capped at
         /// 6 hours); default 60.
         public var retryBaseSeconds: Int?
         /// After this many attempts a mail is recorded as failed; default 10.
         public var maxAttempts: Int?
+        /// The shop's card design (JSON, relative to this file's folder): the mails' brand
+        /// colour and logo. Without it the mails are in a plain blue.
+        public var design: String?
+        /// The address of `loyalgate web` as customers reach it, for the link to their details
+        /// (`WEBURL/p/LINK`); by default the origin of `unsubscribeURL`.
+        public var webURL: String?
         /// Birthday mails are recorded from this hour of the day in the merchant's time zone
         /// (default 9): the timer's pass after midnight does not mail anyone at 00:05.
         public var birthdayHour: Int?
@@ -30,6 +38,15 @@ public struct MailConfig: Sendable, Codable {
 
     public struct ConfigError: Error, CustomStringConvertible {
         public let description: String
+    }
+
+    /// The address details links start with: `webURL`, else the unsubscribe route's origin.
+    public static func webBase(_ merchant: MerchantMail) -> String {
+        if let web = merchant.webURL { return web.hasSuffix("/") ? String(web.dropLast()) : web }
+        guard let url = URL(string: merchant.unsubscribeURL), let scheme = url.scheme, let host = url.host else {
+            return ""
+        }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
 
     /// Reads and checks the file; a password in a file others can read is refused.
@@ -53,6 +70,20 @@ public struct MailConfig: Sendable, Codable {
             guard let url = URL(string: merchant.unsubscribeURL), url.scheme == "https" || url.scheme == "http"
             else {
                 throw ConfigError(description: "unsubscribeURL of \(code) in \(path) is not an http(s) address.")
+            }
+            if let design = merchant.design {
+                let url = URL(
+                    fileURLWithPath: design, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent())
+                guard HouseStyle.load(designPath: url.path) != nil else {
+                    throw ConfigError(
+                        description: "The card design of \(code) in \(path), \(url.path), cannot be read.")
+                }
+                config.merchants[code]?.design = url.path
+            }
+            if let web = merchant.webURL {
+                guard let url = URL(string: web), url.scheme == "https" || url.scheme == "http" else {
+                    throw ConfigError(description: "webURL of \(code) in \(path) is not an http(s) address.")
+                }
             }
             if merchant.relay.password != nil, !isPrivate(path) {
                 throw ConfigError(

@@ -41,11 +41,18 @@ public struct MailMessage: Sendable, Hashable {
     public var messageID: String
     /// The one-click unsubscribe address (RFC 8058); nil for a mail that is not marketing.
     public var unsubscribe: URL?
+    /// The shop's logo (PNG), sent inside the message (`cid:logo@loyalgate` in the HTML) rather
+    /// than fetched: mail programs block remote images by default.
+    public var logo: Data?
+
+    /// What the HTML names the inline logo by.
+    public static let logoContentID = "logo@loyalgate"
 
     public init(
         from: MailAddress, to: MailAddress, subject: String, text: String, html: String, date: Date,
-        messageID: String, unsubscribe: URL?
+        messageID: String, unsubscribe: URL?, logo: Data? = nil
     ) {
+        self.logo = logo
         self.from = from
         self.to = to
         self.subject = subject
@@ -87,12 +94,31 @@ public struct MailMessage: Sendable, Hashable {
         var lines = headers
         lines.append("")
         lines.append("This is a message in MIME format: a plain-text part and an HTML part.")
-        for (type, body) in [("text/plain", text), ("text/html", html)] {
-            lines.append("--\(boundary)")
-            lines.append("Content-Type: \(type); charset=utf-8")
+        func part(_ type: String, _ body: Data, extra: [String] = []) {
+            lines.append("Content-Type: \(type)")
+            lines.append(contentsOf: extra)
             lines.append("Content-Transfer-Encoding: base64")
             lines.append("")
-            lines.append(contentsOf: Self.base64Lines(Data(Self.crlf(body).utf8)))
+            lines.append(contentsOf: Self.base64Lines(body))
+        }
+        lines.append("--\(boundary)")
+        part("text/plain; charset=utf-8", Data(Self.crlf(text).utf8))
+        lines.append("--\(boundary)")
+        if let logo {
+            // The HTML and the image it shows travel together (RFC 2387).
+            // Not a prefix of the outer boundary's delimiter, nor it of this one.
+            let related = "=_related_" + boundary.dropFirst("=_loyalgate_".count)
+            lines.append("Content-Type: multipart/related; boundary=\"\(related)\"; type=\"text/html\"")
+            lines.append("")
+            lines.append("--\(related)")
+            part("text/html; charset=utf-8", Data(Self.crlf(html).utf8))
+            lines.append("--\(related)")
+            part(
+                "image/png", logo,
+                extra: ["Content-ID: <\(Self.logoContentID)>", "Content-Disposition: inline; filename=\"logo.png\""])
+            lines.append("--\(related)--")
+        } else {
+            part("text/html; charset=utf-8", Data(Self.crlf(html).utf8))
         }
         lines.append("--\(boundary)--")
         lines.append("")

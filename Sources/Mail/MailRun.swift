@@ -1,3 +1,4 @@
+import CardDesign
 import Foundation
 import LoyaltyDomain
 import LoyaltyStore
@@ -19,6 +20,8 @@ public struct MailRun: Sendable {
         public var merchant: String
         public var requeued = 0
         public var birthdaysRecorded = 0
+        /// End notices recorded by this pass for customers who consented since the announcement.
+        public var programEndRecorded = 0
         public var delivered = 0
         public var retryLater = 0
         public var failed = 0
@@ -45,6 +48,7 @@ public struct MailRun: Sendable {
         if calendar.component(.hour, from: now()) >= (settings.birthdayHour ?? 9) {
             summary.birthdaysRecorded = try await database.enqueueBirthdayMails(merchant: code, now: now())
         }
+        summary.programEndRecorded = try await database.enqueueProgramEndMails(merchant: code, now: now())
         let sender = try SMTPSender(settings: settings.relay)
         let interval = 60.0 / Double(settings.ratePerMinute)
         var lastSend: ContinuousClock.Instant?
@@ -113,24 +117,30 @@ public struct MailRun: Sendable {
     /// Composes a mail for the outbox: nil when the customer's address cannot be mailed (it
     /// is then recorded as failed without reaching the relay).
     static func renderer(_ settings: MailConfig.MerchantMail) -> @Sendable (MailRecipient) throws -> RenderedMail? {
-        { recipient in
+        // Read once per pass: the design's logo is the same for every mail.
+        let style = settings.design.flatMap { HouseStyle.load(designPath: $0) }
+        let web = MailConfig.webBase(settings)
+        return { recipient in
             guard let email = recipient.details.email?.trimmingCharacters(in: .whitespaces) else { return nil }
             let to = MailAddress(email, name: recipient.details.name)
-            guard to.isValid,
-                var link = URLComponents(string: settings.unsubscribeURL)
-            else { return nil }
+            guard to.isValid, var link = URLComponents(string: settings.unsubscribeURL) else { return nil }
             link.queryItems = (link.queryItems ?? []) + [URLQueryItem(name: "t", value: recipient.unsubscribeToken)]
-            guard let unsubscribe = link.url,
+            // Only marketing carries an unsubscribe link: the details link was asked for.
+            let unsubscribe = recipient.isMarketing ? link.url : nil
+            guard !recipient.isMarketing || unsubscribe != nil else { return nil }
+            let facts = MailTemplates.Facts(
+                link: recipient.link.flatMap { URL(string: web + "/p/" + $0) }, endDate: recipient.programEnds)
+            guard
                 let content = MailTemplates.content(
-                    kind: recipient.kind, language: settings.language,
+                    kind: recipient.kind, language: recipient.language ?? settings.language,
                     shop: settings.from.name ?? recipient.merchant.name,
-                    name: recipient.details.name, unsubscribe: unsubscribe)
+                    name: recipient.details.name, unsubscribe: unsubscribe, style: style, facts: facts)
             else { return nil }
             let message = MailMessage(
                 from: settings.from, to: to, subject: content.subject, text: content.text, html: content.html,
                 date: Date(),
                 messageID: MailMessage.newID(prefix: "outbox-\(recipient.outboxID)", sender: settings.from),
-                unsubscribe: unsubscribe)
+                unsubscribe: unsubscribe, logo: style?.logo.map { Data($0) })
             return RenderedMail(
                 from: settings.from.address, to: to.address, messageID: message.messageID, data: message.rendered())
         }

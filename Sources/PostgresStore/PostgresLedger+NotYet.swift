@@ -54,4 +54,23 @@ extension PostgresLedger {
     {
         throw Self.unsupported("export.page")
     }
+    public func requestHolderLink(merchant: String, card: String, language: String?, now: Date) async throws {
+        throw Self.unsupported("cardholder.link")
+    }
+    public func openHolderLink(merchant: String?, link: String, now: Date) async throws -> CardholderSessionAnswer {
+        throw Self.unsupported("cardholder.open")
+    }
+    public func holderSession(merchant: String?, session: String, now: Date) async throws -> HolderSession {
+        throw Self.unsupported("cardholder.details")
+    }
+    public func announceProgramEnd(merchant: String?, date: String, by: String, now: Date) async throws
+        -> ProgramEndAnswer
+    {
+        throw Self.unsupported("program.end.announce")
+    }
+    /// No end can be announced on this store yet, so none is: tills and the cardholder's view
+    /// carry no end date.
+    public func programEnd(merchant: String?) async throws -> ProgramEndAnswer {
+        ProgramEndAnswer(merchant: merchant ?? "", date: nil)
+    }
 }

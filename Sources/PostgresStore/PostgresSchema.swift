@@ -31,6 +31,14 @@ enum PostgresSchema {
         "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox",
     ]
 
+    /// SQLite migrations whose tables the PostgreSQL store does not hold yet (the cardholder's
+    /// links and the program's end): a shop that has them is copied while those tables are
+    /// empty; their extra outbox columns (a mail's language, the link until the message is
+    /// made) are not copied.
+    static let sqliteOnlyMigrations: Set<String> = ["v10-holder-links-and-program-end"]
+    static let sqliteOnlyTables: Set<String> = ["holder_link", "program_end"]
+    static let sqliteOnlyColumns: [String: Set<String>] = ["mail_outbox": ["language", "sealed_secret"]]
+
     static let migrations: [Migration] = [
         Migration(
             id: "pg1-ledger",

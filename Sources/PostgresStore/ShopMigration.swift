@@ -32,7 +32,9 @@ public enum ShopMigration {
         defer { try? source.close() }
         let (tables, columns) = try await source.read { db in
             let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
-            let unknown = applied.subtracting(PostgresSchema.sqliteMigrations).sorted()
+            let unknown = applied.subtracting(PostgresSchema.sqliteMigrations).subtracting(
+                PostgresSchema.sqliteOnlyMigrations
+            ).sorted()
             let missing = Set(PostgresSchema.sqliteMigrations).subtracting(applied).sorted()
             guard unknown.isEmpty else {
                 throw LoyaltyError(
@@ -51,7 +53,19 @@ public enum ShopMigration {
                 sql:
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'"
             )
-            let unsupported = Set(tables).subtracting(PostgresSchema.tablesInOrder).sorted()
+            // The SQLite-only tables (PostgresSchema.sqliteOnlyTables) are left behind when
+            // empty; one that holds rows would be lost, so the copy is refused.
+            for table in PostgresSchema.sqliteOnlyTables where tables.contains(table) {
+                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") == 0 else {
+                    throw LoyaltyError(
+                        .badRequest,
+                        "This shop's ledger holds \(table) rows the PostgreSQL store does not hold yet (a program's end, or cardholder links); nothing was copied."
+                    )
+                }
+            }
+            let unsupported = Set(tables).subtracting(PostgresSchema.tablesInOrder).subtracting(
+                PostgresSchema.sqliteOnlyTables
+            ).sorted()
             guard unsupported.isEmpty else {
                 throw LoyaltyError(
                     .badRequest,
@@ -59,7 +73,10 @@ public enum ShopMigration {
                 )
             }
             var columns: [String: [String]] = [:]
-            for table in tables { columns[table] = try db.columns(in: table).map(\.name) }
+            for table in tables {
+                let skipped = PostgresSchema.sqliteOnlyColumns[table] ?? []
+                columns[table] = try db.columns(in: table).map(\.name).filter { !skipped.contains($0) }
+            }
             return (tables, columns)
         }
         let ledger = try await PostgresLedger.connect(url: url, logger: logger)

@@ -117,9 +117,11 @@ public final class ReceiptPrintService: @unchecked Sendable {
         block.stampBalance = nil
         block.vouchers = nil
         block.balanceUnavailable = nil
+        block.programEnds = nil
         switch balances {
         case .fetched(let answer):
             block.cardNumber = answer.card.number
+            block.programEnds = answer.programEnds
             let account = answer.account
             // A program gives points or discount (or both): each balance that holds something
             // prints, and a card with neither shows both at zero rather than nothing.

@@ -71,16 +71,29 @@ public struct ReceivedMail: Sendable {
         let normalised = raw.replacingOccurrences(of: "\r\n", with: "\n")
         let sections = normalised.components(separatedBy: "\n\n")
         headers = Self.headers(sections.first ?? "")
-        guard let type = headers["content-type"], let range = type.range(of: "boundary=\"") else { return }
+        guard let type = headers["content-type"] else { return }
+        collect(type: type, body: normalised)
+    }
+
+    /// The leaf parts of a multipart body by type, nested multiparts (an HTML part with its
+    /// inline logo in `multipart/related`) included.
+    mutating func collect(type: String, body: String) {
+        guard let range = type.range(of: "boundary=\"") else { return }
         let boundary = String(type[range.upperBound...].prefix { $0 != "\"" })
-        for chunk in normalised.components(separatedBy: "--\(boundary)").dropFirst() {
+        for chunk in body.components(separatedBy: "--\(boundary)").dropFirst() {
             guard let split = chunk.range(of: "\n\n") else { continue }
             let partHeaders = Self.headers(String(chunk[..<split.lowerBound]))
             let body = String(chunk[split.upperBound...])
-            guard let partType = partHeaders["content-type"]?.split(separator: ";").first else { continue }
+            guard let fullType = partHeaders["content-type"], let partType = fullType.split(separator: ";").first
+            else { continue }
+            if partType.hasPrefix("multipart/") {
+                collect(type: fullType, body: body)
+                continue
+            }
             let joined = body.split(separator: "\n").joined()
             if partHeaders["content-transfer-encoding"] == "base64", let data = Data(base64Encoded: joined) {
-                parts[String(partType)] = String(decoding: data, as: UTF8.self)
+                parts[String(partType)] =
+                    partType.hasPrefix("text/") ? String(decoding: data, as: UTF8.self) : data.base64EncodedString()
             } else {
                 parts[String(partType)] = body
             }

@@ -126,26 +126,10 @@ public struct CardholderSettings: Sendable {
     }
 
     static func apply(_ design: CardDesign, folder: URL, to merchant: inout Merchant) {
-        var brand: Colour?
-        if case .colour(let background) = design.front.background, background != .white { brand = background }
-        for element in design.front.elements {
-            switch element {
-            case .logo(let logo):
-                if merchant.logo == nil {
-                    merchant.logo = FileManager.default.contents(
-                        atPath: folder.appendingPathComponent(logo.file).path
-                    ).map(Array.init)
-                }
-            case .text(let text):
-                if brand == nil, text.colour != .white, text.colour != .black { brand = text.colour }
-            default: break
-            }
-        }
-        guard let brand else { return }
-        merchant.colour = brand.description
-        // WCAG's relative luminance, roughly: white text on a dark brand, dark text on a light one.
-        let luminance = 0.2126 * brand.red + 0.7152 * brand.green + 0.0722 * brand.blue
-        merchant.onColour = luminance < 0.55 ? "#ffffff" : "#1d2733"
+        let style = HouseStyle(design: design, folder: folder)
+        merchant.colour = style.colour
+        merchant.onColour = style.onColour
+        if merchant.logo == nil { merchant.logo = style.logo }
     }
 
     /// `https://host[:port]` from a site's address, lower-cased, without a path; nil otherwise.

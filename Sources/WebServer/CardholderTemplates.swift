@@ -26,6 +26,7 @@ extension Templates {
         <h1 id="shop">{{shop}}</h1>
         </header>
         <main>
+        {{#programEnds}}<p class="ending" id="program-end">{{programEnds}}</p>{{/programEnds}}
         <section class="balances" id="balances">
         <div class="balance"><span class="figure" id="points">{{points}}</span><span class="label">{{t.holder_points}}</span></div>
         {{#discount}}<div class="balance"><span class="figure" id="discount">{{discount}}</span><span class="label">{{t.holder_discount}}</span></div>{{/discount}}
@@ -62,6 +63,11 @@ extension Templates {
         {{^entries}}<p>{{t.holder_none}}</p>{{/entries}}
         <ul class="entries">{{#entries}}<li><span class="reason">{{reason}}</span><span class="when">{{when}}</span></li>{{/entries}}</ul>
         </section>
+        <section id="details">
+        <h2>{{t.holder_details}}</h2>
+        <p class="note">{{t.holder_details_note}}</p>
+        <form method="post" action="/c/{{token}}/link"><button type="submit" class="button" id="ask-link">{{t.holder_details_ask}}</button></form>
+        </section>
         <footer>
         <p>{{t.holder_privacy}}</p>
         <p id="expires">{{expires}}</p>
@@ -83,6 +89,78 @@ extension Templates {
         {{/holder-frame}}
         """
 
+    /// A sentence on the cardholder's frame: the details link asked for, an unsubscribe done.
+    static let holderNote = """
+        {{<holder-frame}}
+        {{$title}}{{title}}{{/title}}
+        {{$content}}
+        <main class="refused">
+        <h1>{{title}}</h1>
+        <p id="note">{{message}}</p>
+        </main>
+        {{/content}}
+        {{/holder-frame}}
+        """
+
+    /// The mailed link's landing: a button, so a link scanner's GET does not use the link up.
+    static let holderOpen = """
+        {{<holder-frame}}
+        {{$title}}{{t.holder_open_title}}{{/title}}
+        {{$content}}
+        <main class="refused">
+        <h1>{{t.holder_open_title}}</h1>
+        <p>{{t.holder_open_note}}</p>
+        <form method="post" action="{{action}}"><button type="submit" class="button" id="open-details">{{t.holder_open_button}}</button></form>
+        </main>
+        {{/content}}
+        {{/holder-frame}}
+        """
+
+    /// The customer's own details: name, address, consent (changeable), the export.
+    static let holderMe = """
+        {{<holder-frame}}
+        {{$title}}{{t.holder_open_title}}{{/title}}
+        {{$content}}
+        <header class="shop">
+        <h1 id="shop">{{shop}}</h1>
+        </header>
+        <main>
+        <h2>{{t.holder_open_title}}</h2>
+        <ul id="details">
+        <li><span>{{t.holder_me_name}}</span><strong id="name">{{name}}</strong></li>
+        {{#address}}<li><span>{{t.holder_me_address}}</span><strong id="address">{{address}}</strong></li>{{/address}}
+        {{#postcode}}<li><span>{{t.holder_me_postcode}}</span><strong id="postcode">{{postcode}}</strong></li>{{/postcode}}
+        {{#email}}<li><span>{{t.holder_me_email}}</span><strong id="email">{{email}}</strong></li>{{/email}}
+        </ul>
+        <h2>{{consentHeading}}</h2>
+        <p id="consent">{{consentText}}</p>
+        <form method="post" action="/me/consent">
+        <input type="hidden" name="mail" value="{{#consentMail}}off{{/consentMail}}{{^consentMail}}on{{/consentMail}}">
+        <button type="submit" class="button" id="consent-toggle">{{#consentMail}}{{t.holder_me_stop}}{{/consentMail}}{{^consentMail}}{{t.holder_me_start}}{{/consentMail}}</button>
+        </form>
+        <h2>{{t.holder_me_export}}</h2>
+        <p class="note">{{t.holder_me_exportNote}}</p>
+        <p><a class="button" id="export" href="/me/export" download>{{t.holder_me_export}}</a></p>
+        <footer><p id="session-ends">{{ends}}</p></footer>
+        </main>
+        {{/content}}
+        {{/holder-frame}}
+        """
+
+    /// The unsubscribe link's page: a GET shows the question, only the button's POST acts.
+    static let unsubscribe = """
+        {{<holder-frame}}
+        {{$title}}{{t.unsubscribe_title}}{{/title}}
+        {{$content}}
+        <main class="refused">
+        <h1>{{t.unsubscribe_title}}</h1>
+        <p>{{t.unsubscribe_question}}</p>
+        <form method="post" action="{{action}}"><button type="submit" class="button" id="unsubscribe">{{t.unsubscribe_button}}</button></form>
+        </main>
+        {{/content}}
+        {{/holder-frame}}
+        """
+
     /// The balance in a shop's own web page (an iframe): the figures and a link to the card's page.
     static let widget = """
         {{<holder-frame}}
@@ -90,6 +168,7 @@ extension Templates {
         {{$content}}
         <div class="widget shop">
         <p class="w-shop">{{shop}}</p>
+        {{#programEnds}}<p id="program-end">{{programEnds}}</p>{{/programEnds}}
         <p><span class="figure" id="points">{{points}}</span> {{t.holder_points}}</p>
         {{#discount}}<p><span id="discount">{{discount}}</span> {{t.holder_discount}}</p>{{/discount}}
         {{#prepaid}}<p><span id="prepaid">{{prepaid}}</span> {{t.holder_prepaid}}</p>{{/prepaid}}
@@ -130,5 +209,7 @@ extension Templates {
         .widget p{margin:.2rem 0}
         .widget a{color:inherit}
         .w-shop{font-weight:700}
+        .ending{background:#fff4d6;border-radius:8px;padding:.7rem .9rem;margin-top:1rem}
+        button.button{border:0;font:inherit;cursor:pointer}
         """
 }

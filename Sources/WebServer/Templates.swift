@@ -10,6 +10,7 @@ enum Templates {
         "audit": audit, "programs": programs, "exports": exports, "till": till,
         "rewards": rewards, "board": board, "batches": batches,
         "holder-frame": holderFrame, "holder": holder, "holder-refused": holderRefused, "widget": widget,
+        "holder-note": holderNote, "holder-open": holderOpen, "holder-me": holderMe, "unsubscribe": unsubscribe,
     ]
 
     static let layout = """
@@ -329,6 +330,19 @@ enum Templates {
         <input type="file" id="program-file" name="file" accept=".json,application/json">
         <button type="submit" id="upload">{{t.program_submit}}</button>
         </form>
+        {{/mayUpload}}
+        {{#mayUpload}}
+        <h2>{{t.program_end_heading}}</h2>
+        <p id="program-end">{{programEnd}}</p>
+        {{^ended}}
+        <form method="post" action="/programs/end" class="card-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="end-date">{{t.program_end_date}}</label>
+        <input type="date" id="end-date" name="date" min="{{earliestEnd}}" required>
+        <p class="hint">{{t.program_end_note}}</p>
+        <button type="submit" id="announce-end">{{t.program_end_submit}}</button>
+        </form>
+        {{/ended}}
         {{/mayUpload}}
         {{/content}}
         {{/layout}}

@@ -121,6 +121,7 @@ extension WebApp {
             "points": "\(view.account.points)", "number": view.card, "token": token,
             "expires": catalog.text("holder.expires", ["date": String(money.instant(view.expires).prefix(10))]),
         ]
+        if let end = view.programEnds { values["programEnds"] = catalog.text("holder.programEnds", ["date": end]) }
         let settings = configuration.cardholder.merchants[view.merchant]
         if settings?.logo != nil { values["logo"] = true }
         // The wallet buttons only for a merchant whose keys are configured (and, for Apple, a
@@ -220,7 +221,7 @@ extension WebApp {
         let balance = BalanceJSON(
             shop: view.shop, currency: view.account.currency, points: view.account.points,
             discount: view.account.balance, prepaid: view.account.prepaid,
-            stamps: view.stampCard?.stamps ?? view.account.stamps, expires: view.expires)
+            stamps: view.stampCard?.stamps ?? view.account.stamps, expires: view.expires, programEnds: view.programEnds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = (try? encoder.encode(balance)) ?? Data()
@@ -235,6 +236,8 @@ extension WebApp {
         var prepaid: String?
         var stamps: Int64?
         var expires: String
+        /// The program's announced last day, when one is announced.
+        var programEnds: String?
     }
 }
 

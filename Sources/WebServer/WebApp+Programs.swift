@@ -38,7 +38,18 @@ extension WebApp {
                         "amount": money.amount(fee, currency: currency),
                     ]))
         }
+        let end = try await coreCall(CoreOp.ProgramEndGet.self, .init(merchant: session.merchant))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = configuration.timeZone
+        let earliest = calendar.date(byAdding: .month, value: 6, to: Date()) ?? Date()
         var values: [String: Any] = [
+            "programEnd": end.date.map {
+                catalog.text(
+                    "program.end.announced",
+                    ["date": $0, "by": end.announcedBy ?? "", "when": end.announcedAt.map(money.instant) ?? ""])
+            } ?? catalog.text("program.end.none"),
+            "ended": end.date != nil,
+            "earliestEnd": String(Timestamp.format(earliest).prefix(10)),
             "rules": rules,
             "versions": answer.versions.map { ["version": "\($0.version)", "when": money.instant($0.createdAt)] },
             "mayUpload": session.role.may(.program),
@@ -102,6 +113,21 @@ extension WebApp {
             return Self.redirect("/programs")
         } catch {
             return failure(error, session: session, language: language)
+        }
+    }
+
+    /// The owner announces the program's last day; the core refuses one less than six months
+    /// ahead with a sentence shown on the error page.
+    func announceEnd(_ request: Request) async -> Response {
+        await post(request, may: .program) { session, _, fields in
+            let date = String((fields["date"] ?? "").prefix(32))
+            let answer = try await self.coreCall(
+                CoreOp.ProgramEndAnnounce.self, .init(merchant: session.merchant, date: date, by: session.user))
+            await self.audit(session, "program.end.announce", subject: session.merchant, detail: date)
+            self.sessions.setNotice(
+                session.token, key: "program.end.stored",
+                values: ["date": answer.date ?? date, "mails": "\(answer.mailsRecorded ?? 0)"])
+            throw PageStop.redirect("/programs")
         }
     }
 }

@@ -130,6 +130,7 @@ public struct WebApp: Sendable {
         }
         tillRoutes(router)
         cardholderRoutes(router)
+        holderDetailsRoutes(router)
         walletRoutes(router)
         rewardRoutes(router)
         batchRoutes(router)
@@ -231,6 +232,7 @@ public struct WebApp: Sendable {
             await self.page(request) { session, language in try await self.programs(session, language) }
         }
         router.post("/programs") { request, _ in await self.uploadProgram(request) }
+        router.post("/programs/end") { request, _ in await self.announceEnd(request) }
         router.get("/exports") { request, _ in
             await self.page(request, may: .exports) { session, language in try self.exportsPage(session, language) }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LoyalgateClient
+import LoyalgateProtocol
 import LoyaltyDomain
 import Testbed
 import Testing
@@ -59,6 +60,62 @@ struct MailRunTests {
         #expect(answer["ok"] as? Bool == true && answer["mail"] as? Bool == false, "\(answer)")
         let record = json(try client.request(#"{"id":3,"op":"customer.get","customer":\#(answer["customer"] ?? 0)}"#))
         #expect((record["consents"] as? [String: Any])?["mail"] as? Bool == false, "\(record)")
+        #expect(core.terminate() == 0)
+    }
+
+    /// The shop's house style (issue 15): the brand colour and logo of its card design in the
+    /// HTML part, the logo sent inside the message; and the program's end notice, once to each
+    /// customer who consents, also to one who registers after the announcement.
+    @Test func theEndNoticeReachesEveryConsentingCustomerOnceInTheShopsHouseStyle() throws {
+        let core = CoreProcess()
+        try core.setUp(programs: ["dutch-pharmacy"])
+        let relay = try SMTPRecorder(folder: core.data + "/relay")
+        let design = Loyalgate.repository.appendingPathComponent("examples/cards/linde-pharmacy.json").path
+        let json = """
+            {"merchants": {"apotheek-de-linde": {
+              "from": {"address": "info@apotheek-de-linde.nl", "name": "Apotheek De Linde"},
+              "relay": {"url": "\(relay.url)", "tls": "none"}, "design": "\(design)",
+              "ratePerMinute": 1000000, "retryBaseSeconds": 0, "language": "nl", "birthdayHour": 0,
+              "unsubscribeURL": "https://shop.example.nl/mail/unsubscribe"}}}
+            """
+        #expect(
+            FileManager.default.createFile(
+                atPath: core.data + "/mail.json", contents: Data(json.utf8), attributes: [.posixPermissions: 0o600]))
+        try core.start()
+        func register(_ name: String, _ email: String, consent: Bool) throws {
+            let registered = try Loyalgate.run(
+                ["customer", "register", "--socket", core.socket, "--name", name, "--email", email]
+                    + (consent ? ["--consent-mail"] : []))
+            #expect(registered.status == 0, "\(registered.stderr)")
+        }
+        try register("Jan de Vries", "jan@example.nl", consent: true)
+        try register("Els Bakker", "els@example.nl", consent: false)
+        #expect(try Loyalgate.run(["mail", "run", "--data", core.data]).status == 0)
+        let welcome = ReceivedMail(try #require(relay.messages().first).raw)
+        let html = welcome.parts["text/html"] ?? ""
+        #expect(html.contains("background:#2E7D32;color:#ffffff"), "\(html)")
+        #expect(html.contains("src=\"cid:logo@loyalgate\""))
+        let logo = Data(base64Encoded: welcome.parts["image/png"] ?? "") ?? Data()
+        #expect(logo.starts(with: [0x89, 0x50, 0x4E, 0x47]), "the card design's logo, a PNG, inside the message")
+
+        let end = ProgramEndTests.day(months: 7)
+        let client = try core.typedClient()
+        #expect(try client.call(CoreOp.ProgramEndAnnounce.self, .init(date: end)).mailsRecorded == 1)
+        #expect(try Loyalgate.run(["mail", "run", "--data", core.data]).status == 0)
+        try register("Piet Jansen", "piet@example.nl", consent: true)
+        #expect(try Loyalgate.run(["mail", "run", "--data", core.data]).status == 0)
+        #expect(try Loyalgate.run(["mail", "run", "--data", core.data]).stdout.contains("\"delivered\" : 0"))
+
+        let notices = relay.messages().map { ($0.recipient, ReceivedMail($0.raw)) }.filter {
+            ReceivedMail.decodeWords($0.1.headers["subject"] ?? "").hasPrefix("Het spaarprogramma")
+        }
+        #expect(notices.map(\.0).sorted() == ["jan@example.nl", "piet@example.nl"])
+        let notice = try #require(notices.first?.1)
+        #expect(
+            ReceivedMail.decodeWords(notice.headers["subject"] ?? "")
+                == "Het spaarprogramma van Apotheek De Linde stopt op \(end)")
+        #expect(notice.parts["text/plain"]?.contains("uw saldo kunt u tot en met \(end) besteden") == true)
+        #expect(notice.headers["list-unsubscribe"]?.hasPrefix("<https://shop.example.nl/mail/unsubscribe?t=") == true)
         #expect(core.terminate() == 0)
     }
 

@@ -24,4 +24,16 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("all cardholder checks passed"), "\(result.stdout)")
     }
+
+    /// The cardholder's personal details through the mailed one-time link, and the mails'
+    /// unsubscribe route (issues 15 and 17): Tests/Browser/cardholder_details.py, with a real
+    /// SMTP server (aiosmtpd) and `loyalgate mail run`.
+    @Test(.enabled(if: SMTPRecorder.available, "needs python3-aiosmtpd (scripts/install-deps)"))
+    func thePersonalDetailsNeedTheMailedLink() throws {
+        let script = Loyalgate.repository.appendingPathComponent("Tests/Browser/cardholder_details.py").path
+        let result = try ChildProcess.run(
+            "/usr/bin/python3", [script], environment: ["LOYALGATE_BIN": Loyalgate.binary], within: .seconds(300))
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("all cardholder details checks passed"), "\(result.stdout)")
+    }
 }

@@ -54,4 +54,17 @@ import Testing
         let lines = try ESCPOSInterpreter(profile: composer.profile).interpret(bytes).textLines
         #expect(lines.contains("The balance could not be fetched."))
     }
+
+    /// The program's end (docs/program-end.md): once announced, the core's `card.lookup`
+    /// carries the date and the receipt prints it in the printer's language.
+    @Test func anAnnouncedEndIsPrintedOnTheReceipt() throws {
+        var answer = try lookup(points: 42, balance: "0.00")
+        answer.programEnds = "2027-06-30"
+        let printed = ReceiptPrintService.withBalances(sale, .fetched(answer))
+        #expect(printed.loyalty?.programEnds == "2027-06-30")
+        let composer = try ReceiptComposer(model: "epson-tm-t88v")
+        let bytes = try composer.render(try composer.prepared(printed), logoPath: nil)
+        let lines = try ESCPOSInterpreter(profile: composer.profile).interpret(bytes).textLines
+        #expect(lines.contains("The loyalty programme ends on 2027-06-30."), "\(lines)")
+    }
 }

@@ -287,5 +287,42 @@ enum DutchText {
         "holder.wallet": "Bewaar in de wallet van uw telefoon",
         "holder.apple": "Toevoegen aan Apple Wallet",
         "holder.google": "Opslaan in Google Wallet",
+        "holder.programEnds":
+            "Het spaarprogramma stopt op {date}: vanaf die dag spaart u geen punten meer met uw aankopen; uw saldo kunt u tot en met {date} besteden.",
+        "holder.details": "Uw gegevens",
+        "holder.details.note":
+            "Voor uw naam, adres en mailtoestemming mailen we een eenmalige link naar het adres dat we bij deze kaart hebben.",
+        "holder.details.ask": "Mail mij een link naar mijn gegevens",
+        "holder.linkSent":
+            "Als we een adres bij deze kaart hebben, is een link naar uw gegevens onderweg. Hij werkt één keer, 30 minuten lang.",
+        "holder.open.title": "Uw gegevens",
+        "holder.open.note": "Deze link werkt één keer. Druk op de knop om uw gegevens te openen.",
+        "holder.open.button": "Mijn gegevens openen",
+        "holder.me.name": "Naam",
+        "holder.me.address": "Adres",
+        "holder.me.postcode": "Postcode",
+        "holder.me.email": "E-mail",
+        "holder.me.consent": "Mail van {shop}",
+        "holder.me.consentOn": "U ontvangt mail van {shop} (aanbiedingen, verjaardagsmail, nieuws).",
+        "holder.me.consentOff": "U ontvangt geen mail van {shop}.",
+        "holder.me.stop": "Geen mail meer",
+        "holder.me.start": "Mail ontvangen",
+        "holder.me.export": "Mijn gegevens downloaden (JSON)",
+        "holder.me.exportNote":
+            "Alles wat de winkel van u bewaart: uw gegevens, kaarten en elke boeking op uw rekening.",
+        "holder.me.ends": "Voor uw veiligheid eindigt dit bezoek om {time}.",
+        "unsubscribe.title": "Afmelden",
+        "unsubscribe.question": "Geen mail meer ontvangen van deze winkel?",
+        "unsubscribe.button": "Afmelden",
+        "unsubscribe.done": "U bent afgemeld: u ontvangt geen mail meer van deze winkel.",
+        "program.end.heading": "Het einde van het programma",
+        "program.end.announced": "Het programma stopt op {date} (aangekondigd door {by} op {when}).",
+        "program.end.none": "Er is geen einde van het programma aangekondigd.",
+        "program.end.date": "Laatste dag van het programma",
+        "program.end.note":
+            "Minstens zes maanden vooruit. Elke klant die mail wil ontvangen krijgt bericht; sparen stopt op die dag, besteden kan tot en met die dag, daarna staan de saldi vast. Dit kan niet ongedaan worden.",
+        "program.end.submit": "Einde aankondigen",
+        "program.end.stored":
+            "Het einde van het programma op {date} is aangekondigd; {mails} klanten krijgen een mail.",
     ]
 }

@@ -284,5 +284,41 @@ enum EnglishText {
         "holder.wallet": "Save in your phone's wallet",
         "holder.apple": "Add to Apple Wallet",
         "holder.google": "Save to Google Wallet",
+        "holder.programEnds":
+            "The loyalty program ends on {date}: from that day on purchases no longer earn points; you can spend your balance up to and including {date}.",
+        "holder.details": "Your details",
+        "holder.details.note":
+            "For your name, address and mail consent we mail a one-time link to the address we have on file for this card.",
+        "holder.details.ask": "Mail me a link to my details",
+        "holder.linkSent":
+            "If we have an address for this card, a link to your details is on its way. It works once, for 30 minutes.",
+        "holder.open.title": "Your details",
+        "holder.open.note": "This link works once. Press the button to open your details.",
+        "holder.open.button": "Open my details",
+        "holder.me.name": "Name",
+        "holder.me.address": "Address",
+        "holder.me.postcode": "Postcode",
+        "holder.me.email": "Email",
+        "holder.me.consent": "Mail from {shop}",
+        "holder.me.consentOn": "You receive mail from {shop} (offers, birthday mail, news).",
+        "holder.me.consentOff": "You receive no mail from {shop}.",
+        "holder.me.stop": "Stop mail",
+        "holder.me.start": "Receive mail",
+        "holder.me.export": "Download my data (JSON)",
+        "holder.me.exportNote":
+            "Everything the shop holds on you: your details, cards and every entry of your account.",
+        "holder.me.ends": "For your safety this visit ends at {time}.",
+        "unsubscribe.title": "Unsubscribe",
+        "unsubscribe.question": "Stop receiving mail from this shop?",
+        "unsubscribe.button": "Unsubscribe",
+        "unsubscribe.done": "You are unsubscribed: you will receive no more mail from this shop.",
+        "program.end.heading": "The program's end",
+        "program.end.announced": "The program ends on {date} (announced by {by} on {when}).",
+        "program.end.none": "No end of the program is announced.",
+        "program.end.date": "Last day of the program",
+        "program.end.note":
+            "At least six months ahead. Every customer who consents to mail is told; earning stops on that day, spending is possible through it, after it the balances are frozen. It cannot be undone.",
+        "program.end.submit": "Announce the end",
+        "program.end.stored": "The program's end on {date} is announced; {mails} customers will be mailed.",
     ]
 }

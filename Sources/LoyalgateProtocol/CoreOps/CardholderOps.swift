@@ -93,11 +93,14 @@ public struct CardholderViewAnswer: Sendable, Codable, Equatable {
     public var rewards: [Program.Reward]
     public var issued: String
     public var expires: String
+    /// The program's announced last day (`YYYY-MM-DD`), when one is announced.
+    public var programEnds: String?
     public init(
         merchant: String, shop: String, card: String, status: CardStatus, account: AccountView,
         stampCard: StampCardView?, vouchers: [VoucherView], entries: [CardholderEntry], rewards: [Program.Reward],
-        issued: String, expires: String
+        issued: String, expires: String, programEnds: String? = nil
     ) {
+        self.programEnds = programEnds
         self.merchant = merchant
         self.shop = shop
         self.card = card

@@ -217,6 +217,8 @@ public struct CardLookupAnswer: Sendable, Codable, Equatable {
     public var stampCard: StampCardView?
     /// The card's vouchers that can still be used; absent when there are none.
     public var vouchers: [VoucherView]?
+    /// The program's announced last day (`YYYY-MM-DD`), for the receipt; absent when none.
+    public var programEnds: String?
 
     public init(
         card: CardView, account: AccountView, customer: CustomerView?, patientRef: String?, member: Bool,
@@ -241,6 +243,7 @@ public struct CardLookupAnswer: Sendable, Codable, Equatable {
         try container.encode(member, forKey: .member)
         try container.encodeIfPresent(stampCard, forKey: .stampCard)
         try container.encodeIfPresent(vouchers, forKey: .vouchers)
+        try container.encodeIfPresent(programEnds, forKey: .programEnds)
     }
 }
 
@@ -263,6 +266,9 @@ public struct TxnAnswer: Sendable, Codable, Equatable {
     public var replayed: Bool
     /// The change to the stamps (an earn's stamps, a return's taken back); absent when none.
     public var stamps: Int64?
+    /// The program's announced last day (`YYYY-MM-DD`), for the receipt: absent when no end
+    /// is announced (docs/program-end.md).
+    public var programEnds: String?
 
     public init(
         txn: Int64, kind: String, card: String, points: Int64, discount: String, account: AccountView, at: String,

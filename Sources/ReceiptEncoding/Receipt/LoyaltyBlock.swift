@@ -25,6 +25,9 @@ public struct LoyaltyBlock: Sendable, Hashable, Codable {
     /// True when the gateway could not fetch the balances: the receipt says so in a line
     /// instead of waiting for the loyalty system.
     public var balanceUnavailable: Bool?
+    /// The loyalty programme's announced last day (`YYYY-MM-DD`): the receipt says the
+    /// programme ends then. Filled by the gateway from the core (docs/program-end.md).
+    public var programEnds: String?
 
     public init(
         cardNumber: String, pointsEarned: Int? = nil, pointsBalance: Int? = nil,

@@ -124,6 +124,12 @@ public struct ReceiptRenderer: Sendable {
                 encoder.line(line)
             }
         }
+        if let end = loyalty.programEnds {
+            let text = labels.programEnds.replacing("{date}", with: end)
+            for line in ColumnLayout.wrap(encoder.printable(text), width: encoder.columnsPerLine) {
+                encoder.line(line)
+            }
+        }
         if let message = loyalty.message {
             for line in ColumnLayout.wrap(encoder.printable(message), width: encoder.columnsPerLine) {
                 encoder.line(line)
