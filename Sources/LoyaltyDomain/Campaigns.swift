@@ -90,8 +90,11 @@ extension Program {
             else {
                 throw ProgramError("campaigns: \"\(id.prefix(64))\" must be an id of 1 to 64 letters, digits, - or _.")
             }
-            guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
-                throw ProgramError("\(field).name: a campaign needs a name of 1 to 200 characters.")
+            // The name is shown in the back office and written to its log lines: one line of text.
+            guard !name.isEmpty, name.unicodeScalars.count <= 200,
+                !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+            else {
+                throw ProgramError("\(field).name: a campaign needs a name of 1 to 200 characters on one line.")
             }
             guard let start = LocalTimestamp(dateTime: from), let end = LocalTimestamp(dateTime: until) else {
                 throw ProgramError(

@@ -31,6 +31,13 @@ enum PostgresSchema {
         "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox",
     ]
 
+    /// SQLite migrations whose tables this schema does not hold yet, each with its table: a
+    /// shop that has them is copied when those tables are empty (nothing is lost), and refused,
+    /// naming what it holds, when they are not.
+    static let sqliteOnlyMigrations: [String: (table: String, what: String)] = [
+        "v12-prize-draws": ("prize_draw", "prize draws")
+    ]
+
     static let migrations: [Migration] = [
         Migration(
             id: "pg1-ledger",

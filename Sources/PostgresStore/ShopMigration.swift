@@ -32,7 +32,8 @@ public enum ShopMigration {
         defer { try? source.close() }
         let (tables, columns) = try await source.read { db in
             let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
-            let unknown = applied.subtracting(PostgresSchema.sqliteMigrations).sorted()
+            let unknown = applied.subtracting(PostgresSchema.sqliteMigrations)
+                .subtracting(PostgresSchema.sqliteOnlyMigrations.keys).sorted()
             let missing = Set(PostgresSchema.sqliteMigrations).subtracting(applied).sorted()
             guard unknown.isEmpty else {
                 throw LoyaltyError(
@@ -51,7 +52,17 @@ public enum ShopMigration {
                 sql:
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'"
             )
-            let unsupported = Set(tables).subtracting(PostgresSchema.tablesInOrder).sorted()
+            for (migration, only) in PostgresSchema.sqliteOnlyMigrations.sorted(by: { $0.key < $1.key })
+            where applied.contains(migration) {
+                let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(only.table)") ?? 0
+                guard rows > 0 else { continue }
+                throw LoyaltyError(
+                    .badRequest,
+                    "This shop's ledger holds \(only.what) (\(only.table)), which the PostgreSQL store does not hold yet; nothing was copied."
+                )
+            }
+            let unsupported = Set(tables).subtracting(PostgresSchema.tablesInOrder)
+                .subtracting(PostgresSchema.sqliteOnlyMigrations.values.map(\.table)).sorted()
             guard unsupported.isEmpty else {
                 throw LoyaltyError(
                     .badRequest,

@@ -103,6 +103,9 @@ import Testing
         badTime.from = "1 March"
         #expect(refusal(badTime)?.contains("2027-03-01T00:00") == true)
         #expect(throws: ProgramError.self) { _ = try rules([vichy, vichy]) }
+        var twoLines = vichy
+        twoLines.name = "Double\npoints"
+        #expect(refusal(twoLines)?.contains("on one line") == true)
         // A program near the balance limit: a campaign's x100 would let one receipt overflow it.
         #expect(throws: ProgramError.self) {
             var bold = vichy
