@@ -160,6 +160,8 @@ def main():
         check(re.fullmatch(r"[0-9a-f]{64}", text("seed")), f"and the revealed seed: {text('seed')!r}")
         check(ENV["LOYALGATE_CARD"] in text("winners"), f"the only card with entries wins: {text('winners')!r}")
         check("5" in driver.find_element(By.ID, "entries").text, "its 5 entries are listed")
+        if ENV.get("LOYALGATE_SCREENSHOTS"):
+            driver.save_screenshot(os.path.join(ENV["LOYALGATE_SCREENSHOTS"], "draw.png"))
 
         session = driver.get_cookie("lg_session")["value"]
         csv_request = urllib.request.Request(base + "/draws/market.csv", headers={"Cookie": f"lg_session={session}"})
