@@ -18,12 +18,14 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case audit, program
         /// Card batches and reprints: new numbers, and plastic that costs money.
         case batches
+        /// Campaigns (a new program version each) and prize draws.
+        case campaigns
     }
 
     public func may(_ action: Action) -> Bool {
         switch action {
         case .look, .register, .edit, .cardLife: true
-        case .erase, .exportCustomer, .exports, .batches: self >= .manager
+        case .erase, .exportCustomer, .exports, .batches, .campaigns: self >= .manager
         case .audit, .program: self == .owner
         }
     }

@@ -117,6 +117,10 @@ public struct EarningRules: Sendable {
         stampMinimum = try Self.checkStamps(program.stamps, currency: currency)
         try Self.checkCardholderPrices(program.cardholderPrices)
         try program.closed?.validate()
+        try Self.checkCampaigns(program.campaigns)
+        if program.points == nil, !(program.campaigns ?? []).isEmpty {
+            throw ProgramError("campaigns: a campaign gives points, and this program has no \"points\" rule.")
+        }
         try checkBounds()
     }
 
@@ -136,10 +140,15 @@ public struct EarningRules: Sendable {
         }
         let receipt = Int128(Limits.receiptMinorUnits)
         if let perMinor = pointsPerMinor {
-            let most = receipt * highest / (Int128(perMinor) * Int128(Ratio.scale)) * Int128(pointsPerUnit)
+            // A campaign's multiplier comes on top of the program's, and every campaign's bonus
+            // may fall on one receipt.
+            let weighted = highest * highestCampaignMultiplier / Int128(Ratio.scale)
+            let most =
+                receipt * weighted / (Int128(perMinor) * Int128(Ratio.scale)) * Int128(pointsPerUnit)
+                + mostCampaignBonus
             guard most <= Int128(Limits.balance) else {
                 throw ProgramError(
-                    "points: a receipt within the request limits (\(Limits.receiptLines) lines of at most \(Money(minorUnits: Limits.lineMinorUnits, currency: currency).decimalString) \(currency.code)) would earn up to \(most) points, more than an account can hold (\(Limits.grouped(Limits.balance))): make \"per\" larger, \"points\" or the multipliers smaller."
+                    "points: a receipt within the request limits (\(Limits.receiptLines) lines of at most \(Money(minorUnits: Limits.lineMinorUnits, currency: currency).decimalString) \(currency.code)) would earn up to \(most) points, more than an account can hold (\(Limits.grouped(Limits.balance))): make \"per\" larger, \"points\" or the multipliers (campaigns' included) smaller."
                 )
             }
         }
@@ -170,16 +179,30 @@ public struct EarningRules: Sendable {
         return (lowest, highest)
     }
 
-    public func earning(for lines: [SaleLine], member: Bool) -> Earning {
+    /// What `lines` earn for a member or not; `at`, the sale's time, decides which campaigns
+    /// apply (none when nil). A return passes its original sale's time, so it is judged by the
+    /// campaigns that sale earned under.
+    public func earning(for lines: [SaleLine], member: Bool, at saleTime: Date? = nil) -> Earning {
         // Minor units times millionths: Int128 so no receipt size or multiplier can overflow.
         var weightedMinor: Int128 = 0
         var discountMicro: Int128 = 0
         let excluded = Set(program.points?.excludeCategories ?? [])
+        let running = campaigns(at: saleTime)
+        var bonusFrom: Set<String> = []
+        let scale = Int128(Ratio.scale)
         for line in lines {
             let amount = max(0, line.amount.minorUnits)
             if !excluded.contains(line.category ?? "") {
                 // Never below x0: a multiplier cannot turn an earn into taking points away.
-                weightedMinor += Int128(amount) * max(0, multiplier(brand: line.brand, member: member))
+                var weight = max(0, multiplier(brand: line.brand, member: member))
+                let matching = running.filter { $0.matches(line, member: member) }
+                if let campaign = matching.compactMap({ $0.multiplier?.millionths }).max() {
+                    weight = weight * Int128(campaign) / scale
+                }
+                if amount > 0 {
+                    for campaign in matching where campaign.bonusPoints != nil { bonusFrom.insert(campaign.id) }
+                }
+                weightedMinor += Int128(amount) * weight
             }
             if let discount = program.discount {
                 let rate = line.category.flatMap { discount.rates[$0] } ?? discount.defaultRate
@@ -189,6 +212,9 @@ public struct EarningRules: Sendable {
         var points: Int128 = 0
         if let perMinor = pointsPerMinor {
             points = weightedMinor / (Int128(perMinor) * Int128(Ratio.scale)) * Int128(pointsPerUnit)
+            points += running.filter { bonusFrom.contains($0.id) }.reduce(Int128(0)) {
+                $0 + Int128($1.bonusPoints ?? 0)
+            }
         }
         // The program check keeps a receipt within the limits below a balance's maximum; the
         // clamp only guards against a caller that skipped the request limits.

@@ -17,12 +17,17 @@ public struct Program: Sendable, Hashable, Codable {
     public var stamps: StampRule?
     /// Cardholders' prices, quoted by `txn.quote` before payment.
     public var cardholderPrices: CardholderPrices?
+    /// Time-limited rules (Campaigns.swift), added and cancelled from the back office; each
+    /// change is a new program version.
+    public var campaigns: [Campaign]?
 
     public init(
         points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,
         closed: ClosedHours? = nil, rewards: [Reward]? = nil, autoEnrol: Bool? = nil, cards: CardRules? = nil,
-        prepaid: PrepaidRule? = nil, stamps: StampRule? = nil, cardholderPrices: CardholderPrices? = nil
+        prepaid: PrepaidRule? = nil, stamps: StampRule? = nil, cardholderPrices: CardholderPrices? = nil,
+        campaigns: [Campaign]? = nil
     ) {
+        self.campaigns = campaigns
         self.prepaid = prepaid
         self.stamps = stamps
         self.cardholderPrices = cardholderPrices

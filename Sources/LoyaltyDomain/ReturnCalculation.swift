@@ -1,3 +1,5 @@
+import Foundation
+
 /// How much of an earn a return takes back.
 ///
 /// The customer keeps what the lines still kept would have earned under the original rules;
@@ -8,11 +10,14 @@ public struct ReturnCalculation: Sendable {
     public let originalLines: [SaleLine]
     public let originalEarning: Earning
     public let member: Bool
+    /// The original sale's time: the campaigns running then are the ones it earned under.
+    public let saleTime: Date?
 
-    public init(originalLines: [SaleLine], originalEarning: Earning, member: Bool) {
+    public init(originalLines: [SaleLine], originalEarning: Earning, member: Bool, saleTime: Date? = nil) {
         self.originalLines = originalLines
         self.originalEarning = originalEarning
         self.member = member
+        self.saleTime = saleTime
     }
 
     /// - Parameters:
@@ -48,7 +53,7 @@ public struct ReturnCalculation: Sendable {
             line.amount.minorUnits = remaining[sku] ?? 0
             return line
         }
-        let keep = rules.earning(for: kept, member: member)
+        let keep = rules.earning(for: kept, member: member, at: saleTime)
         let points = clamp(
             originalEarning.points - keep.points - alreadyTaken.points,
             upTo: originalEarning.points - alreadyTaken.points)

@@ -43,19 +43,28 @@ extension LedgerDatabase {
         }
     }
 
-    static func versionText(_ file: ProgramFile) throws -> (
+    static func versionText(_ file: ProgramFile, stored: Bool = false) throws -> (
         checked: (currency: Currency, timeZone: TimeZone, rules: EarningRules), rules: String
     ) {
-        let checked = try file.validated()
+        let checked = try file.validated(stored: stored)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // The whole file is the version: a changed time zone or prefix is a new version too.
         return (checked, String(decoding: try encoder.encode(file), as: UTF8.self))
     }
 
-    private static func store(_ db: Database, _ file: ProgramFile, _ currency: Currency, _ rules: String) throws
+    static func store(_ db: Database, _ file: ProgramFile, _ currency: Currency, _ rules: String) throws
         -> ImportedProgram
     {
+        var file = file
+        var rules = rules
+        // A program file without "campaigns" keeps the campaigns planned or running in the
+        // current version (added in the back office): uploading new rules does not silently
+        // drop next month's campaign. A file with "campaigns" (even empty) says it all.
+        if file.program.campaigns == nil, let carried = try carriedCampaigns(db, code: file.merchant.code) {
+            file.program.campaigns = carried
+            rules = try versionText(file).rules
+        }
         let spec = file.merchant
         let merchantID: Int64
         if let existing = try Int64.fetchOne(

@@ -27,7 +27,7 @@ extension LedgerDatabase {
                 let original = try Row.fetchOne(
                     try db.cachedStatement(
                         sql: """
-                            SELECT id, account_id, card_number, program_version_id, member, lines, points, amount_minor
+                            SELECT id, account_id, card_number, program_version_id, member, lines, points, amount_minor, at
                             FROM till_txn WHERE merchant_id = ? AND till = ? AND receipt = ? AND kind = 'earn'
                             """), arguments: [merchant.id, request.original.till, request.original.receipt])
             else {
@@ -56,7 +56,7 @@ extension LedgerDatabase {
                 originalEarning: Earning(
                     points: original["points"],
                     discount: Money(minorUnits: original["amount_minor"], currency: merchant.currency)),
-                member: original["member"])
+                member: original["member"], saleTime: Timestamp.parse(original["at"]))
             let back = try calculation.takeBack(
                 rules: rules, earlierReturns: earlierLines, alreadyTaken: taken, returning: returning)
             let account = try Self.account(db, id: original["account_id"])

@@ -46,7 +46,7 @@ extension LedgerDatabase {
             // Membership at the sale's time, not now: a sale a till sends late keeps the rules it
             // was made under, and the return of it takes back by the same (till_txn.member).
             account.member = try Self.member(db, account: account, at: at)
-            let earning = rules.earning(for: lines, member: account.member)
+            let earning = rules.earning(for: lines, member: account.member, at: at)
             let applied = try Self.checkedApplied(
                 request.applied, lines: lines, rules: rules, member: account.member, currency: merchant.currency)
             let stamps = rules.stamps(for: lines)

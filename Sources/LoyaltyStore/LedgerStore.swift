@@ -72,6 +72,16 @@ public protocol LedgerStore: Sendable {
     func programVersions(merchant: String?) async throws -> ProgramVersionsAnswer
     func exportPage(merchant: String?, kind: ExportKind, after: Int64, limit: Int) async throws -> ExportPageAnswer
 
+    // Campaigns and prize draws (docs/campaigns-and-draws.md); `at` is now, passed in.
+    func campaigns(merchant: String?, at instant: Date) async throws -> CampaignsAnswer
+    func changeCampaigns(merchant: String?, _ change: LedgerDatabase.CampaignChange, at instant: Date) async throws
+        -> CampaignsAnswer
+    func defineDraw(_ request: CoreOp.DrawDefine.Parameters, at instant: Date) async throws -> DrawView
+    func commitDraw(merchant: String?, draw: String, at instant: Date) async throws -> DrawView
+    func runDraw(merchant: String?, draw: String, at instant: Date) async throws -> DrawView
+    func draws(merchant: String?) async throws -> DrawListAnswer
+    func drawReport(merchant: String?, draw: String) async throws -> DrawReportAnswer
+
     /// Recomputes every balance from the entries (`loyalgate core verify`).
     func verify() throws -> VerifyReport
 }

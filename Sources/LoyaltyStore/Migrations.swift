@@ -355,6 +355,47 @@ enum Migrations {
                     ALTER TABLE mail_outbox ADD COLUMN sealed_secret BLOB;
                     """)
         }
+        migrator.registerMigration("v12-prize-draws") { db in
+            // Prize draws (docs/campaigns-and-draws.md). The seed is sealed with the
+            // personal-data key until the draw reveals it; its SHA-256 is the published
+            // commitment. The triggers keep the promise in the schema: a committed seed never
+            // changes, a drawn draw never changes, a committed draw is never deleted.
+            try db.execute(
+                sql: """
+                    CREATE TABLE prize_draw (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        code TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        period_from TEXT NOT NULL,
+                        period_until TEXT NOT NULL,
+                        from_at TEXT NOT NULL,
+                        until_at TEXT NOT NULL,
+                        per_minor INTEGER NOT NULL CHECK (per_minor > 0),
+                        winners INTEGER NOT NULL CHECK (winners BETWEEN 1 AND 1000),
+                        seed_sealed BLOB,
+                        seed_hash TEXT,
+                        committed_at TEXT,
+                        seed TEXT,
+                        drawn_at TEXT,
+                        winning_cards TEXT,
+                        report TEXT,
+                        created_at TEXT NOT NULL,
+                        UNIQUE (merchant_id, code),
+                        CHECK ((seed_hash IS NULL) = (seed_sealed IS NULL)),
+                        CHECK (drawn_at IS NULL OR seed_hash IS NOT NULL)
+                    );
+                    CREATE TRIGGER prize_draw_commitment_kept BEFORE UPDATE OF seed_sealed, seed_hash ON prize_draw
+                        WHEN OLD.seed_hash IS NOT NULL
+                        BEGIN SELECT RAISE(ABORT, 'a committed seed cannot change'); END;
+                    CREATE TRIGGER prize_draw_drawn_once BEFORE UPDATE ON prize_draw
+                        WHEN OLD.drawn_at IS NOT NULL
+                        BEGIN SELECT RAISE(ABORT, 'a drawn prize draw cannot change'); END;
+                    CREATE TRIGGER prize_draw_committed_kept BEFORE DELETE ON prize_draw
+                        WHEN OLD.seed_hash IS NOT NULL
+                        BEGIN SELECT RAISE(ABORT, 'a committed prize draw cannot be deleted'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -341,7 +341,7 @@ extension PostgresLedger {
             try card.status.requireUsable(card: card.number, activeFrom: card.activeFrom, at: at)
             var account = try await self.account(connection, id: card.accountID, lock: true)
             account.member = try await self.member(connection, account: account, at: at)
-            let earning = rules.earning(for: lines, member: account.member)
+            let earning = rules.earning(for: lines, member: account.member, at: at)
             return try await self.post(
                 connection, merchant: merchant,
                 Posting(
@@ -412,7 +412,7 @@ extension PostgresLedger {
             guard
                 let original = try await connection.row(
                     """
-                    SELECT id, account_id, card_number, program_version_id, member, lines, points, amount_minor
+                    SELECT id, account_id, card_number, program_version_id, member, lines, points, amount_minor, at
                     FROM till_txn WHERE merchant_id = \(merchant.id) AND till = \(request.original.till)
                     AND receipt = \(request.original.receipt) AND kind = 'earn'
                     """, logger: self.logger)
@@ -447,7 +447,7 @@ extension PostgresLedger {
                 originalEarning: Earning(
                     points: try original.int("points"),
                     discount: Money(minorUnits: try original.int("amount_minor"), currency: merchant.currency)),
-                member: try original.int("member") != 0)
+                member: try original.int("member") != 0, saleTime: Timestamp.parse(try original.text("at")))
             let back = try calculation.takeBack(
                 rules: rules, earlierReturns: earlierLines, alreadyTaken: taken, returning: returning)
             return try await self.post(

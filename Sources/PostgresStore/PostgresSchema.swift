@@ -31,12 +31,18 @@ enum PostgresSchema {
         "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox",
     ]
 
-    /// SQLite migrations whose tables the PostgreSQL store does not hold yet (the cardholder's
-    /// links and the program's end): a shop that has them is copied while those tables are
-    /// empty; their extra outbox columns (a mail's language, the link until the message is
-    /// made) are not copied.
-    static let sqliteOnlyMigrations: Set<String> = ["v10-holder-links-and-program-end"]
-    static let sqliteOnlyTables: Set<String> = ["holder_link", "program_end"]
+    /// SQLite migrations whose tables this schema does not hold yet, each with its tables and
+    /// what they hold: a shop that has them is copied when those tables are empty (nothing is
+    /// lost), and refused, naming what it holds, when they are not.
+    static let sqliteOnlyMigrations: [String: [(table: String, what: String)]] = [
+        "v10-holder-links-and-program-end": [
+            ("holder_link", "cardholder links"), ("program_end", "an announced end of the program"),
+        ],
+        "v12-prize-draws": [("prize_draw", "prize draws")],
+    ]
+    static var sqliteOnlyTables: Set<String> { Set(sqliteOnlyMigrations.values.flatMap { $0.map(\.table) }) }
+    /// Columns SQLite added to tables both stores hold, not copied: a mail's language and the
+    /// one-time link kept until its message is made.
     static let sqliteOnlyColumns: [String: Set<String>] = ["mail_outbox": ["language", "sealed_secret"]]
 
     static let migrations: [Migration] = [

@@ -32,9 +32,8 @@ public enum ShopMigration {
         defer { try? source.close() }
         let (tables, columns) = try await source.read { db in
             let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
-            let unknown = applied.subtracting(PostgresSchema.sqliteMigrations).subtracting(
-                PostgresSchema.sqliteOnlyMigrations
-            ).sorted()
+            let unknown = applied.subtracting(PostgresSchema.sqliteMigrations)
+                .subtracting(PostgresSchema.sqliteOnlyMigrations.keys).sorted()
             let missing = Set(PostgresSchema.sqliteMigrations).subtracting(applied).sorted()
             guard unknown.isEmpty else {
                 throw LoyaltyError(
@@ -53,19 +52,19 @@ public enum ShopMigration {
                 sql:
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'"
             )
-            // The SQLite-only tables (PostgresSchema.sqliteOnlyTables) are left behind when
-            // empty; one that holds rows would be lost, so the copy is refused.
-            for table in PostgresSchema.sqliteOnlyTables where tables.contains(table) {
-                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") == 0 else {
+            for (migration, only) in PostgresSchema.sqliteOnlyMigrations.sorted(by: { $0.key < $1.key })
+            where applied.contains(migration) {
+                for (table, what) in only {
+                    let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+                    guard rows > 0 else { continue }
                     throw LoyaltyError(
                         .badRequest,
-                        "This shop's ledger holds \(table) rows the PostgreSQL store does not hold yet (a program's end, or cardholder links); nothing was copied."
+                        "This shop's ledger holds \(what) (\(table)), which the PostgreSQL store does not hold yet; nothing was copied."
                     )
                 }
             }
-            let unsupported = Set(tables).subtracting(PostgresSchema.tablesInOrder).subtracting(
-                PostgresSchema.sqliteOnlyTables
-            ).sorted()
+            let unsupported = Set(tables).subtracting(PostgresSchema.tablesInOrder)
+                .subtracting(PostgresSchema.sqliteOnlyTables).sorted()
             guard unsupported.isEmpty else {
                 throw LoyaltyError(
                     .badRequest,

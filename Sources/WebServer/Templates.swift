@@ -9,6 +9,7 @@ enum Templates {
         "customer-form": customerForm, "customer": customer, "erase": erase, "card": card, "error": error,
         "audit": audit, "programs": programs, "exports": exports, "till": till,
         "rewards": rewards, "board": board, "batches": batches,
+        "campaigns": campaigns, "draws": draws, "draw": draw,
         "holder-frame": holderFrame, "holder": holder, "holder-refused": holderRefused, "widget": widget,
         "holder-note": holderNote, "holder-open": holderOpen, "holder-me": holderMe, "unsubscribe": unsubscribe,
     ]
@@ -34,6 +35,8 @@ enum Templates {
         <a href="/programs">{{t.nav_programs}}</a>
         <a href="/rewards" id="rewards-link">{{t.nav_rewards}}</a>
         {{#mayBatches}}<a href="/batches" id="batches-link">{{t.nav_batches}}</a>{{/mayBatches}}
+        {{#mayCampaigns}}<a href="/campaigns" id="campaigns-link">{{t.nav_campaigns}}</a>
+        <a href="/draws" id="draws-link">{{t.nav_draws}}</a>{{/mayCampaigns}}
         {{#mayExport}}<a href="/exports" id="exports-link">{{t.nav_exports}}</a>{{/mayExport}}
         {{#mayAudit}}<a href="/audit" id="audit-link">{{t.nav_audit}}</a>{{/mayAudit}}
         </nav>
@@ -285,6 +288,93 @@ enum Templates {
         <table id="history"><thead><tr><th>{{t.card_history_when}}</th><th>{{t.card_history_what}}</th><th>{{t.card_history_points}}</th><th>{{t.card_history_amount}}</th></tr></thead>
         <tbody>{{#history}}<tr><td>{{when}}</td><td>{{what}}</td><td class="num">{{points}}</td><td class="num">{{amount}}</td></tr>{{/history}}</tbody></table>
         {{/hasHistory}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let campaigns = """
+        {{<layout}}
+        {{$title}}{{t.campaigns_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.campaigns_title}}</h1>
+        <p>{{t.campaigns_intro}} ({{timeZone}}, {{t.program_version}} {{version}})</p>
+        {{#problem}}<p class="error" id="campaign-problem">{{.}}</p>{{/problem}}
+        {{^hasCampaigns}}<p id="no-campaigns">{{t.campaigns_none}}</p>{{/hasCampaigns}}
+        {{#hasCampaigns}}
+        <table id="campaigns">
+        <thead><tr><th>{{t.campaigns_name}}</th><th>{{t.campaigns_from}}</th><th>{{t.campaigns_until}}</th><th>{{t.campaigns_what}}</th><th>{{t.campaigns_on}}</th><th>{{t.campaigns_state}}</th><th></th></tr></thead>
+        <tbody>{{#campaigns}}<tr id="campaign-{{id}}"><td>{{name}} <small>({{id}})</small></td><td>{{from}}</td><td>{{until}}</td><td>{{what}}</td><td>{{on}}</td><td>{{state}}</td>
+        <td>{{#cancellable}}<form method="post" action="/campaigns/{{id}}/cancel"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="cancel-{{id}}">{{t.campaigns_cancel}}</button></form>{{/cancellable}}</td></tr>{{/campaigns}}</tbody>
+        </table>
+        {{/hasCampaigns}}
+        <h2>{{t.campaigns_add}}</h2>
+        <form method="post" action="/campaigns" class="card-form" id="campaign-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="campaign-id">{{t.campaigns_id}}</label><input id="campaign-id" name="id" value="{{typed_id}}" required>
+        <label for="campaign-name">{{t.campaigns_name}}</label><input id="campaign-name" name="name" value="{{typed_name}}" required>
+        <label for="campaign-from">{{t.campaigns_from}}</label><input id="campaign-from" name="from" type="datetime-local" value="{{typed_from}}" required>
+        <label for="campaign-until">{{t.campaigns_until}}</label><input id="campaign-until" name="until" type="datetime-local" value="{{typed_until}}" required>
+        <label for="campaign-multiplier">{{t.campaigns_multiplier}}</label><input id="campaign-multiplier" name="multiplier" value="{{typed_multiplier}}" inputmode="decimal">
+        <label for="campaign-bonus">{{t.campaigns_bonusPoints}}</label><input id="campaign-bonus" name="bonus" value="{{typed_bonus}}" inputmode="numeric">
+        <label for="campaign-brands">{{t.campaigns_brands}}</label><input id="campaign-brands" name="brands" value="{{typed_brands}}">
+        <label for="campaign-categories">{{t.campaigns_categories}}</label><input id="campaign-categories" name="categories" value="{{typed_categories}}">
+        <label><input type="checkbox" id="campaign-members" name="members" value="yes"{{#typed_membersChecked}} checked{{/typed_membersChecked}}> {{t.campaigns_membersOnly}}</label>
+        <button type="submit" id="add-campaign">{{t.campaigns_submit}}</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let draws = """
+        {{<layout}}
+        {{$title}}{{t.draws_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.draws_title}}</h1>
+        <p>{{t.draws_intro}}</p>
+        {{#problem}}<p class="error" id="draw-problem">{{.}}</p>{{/problem}}
+        {{^hasDraws}}<p id="no-draws">{{t.draws_none}}</p>{{/hasDraws}}
+        {{#hasDraws}}
+        <table id="draws">
+        <thead><tr><th>{{t.draws_name}}</th><th>{{t.draws_from}}</th><th>{{t.draws_until}}</th><th>{{t.draws_per}}</th><th>{{t.draws_winners}}</th><th>{{t.draws_state}}</th><th>{{t.draws_seedHash}}</th><th></th></tr></thead>
+        <tbody>{{#draws}}<tr id="draw-{{draw}}"><td><a href="/draws/{{draw}}">{{name}}</a> <small>({{draw}})</small></td><td>{{from}}</td><td>{{until}}</td><td class="num">{{per}}</td><td class="num">{{winners}}</td><td>{{state}}</td><td><code class="hash">{{seedHash}}</code></td>
+        <td>{{#mayCommit}}<form method="post" action="/draws/{{draw}}/commit"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="commit-{{draw}}">{{t.draws_commit}}</button></form>{{/mayCommit}}{{#mayRun}}<form method="post" action="/draws/{{draw}}/run"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="run-{{draw}}">{{t.draws_run}}</button></form>{{/mayRun}}</td></tr>{{/draws}}</tbody>
+        </table>
+        {{/hasDraws}}
+        <h2>{{t.draws_define}}</h2>
+        <form method="post" action="/draws" class="card-form" id="draw-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="draw-code">{{t.draws_code}}</label><input id="draw-code" name="draw" value="{{typed_draw}}" required>
+        <label for="draw-name">{{t.draws_name}}</label><input id="draw-name" name="name" value="{{typed_name}}" required>
+        <label for="draw-from">{{t.draws_from}}</label><input id="draw-from" name="from" value="{{typed_from}}" placeholder="2027-03-01T00:00" required>
+        <label for="draw-until">{{t.draws_until}}</label><input id="draw-until" name="until" value="{{typed_until}}" placeholder="2027-04-01T00:00" required>
+        <label for="draw-per">{{t.draws_per}}</label><input id="draw-per" name="per" value="{{typed_per}}" inputmode="decimal" required>
+        <label for="draw-winners">{{t.draws_winners}}</label><input id="draw-winners" name="winners" value="{{typed_winners}}" inputmode="numeric" required>
+        <button type="submit" id="define-draw">{{t.draws_submit}}</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let draw = """
+        {{<layout}}
+        {{$title}}{{name}}{{/title}}
+        {{$content}}
+        <h1>{{name}} <small>({{draw}})</small></h1>
+        <dl id="draw-facts">
+        <dt>{{t.draws_from}}</dt><dd>{{from}}</dd><dt>{{t.draws_until}}</dt><dd>{{until}}</dd>
+        <dt>{{t.draws_per}}</dt><dd>{{per}}</dd><dt>{{t.draws_winners}}</dt><dd>{{winners}}</dd>
+        <dt>{{t.draws_state}}</dt><dd id="draw-state">{{state}}</dd>
+        {{#seedHash}}<dt>{{t.draws_seedHash}}</dt><dd><code id="seed-hash">{{.}}</code> {{committedAt}}</dd>{{/seedHash}}
+        {{#seed}}<dt>{{t.draws_seed}}</dt><dd><code id="seed">{{.}}</code> {{drawnAt}}</dd>{{/seed}}
+        </dl>
+        {{#hasWinners}}<h2>{{t.draws_winningCards}}</h2>{{/hasWinners}}
+        <ol id="winners">{{#winningCards}}<li>{{card}}</li>{{/winningCards}}</ol>
+        <p><a href="/draws/{{draw}}.csv" id="report-csv">{{t.draws_csv}}</a> · {{t.draws_verify}}</p>
+        {{^hasEntries}}<p>{{t.draws_noEntries}}</p>{{/hasEntries}}
+        {{#hasEntries}}
+        <table id="entries"><thead><tr><th>{{t.draws_card}}</th><th>{{t.draws_spent}}</th><th>{{t.draws_entries}}</th><th>{{t.draws_won}}</th></tr></thead>
+        <tbody>{{#entries}}<tr><td>{{card}}</td><td class="num">{{spent}}</td><td class="num">{{entries}}</td><td class="num">{{won}}</td></tr>{{/entries}}</tbody></table>
+        {{/hasEntries}}
         {{/content}}
         {{/layout}}
         """

@@ -149,6 +149,7 @@ extension WebApp {
             context["mayAudit"] = session.role.may(.audit)
             context["mayExport"] = session.role.may(.exports)
             context["mayBatches"] = session.role.may(.batches)
+            context["mayCampaigns"] = session.role.may(.campaigns)
             if let notice = sessions.takeNotice(session.token) {
                 // "raw": a sentence already put together from catalog texts.
                 context["notice"] =

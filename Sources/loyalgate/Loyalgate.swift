@@ -14,7 +14,7 @@ struct Loyalgate: AsyncParsableCommand {
             Core.self, GatewayCommand.self, DoctorCommand.self, ProgramCommand.self, CardCommand.self,
             CustomerCommand.self, ExportCommand.self, ReceiptCommand.self, Till.self, CACommand.self,
             BackupCommand.self, RestoreCommand.self, WebCommand.self, RelayCommand.self, MigrateCommand.self,
-            MailCommand.self,
+            MailCommand.self, DrawCommand.self,
         ])
 }
 

@@ -14,5 +14,7 @@ public enum CoreOp {
         CardReprint.self, CardholderToken.self, CardholderView.self, MailUnsubscribe.self,
         CardholderLink.self, CardholderOpen.self, CardholderDetails.self, CardholderExport.self,
         ProgramEndAnnounce.self, ProgramEndGet.self,
+        CampaignAdd.self, CampaignCancel.self, CampaignList.self, DrawDefine.self, DrawCommit.self, DrawRun.self,
+        DrawList.self, DrawReport.self,
     ]
 }

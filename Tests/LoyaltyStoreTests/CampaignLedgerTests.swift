@@ -1,0 +1,86 @@
+import Foundation
+import LoyalgateProtocol
+import LoyaltyDomain
+import LoyaltyStore
+import Testing
+
+/// Campaigns and draws in the SQLite store, with "now" passed in as the core passes its clock:
+/// a running campaign cancelled mid-window, and a draw's steps refused out of order; the
+/// schema keeps a committed seed and a drawn result.
+@Suite struct CampaignLedgerTests {
+    func at(_ text: String) -> Date { Timestamp.parse(text)! }
+    let serum = SaleLineInput(sku: "serum", amount: "20.00", brand: "Vichy")
+
+    @Test func cancellingARunningCampaignEndsItAtTheCurrentMinuteAndEarlierSalesKeepIt() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let number = ledger.card("2990001", 61)
+        try ledger.addCard(number)
+        let campaign = Program.Campaign(
+            id: "vichy-march", name: "Double points on Vichy", from: "2030-03-01T00:00", until: "2030-03-15T00:00",
+            multiplier: Ratio("2"), brands: ["Vichy"])
+        _ = try await ledger.database.changeCampaigns(merchant: nil, .add(campaign), at: at("2030-02-20T12:00:00Z"))
+        // Cancelled at 12:34 in Amsterdam on 5 March, while it runs: it now ends then.
+        let cancelled = try await ledger.database.changeCampaigns(
+            merchant: nil, .cancel("vichy-march"), at: at("2030-03-05T11:34:20Z"))
+        #expect(cancelled.version == 3)
+        #expect(cancelled.campaigns.map(\.campaign.until) == ["2030-03-05T12:34"])
+        #expect(cancelled.campaigns.map(\.state) == ["ended"])
+        // A sale a till sends late, made before the cancellation, keeps the campaign; one after it not.
+        #expect(try await ledger.earn(number, receipt: "1", at: "2030-03-05T12:00:00+01:00", [serum]).points == 40)
+        #expect(try await ledger.earn(number, receipt: "2", at: "2030-03-05T12:35:00+01:00", [serum]).points == 20)
+        do {
+            _ = try await ledger.database.changeCampaigns(
+                merchant: nil, .cancel("vichy-march"), at: at("2030-03-06T10:00:00Z"))
+            Issue.record("an ended campaign was cancelled again")
+        } catch let error as LoyaltyError {
+            #expect(error.message.contains("nothing to cancel"))
+        }
+    }
+
+    @Test func aDrawsStepsComeInOrderAndItsSeedAndResultCannotBeChanged() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let number = ledger.card("2990001", 62)
+        try ledger.addCard(number)
+        let store = ledger.database
+        let define = CoreOp.DrawDefine.Parameters(
+            draw: "market", name: "Together at the market", from: "2030-03-01T00:00", until: "2030-04-01T00:00",
+            per: "10.00", winners: 3)
+        _ = try await store.defineDraw(define, at: at("2030-02-01T00:00:00Z"))
+        func refused(_ body: () async throws -> Void) async -> String? {
+            do {
+                try await body()
+                return nil
+            } catch {
+                return (error as? LoyaltyError)?.message
+            }
+        }
+        #expect(
+            await refused { _ = try await store.defineDraw(define, at: self.at("2030-02-01T00:00:00Z")) }?
+                .contains("already exists") == true)
+        // Committing after the period (ends 00:00 on 1 April in Amsterdam: 22:00 UTC on 31 March) is too late.
+        #expect(
+            await refused {
+                _ = try await store.commitDraw(merchant: nil, draw: "market", at: self.at("2030-03-31T22:00:00Z"))
+            }?
+            .contains("has ended") == true)
+        let committed = try await store.commitDraw(merchant: nil, draw: "market", at: at("2030-03-31T21:59:00Z"))
+        _ = try await ledger.earn(number, receipt: "1", at: "2030-03-10T10:00:00Z", [.init(sku: "x", amount: "35.00")])
+        _ = try await ledger.earn(number, receipt: "2", at: "2030-04-01T10:00:00Z", [.init(sku: "x", amount: "99.00")])
+        #expect(
+            await refused {
+                _ = try await store.runDraw(merchant: nil, draw: "market", at: self.at("2030-03-31T21:59:30Z"))
+            }?
+            .contains("draw it after that") == true)
+        let drawn = try await store.runDraw(merchant: nil, draw: "market", at: at("2030-03-31T22:00:00Z"))
+        #expect(drawn.winningCards == [number] && drawn.seedHash == committed.seedHash)
+        let report = try await store.drawReport(merchant: nil, draw: "market")
+        #expect(report.entries.map(\.entries) == [3], "35.00 in the period; the sale on 1 April is after it")
+
+        #expect(throws: (any Error).self) {
+            try store.unsafeExecute("UPDATE prize_draw SET seed = '00', winning_cards = '[]'")
+        }
+        #expect(throws: (any Error).self) { try store.unsafeExecute("DELETE FROM prize_draw") }
+        let again = try await store.drawReport(merchant: nil, draw: "market")
+        #expect(again.view.seed == drawn.seed && again.view.winningCards == [number])
+    }
+}
