@@ -18,12 +18,16 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case audit, program
         /// Card batches and reprints: new numbers, and plastic that costs money.
         case batches
+        /// Statistics: figures of the whole shop (groups of fewer than five are never shown).
+        case statistics
+        /// Segments (lists of named customers with their addresses) and mailings to them.
+        case segments
     }
 
     public func may(_ action: Action) -> Bool {
         switch action {
         case .look, .register, .edit, .cardLife: true
-        case .erase, .exportCustomer, .exports, .batches: self >= .manager
+        case .erase, .exportCustomer, .exports, .batches, .statistics, .segments: self >= .manager
         case .audit, .program: self == .owner
         }
     }

@@ -17,6 +17,8 @@ public struct Program: Sendable, Hashable, Codable {
     public var stamps: StampRule?
     /// Cardholders' prices, quoted by `txn.quote` before payment.
     public var cardholderPrices: CardholderPrices?
+    /// What segments and mailings may use of purchases (a pharmacy's medicine is health data).
+    public var marketing: MarketingRule? = nil
 
     public init(
         points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,

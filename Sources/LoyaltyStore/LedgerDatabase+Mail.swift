@@ -28,6 +28,8 @@ public struct MailRecipient: Sendable {
     /// For the unsubscribe link: `LedgerDatabase.unsubscribe(token:)` turns consent off.
     public let unsubscribeToken: String
     public let merchant: Merchant
+    /// A mail to a segment (kind `segment`): what the staff wrote.
+    public var mailing: MailingText? = nil
 }
 
 /// A mail taken for sending: marked in flight, with its attempts so far (this one included).
@@ -200,10 +202,11 @@ extension LedgerDatabase {
                 rendered = try JSONDecoder().decode(
                     RenderedMail.self, from: try self.cipher.open(sealed, context: context))
             } else {
-                let recipient = MailRecipient(
+                var recipient = MailRecipient(
                     outboxID: id, kind: row["kind"], customerID: customerID, details: details,
                     unsubscribeToken: self.unsubscribeToken(merchant: merchant.id, customer: customerID),
                     merchant: merchant)
+                recipient.mailing = try (row["mailing_id"] as Int64?).flatMap { try self.mailingText(db, id: $0) }
                 guard let made = try render(recipient) else {
                     try db.execute(
                         sql: """

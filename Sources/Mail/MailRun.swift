@@ -120,12 +120,21 @@ public struct MailRun: Sendable {
                 var link = URLComponents(string: settings.unsubscribeURL)
             else { return nil }
             link.queryItems = (link.queryItems ?? []) + [URLQueryItem(name: "t", value: recipient.unsubscribeToken)]
-            guard let unsubscribe = link.url,
-                let content = MailTemplates.content(
-                    kind: recipient.kind, language: settings.language,
-                    shop: settings.from.name ?? recipient.merchant.name,
-                    name: recipient.details.name, unsubscribe: unsubscribe)
-            else { return nil }
+            guard let unsubscribe = link.url else { return nil }
+            let shop = settings.from.name ?? recipient.merchant.name
+            let content: MailTemplates.Content
+            if let mailing = recipient.mailing {
+                content = MailTemplates.content(
+                    mailing: mailing, language: settings.language, shop: shop, name: recipient.details.name,
+                    unsubscribe: unsubscribe)
+            } else {
+                guard
+                    let made = MailTemplates.content(
+                        kind: recipient.kind, language: settings.language, shop: shop, name: recipient.details.name,
+                        unsubscribe: unsubscribe)
+                else { return nil }
+                content = made
+            }
             let message = MailMessage(
                 from: settings.from, to: to, subject: content.subject, text: content.text, html: content.html,
                 date: Date(),

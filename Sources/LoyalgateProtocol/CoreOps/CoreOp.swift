@@ -12,5 +12,7 @@ public enum CoreOp {
         ReportSummary.self, AuditAppend.self, AuditList.self, ProgramImport.self, ProgramVersions.self,
         ExportPage.self, BatchDesigns.self, BatchPreview.self, BatchOrder.self, BatchList.self, BatchResume.self,
         CardReprint.self, CardholderToken.self, CardholderView.self, MailUnsubscribe.self,
+        ReportStatistics.self, ReportTrend.self, ReportBestCustomers.self, SegmentSave.self, SegmentList.self,
+        SegmentMembers.self, SegmentMail.self,
     ]
 }
