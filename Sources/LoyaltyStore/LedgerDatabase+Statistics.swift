@@ -175,14 +175,15 @@ extension LedgerDatabase {
                         from: try self.cipher.open(row["sealed"], context: self.sealingContext(merchant)))
                     try Self.writeProfile(db, merchantID: merchant.id, customer: row["id"], details: details)
                 }
-                let txns = try Row.fetchAll(
+                // A cursor: a ledger of ten million entries is not held in memory at once.
+                let txns = try Row.fetchCursor(
                     db,
                     sql: """
                         SELECT t.kind, t.till, t.account_id, t.lines, t.at, t.program_version_id, e.points
-                        FROM till_txn t JOIN ledger_entry e ON e.txn_id = t.id AND e.kind = t.kind
-                        WHERE t.merchant_id = ? AND t.kind IN ('earn', 'return') ORDER BY t.id
+                        FROM ledger_entry e JOIN till_txn t ON t.id = e.txn_id
+                        WHERE e.merchant_id = ? AND e.kind IN ('earn', 'return') ORDER BY e.id
                         """, arguments: [merchant.id])
-                for row in txns {
+                while let row = try txns.next() {
                     guard let text = row["lines"] as String?, let at = Timestamp.parse(row["at"]) else { continue }
                     let lines = try JSONDecoder().decode([SaleLine].self, from: Data(text.utf8))
                     let marketing = try (row["program_version_id"] as Int64?).map {
