@@ -49,6 +49,10 @@ extension LedgerDatabase {
     ) {
         var sql = "c.merchant_id = ? AND c.consent_mail = 1 AND c.erased_at IS NULL"
         var arguments: [any DatabaseValueConvertible] = [merchant.id]
+        // Choosing people by who they are or what they bought is profiling: it needs the
+        // customer's consent to it as well (the register form's second consent). Everyone, or
+        // the members, needs consent to mail only.
+        if filter.usesProfiling { sql += " AND c.consent_profiling = 1" }
         // Each condition is a set of customers computed once (`c.id IN (...)`), not a
         // subquery per customer: at a million customers the difference is seconds.
         for (column, value) in [

@@ -154,7 +154,7 @@ def main():
             customer = core(sock, {"op": "customer.register", "card": card,
                                    "details": {"name": f"Klant {index + 1}", "email": f"klant{index + 1}@example.nl",
                                                "gender": gender, "postcode": "1012 AB", "birthDate": "1980-05-05"},
-                                   "consents": {"mail": consent, "profiling": False}})
+                                   "consents": {"mail": consent, "profiling": consent}})
             amount = 10 + index
             core(sock, {"op": "txn.earn", "card": card, "till": "shop-1/till-1", "receipt": f"R{index}",
                         "lines": [{"sku": "v", "amount": f"{amount}.00", "brand": "Vichy", "category": "cosmetics"},

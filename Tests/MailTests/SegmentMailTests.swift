@@ -38,7 +38,7 @@ struct SegmentMailTests {
             let email = "klant\(index)@example.nl"
             _ = try await database.register(
                 merchant: nil, details: CustomerDetails(name: "Klant \(index)", email: index == 5 ? nil : email),
-                consents: Consents(mail: consent, profiling: false), card: card)
+                consents: Consents(mail: consent, profiling: consent), card: card)
             let line =
                 index % 3 == 0
                 ? SaleLineInput(sku: "p", amount: "9.00", brand: "Vichy", category: "otc-medicine")

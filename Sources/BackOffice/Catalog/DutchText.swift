@@ -190,7 +190,7 @@ enum DutchText {
         "segments.title": "Segmenten",
         "segments.none": "Nog geen segmenten.",
         "segments.consent":
-            "Een segment bevat alleen klanten die toestemming gaven voor mail; bij een apotheek worden aankopen van geneesmiddelen nooit gebruikt.",
+            "Een segment bevat alleen klanten die toestemming gaven voor mail (en, als het op persoon of aankoop selecteert, voor profilering); bij een apotheek worden aankopen van geneesmiddelen nooit gebruikt.",
         "segments.new": "Nieuw segment",
         "segments.rule": "Regel",
         "segments.count": "Klanten",

@@ -188,7 +188,7 @@ enum EnglishText {
         "segments.title": "Segments",
         "segments.none": "No segments yet.",
         "segments.consent":
-            "A segment only ever holds customers who consented to mail; at a pharmacy, medicine purchases are never used.",
+            "A segment only ever holds customers who consented to mail (and, when it picks by person or purchase, to profiling); at a pharmacy, medicine purchases are never used.",
         "segments.new": "New segment",
         "segments.rule": "Rule",
         "segments.count": "Customers",

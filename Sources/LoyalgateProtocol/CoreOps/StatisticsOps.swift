@@ -165,6 +165,13 @@ public struct SegmentFilter: Sendable, Codable, Equatable, Hashable {
     /// Members only.
     public var members: Bool?
 
+    /// Whether the filter chooses customers by who they are or what they bought (profiling),
+    /// which needs their consent to profiling as well as to mail.
+    public var usesProfiling: Bool {
+        brand != nil || gender != nil || birthDecade != nil || area != nil || pointsAtLeast != nil || best != nil
+            || lapsedMonths != nil
+    }
+
     public init(
         brand: String? = nil, brandMonths: Int? = nil, gender: String? = nil, birthDecade: Int? = nil,
         area: String? = nil, pointsAtLeast: Int64? = nil, best: Int? = nil, lapsedMonths: Int? = nil,
