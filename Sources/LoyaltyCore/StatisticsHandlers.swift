@@ -39,7 +39,7 @@ extension CoreService {
         Handler(CoreOp.SegmentMail.self) { context, p in
             try await context.store.mailSegment(
                 merchant: try context.merchant(p.merchant), segment: p.segment, subject: p.subject, text: p.text,
-                user: p.user, at: Date())
+                user: p.user, key: p.key, at: Date())
         },
     ]
 }

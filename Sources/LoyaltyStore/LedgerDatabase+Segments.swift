@@ -184,8 +184,12 @@ extension LedgerDatabase {
     /// Records the mailing and one outbox row per customer of the segment who has an address,
     /// keyed `mailing:MAILING:CUSTOMER`: a mail run sends each exactly once.
     public func mailSegment(
-        merchant code: String?, segment: Int64, subject: String, text: String, user: String, at instant: Date
+        merchant code: String?, segment: Int64, subject: String, text: String, user: String, key: String? = nil,
+        at instant: Date
     ) async throws -> MailingAnswer {
+        if let key, !(1...64).contains(key.unicodeScalars.count) {
+            throw LoyaltyError(.badRequest, "A mailing's \"key\" is 1 to 64 characters.")
+        }
         let subject = subject.trimmingCharacters(in: .whitespaces)
         // A line break in a subject would end the header and start another one.
         guard (1...200).contains(subject.unicodeScalars.count),
@@ -200,13 +204,20 @@ extension LedgerDatabase {
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)
+            if let key,
+                let earlier = try Row.fetchOne(
+                    db, sql: "SELECT id, recipients FROM mailing WHERE merchant_id = ? AND request_key = ?",
+                    arguments: [merchant.id, key])
+            {
+                return MailingAnswer(mailing: earlier["id"], recipients: earlier["recipients"])
+            }
             let view = try Self.segment(db, merchant: merchant, id: segment, today: today)
             let (condition, arguments) = Self.segmentCondition(view.filter, merchant: merchant, today: today)
             try db.execute(
                 sql: """
-                    INSERT INTO mailing (merchant_id, segment_id, subject, body, recipients, created_by, created_at)
-                    VALUES (?, ?, ?, ?, 0, ?, ?)
-                    """, arguments: [merchant.id, segment, subject, text, user, nowText()])
+                    INSERT INTO mailing (merchant_id, segment_id, subject, body, recipients, created_by, created_at, request_key)
+                    VALUES (?, ?, ?, ?, 0, ?, ?, ?)
+                    """, arguments: [merchant.id, segment, subject, text, user, nowText(), key])
             let mailing = db.lastInsertedRowID
             try db.execute(
                 sql: """

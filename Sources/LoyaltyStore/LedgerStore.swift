@@ -74,8 +74,9 @@ public protocol LedgerStore: Sendable {
     func segmentMembers(
         merchant: String?, segment: Int64?, filter: SegmentFilter?, after: Int64, limit: Int, at instant: Date
     ) async throws -> SegmentMembersAnswer
-    func mailSegment(merchant: String?, segment: Int64, subject: String, text: String, user: String, at instant: Date)
-        async throws -> MailingAnswer
+    func mailSegment(
+        merchant: String?, segment: Int64, subject: String, text: String, user: String, key: String?, at instant: Date
+    ) async throws -> MailingAnswer
 
     /// Recomputes every balance from the entries (`loyalgate core verify`).
     func verify() throws -> VerifyReport

@@ -406,7 +406,9 @@ enum Migrations {
                         body TEXT NOT NULL,
                         recipients INTEGER NOT NULL,
                         created_by TEXT NOT NULL,
-                        created_at TEXT NOT NULL
+                        created_at TEXT NOT NULL,
+                        request_key TEXT,
+                        UNIQUE (merchant_id, request_key)
                     );
                     ALTER TABLE mail_outbox ADD COLUMN mailing_id INTEGER REFERENCES mailing(id);
                     """)

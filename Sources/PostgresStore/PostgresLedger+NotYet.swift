@@ -74,7 +74,7 @@ extension PostgresLedger {
         throw Self.unsupported("segment.members")
     }
     public func mailSegment(
-        merchant: String?, segment: Int64, subject: String, text: String, user: String, at instant: Date
+        merchant: String?, segment: Int64, subject: String, text: String, user: String, key: String?, at instant: Date
     ) async throws -> MailingAnswer {
         throw Self.unsupported("segment.mail")
     }

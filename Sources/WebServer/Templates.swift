@@ -405,6 +405,7 @@ enum Templates {
         <h2>{{t.segment_mail}}</h2>
         <form method="post" action="/segments/{{id}}/mail" class="card-form" id="mail-form">
         <input type="hidden" name="_csrf" value="{{csrf}}">
+        <input type="hidden" name="mailingKey" value="{{mailingKey}}">
         <label for="mail-subject">{{t.segment_subject}}</label>
         <input id="mail-subject" name="subject" maxlength="200" required>
         <label for="mail-text">{{t.segment_text}}</label>

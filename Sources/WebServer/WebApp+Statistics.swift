@@ -63,7 +63,8 @@ extension WebApp {
                         CoreOp.SegmentMail.self,
                         .init(
                             merchant: session.merchant, segment: id, subject: fields["subject"] ?? "",
-                            text: fields["text"] ?? "", user: session.user))
+                            text: fields["text"] ?? "", user: session.user,
+                            key: fields["mailingKey"].map { String($0.prefix(64)) }))
                 } catch let refusal as LoyaltyError {
                     self.sessions.setNotice(
                         session.token, key: "raw",
@@ -331,6 +332,8 @@ extension WebApp {
                     ["customer": "\($0.customer)", "name": $0.name, "email": $0.email ?? "", "card": $0.card ?? ""]
                 },
                 "more": page.next != nil,
+                // One key per showing of the form: sent twice, it records one mailing.
+                "mailingKey": SessionTable.randomToken(),
             ], session: session, language: language)
     }
 

@@ -53,8 +53,13 @@ struct SegmentMailTests {
             merchant: nil, name: "Vichy", filter: SegmentFilter(brand: "Vichy"), user: "owner", at: Date())
         let mailing = try await database.mailSegment(
             merchant: nil, segment: segment.id, subject: "Vichy: 20 % korting",
-            text: "Deze week 20 % korting op Vichy.\n\nTot ziens!", user: "owner", at: Date())
+            text: "Deze week 20 % korting op Vichy.\n\nTot ziens!", user: "owner", key: "form-1", at: Date())
         #expect(mailing.recipients == expected.count)
+        // The same form sent again (a double click, a reload) records nothing more.
+        let again = try await database.mailSegment(
+            merchant: nil, segment: segment.id, subject: "Vichy: 20 % korting",
+            text: "Deze week 20 % korting op Vichy.\n\nTot ziens!", user: "owner", key: "form-1", at: Date())
+        #expect(again == mailing)
         let summary = try await MailRun(database: database, config: config).run()
         #expect(summary.first?.delivered == expected.count)
         let received = relay.messages().dropFirst(welcomes)
@@ -67,8 +72,8 @@ struct SegmentMailTests {
             #expect(mail.headers["list-unsubscribe"]?.contains("/mail/unsubscribe?t=") == true)
         }
         // Another pass sends nothing again.
-        let again = try await MailRun(database: database, config: config).run()
-        #expect(again.first?.delivered == 0)
+        let rerun = try await MailRun(database: database, config: config).run()
+        #expect(rerun.first?.delivered == 0)
         #expect(relay.count == welcomes + expected.count)
         try database.close()
     }

@@ -133,12 +133,19 @@ extension CoreOp {
             /// Plain text, paragraphs separated by blank lines; at most 20,000 characters.
             public var text: String
             public var user: String
-            public init(merchant: String? = nil, segment: Int64, subject: String, text: String, user: String) {
+            /// The sender's key for this mailing (1 to 64 characters), so that a form sent twice
+            /// records one mailing: the same key again answers the first mailing.
+            public var key: String?
+            public init(
+                merchant: String? = nil, segment: Int64, subject: String, text: String, user: String,
+                key: String? = nil
+            ) {
                 self.merchant = merchant
                 self.segment = segment
                 self.subject = subject
                 self.text = text
                 self.user = user
+                self.key = key
             }
         }
         public typealias Answer = MailingAnswer
