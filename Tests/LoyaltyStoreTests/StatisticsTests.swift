@@ -270,6 +270,30 @@ import Testing
         #expect(points.groups.compactMap(\.customers).reduce(0, +) <= 60)
     }
 
+    @Test func aRepeatedReceiptOrARefusedSaleCountsNothing() async throws {
+        let ledger = try Self.ledger()
+        let now = try #require(Timestamp.parse("2026-04-02T10:00:00Z"))
+        let cards = (1...5).map { ledger.card("2990001", Int64($0)) }
+        for card in cards { try ledger.addCard(card) }
+        let line = SaleLineInput(sku: "v", amount: "10.00", brand: "Vichy", category: "cosmetics")
+        for (index, card) in cards.enumerated() {
+            _ = try await ledger.earn(card, receipt: "R\(index)", at: "2026-03-02T10:00:00Z", [line])
+        }
+        // The till sends the first receipt again (a retry): answered from the first, not counted.
+        let replayed = try await ledger.earn(cards[0], receipt: "R0", at: "2026-03-02T10:00:00Z", [line])
+        #expect(replayed.replayed)
+        // A blocked card's sale is refused, and its rollups roll back with it.
+        try ledger.addCard(ledger.card("2990001", 9), status: .blocked)
+        #expect(
+            await errorCode {
+                try await ledger.earn(ledger.card("2990001", 9), receipt: "B", at: "2026-03-02T10:00:00Z", [line])
+            } != nil)
+        let answer = try await ledger.database.statistics(
+            merchant: nil, dimension: "brand", period: "2026-03", at: now)
+        let vichy = try #require(answer.groups.first { $0.value == "Vichy" })
+        #expect(vichy.buyers == 5 && vichy.sales?.receipts == 5 && vichy.sales?.amount == "50.00")
+    }
+
     @Test func statisticsOfALedgerFromBeforeTheRollupsAreFilledInOnOpening() async throws {
         let ledger = try Self.ledger()
         _ = try await Self.fill(ledger)
