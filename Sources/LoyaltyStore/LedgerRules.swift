@@ -193,3 +193,168 @@ extension LedgerRules {
         LedgerDatabase.ImportedProgram(merchant: merchant, version: version, created: created)
     }
 }
+
+// MARK: - The back office, patient references and households (both stores)
+
+extension LedgerRules {
+    /// Where `report.summary`'s two periods start (the merchant's local day and month holding
+    /// `instant`) and where both end (the end of that local day), as stored times compare.
+    public struct SummaryWindow: Sendable {
+        public var dayStart: Date
+        public var monthStart: Date
+        public var until: String
+    }
+
+    public static func summaryWindow(merchant: Merchant, at instant: Date) -> SummaryWindow {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = merchant.timeZone
+        let dayStart = calendar.startOfDay(for: instant)
+        let monthStart = calendar.date(from: calendar.dateComponents([.year, .month], from: instant)) ?? dayStart
+        let until = Timestamp.format(calendar.date(byAdding: .day, value: 1, to: dayStart) ?? instant)
+        return SummaryWindow(dayStart: dayStart, monthStart: monthStart, until: until)
+    }
+
+    /// The entries of one kind in a period: how many and their sums (exact: a store refuses a
+    /// sum that overflows rather than rounding it).
+    public struct KindTotals: Sendable {
+        public var kind: String
+        public var count: Int
+        public var points: Int64
+        public var minor: Int64
+
+        public init(kind: String, count: Int, points: Int64, minor: Int64) {
+            self.kind = kind
+            self.count = count
+            self.points = points
+            self.minor = minor
+        }
+    }
+
+    /// The kinds `report.summary` counts.
+    public static let summaryKinds = ["earn", "redeem", "return"]
+
+    /// One period of `report.summary` from its totals per kind; redeems are shown as positive
+    /// figures (the entries hold them negative).
+    public static func summaryPeriod(from start: Date, merchant: Merchant, totals: [KindTotals])
+        -> SummaryAnswer.Period
+    {
+        var result = SummaryAnswer.Period(
+            from: Timestamp.localDate(start, timeZone: merchant.timeZone), earns: 0, pointsEarned: 0,
+            redeems: 0, pointsRedeemed: 0, discountRedeemed: Money.zero(merchant.currency).decimalString,
+            returns: 0)
+        for total in totals {
+            switch total.kind {
+            case "earn":
+                result.earns = total.count
+                result.pointsEarned = total.points
+            case "redeem":
+                result.redeems = total.count
+                result.pointsRedeemed = total.points == .min ? .max : -total.points
+                result.discountRedeemed =
+                    Money(minorUnits: total.minor == .min ? .max : -total.minor, currency: merchant.currency)
+                    .decimalString
+            default: result.returns = total.count
+            }
+        }
+        return result
+    }
+
+    /// `audit.append`'s texts: lengths count Unicode scalars; control characters would reach
+    /// every screen that shows the log.
+    public static func checkAudit(_ request: CoreOp.AuditAppend.Parameters) throws(LoyaltyError) {
+        try checkAuditText(request.user, field: "user", maximum: 64)
+        try checkAuditText(request.action, field: "action", maximum: 64)
+        try checkAuditText(request.subject, field: "subject", maximum: 64)
+        if let detail = request.detail { try checkAuditText(detail, field: "detail", maximum: 500) }
+    }
+
+    static func checkAuditText(_ text: String, field: String, maximum: Int) throws(LoyaltyError) {
+        guard !text.isEmpty, text.unicodeScalars.count <= maximum,
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw LoyaltyError(
+                .badRequest, "\"\(field)\" is 1 to \(maximum) characters without control characters.")
+        }
+    }
+
+    /// `audit.list`'s limit.
+    public static func checkAuditLimit(_ limit: Int) throws(LoyaltyError) {
+        guard (1...1000).contains(limit) else {
+            throw LoyaltyError(.badRequest, "\"limit\" is 1 to 1000.")
+        }
+    }
+
+    /// `export.page`'s paging.
+    public static func checkExportPage(after: Int64, limit: Int) throws(LoyaltyError) {
+        guard (1...5000).contains(limit), after >= 0 else {
+            throw LoyaltyError(.badRequest, "\"limit\" is 1 to 5000 and \"after\" a row number from a previous page.")
+        }
+    }
+
+    /// One row of an export as its CSV cells (the same on both stores), from the columns the
+    /// kind's query selects; `open` unseals a customer's details.
+    public static func exportFields(
+        _ kind: ExportKind, columns: [String: (any DatabaseValueConvertible)?], merchant: Merchant,
+        open: (Data) throws -> CustomerDetails
+    ) throws -> [String] {
+        try LedgerDatabase.exportFields(kind, Row(columns), merchant: merchant, open: open)
+    }
+
+    /// A pharmacy's patient reference (`card.link-patient`): scalars, not characters, are
+    /// counted, since one character may carry thousands of combining marks.
+    public static func checkPatientRef(_ patientRef: String?) throws(LoyaltyError) {
+        guard (patientRef?.unicodeScalars.count ?? 0) <= 128,
+            patientRef?.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) != true
+        else {
+            throw LoyaltyError(
+                .badRequest, "A patient reference has at most 128 characters and no control characters.")
+        }
+    }
+
+    /// The sealing context of patient references (one per merchant).
+    public static func patientContext(_ merchant: Merchant) -> String { "patient:\(merchant.id)" }
+
+    /// `account.pool` when the card leaves its old account empty of cards: the whole balance
+    /// moves along, refused when the two together would pass what one account may hold.
+    public static func checkPoolable(_ source: Balances, into destination: Balances, card: String, target: String)
+        throws(RuleViolation)
+    {
+        guard Limits.moved(destination.points, by: source.points) != nil,
+            Limits.moved(destination.balanceMinor, by: source.balanceMinor) != nil,
+            Limits.moved(destination.prepaidMinor, by: source.prepaidMinor) != nil,
+            Limits.moved(destination.stamps, by: source.stamps) != nil
+        else {
+            throw RuleViolation(
+                .outOfRange,
+                "Cards \(card) and \(target) together hold more than one account may (\(Limits.grouped(Limits.balance)) points or minor units); they cannot be pooled."
+            )
+        }
+    }
+
+    /// `account.pool`: two accounts of different customers are not pooled.
+    public static func checkSameHousehold(_ source: Balances, _ destination: Balances) throws(LoyaltyError) {
+        guard
+            source.customerID == nil || destination.customerID == nil || source.customerID == destination.customerID
+        else {
+            throw LoyaltyError(.badRequest, "The two cards belong to different customers.")
+        }
+    }
+
+    /// `account.split`: the discount (minor units) a card takes out of its household, checked
+    /// against what the household holds.
+    public static func splitShare(_ household: Balances, points: Int64, amount: String?, merchant: Merchant)
+        throws(LoyaltyError) -> Int64
+    {
+        let minor: Int64
+        do { minor = try amount.map { try Money(parsing: $0, currency: merchant.currency).minorUnits } ?? 0 } catch {
+            throw LoyaltyError(.badRequest, "\(error)")
+        }
+        guard points >= 0, minor >= 0, points <= household.points, minor <= household.balanceMinor else {
+            throw LoyaltyError(
+                .insufficientBalance,
+                "The household has \(household.points) points and \(Money(minorUnits: household.balanceMinor, currency: merchant.currency).decimalString); it cannot give that much."
+            )
+        }
+        return minor
+    }
+}

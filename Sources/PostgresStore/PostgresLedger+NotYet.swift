@@ -21,37 +21,4 @@ extension PostgresLedger {
     public func quote(_ request: CoreOp.TxnQuote.Parameters) async throws -> QuoteAnswer {
         throw Self.unsupported("txn.quote")
     }
-    public func linkPatient(merchant: String?, card: String, patientRef: String?) async throws {
-        throw Self.unsupported("card.link-patient")
-    }
-    public func pool(merchant: String?, card: String, into: String) async throws -> HouseholdAnswer {
-        throw Self.unsupported("account.pool")
-    }
-    public func split(merchant: String?, card: String, points: Int64, amount: String?) async throws
-        -> HouseholdAnswer
-    {
-        throw Self.unsupported("account.split")
-    }
-    public func setMembership(merchant: String?, card: String, member: Bool, at instant: Date) async throws
-        -> CardLookupAnswer
-    {
-        throw Self.unsupported("membership.set")
-    }
-    public func detach(merchant: String?, card: String, at instant: Date) async throws -> CardLookupAnswer {
-        throw Self.unsupported("card.detach")
-    }
-    public func summary(merchant: String?, at instant: Date) async throws -> SummaryAnswer {
-        throw Self.unsupported("report.summary")
-    }
-    public func appendAudit(_ request: CoreOp.AuditAppend.Parameters) async throws -> AuditEntry {
-        throw Self.unsupported("audit.append")
-    }
-    public func auditList(merchant: String?, limit: Int) async throws -> AuditAnswer {
-        throw Self.unsupported("audit.list")
-    }
-    public func exportPage(merchant: String?, kind: ExportKind, after: Int64, limit: Int) async throws
-        -> ExportPageAnswer
-    {
-        throw Self.unsupported("export.page")
-    }
 }

@@ -14,6 +14,8 @@ extension PostgresLedger {
         var status: CardStatus
         var accountID: Int64
         var activeFrom: Date?
+        /// The pharmacy's patient reference, sealed (`card.link-patient`).
+        var patientRef: Data? = nil
     }
 
     // MARK: Merchants and programs
@@ -155,14 +157,15 @@ extension PostgresLedger {
         guard
             let row = try await connection.row(
                 """
-                SELECT id, number, status, account_id, active_from FROM card
+                SELECT id, number, status, account_id, active_from, patient_ref FROM card
                 WHERE merchant_id = \(merchant.id) AND number = \(number.digits)
                 """, logger: logger)
         else { return nil }
         return CardRow(
             id: try row.int("id"), number: try row.text("number"),
             status: CardStatus(rawValue: try row.text("status")) ?? .blocked, accountID: try row.int("account_id"),
-            activeFrom: try row.optionalText("active_from").flatMap(Timestamp.parse))
+            activeFrom: try row.optionalText("active_from").flatMap(Timestamp.parse),
+            patientRef: try row.bytes("patient_ref"))
     }
 
     func requireCard(_ connection: PostgresConnection, merchant: Merchant, number: CardNumber) async throws -> CardRow {
@@ -281,12 +284,11 @@ extension PostgresLedger {
                     stampCard: LedgerRules.stampCard(rules, stamps: 0))
             }
             let account = try await self.account(connection, id: card.accountID, lock: false)
-            // Patient references (card.link-patient) are not on this store yet.
             return CardLookupAnswer(
                 card: CardView(number: card.number, status: card.status.shown(at: Date(), activeFrom: card.activeFrom)),
                 account: LedgerRules.view(account, merchant: merchant),
                 customer: try await self.displayName(connection, merchant: merchant, account: account).map(
-                    CustomerView.init), patientRef: nil,
+                    CustomerView.init), patientRef: try self.patientRef(card, merchant: merchant),
                 member: account.member,
                 stampCard: (try? await self.currentProgram(connection, merchant: merchant).rules).flatMap {
                     LedgerRules.stampCard($0, stamps: account.stamps)
