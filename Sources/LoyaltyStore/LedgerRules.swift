@@ -358,3 +358,202 @@ extension LedgerRules {
         return minor
     }
 }
+
+// MARK: - Stamps, vouchers and cardholder prices (both stores)
+
+extension LedgerRules {
+    // Stamps.
+
+    public static func stampsRedeemDigest(card: CardNumber, at saleTime: Date?) -> Data {
+        LedgerDatabase.CanonicalRequest(kind: "stamps-redeem", card: card.digits, at: saleTime.map(Timestamp.format))
+            .digest
+    }
+
+    /// A repeated `stamps.redeem` (till, receipt): the first answer marked replayed, or
+    /// `receipt-reused` for another request.
+    public static func stampReplay(answer: String, storedDigest: Data, digest: Data, till: String, receipt: String)
+        throws -> StampAnswer
+    {
+        guard storedDigest == digest else {
+            throw LoyaltyError(
+                .receiptReused,
+                "Receipt \(receipt) of till \(till) was already used for another stamp reward; give this one its own receipt number."
+            )
+        }
+        var replayed = try JSONDecoder().decode(StampAnswer.self, from: Data(answer.utf8))
+        replayed.replayed = true
+        return replayed
+    }
+
+    /// The program's stamp card, or `bad-request` for a merchant that gives no stamps.
+    public static func stampRule(_ rules: EarningRules, merchant: Merchant) throws(LoyaltyError) -> Program.StampRule {
+        guard let rule = rules.stampRule else {
+            throw LoyaltyError(.badRequest, "\(merchant.name) gives no stamps (no \"stamps\" in its program).")
+        }
+        return rule
+    }
+
+    /// The stamps the reward takes, or `insufficient-balance` while the card holds fewer.
+    public static func stampsNeeded(_ rule: Program.StampRule, stamps: Int64, card: CardNumber) throws(RuleViolation)
+        -> Int64
+    {
+        let needed = rule.reward.stamps
+        guard stamps >= needed else {
+            throw RuleViolation(
+                .insufficientBalance,
+                "Card \(card) has \(stamps) of the \(needed) stamps for \(rule.reward.name): \(needed - stamps) more to go."
+            )
+        }
+        return needed
+    }
+
+    // Cardholder prices.
+
+    /// A quote's card and time, checked.
+    public static func quoteInput(_ request: CoreOp.TxnQuote.Parameters) throws -> (card: CardNumber, at: Date?) {
+        let number = try CardNumber(request.card)
+        guard !request.lines.isEmpty, request.lines.count <= Limits.receiptLines else {
+            throw LoyaltyError(.badRequest, "A quote needs 1 to \(Limits.receiptLines) lines.")
+        }
+        do { return (number, try request.at.map(Timestamp.read)) } catch {
+            throw LoyaltyError(.badRequest, "\"at\": \(error.message)")
+        }
+    }
+
+    public static func checkQuoteOpen(_ rules: EarningRules, at instant: Date) throws(RuleViolation) {
+        if let reason = rules.closedReason(at: instant) {
+            throw RuleViolation(.programClosed, "No cardholder prices now: \(reason).")
+        }
+    }
+
+    /// The cardholder discounts of `lines` for the card, their total overflow-checked.
+    public static func quoteAnswer(
+        card: CardNumber, lines: [SaleLine], rules: EarningRules, member: Bool, merchant: Merchant
+    ) throws -> QuoteAnswer {
+        let found = rules.cardholderDiscounts(for: lines, member: member)
+        var total: Int64 = 0
+        for line in found { total = try checkedSum(total, line.discount.minorUnits) }
+        return QuoteAnswer(
+            card: card.digits, member: member, currency: merchant.currency.code,
+            lines: found.map(LedgerDatabase.quoteLine),
+            discount: Money(minorUnits: total, currency: merchant.currency).decimalString)
+    }
+
+    /// An earn's `applied`, checked against what the program gives the card for those lines.
+    public static func checkedApplied(
+        _ applied: [QuoteLine]?, lines: [SaleLine], rules: EarningRules, member: Bool, currency: Currency
+    ) throws -> [QuoteLine]? {
+        try LedgerDatabase.checkedApplied(applied, lines: lines, rules: rules, member: member, currency: currency)
+    }
+
+    // Vouchers.
+
+    /// A `voucher.issue`'s terms, checked (amounts in the merchant's currency).
+    public static func voucherTerms(_ request: CoreOp.VoucherIssue.Parameters, merchant: Merchant) throws
+        -> VoucherTerms
+    {
+        let currency = merchant.currency
+        func money(_ field: String, _ text: String?) throws -> Int64? {
+            guard let text else { return nil }
+            guard let money = try? Money(parsing: text, currency: currency), money.minorUnits >= 0,
+                money.minorUnits <= Limits.lineMinorUnits
+            else {
+                throw LoyaltyError(
+                    .badRequest,
+                    "\"\(field)\": \"\(text.prefix(32))\" must be an amount in \(currency.code), like \"5.00\".")
+            }
+            return money.minorUnits
+        }
+        var rate: Ratio?
+        if let percent = request.percent {
+            guard let parsed = Ratio(percent) else {
+                throw LoyaltyError(
+                    .badRequest, "\"percent\": \"\(percent.prefix(32))\" must be a rate like \"0.10\" (10 % off).")
+            }
+            rate = parsed
+        }
+        let sku = try request.sku.map { text throws(LoyaltyError) in try Identifier.normalised(text, field: "sku") }
+        let terms = try VoucherTerms(
+            kind: request.kind, valueMinor: try money("amount", request.amount), rate: rate, sku: sku,
+            name: request.name, uses: request.uses ?? 1, validFrom: request.validFrom,
+            validUntil: request.validUntil, minimumMinor: try money("minimumPurchase", request.minimumPurchase)
+        ).validated()
+        if let name = terms.name, name.isEmpty || name.unicodeScalars.count > 200 {
+            throw LoyaltyError(.badRequest, "\"name\" must be 1 to 200 characters.")
+        }
+        return terms
+    }
+
+    public static func voucherIssueDigest(card: CardNumber?, at issueTime: Date?, terms: VoucherTerms) -> Data {
+        LedgerDatabase.CanonicalRequest(
+            kind: "voucher-issue", card: card?.digits, at: issueTime.map(Timestamp.format), terms: terms
+        ).digest
+    }
+
+    public static func voucherIssueReplay(
+        answer: String, storedDigest: Data, digest: Data, till: String, receipt: String
+    ) throws -> VoucherAnswer {
+        guard storedDigest == digest else {
+            throw LoyaltyError(
+                .receiptReused,
+                "Receipt \(till)/\(receipt) already issued another voucher; give this one its own receipt number.")
+        }
+        var replayed = try JSONDecoder().decode(VoucherAnswer.self, from: Data(answer.utf8))
+        replayed.replayed = true
+        return replayed
+    }
+
+    /// A fresh voucher code: ten random digits, so that a code cannot be guessed from the one
+    /// printed before it.
+    public static func newVoucherCode() -> String {
+        VoucherCode.make(serial: UInt64.random(in: 0..<10_000_000_000))
+    }
+
+    /// A `voucher.redeem`'s purchase total in minor units.
+    public static func voucherPurchase(_ text: String?, merchant: Merchant) throws(LoyaltyError) -> Int64? {
+        guard let text else { return nil }
+        guard let money = try? Money(parsing: text, currency: merchant.currency), money.minorUnits >= 0,
+            money.minorUnits <= Limits.receiptMinorUnits
+        else {
+            throw LoyaltyError(
+                .badRequest,
+                "\"purchaseTotal\": \"\(text.prefix(32))\" must be an amount in \(merchant.currency.code), like \"25.00\"."
+            )
+        }
+        return money.minorUnits
+    }
+
+    public static func voucherRedeemDigest(at saleTime: Date?, purchase: Int64?, code: String) -> Data {
+        LedgerDatabase.CanonicalRequest(
+            kind: "voucher-redeem", at: saleTime.map(Timestamp.format), amount: purchase.map { String($0) }, code: code
+        ).digest
+    }
+
+    public static func voucherRedeemReplay(
+        answer: String, storedDigest: Data, digest: Data, code: String, till: String, receipt: String
+    ) throws -> VoucherAnswer {
+        guard storedDigest == digest else {
+            throw LoyaltyError(
+                .receiptReused,
+                "Voucher \(code) was already used on receipt \(receipt) of till \(till) for another purchase total.")
+        }
+        var replayed = try JSONDecoder().decode(VoucherAnswer.self, from: Data(answer.utf8))
+        replayed.replayed = true
+        return replayed
+    }
+
+    /// `unknown-voucher` for a code no merchant issued (`merchantID` nil) or another merchant's.
+    public static func checkVoucherMerchant(_ merchantID: Int64?, merchant: Merchant, code: String)
+        throws(RuleViolation)
+    {
+        try LedgerDatabase.checkVoucherMerchant(merchantID, merchant: merchant, code: code)
+    }
+
+    /// A voucher as a till is shown it (its state on the merchant's `today`).
+    public static func voucherView(
+        code: String, terms: VoucherTerms, used: Int64, card: String?, today: String, currency: Currency
+    ) -> VoucherView {
+        LedgerDatabase.voucherView(code: code, terms: terms, used: used, card: card, today: today, currency: currency)
+    }
+
+}
