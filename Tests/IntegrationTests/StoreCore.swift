@@ -4,24 +4,6 @@ import LoyalgateProtocol
 import LoyaltyDomain
 import Testbed
 
-/// The two stores the real core runs on: the suites parameterised over them run each test
-/// against `loyalgate core --data DIR` (SQLite) and `loyalgate core --database postgres://...`
-/// (a real PostgreSQL, `PostgresServer`). Where PostgreSQL is not installed only SQLite runs,
-/// and that is said once.
-enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sqlite, postgres
-
-    var description: String { rawValue }
-
-    static let available: [StoreKind] = {
-        if let reason = PostgresServer.unavailable {
-            FileHandle.standardError.write(Data("skipping the PostgreSQL runs of the socket tests: \(reason)\n".utf8))
-            return [.sqlite]
-        }
-        return allCases
-    }()
-}
-
 /// A real `loyalgate core` on either store, set up as a technician would: on SQLite with
 /// `program import --data` and `cards add --data`; on PostgreSQL with `core init` as the
 /// database's owner, the core on the role that made, the programs through `program.import`

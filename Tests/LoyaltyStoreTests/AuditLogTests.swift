@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoyalgateProtocol
+import Testbed
 import Testing
 
 @testable import LoyaltyStore

@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// Stamps, vouchers and cardholder prices in a real ledger: the German market's coffee card and

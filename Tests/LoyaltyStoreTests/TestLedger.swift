@@ -76,23 +76,6 @@ func errorCode(_ body: () async throws -> Any) async -> LoyaltyError.Code? {
     }
 }
 
-/// The two stores behind `LedgerStore`: the suites parameterised over them run each test on a
-/// real SQLite file and on a real PostgreSQL database (`PostgresServer`, the test process's own
-/// server). Where PostgreSQL is not installed only SQLite runs, and that is said once.
-enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sqlite, postgres
-
-    var description: String { rawValue }
-
-    static let available: [StoreKind] = {
-        if let reason = PostgresServer.unavailable {
-            FileHandle.standardError.write(Data("skipping the PostgreSQL runs of the store tests: \(reason)\n".utf8))
-            return [.sqlite]
-        }
-        return allCases
-    }()
-}
-
 /// A fresh ledger on either store, with the example program files loaded, and the few things
 /// tests do that are not ops: registering cards, importing a program, tampering on purpose.
 struct StoreLedger {
