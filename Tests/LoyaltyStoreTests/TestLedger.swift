@@ -143,6 +143,16 @@ struct StoreLedger {
         await postgres?.close()
     }
 
+    /// Closes the store and removes a SQLite ledger's folder: for tests that make many ledgers
+    /// (property tests and their shrinking), so that they hold no files or connections open.
+    func discard() async {
+        await postgres?.close()
+        if let sqlite {
+            try? sqlite.database.close()
+            try? FileManager.default.removeItem(at: sqlite.directory)
+        }
+    }
+
     func earn(
         _ card: String, receipt: String, till: String = "till-1", merchant: String? = nil,
         at: String? = "2026-11-24T10:00:00Z", _ lines: [SaleLineInput]
