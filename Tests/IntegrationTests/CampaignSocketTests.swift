@@ -19,11 +19,12 @@ import Testing
             at: at)
     }
 
-    @Test func aReturnTakesBackTheDoubledPointsOfItsSaleAfterTheCampaignIsCancelled() throws {
+    @Test(arguments: TestStore.available)
+    func aReturnTakesBackTheDoubledPointsOfItsSaleAfterTheCampaignIsCancelled(store: TestStore) throws {
         let core = CoreProcess()
         let number = card("2990001", 31)
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
-        try core.start()
+        try core.start(on: store)
         let office = try core.typedClient()
 
         let planned = try office.call(CoreOp.CampaignAdd.self, .init(campaign: Self.vichy))
@@ -70,10 +71,11 @@ import Testing
         #expect(core.terminate() == 0)
     }
 
-    @Test func campaignsArePlannedAheadAndRefusedInClearWords() throws {
+    @Test(arguments: TestStore.available)
+    func campaignsArePlannedAheadAndRefusedInClearWords(store: TestStore) throws {
         let core = CoreProcess()
         try core.setUp(programs: ["dutch-pharmacy"])
-        try core.start()
+        try core.start(on: store)
         let office = try core.typedClient()
         func refusal(_ campaign: Program.Campaign) -> LoyaltyError? {
             do {
