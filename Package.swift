@@ -289,10 +289,13 @@ let package = Package(
                 "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "PostgresStore", "Testbed", propertyBased, grdb,
             ],
             swiftSettings: swiftSettings),
-        // The core's ops in-process against a real SQLite file: no socket, no child process.
+        // The core's ops in-process against a real SQLite file or PostgreSQL database: no socket,
+        // no child process.
         .testTarget(
             name: "LoyaltyCoreTests",
-            dependencies: ["LoyaltyCore", "LoyaltyStore", "LoyalgateProtocol", "LoyaltyDomain"],
+            dependencies: [
+                "LoyaltyCore", "LoyaltyStore", "LoyalgateProtocol", "LoyaltyDomain", "PostgresStore", "Testbed",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "LoyalgateProtocolTests", dependencies: ["LoyalgateProtocol", "LoyaltyDomain"],

@@ -20,12 +20,16 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case batches
         /// Campaigns (a new program version each) and prize draws.
         case campaigns
+        /// Statistics: figures of the whole shop (groups of fewer than five are never shown).
+        case statistics
+        /// Segments (lists of named customers with their addresses) and mailings to them.
+        case segments
     }
 
     public func may(_ action: Action) -> Bool {
         switch action {
         case .look, .register, .edit, .cardLife: true
-        case .erase, .exportCustomer, .exports, .batches, .campaigns: self >= .manager
+        case .erase, .exportCustomer, .exports, .batches, .campaigns, .statistics, .segments: self >= .manager
         case .audit, .program: self == .owner
         }
     }

@@ -144,8 +144,8 @@ public struct CoreService: Sendable {
     /// Every op's handler by name; `CoreOp.all` and this list name the same ops (tested).
     static let handlers: [String: Handler] = Dictionary(
         uniqueKeysWithValues: (tillHandlers + cardHandlers + customerHandlers + prepaidHandlers + cardKindHandlers
-            + backOfficeHandlers + cardBatchHandlers + cardholderHandlers + holderDetailsHandlers + campaignHandlers)
-            .map { ($0.name, $0) })
+            + backOfficeHandlers + cardBatchHandlers + cardholderHandlers + holderDetailsHandlers + campaignHandlers
+            + statisticsHandlers).map { ($0.name, $0) })
 
     /// The names of the ops this core answers.
     public static var opNames: Set<String> { Set(handlers.keys) }

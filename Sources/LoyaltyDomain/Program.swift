@@ -20,6 +20,8 @@ public struct Program: Sendable, Hashable, Codable {
     /// Time-limited rules (Campaigns.swift), added and cancelled from the back office; each
     /// change is a new program version.
     public var campaigns: [Campaign]?
+    /// What segments and mailings may use of purchases (a pharmacy's medicine is health data).
+    public var marketing: MarketingRule? = nil
 
     public init(
         points: PointsRule? = nil, discount: DiscountRule? = nil, multipliers: Multipliers? = nil,

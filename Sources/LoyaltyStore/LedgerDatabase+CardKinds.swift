@@ -79,10 +79,7 @@ extension LedgerDatabase {
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            let digest = CanonicalRequest(
-                kind: "stamps-redeem", card: number.digits, at: saleTime.map(Timestamp.format)
-            )
-            .digest
+            let digest = LedgerRules.stampsRedeemDigest(card: number, at: saleTime)
             if let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -90,20 +87,12 @@ extension LedgerDatabase {
                     WHERE merchant_id = ? AND till = ? AND receipt = ? AND kind = 'redeem'
                     """, arguments: [merchant.id, request.till, request.receipt])
             {
-                guard row["request_digest"] as Data == digest else {
-                    throw LoyaltyError(
-                        .receiptReused,
-                        "Receipt \(request.receipt) of till \(request.till) was already used for another stamp reward; give this one its own receipt number."
-                    )
-                }
-                var answer = try JSONDecoder().decode(StampAnswer.self, from: Data((row["answer"] as String).utf8))
-                answer.replayed = true
-                return answer
+                return try LedgerRules.stampReplay(
+                    answer: row["answer"], storedDigest: row["request_digest"], digest: digest, till: request.till,
+                    receipt: request.receipt)
             }
             let (_, rules) = try self.currentProgram(db, merchant: merchant)
-            guard let rule = rules.stampRule else {
-                throw LoyaltyError(.badRequest, "\(merchant.name) gives no stamps (no \"stamps\" in its program).")
-            }
+            let rule = try LedgerRules.stampRule(rules, merchant: merchant)
             let at = saleTime ?? Date()
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "The card cannot be used now: \(reason).")
@@ -113,13 +102,7 @@ extension LedgerDatabase {
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             try Self.requireActive(card, at: at)
             let account = try Self.account(db, id: card.accountID)
-            let needed = rule.reward.stamps
-            guard account.stamps >= needed else {
-                throw RuleViolation(
-                    .insufficientBalance,
-                    "Card \(number) has \(account.stamps) of the \(needed) stamps for \(rule.reward.name): \(needed - account.stamps) more to go."
-                )
-            }
+            let needed = try LedgerRules.stampsNeeded(rule, stamps: account.stamps, card: number)
             let atText = Timestamp.format(at)
             let card_ = card.number
             let balance = account.stamps - needed
@@ -145,14 +128,7 @@ extension LedgerDatabase {
     /// The cardholder discounts of a basket for the card, under the program and membership of
     /// the sale's time. Writes nothing.
     public func quote(_ request: CoreOp.TxnQuote.Parameters) async throws -> QuoteAnswer {
-        let number = try CardNumber(request.card)
-        guard !request.lines.isEmpty, request.lines.count <= Limits.receiptLines else {
-            throw LoyaltyError(.badRequest, "A quote needs 1 to \(Limits.receiptLines) lines.")
-        }
-        let saleTime: Date?
-        do { saleTime = try request.at.map(Timestamp.read) } catch {
-            throw LoyaltyError(.badRequest, "\"at\": \(error.message)")
-        }
+        let (number, saleTime) = try LedgerRules.quoteInput(request)
         return try await read { db in
             let merchant = try Self.merchant(db, code: request.merchant)
             let lines = try request.lines.map { line throws(LoyaltyError) in
@@ -167,16 +143,9 @@ extension LedgerDatabase {
             } else if !rules.mayEnrol(number, cardPrefix: merchant.cardPrefix) {
                 throw RuleViolation(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
             }
-            if let reason = rules.closedReason(at: at) {
-                throw RuleViolation(.programClosed, "No cardholder prices now: \(reason).")
-            }
-            let found = rules.cardholderDiscounts(for: lines, member: member)
-            var total: Int64 = 0
-            for line in found { total = try Self.checkedSum(total, line.discount.minorUnits) }
-            return QuoteAnswer(
-                card: number.digits, member: member, currency: merchant.currency.code,
-                lines: found.map(Self.quoteLine),
-                discount: Money(minorUnits: total, currency: merchant.currency).decimalString)
+            try LedgerRules.checkQuoteOpen(rules, at: at)
+            return try LedgerRules.quoteAnswer(
+                card: number, lines: lines, rules: rules, member: member, merchant: merchant)
         }
     }
 
@@ -235,51 +204,16 @@ extension LedgerDatabase {
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
             let currency = merchant.currency
-            func money(_ field: String, _ text: String?) throws -> Int64? {
-                guard let text else { return nil }
-                guard let money = try? Money(parsing: text, currency: currency), money.minorUnits >= 0,
-                    money.minorUnits <= Limits.lineMinorUnits
-                else {
-                    throw LoyaltyError(
-                        .badRequest,
-                        "\"\(field)\": \"\(text.prefix(32))\" must be an amount in \(currency.code), like \"5.00\".")
-                }
-                return money.minorUnits
-            }
-            var rate: Ratio?
-            if let percent = request.percent {
-                guard let parsed = Ratio(percent) else {
-                    throw LoyaltyError(
-                        .badRequest, "\"percent\": \"\(percent.prefix(32))\" must be a rate like \"0.10\" (10 % off).")
-                }
-                rate = parsed
-            }
-            let sku = try request.sku.map { text throws(LoyaltyError) in try Identifier.normalised(text, field: "sku") }
-            let terms = try VoucherTerms(
-                kind: request.kind, valueMinor: try money("amount", request.amount), rate: rate, sku: sku,
-                name: request.name, uses: request.uses ?? 1, validFrom: request.validFrom,
-                validUntil: request.validUntil, minimumMinor: try money("minimumPurchase", request.minimumPurchase)
-            ).validated()
-            if let name = terms.name, name.isEmpty || name.unicodeScalars.count > 200 {
-                throw LoyaltyError(.badRequest, "\"name\" must be 1 to 200 characters.")
-            }
-            let digest = CanonicalRequest(
-                kind: "voucher-issue", card: number?.digits, at: issueTime.map(Timestamp.format), terms: terms
-            ).digest
+            let terms = try LedgerRules.voucherTerms(request, merchant: merchant)
+            let digest = LedgerRules.voucherIssueDigest(card: number, at: issueTime, terms: terms)
             if let row = try Row.fetchOne(
                 db,
                 sql: "SELECT answer, request_digest FROM voucher WHERE merchant_id = ? AND till = ? AND receipt = ?",
                 arguments: [merchant.id, request.till, request.receipt])
             {
-                guard row["request_digest"] as Data == digest else {
-                    throw LoyaltyError(
-                        .receiptReused,
-                        "Receipt \(request.till)/\(request.receipt) already issued another voucher; give this one its own receipt number."
-                    )
-                }
-                var answer = try JSONDecoder().decode(VoucherAnswer.self, from: Data((row["answer"] as String).utf8))
-                answer.replayed = true
-                return answer
+                return try LedgerRules.voucherIssueReplay(
+                    answer: row["answer"], storedDigest: row["request_digest"], digest: digest, till: request.till,
+                    receipt: request.receipt)
             }
             let at = issueTime ?? Date()
             var card: CardRow?
@@ -291,10 +225,9 @@ extension LedgerDatabase {
                 try Self.requireActive(found, at: at)
                 card = found
             }
-            // Ten random digits: a code cannot be guessed from the one printed before it.
             var code = ""
             for _ in 0..<20 {
-                let candidate = VoucherCode.make(serial: UInt64.random(in: 0..<10_000_000_000))
+                let candidate = LedgerRules.newVoucherCode()
                 if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM voucher WHERE code = ?", arguments: [candidate]) == 0
                 {
                     code = candidate
@@ -330,22 +263,9 @@ extension LedgerDatabase {
         let saleTime = try request.time()
         return try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            let purchase = try request.purchaseTotal.map { text in
-                guard let money = try? Money(parsing: text, currency: merchant.currency), money.minorUnits >= 0,
-                    money.minorUnits <= Limits.receiptMinorUnits
-                else {
-                    throw LoyaltyError(
-                        .badRequest,
-                        "\"purchaseTotal\": \"\(text.prefix(32))\" must be an amount in \(merchant.currency.code), like \"25.00\"."
-                    )
-                }
-                return money.minorUnits
-            }
+            let purchase = try LedgerRules.voucherPurchase(request.purchaseTotal, merchant: merchant)
             let voucher = try Self.requireVoucher(db, merchant: merchant, code: code)
-            let digest = CanonicalRequest(
-                kind: "voucher-redeem", at: saleTime.map(Timestamp.format), amount: purchase.map { String($0) },
-                code: code
-            ).digest
+            let digest = LedgerRules.voucherRedeemDigest(at: saleTime, purchase: purchase, code: code)
             if let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -353,15 +273,9 @@ extension LedgerDatabase {
                     WHERE merchant_id = ? AND till = ? AND receipt = ? AND voucher_id = ?
                     """, arguments: [merchant.id, request.till, request.receipt, voucher.id])
             {
-                guard row["request_digest"] as Data == digest else {
-                    throw LoyaltyError(
-                        .receiptReused,
-                        "Voucher \(code) was already used on receipt \(request.receipt) of till \(request.till) for another purchase total."
-                    )
-                }
-                var answer = try JSONDecoder().decode(VoucherAnswer.self, from: Data((row["answer"] as String).utf8))
-                answer.replayed = true
-                return answer
+                return try LedgerRules.voucherRedeemReplay(
+                    answer: row["answer"], storedDigest: row["request_digest"], digest: digest, code: code,
+                    till: request.till, receipt: request.receipt)
             }
             let at = saleTime ?? Date()
             let (_, rules) = try self.currentProgram(db, merchant: merchant)
@@ -421,22 +335,25 @@ extension LedgerDatabase {
     /// The merchant's voucher, or `unknown-voucher` in words the cashier can read out (another
     /// shop's voucher says so).
     static func requireVoucher(_ db: Database, merchant: Merchant, code: String) throws -> VoucherRow {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT id, merchant_id, terms, used, card_number FROM voucher WHERE code = ?",
-                arguments: [code])
-        else {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT id, merchant_id, terms, used, card_number FROM voucher WHERE code = ?", arguments: [code])
+        try checkVoucherMerchant(row?["merchant_id"], merchant: merchant, code: code)
+        return VoucherRow(
+            id: row!["id"],
+            terms: try JSONDecoder().decode(VoucherTerms.self, from: Data((row!["terms"] as String).utf8)),
+            used: row!["used"], card: row!["card_number"])
+    }
+
+    /// `unknown-voucher` for a code no merchant issued (`merchantID` nil) or another's.
+    static func checkVoucherMerchant(_ merchantID: Int64?, merchant: Merchant, code: String) throws(RuleViolation) {
+        guard let merchantID else {
             throw RuleViolation(
                 .unknownVoucher, "Voucher \(code) was not issued here: it is not a voucher of \(merchant.name).")
         }
-        guard row["merchant_id"] as Int64 == merchant.id else {
+        guard merchantID == merchant.id else {
             throw RuleViolation(
                 .unknownVoucher, "Voucher \(code) is another shop's voucher: it cannot be used at \(merchant.name).")
         }
-        return VoucherRow(
-            id: row["id"],
-            terms: try JSONDecoder().decode(VoucherTerms.self, from: Data((row["terms"] as String).utf8)),
-            used: row["used"], card: row["card_number"])
     }
 
     static func voucherView(

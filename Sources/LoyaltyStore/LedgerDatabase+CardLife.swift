@@ -147,24 +147,20 @@ extension LedgerDatabase {
     /// look-ups return it.
     public func linkPatient(merchant code: String?, card text: String, patientRef: String?) async throws {
         let number = try CardNumber(text)
-        // Scalars, not characters: one character may carry thousands of combining marks.
-        guard (patientRef?.unicodeScalars.count ?? 0) <= 128,
-            patientRef?.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) != true
-        else {
-            throw LoyaltyError(
-                .badRequest, "A patient reference has at most 128 characters and no control characters.")
-        }
+        try LedgerRules.checkPatientRef(patientRef)
         try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
-            let sealed = try patientRef.map { try self.cipher.seal(Data($0.utf8), context: "patient:\(merchant.id)") }
+            let sealed = try patientRef.map {
+                try self.cipher.seal(Data($0.utf8), context: LedgerRules.patientContext(merchant))
+            }
             try db.execute(sql: "UPDATE card SET patient_ref = ? WHERE id = ?", arguments: [sealed, card.id])
         }
     }
 
     func patientRef(_ card: CardRow, merchant: Merchant) throws -> String? {
         try card.patientRef.map {
-            String(decoding: try cipher.open($0, context: "patient:\(merchant.id)"), as: UTF8.self)
+            String(decoding: try cipher.open($0, context: LedgerRules.patientContext(merchant)), as: UTF8.self)
         }
     }
 }

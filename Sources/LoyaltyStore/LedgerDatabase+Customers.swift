@@ -31,6 +31,7 @@ extension LedgerDatabase {
                     consents.mail, consents.profiling, nowText(), nowText(),
                 ])
             let id = db.lastInsertedRowID
+            try Self.writeProfile(db, merchantID: merchant.id, customer: id, details: details)
             // The welcome mail is recorded with the registration, in the same transaction:
             // `loyalgate mail run` sends it; without consent or address there is none.
             if consents.mail, details.email != nil {
@@ -70,6 +71,7 @@ extension LedgerDatabase {
                     details.email.flatMap { self.cipher.lookupHash(.email, $0, merchant: merchant.id) },
                     newConsents.mail, newConsents.profiling, nowText(), id,
                 ])
+            try Self.writeProfile(db, merchantID: merchant.id, customer: id, details: details)
             record = try self.record(db, merchant: merchant, id: id)
             return record
         }
@@ -119,6 +121,7 @@ extension LedgerDatabase {
                            erased_at = ?, updated_at = ? WHERE id = ?
                     """, arguments: [nowText(), nowText(), id])
             try Self.forgetMails(db, customer: id, answer: "the customer was erased")
+            try Self.writeProfile(db, merchantID: merchant.id, customer: id, details: nil)
             try db.execute(
                 sql:
                     "UPDATE card SET patient_ref = NULL WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?)",

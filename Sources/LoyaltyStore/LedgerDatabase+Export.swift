@@ -59,9 +59,7 @@ extension LedgerDatabase {
     public func exportPage(merchant code: String?, kind: ExportKind, after: Int64, limit: Int) async throws
         -> ExportPageAnswer
     {
-        guard (1...5000).contains(limit), after >= 0 else {
-            throw LoyaltyError(.badRequest, "\"limit\" is 1 to 5000 and \"after\" a row number from a previous page.")
-        }
+        try LedgerRules.checkExportPage(after: after, limit: limit)
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let rows = try Row.fetchAll(db, sql: kind.sql, arguments: [merchant.id, after, limit])
@@ -75,14 +73,24 @@ extension LedgerDatabase {
     /// A row of `kind.sql` as the file's cells. Personal data is decrypted here: the exports
     /// are for the shop owner.
     func fields(_ kind: ExportKind, _ row: Row, merchant: Merchant) throws -> [String] {
+        try Self.exportFields(kind, row, merchant: merchant) {
+            try JSONDecoder().decode(
+                CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant)))
+        }
+    }
+
+    /// The cells of one export row, by column name (the PostgreSQL store's rows come as
+    /// dictionaries, through `LedgerRules.exportFields`).
+    static func exportFields(
+        _ kind: ExportKind, _ row: Row, merchant: Merchant, open: (Data) throws -> CustomerDetails
+    ) throws -> [String] {
         switch kind {
         case .cards:
-            return (1...7).map { Self.text(row[$0]) }
-        case .customers:
-            let details = try (row["sealed"] as Data?).map {
-                try JSONDecoder().decode(
-                    CustomerDetails.self, from: try self.cipher.open($0, context: self.sealingContext(merchant)))
+            return ["number", "status", "account_id", "customer_id", "active_from", "replaced_by", "created_at"].map {
+                text(row[$0])
             }
+        case .customers:
+            let details = try (row["sealed"] as Data?).map(open)
             return [
                 Self.text(row["id"]), details?.name ?? "", details?.shownName ?? "", details?.address ?? "",
                 details?.postcode ?? "", details?.email ?? "", details?.phone ?? "", details?.birthDate ?? "",

@@ -21,25 +21,14 @@ extension LedgerDatabase {
             }
             let source = try Self.account(db, id: card.accountID)
             let destination = try Self.account(db, id: into.accountID)
-            guard
-                source.customerID == nil || destination.customerID == nil || source.customerID == destination.customerID
-            else {
-                throw LoyaltyError(.badRequest, "The two cards belong to different customers.")
-            }
+            try LedgerRules.checkSameHousehold(LedgerRules.Balances(source), LedgerRules.Balances(destination))
             try db.execute(sql: "UPDATE card SET account_id = ? WHERE id = ?", arguments: [destination.id, card.id])
             let left =
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card WHERE account_id = ?", arguments: [source.id]) ?? 0
             if left == 0 {
-                guard Limits.moved(destination.points, by: source.points) != nil,
-                    Limits.moved(destination.balanceMinor, by: source.balanceMinor) != nil,
-                    Limits.moved(destination.prepaidMinor, by: source.prepaidMinor) != nil,
-                    Limits.moved(destination.stamps, by: source.stamps) != nil
-                else {
-                    throw RuleViolation(
-                        .outOfRange,
-                        "Cards \(number) and \(targetNumber) together hold more than one account may (\(Limits.grouped(Limits.balance)) points or minor units); they cannot be pooled."
-                    )
-                }
+                try LedgerRules.checkPoolable(
+                    LedgerRules.Balances(source), into: LedgerRules.Balances(destination), card: number.digits,
+                    target: targetNumber.digits)
                 try Self.transfer(
                     db, merchant: merchant, card: card.number, from: source.id, to: destination.id,
                     points: source.points, minor: source.balanceMinor, prepaid: source.prepaidMinor,
@@ -68,17 +57,8 @@ extension LedgerDatabase {
                     db, sql: "SELECT COUNT(*) FROM card WHERE account_id = ? AND id != ?",
                     arguments: [household.id, card.id]) ?? 0
             guard others > 0 else { throw LoyaltyError(.badRequest, "Card \(number) is alone on its account.") }
-            let minor: Int64
-            do { minor = try amount.map { try Money(parsing: $0, currency: merchant.currency).minorUnits } ?? 0 } catch
-            {
-                throw LoyaltyError(.badRequest, "\(error)")
-            }
-            guard points >= 0, minor >= 0, points <= household.points, minor <= household.balanceMinor else {
-                throw LoyaltyError(
-                    .insufficientBalance,
-                    "The household has \(household.points) points and \(Money(minorUnits: household.balanceMinor, currency: merchant.currency).decimalString); it cannot give that much."
-                )
-            }
+            let minor = try LedgerRules.splitShare(
+                LedgerRules.Balances(household), points: points, amount: amount, merchant: merchant)
             let accountID = try Self.insertAccount(db, merchant: merchant, member: household.member)
             try db.execute(
                 sql: "UPDATE account SET customer_id = ? WHERE id = ?", arguments: [household.customerID, accountID])

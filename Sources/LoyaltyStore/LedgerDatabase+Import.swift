@@ -133,7 +133,9 @@ extension LedgerDatabase {
                         merchant.id, sealedRow.sealed, sealedRow.phoneHash, sealedRow.emailHash,
                         row.consents.mail, row.consents.profiling, now, now,
                     ])
-                    try account.execute(arguments: [merchant.id, db.lastInsertedRowID, now])
+                    let customerID = db.lastInsertedRowID
+                    try Self.writeProfile(db, merchantID: merchant.id, customer: customerID, details: row.details)
+                    try account.execute(arguments: [merchant.id, customerID, now])
                     try card.execute(arguments: [merchant.id, row.card.digits, db.lastInsertedRowID, now])
                 }
             }

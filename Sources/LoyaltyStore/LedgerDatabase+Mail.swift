@@ -38,6 +38,8 @@ public struct MailRecipient: Sendable {
     /// Mails the customer asked for (their details link) need no marketing consent and carry
     /// no unsubscribe link; every other kind is marketing.
     public var isMarketing: Bool { !LedgerDatabase.requestedMailKinds.contains(kind) }
+    /// A mail to a segment (kind `segment`): what the staff wrote.
+    public var mailing: MailingText? = nil
 }
 
 /// A mail taken for sending: marked in flight, with its attempts so far (this one included).
@@ -240,6 +242,7 @@ extension LedgerDatabase {
                     recipient.link = String(decoding: try self.cipher.open(secret, context: context), as: UTF8.self)
                 }
                 if kind == "program-end" { recipient.programEnds = try Self.programEnd(db, merchant: merchant) }
+                recipient.mailing = try (row["mailing_id"] as Int64?).flatMap { try self.mailingText(db, id: $0) }
                 guard let made = try render(recipient) else {
                     try db.execute(
                         sql: """

@@ -172,6 +172,8 @@ extension LedgerDatabase {
         var applied: [QuoteLine]? = nil
         /// `CanonicalRequest.digest` of the request, compared when the (till, receipt) comes again.
         var digest: Data
+        /// What marketing may use of the lines (the statistics' per-customer figures).
+        var marketing: MarketingRule? = nil
     }
 
     /// Writes the transaction, its ledger entry and the account's new balance, and returns the
@@ -221,6 +223,7 @@ extension LedgerDatabase {
                 shortfallMinor: shortfallMinor,
                 txnID: txnID, till: posting.till, receipt: posting.receipt, programVersionID: posting.programVersionID,
                 at: at))
+        try recordStatistics(db, merchant: merchant, posting)
         if posting.stamps != 0 || posting.intendedStamps != 0 {
             try postStamps(
                 db, merchant: merchant, kind: posting.kind, till: posting.till, receipt: posting.receipt,

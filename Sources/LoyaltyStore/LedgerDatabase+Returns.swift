@@ -73,7 +73,8 @@ extension LedgerDatabase {
                     minor: -min(back.discount.minorUnits, account.balanceMinor),
                     at: saleTime ?? Date(), redeemed: nil,
                     // Stamps already spent on a reward cannot come back: the card stops at zero.
-                    stamps: -min(stampsBack, account.stamps), intendedStamps: -stampsBack, digest: digest))
+                    stamps: -min(stampsBack, account.stamps), intendedStamps: -stampsBack, digest: digest,
+                    marketing: rules.program.marketing))
         }
     }
 }

@@ -65,6 +65,7 @@ public final class LedgerDatabase: LedgerStore {
         try Migrations.migrator.migrate(writer)
         cipher = PersonalDataCipher(key: try Self.personalDataKey(writer, path: keyPath))
         groupCommit = GroupCommit(writer: writer)
+        try backfillStatistics()
     }
 
     /// Every connection's settings.

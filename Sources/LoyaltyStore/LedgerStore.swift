@@ -82,6 +82,21 @@ public protocol LedgerStore: Sendable {
     func draws(merchant: String?) async throws -> DrawListAnswer
     func drawReport(merchant: String?, draw: String) async throws -> DrawReportAnswer
 
+    // Statistics and segments (docs/statistics.md).
+    func statistics(merchant: String?, dimension: String, period: String?, at instant: Date) async throws
+        -> StatisticsAnswer
+    func trend(merchant: String?, unit: String, count: Int, at instant: Date) async throws -> TrendAnswer
+    func bestCustomers(merchant: String?, limit: Int) async throws -> BestCustomersAnswer
+    func saveSegment(merchant: String?, name: String, filter: SegmentFilter, user: String, at instant: Date)
+        async throws -> SegmentView
+    func segments(merchant: String?, at instant: Date) async throws -> SegmentListAnswer
+    func segmentMembers(
+        merchant: String?, segment: Int64?, filter: SegmentFilter?, after: Int64, limit: Int, at instant: Date
+    ) async throws -> SegmentMembersAnswer
+    func mailSegment(
+        merchant: String?, segment: Int64, subject: String, text: String, user: String, key: String?, at instant: Date
+    ) async throws -> MailingAnswer
+
     /// Recomputes every balance from the entries (`loyalgate core verify`).
     func verify() throws -> VerifyReport
 }

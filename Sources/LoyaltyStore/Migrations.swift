@@ -355,6 +355,96 @@ enum Migrations {
                     ALTER TABLE mail_outbox ADD COLUMN sealed_secret BLOB;
                     """)
         }
+        migrator.registerMigration("v11-statistics-segments") { db in
+            // Statistics and segments (docs/statistics.md). `customer_profile` holds only the
+            // coarse facts reports group by (gender word, decade of birth, postcode area), written
+            // beside the sealed record; the personal data itself stays sealed. The `stat_*`
+            // tables are kept up to date in the transaction that records each sale or return,
+            // so a report reads a few hundred rows instead of millions of entries:
+            // `stat_sales` per local day and dimension value; `stat_buyer` one row per buyer per
+            // period (month `2026-03`, year `2026`, ISO week `2026-W09`) and dimension, whose
+            // first insert bumps `buyers` in `stat_period`, so distinct customers are counted
+            // exactly without a scan. `account_stats` is each account's recency, frequency and
+            // amount; `segment_brand` the last day an account bought a brand (never a line of
+            // medicine at a pharmacy, unless the program allows it).
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_profile (
+                        customer_id INTEGER PRIMARY KEY REFERENCES customer(id),
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        gender TEXT NOT NULL,
+                        birth_decade INTEGER,
+                        area TEXT NOT NULL
+                    );
+                    CREATE INDEX customer_profile_merchant ON customer_profile(merchant_id, gender, birth_decade, area);
+                    CREATE TABLE stat_sales (
+                        merchant_id INTEGER NOT NULL,
+                        day TEXT NOT NULL,
+                        dim TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        txns INTEGER NOT NULL DEFAULT 0,
+                        returns INTEGER NOT NULL DEFAULT 0,
+                        amount_minor INTEGER NOT NULL DEFAULT 0,
+                        points INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (merchant_id, dim, day, value)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE stat_buyer (
+                        merchant_id INTEGER NOT NULL,
+                        period TEXT NOT NULL,
+                        dim TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        account_id INTEGER NOT NULL,
+                        PRIMARY KEY (merchant_id, period, dim, value, account_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE stat_period (
+                        merchant_id INTEGER NOT NULL,
+                        period TEXT NOT NULL,
+                        dim TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        buyers INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (merchant_id, period, dim, value)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE account_stats (
+                        account_id INTEGER PRIMARY KEY REFERENCES account(id),
+                        merchant_id INTEGER NOT NULL,
+                        first_day TEXT NOT NULL,
+                        last_day TEXT NOT NULL,
+                        txns INTEGER NOT NULL DEFAULT 0,
+                        amount_minor INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX account_stats_amount ON account_stats(merchant_id, amount_minor);
+                    CREATE INDEX account_stats_last ON account_stats(merchant_id, last_day);
+                    CREATE TABLE segment_brand (
+                        merchant_id INTEGER NOT NULL,
+                        brand TEXT NOT NULL,
+                        account_id INTEGER NOT NULL,
+                        last_day TEXT NOT NULL,
+                        PRIMARY KEY (merchant_id, brand, account_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE segment (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        name TEXT NOT NULL,
+                        filter TEXT NOT NULL,
+                        created_by TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        UNIQUE (merchant_id, name)
+                    );
+                    CREATE TABLE mailing (
+                        id INTEGER PRIMARY KEY,
+                        merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+                        segment_id INTEGER NOT NULL REFERENCES segment(id),
+                        subject TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        recipients INTEGER NOT NULL,
+                        created_by TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        request_key TEXT,
+                        UNIQUE (merchant_id, request_key)
+                    );
+                    ALTER TABLE mail_outbox ADD COLUMN mailing_id INTEGER REFERENCES mailing(id);
+                    """)
+        }
         migrator.registerMigration("v12-prize-draws") { db in
             // Prize draws (docs/campaigns-and-draws.md). The seed is sealed with the
             // personal-data key until the draw reveals it; its SHA-256 is the published

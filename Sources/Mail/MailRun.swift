@@ -128,14 +128,23 @@ public struct MailRun: Sendable {
             // Only marketing carries an unsubscribe link: the details link was asked for.
             let unsubscribe = recipient.isMarketing ? link.url : nil
             guard !recipient.isMarketing || unsubscribe != nil else { return nil }
-            let facts = MailTemplates.Facts(
-                link: recipient.link.flatMap { URL(string: web + "/p/" + $0) }, endDate: recipient.programEnds)
-            guard
-                let content = MailTemplates.content(
-                    kind: recipient.kind, language: recipient.language ?? settings.language,
-                    shop: settings.from.name ?? recipient.merchant.name,
-                    name: recipient.details.name, unsubscribe: unsubscribe, style: style, facts: facts)
-            else { return nil }
+            let shop = settings.from.name ?? recipient.merchant.name
+            let language = recipient.language ?? settings.language
+            let content: MailTemplates.Content
+            if let mailing = recipient.mailing, let unsubscribe {
+                content = MailTemplates.content(
+                    mailing: mailing, language: language, shop: shop, name: recipient.details.name,
+                    unsubscribe: unsubscribe, style: style)
+            } else {
+                let facts = MailTemplates.Facts(
+                    link: recipient.link.flatMap { URL(string: web + "/p/" + $0) }, endDate: recipient.programEnds)
+                guard
+                    let made = MailTemplates.content(
+                        kind: recipient.kind, language: language, shop: shop, name: recipient.details.name,
+                        unsubscribe: unsubscribe, style: style, facts: facts)
+                else { return nil }
+                content = made
+            }
             let message = MailMessage(
                 from: settings.from, to: to, subject: content.subject, text: content.text, html: content.html,
                 date: Date(),

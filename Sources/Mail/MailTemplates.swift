@@ -109,7 +109,22 @@ public enum MailTemplates {
             text.replacingOccurrences(of: "{shop}", with: shop).replacingOccurrences(of: "{name}", with: name)
                 .replacingOccurrences(of: "{date}", with: facts.endDate ?? "")
         }
-        var text = "\(fill(wording.greeting))\n\n\(fill(body))\n\n"
+        return framed(
+            subject: fill(subject), paragraphs: [fill(body)], action: action, wording: wording, language: language,
+            shop: shop, name: name, unsubscribe: unsubscribe, style: style)
+    }
+
+    /// Every mail's frame, in plain text and in HTML in the shop's house style: the greeting, the
+    /// paragraphs, an action button, the shop's name and, for marketing, the unsubscribe line.
+    /// The paragraphs are plain text (escaped here).
+    static func framed(
+        subject: String, paragraphs: [String], action: (label: String, url: URL)?, wording: Wording,
+        language: String?, shop: String, name: String, unsubscribe: URL?, style: HouseStyle?
+    ) -> Content {
+        func fill(_ text: String) -> String {
+            text.replacingOccurrences(of: "{shop}", with: shop).replacingOccurrences(of: "{name}", with: name)
+        }
+        var text = "\(fill(wording.greeting))\n\n\(paragraphs.joined(separator: "\n\n"))\n\n"
         if let action { text += "\(action.label): \(action.url.absoluteString)\n\n" }
         text += "\(shop)\n"
         if let unsubscribe { text += "\n-- \n\(fill(wording.unsubscribe)) \(unsubscribe.absoluteString)\n" }
@@ -126,15 +141,17 @@ public enum MailTemplates {
             unsubscribe.map {
                 "<p style=\"font-size:small;color:#666\">\(escape(fill(wording.unsubscribe))) <a href=\"\(escape($0.absoluteString))\">\(escape($0.absoluteString))</a></p>"
             } ?? ""
+        let body = paragraphs.map { "<p>\(escape($0).replacingOccurrences(of: "\n", with: "<br>"))</p>" }
+            .joined(separator: "\n")
         let html = """
             <!DOCTYPE html>
-            <html lang="\(escape(language ?? "en"))"><head><meta charset="utf-8"><title>\(escape(fill(subject)))</title></head>
+            <html lang="\(escape(language ?? "en"))"><head><meta charset="utf-8"><title>\(escape(subject))</title></head>
             <body style="margin:0;font-family:sans-serif;background:#f4f4f4">
             <div style="max-width:600px;margin:0 auto;background:#ffffff">
             <div class="house" style="background:\(style.colour);color:\(style.onColour);padding:16px 24px">\(logo)<strong style="font-size:20px">\(escape(shop))</strong></div>
             <div style="padding:16px 24px;color:#1d2733">
             <p>\(escape(fill(wording.greeting)))</p>
-            <p>\(escape(fill(body)))</p>
+            \(body)
             \(button)
             <p>\(escape(shop))</p>
             \(footer)
@@ -142,7 +159,7 @@ public enum MailTemplates {
             </body></html>
 
             """
-        return Content(subject: fill(subject), text: text, html: html)
+        return Content(subject: subject, text: text, html: html)
     }
 
     static func escape(_ text: String) -> String {

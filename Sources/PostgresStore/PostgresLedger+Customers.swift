@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
@@ -163,7 +164,7 @@ extension PostgresLedger {
             {
                 if let sealed = try row.bytes("patient_ref") {
                     let reference = String(
-                        decoding: try cipher.open(sealed, context: "patient:\(merchant.id)"), as: UTF8.self)
+                        decoding: try cipher.open(sealed, context: LedgerRules.patientContext(merchant)), as: UTF8.self)
                     links.append(.init(card: try row.text("number"), patientRef: reference))
                 }
             }
@@ -250,15 +251,19 @@ extension PostgresLedger {
 
     /// One row of `e.*` with `program_version` and `applied`, as `account.history` shows it.
     static func historyEntry(_ row: PostgresRandomAccessRow, merchant: Merchant) throws -> HistoryEntry {
-        LedgerRules.historyEntry(
-            [
-                "id": try row.int("id"), "kind": try row.text("kind"), "card_number": try row.text("card_number"),
-                "till": try row.optionalText("till"), "receipt": try row.optionalText("receipt"),
-                "points": try row.int("points"), "amount_minor": try row.int("amount_minor"),
-                "shortfall_points": try row.int("shortfall_points"), "shortfall_minor": try row.int("shortfall_minor"),
-                "program_version": try row.optionalInt("program_version"), "at": try row.text("at"),
-                "recorded_at": try row.text("recorded_at"), "prepaid_minor": try row.int("prepaid_minor"),
-                "stamps": try row.int("stamps"), "applied": try row.optionalText("applied"),
-            ], merchant: merchant)
+        LedgerRules.historyEntry(try entryColumns(row), merchant: merchant)
+    }
+
+    /// A ledger entry's columns by name (`e.*` with `program_version` and `applied`).
+    static func entryColumns(_ row: PostgresRandomAccessRow) throws -> [String: (any DatabaseValueConvertible)?] {
+        [
+            "id": try row.int("id"), "kind": try row.text("kind"), "card_number": try row.text("card_number"),
+            "till": try row.optionalText("till"), "receipt": try row.optionalText("receipt"),
+            "points": try row.int("points"), "amount_minor": try row.int("amount_minor"),
+            "shortfall_points": try row.int("shortfall_points"), "shortfall_minor": try row.int("shortfall_minor"),
+            "program_version": try row.optionalInt("program_version"), "at": try row.text("at"),
+            "recorded_at": try row.text("recorded_at"), "prepaid_minor": try row.int("prepaid_minor"),
+            "stamps": try row.int("stamps"), "applied": try row.optionalText("applied"),
+        ]
     }
 }

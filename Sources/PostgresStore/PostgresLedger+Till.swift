@@ -14,6 +14,8 @@ extension PostgresLedger {
         var status: CardStatus
         var accountID: Int64
         var activeFrom: Date?
+        /// The pharmacy's patient reference, sealed (`card.link-patient`).
+        var patientRef: Data? = nil
     }
 
     // MARK: Merchants and programs
@@ -178,14 +180,15 @@ extension PostgresLedger {
         guard
             let row = try await connection.row(
                 """
-                SELECT id, number, status, account_id, active_from FROM card
+                SELECT id, number, status, account_id, active_from, patient_ref FROM card
                 WHERE merchant_id = \(merchant.id) AND number = \(number.digits)
                 """, logger: logger)
         else { return nil }
         return CardRow(
             id: try row.int("id"), number: try row.text("number"),
             status: CardStatus(rawValue: try row.text("status")) ?? .blocked, accountID: try row.int("account_id"),
-            activeFrom: try row.optionalText("active_from").flatMap(Timestamp.parse))
+            activeFrom: try row.optionalText("active_from").flatMap(Timestamp.parse),
+            patientRef: try row.bytes("patient_ref"))
     }
 
     func requireCard(_ connection: PostgresConnection, merchant: Merchant, number: CardNumber) async throws -> CardRow {
@@ -306,16 +309,16 @@ extension PostgresLedger {
                 return unseen
             }
             let account = try await self.account(connection, id: card.accountID, lock: false)
-            // Patient references (card.link-patient) are not on this store yet.
+            let vouchers = try await self.openVouchers(connection, merchant: merchant, accountID: account.id)
             var answer = CardLookupAnswer(
                 card: CardView(number: card.number, status: card.status.shown(at: Date(), activeFrom: card.activeFrom)),
                 account: LedgerRules.view(account, merchant: merchant),
                 customer: try await self.displayName(connection, merchant: merchant, account: account).map(
-                    CustomerView.init), patientRef: nil,
+                    CustomerView.init), patientRef: try self.patientRef(card, merchant: merchant),
                 member: account.member,
                 stampCard: (try? await self.currentProgram(connection, merchant: merchant).rules).flatMap {
                     LedgerRules.stampCard($0, stamps: account.stamps)
-                })
+                }, vouchers: vouchers.isEmpty ? nil : vouchers)
             answer.programEnds = try await self.programEnd(connection, merchant: merchant)
             return answer
         }
@@ -343,7 +346,6 @@ extension PostgresLedger {
         let request = try request.checked(needsLines: true)
         let number = try CardNumber(request.card)
         let saleTime = try request.time()
-        if request.applied != nil { throw Self.unsupported("An earn with cardholder discounts applied") }
         return try await transaction { connection in
             let merchant = try await self.merchant(connection, code: request.merchant)
             let lines = try request.lines.map { line throws(LoyaltyError) in
@@ -364,7 +366,6 @@ extension PostgresLedger {
                 throw RuleViolation(.programClosed, "No points for this sale: \(reason).")
             }
             try LedgerRules.refuseEarning(after: end, at: at, merchant: merchant)
-            if rules.stamps(for: lines) != 0 { throw Self.unsupported("A stamp card") }
             var card = try await self.card(connection, merchant: merchant, number: number)
             if card == nil { card = try await self.enrol(connection, merchant: merchant, number: number, rules: rules) }
             guard let card else { throw LoyaltyError(.internalError, "Card \(number) could not be enrolled.") }
@@ -372,13 +373,17 @@ extension PostgresLedger {
             var account = try await self.account(connection, id: card.accountID, lock: true)
             account.member = try await self.member(connection, account: account, at: at)
             let earning = rules.earning(for: lines, member: account.member, at: at)
+            let applied = try LedgerRules.checkedApplied(
+                request.applied, lines: lines, rules: rules, member: account.member, currency: merchant.currency)
+            let stamps = rules.stamps(for: lines)
             var answer = try await self.post(
                 connection, merchant: merchant,
                 Posting(
                     kind: "earn", till: request.till, receipt: request.receipt, card: card.number, account: account,
                     programVersionID: versionID, originalTxnID: nil, lines: lines,
                     intendedPoints: earning.points, intendedMinor: earning.discount.minorUnits,
-                    points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil, digest: digest))
+                    points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil,
+                    stamps: stamps, intendedStamps: stamps, applied: applied, digest: digest))
             answer.programEnds = end
             return answer
         }
@@ -461,7 +466,6 @@ extension PostgresLedger {
             let originalID = try original.int("id")
             let versionID = try original.int("program_version_id")
             let rules = try await self.program(connection, versionID: versionID)
-            if rules.stampRule != nil { throw Self.unsupported("A return on a stamp card") }
             // The account first, locked: two returns of one receipt on two cores then run one
             // after the other, and the second sees what the first took back.
             let account = try await self.account(connection, id: try original.int("account_id"), lock: true)
@@ -487,6 +491,8 @@ extension PostgresLedger {
                 member: try original.int("member") != 0, saleTime: Timestamp.parse(try original.text("at")))
             let back = try calculation.takeBack(
                 rules: rules, earlierReturns: earlierLines, alreadyTaken: taken, returning: returning)
+            let stampsBack = try await self.stampsBack(
+                connection, rules: rules, originalID: originalID, originalLines: originalLines, returning: returning)
             return try await self.post(
                 connection, merchant: merchant,
                 Posting(
@@ -496,7 +502,9 @@ extension PostgresLedger {
                     intendedPoints: -back.points, intendedMinor: -back.discount.minorUnits,
                     points: -min(back.points, account.points),
                     minor: -min(back.discount.minorUnits, account.balanceMinor),
-                    at: saleTime ?? Date(), redeemed: nil, digest: digest))
+                    at: saleTime ?? Date(), redeemed: nil,
+                    // Stamps already spent on a reward cannot come back: the card stops at zero.
+                    stamps: -min(stampsBack, account.stamps), intendedStamps: -stampsBack, digest: digest))
         }
     }
 
@@ -544,6 +552,12 @@ extension PostgresLedger {
         var minor: Int64
         var at: Date
         var redeemed: TxnAnswer.Redeemed?
+        /// The stamps the sale gives (an earn) or takes back (a return, negative), and what a
+        /// return meant to take back: a stamp transaction of its own with its own entry.
+        var stamps: Int64 = 0
+        var intendedStamps: Int64 = 0
+        /// The cardholder discounts an earn applied (checked against its quote).
+        var applied: [QuoteLine]? = nil
         var digest: Data
     }
 
@@ -556,25 +570,32 @@ extension PostgresLedger {
         let txnID = try await connection.row("SELECT nextval('till_txn_id_seq') AS id", logger: logger)!.int("id")
         let shortfallPoints = posting.points - posting.intendedPoints
         let shortfallMinor = posting.minor - posting.intendedMinor
-        let after = try LedgerRules.moved(
+        var after = try LedgerRules.moved(
             posting.account, points: posting.points, minor: posting.minor, kind: posting.kind)
+        let stampKind = posting.kind == "earn" ? "stamp-earn" : "stamp-return"
+        if posting.stamps != 0 {
+            after = try LedgerRules.moved(after, points: 0, minor: 0, stamps: posting.stamps, kind: stampKind)
+        }
         let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
-        let answer = TxnAnswer(
+        var answer = TxnAnswer(
             txn: txnID, kind: posting.kind, card: posting.card, points: posting.points, discount: money(posting.minor),
             account: LedgerRules.view(after, merchant: merchant), at: at, redeemed: posting.redeemed,
             shortfall: shortfallPoints == 0 && shortfallMinor == 0
                 ? nil
                 : TxnAnswer.Shortfall(points: shortfallPoints, amount: money(shortfallMinor)),
             replayed: false)
+        if posting.stamps != 0 || posting.intendedStamps != 0 { answer.stamps = posting.stamps }
         let member: Int64 = posting.account.member ? 1 : 0
+        let appliedJSON = try posting.applied.map { try LedgerRules.encoded($0) }
         try await connection.run(
             """
             INSERT INTO till_txn (id, merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
-                                  original_txn_id, member, lines, points, amount_minor, answer, at, request_digest)
+                                  original_txn_id, member, lines, points, amount_minor, answer, at, request_digest,
+                                  applied)
             VALUES (\(txnID), \(merchant.id), \(posting.till), \(posting.receipt), \(posting.kind), \(posting.account.id),
                     \(posting.card), \(posting.programVersionID), \(posting.originalTxnID), \(member), \(linesJSON),
                     \(posting.intendedPoints), \(posting.intendedMinor), \(try LedgerRules.encoded(answer)), \(at),
-                    \(posting.digest))
+                    \(posting.digest), \(appliedJSON))
             """, logger: logger)
         try await connection.run(
             """
@@ -589,6 +610,13 @@ extension PostgresLedger {
             UPDATE account SET points = points + \(posting.points), balance_minor = balance_minor + \(posting.minor)
             WHERE id = \(posting.account.id)
             """, logger: logger)
+        if posting.stamps != 0 || posting.intendedStamps != 0 {
+            _ = try await postStamps(
+                connection, merchant: merchant, kind: posting.kind, till: posting.till, receipt: posting.receipt,
+                card: posting.card, accountID: posting.account.id, tillTxnID: txnID,
+                intended: posting.intendedStamps, stamps: posting.stamps, entryKind: stampKind, answer: nil, at: at,
+                digest: posting.digest)
+        }
         return answer
     }
 }

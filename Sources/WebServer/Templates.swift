@@ -12,6 +12,7 @@ enum Templates {
         "campaigns": campaigns, "draws": draws, "draw": draw,
         "holder-frame": holderFrame, "holder": holder, "holder-refused": holderRefused, "widget": widget,
         "holder-note": holderNote, "holder-open": holderOpen, "holder-me": holderMe, "unsubscribe": unsubscribe,
+        "statistics": statistics, "segments": segments, "segment": segment,
     ]
 
     static let layout = """
@@ -38,6 +39,8 @@ enum Templates {
         {{#mayCampaigns}}<a href="/campaigns" id="campaigns-link">{{t.nav_campaigns}}</a>
         <a href="/draws" id="draws-link">{{t.nav_draws}}</a>{{/mayCampaigns}}
         {{#mayExport}}<a href="/exports" id="exports-link">{{t.nav_exports}}</a>{{/mayExport}}
+        {{#mayStatistics}}<a href="/statistics" id="statistics-link">{{t.nav_statistics}}</a>{{/mayStatistics}}
+        {{#maySegments}}<a href="/segments" id="segments-link">{{t.nav_segments}}</a>{{/maySegments}}
         {{#mayAudit}}<a href="/audit" id="audit-link">{{t.nav_audit}}</a>{{/mayAudit}}
         </nav>
         {{#switchable}}
@@ -434,6 +437,85 @@ enum Templates {
         </form>
         {{/ended}}
         {{/mayUpload}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// Statistics: one view at a time (a dimension, a trend, the best customers), its chart
+    /// drawn as SVG by the server, its table and its CSV.
+    static let statistics = """
+        {{<layout}}
+        {{$title}}{{t.statistics_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.statistics_title}}</h1>
+        <p class="views" id="views">{{#views}}<a href="{{link}}" id="view-{{name}}"{{#current}} class="current" aria-current="page"{{/current}}>{{label}}</a> {{/views}}</p>
+        {{#hasPeriod}}
+        <form method="get" action="/statistics" class="card-form" id="period-form">
+        <input type="hidden" name="view" value="{{view}}">
+        <label for="period">{{t.statistics_period}}</label>
+        <input id="period" name="period" value="{{period}}" placeholder="2026 / 2026-03" maxlength="7">
+        <button type="submit" id="show-period">{{t.statistics_show}}</button>
+        </form>
+        {{/hasPeriod}}
+        {{#problem}}<p class="error" id="statistics-problem">{{.}}</p>{{/problem}}
+        <h2 id="view-title">{{viewLabel}}{{#hasPeriod}} {{period}}{{/hasPeriod}}</h2>
+        <figure>{{{chart}}}</figure>
+        <p class="note" id="statistics-note">{{note}}</p>
+        <table id="figures">
+        <thead><tr>{{#header}}<th>{{.}}</th>{{/header}}</tr></thead>
+        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+        </table>
+        <p><a class="button" href="{{csv}}" id="statistics-csv" download>{{t.statistics_csv}}</a></p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let segments = """
+        {{<layout}}
+        {{$title}}{{t.segments_title}}{{/title}}
+        {{$content}}
+        <h1>{{t.segments_title}}</h1>
+        <p>{{t.segments_consent}}</p>
+        {{^hasSegments}}<p id="no-segments">{{t.segments_none}}</p>{{/hasSegments}}
+        {{#hasSegments}}
+        <table id="segments"><thead><tr><th>{{t.segments_field_name}}</th><th>{{t.segments_rule}}</th><th>{{t.segments_count}}</th></tr></thead>
+        <tbody>{{#segments}}<tr><td><a href="/segments/{{id}}">{{name}}</a></td><td>{{rule}}</td><td class="num">{{count}}</td></tr>{{/segments}}</tbody></table>
+        {{/hasSegments}}
+        <h2>{{t.segments_new}}</h2>
+        {{#problem}}<p class="error" id="segment-problem">{{.}}</p>{{/problem}}
+        <form method="post" action="/segments" class="card-form" id="segment-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#fields}}<label for="segment-{{name}}">{{label}}</label>
+        <input id="segment-{{name}}" name="{{name}}" value="{{value}}">
+        {{/fields}}
+        <label><input type="checkbox" name="members" value="yes" id="segment-members"{{#members}} checked{{/members}}> {{t.segments_field_members}}</label>
+        <button type="submit" id="save-segment">{{t.segments_save}}</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let segment = """
+        {{<layout}}
+        {{$title}}{{name}}{{/title}}
+        {{$content}}
+        <h1 id="segment-name">{{name}}</h1>
+        <p id="segment-rule">{{rule}}</p>
+        <p>{{t.segments_count}}: <strong id="segment-count">{{count}}</strong></p>
+        <form method="post" action="/segments/{{id}}/csv"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="segment-csv">{{t.segment_csv}}</button></form>
+        <table id="members"><thead><tr><th>#</th><th>{{t.segments_field_name}}</th><th>{{t.segment_email}}</th><th>{{t.segment_card}}</th></tr></thead>
+        <tbody>{{#members}}<tr><td><a href="/customers/{{customer}}">{{customer}}</a></td><td>{{name}}</td><td>{{email}}</td><td>{{card}}</td></tr>{{/members}}</tbody></table>
+        {{#more}}<p>{{t.segment_more}}</p>{{/more}}
+        <h2>{{t.segment_mail}}</h2>
+        <form method="post" action="/segments/{{id}}/mail" class="card-form" id="mail-form">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <input type="hidden" name="mailingKey" value="{{mailingKey}}">
+        <label for="mail-subject">{{t.segment_subject}}</label>
+        <input id="mail-subject" name="subject" maxlength="200" required>
+        <label for="mail-text">{{t.segment_text}}</label>
+        <textarea id="mail-text" name="text" rows="8" required></textarea>
+        <button type="submit" id="send-mail">{{t.segment_send}}</button>
+        </form>
         {{/content}}
         {{/layout}}
         """

@@ -150,6 +150,8 @@ extension WebApp {
             context["mayExport"] = session.role.may(.exports)
             context["mayBatches"] = session.role.may(.batches)
             context["mayCampaigns"] = session.role.may(.campaigns)
+            context["mayStatistics"] = session.role.may(.statistics)
+            context["maySegments"] = session.role.may(.segments)
             if let notice = sessions.takeNotice(session.token) {
                 // "raw": a sentence already put together from catalog texts.
                 context["notice"] =

@@ -135,6 +135,7 @@ public struct WebApp: Sendable {
         rewardRoutes(router)
         campaignRoutes(router)
         batchRoutes(router)
+        statisticsRoutes(router)
         router.get("/login") { request, _ in try await self.loginPage(request, failure: nil, user: "") }
         router.post("/login") { request, context in try await self.login(request, context) }
         router.post("/logout") { request, _ in

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import PostgresStore
 
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,11 +16,12 @@ struct CardCommand: ParsableCommand {
             CardPrintingCommands.Preview.self, CardPrintingCommands.Batch.self, CardPrintingCommands.Reprint.self,
         ])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register card numbers directly in the database, each on an account of its own (all or none).")
 
         @OptionGroup var data: DataOptions
+        @OptionGroup var chain: ChainDatabaseOptions
         @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
         @Flag(help: "Mark the accounts as members (the member multiplier applies).") var member = false
         @Option(help: "issued or active.") var status: CardStatus = .active
@@ -29,10 +32,22 @@ struct CardCommand: ParsableCommand {
             guard !numbers.isEmpty else { throw ValidationError("Give at least one card number.") }
         }
 
-        func run() throws {
+        func run() async throws {
             let cards = try numbers.map { text throws(RuleViolation) in try CardNumber(text) }
-            let database = try data.open()
-            try database.addCards(merchant: merchant, numbers: cards, status: status, member: member)
+            // A chain's cards go straight into its PostgreSQL database (as its owner or the
+            // cores' role), the same way as into a shop's SQLite file.
+            if let postgres = try await chain.open(logger: Logger(label: "loyalgate.cards")) {
+                do {
+                    try await postgres.addCards(merchant: merchant, numbers: cards, status: status, member: member)
+                } catch {
+                    await postgres.close()
+                    throw PostgresLedger.described(error)
+                }
+                await postgres.close()
+            } else {
+                let database = try data.open()
+                try database.addCards(merchant: merchant, numbers: cards, status: status, member: member)
+            }
             print("\(cards.count) card(s) registered")
         }
     }

@@ -19,8 +19,8 @@ import Testing
             at: at)
     }
 
-    @Test(arguments: TestStore.available)
-    func aReturnTakesBackTheDoubledPointsOfItsSaleAfterTheCampaignIsCancelled(store: TestStore) throws {
+    @Test(arguments: StoreKind.available)
+    func aReturnTakesBackTheDoubledPointsOfItsSaleAfterTheCampaignIsCancelled(store: StoreKind) throws {
         let core = CoreProcess()
         let number = card("2990001", 31)
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
@@ -71,8 +71,8 @@ import Testing
         #expect(core.terminate() == 0)
     }
 
-    @Test(arguments: TestStore.available)
-    func campaignsArePlannedAheadAndRefusedInClearWords(store: TestStore) throws {
+    @Test(arguments: StoreKind.available)
+    func campaignsArePlannedAheadAndRefusedInClearWords(store: StoreKind) throws {
         let core = CoreProcess()
         try core.setUp(programs: ["dutch-pharmacy"])
         try core.start(on: store)

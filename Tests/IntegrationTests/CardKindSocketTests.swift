@@ -3,12 +3,12 @@ import LoyalgateClient
 import Testbed
 import Testing
 
-/// Vouchers, stamps and cardholder prices through the real `loyalgate` binary and its socket.
+/// Vouchers, stamps and cardholder prices through the real `loyalgate` binary and its socket, on
+/// both stores (SQLite and PostgreSQL: `StoreKind`).
 @Suite struct CardKindSocketTests {
-    @Test func twoTillsRedeemingOneVoucherAtOnceOneWinsTheOtherHearsItWasUsed() throws {
-        let core = CoreProcess()
-        try core.setUp(programs: ["german-shop"], cards: [])
-        try core.start()
+    @Test(arguments: StoreKind.available)
+    func twoTillsRedeemingOneVoucherAtOnceOneWinsTheOtherHearsItWasUsed(_ kind: StoreKind) throws {
+        let core = try StoreCore(kind, programs: ["german-shop"])
         let issued = json(
             try core.client().request(
                 #"{"id":1,"op":"voucher.issue","till":"kasse-1","receipt":"G1","kind":"value","amount":"10.00"}"#))
@@ -41,16 +41,19 @@ import Testing
                 lost.first.map { (json($0)["error"] as? [String: Any])?["message"] as? String }
                     == "Voucher \(code) has already been used.")
         }
+        // The code knows it is spent, and a voucher of no shop is refused in words.
+        let looked = json(try core.client().request(#"{"id":9,"op":"voucher.lookup","code":"\#(code)"}"#))
+        #expect(looked["state"] as? String == "spent" && looked["used"] as? Int == 1, "\(looked)")
         #expect(core.terminate() == 0)
-        let verify = try Loyalgate.run(["core", "verify", "--data", core.data])
+        let verify = try core.verify()
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }
 
-    @Test func aQuoteThenAnEarnRecordsTheCardholderDiscountsApplied() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func aQuoteThenAnEarnRecordsTheCardholderDiscountsApplied(_ kind: StoreKind)
+        throws
+    {
         let number = card("2910", 7)
-        try core.setUp(programs: ["bulgarian-coop"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["bulgarian-coop"], cards: [number])
         let till = try core.client()
         let quote = json(
             try till.request(
@@ -73,11 +76,11 @@ import Testing
         #expect(kept.first?["price"] as? String == "2.00")
     }
 
-    @Test func stampsOverTheSocketShowOnTheLookupAndTurnIntoTheReward() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func stampsOverTheSocketShowOnTheLookupAndTurnIntoTheReward(_ kind: StoreKind)
+        throws
+    {
         let number = card("2440001", 21)
-        try core.setUp(programs: ["german-shop"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["german-shop"], cards: [number])
         let till = try core.client()
         let sale =
             #"{"id":1,"op":"txn.earn","card":"\#(number)","till":"t1","receipt":"S1","lines":[{"sku":"latte","amount":"27.50","qty":11,"category":"coffee"}]}"#
@@ -91,5 +94,21 @@ import Testing
             try till.request(#"{"id":3,"op":"stamps.redeem","card":"\#(number)","till":"t1","receipt":"X1"}"#))
         #expect(reward["balance"] as? Int == 1)
         #expect((reward["reward"] as? [String: Any])?["name"] as? String == "Gratis Kaffee")
+        // A retry replays; a second reward with one stamp left is refused; returning 5 of the
+        // 11 coffees takes back the stamp left, no more (the card stops at zero).
+        let again = json(
+            try till.request(#"{"id":4,"op":"stamps.redeem","card":"\#(number)","till":"t1","receipt":"X1"}"#))
+        #expect(again["replayed"] as? Bool == true && again["txn"] as? Int == reward["txn"] as? Int)
+        let refused = try till.request(
+            #"{"id":5,"op":"stamps.redeem","card":"\#(number)","till":"t1","receipt":"X2"}"#)
+        #expect(errorCode(refused) == "insufficient-balance", "\(refused)")
+        let back = json(
+            try till.request(
+                #"{"id":6,"op":"txn.return","till":"t1","receipt":"RT1","original":{"till":"t1","receipt":"S1"},"lines":[{"sku":"latte","amount":"12.50","qty":5,"category":"coffee"}]}"#
+            ))
+        #expect(back["stamps"] as? Int == -1, "\(back)")
+        #expect(core.terminate() == 0)
+        let verify = try core.verify()
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }
 }

@@ -5,7 +5,8 @@ import LoyaltyDomain
 import Testbed
 import Testing
 
-/// A card's whole life and households, through the real core binary and the typed client.
+/// A card's whole life and households, through the real core binary and the typed client, on
+/// both stores (SQLite and PostgreSQL: `StoreKind`).
 @Suite struct CardLifeTests {
     func earn(_ core: LoyalgateClient, _ card: String, _ receipt: String, _ amount: String, at: String? = nil) throws
         -> TxnAnswer
@@ -30,12 +31,10 @@ import Testing
     /// Belgian regulation, article 10, through the real binary: a lost card's fee with 3.00 of
     /// discount (below the 5.00 threshold) is paid at the till; a misuse fee with 7.00 comes
     /// off the balance.
-    @Test func aBelgianFeeIsPaidAtTheTillWhileTheDiscountIsBelowTheThreshold() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available)
+    func aBelgianFeeIsPaidAtTheTillWhileTheDiscountIsBelowTheThreshold(_ kind: StoreKind) throws {
         let old = card("2755", 31)
-        try core.setUp(programs: ["belgian-pharmacy"])
-        #expect(try Loyalgate.run(["cards", "add", "--data", core.data, old]).status == 0)
-        try core.start()
+        let core = try StoreCore(kind, programs: ["belgian-pharmacy"], cards: [old])
         let client = try core.typedClient()
         #expect(try earn(client, old, "b1", "150.00", at: "2026-11-24T10:00:00Z").account.balance == "3.00")
         let lost = try client.call(CoreOp.CardReplace.self, .init(card: old, reason: "lost"))
@@ -47,15 +46,15 @@ import Testing
         #expect(misuse.fee == ReplaceAnswer.Fee(amount: "2.00", paidFrom: .balance))
         #expect(try client.call(CoreOp.CardLookup.self, .init(card: misuse.card.number)).account.balance == "5.00")
         #expect(core.terminate() == 0)
-        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+        let verified = try core.verify()
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 
-    @Test func issuedActiveBlockedReplacedWithTheBalanceAndTheFee() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func issuedActiveBlockedReplacedWithTheBalanceAndTheFee(_ kind: StoreKind)
+        throws
+    {
         let old = card("2990001", 21)
-        try core.setUp(programs: ["dutch-pharmacy"])
-        #expect(try Loyalgate.run(["cards", "add", "--data", core.data, "--status", "issued", old]).status == 0)
-        try core.start()
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], issued: [old])
         let client = try core.typedClient()
 
         #expect(refusal { try earn(client, old, "r0", "5.00") } == .cardNotActive)
@@ -88,16 +87,15 @@ import Testing
                 == .invalidCardNumber)
         #expect(try client.call(CoreOp.CardReplace.self, .init(card: new, reason: "worn")).fee == nil)
         #expect(core.terminate() == 0)
-        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+        let verified = try core.verify()
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 
     /// Membership later, through the real binary: double from the change on, a late sale dated
     /// before it earns single, and history shows the change.
-    @Test func aCooperativeMembershipCountsFromItsTimeOn() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func aCooperativeMembershipCountsFromItsTimeOn(_ kind: StoreKind) throws {
         let number = card("2910", 32)
-        try core.setUp(programs: ["bulgarian-coop"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["bulgarian-coop"], cards: [number])
         let client = try core.typedClient()
         let before = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-600))
         #expect(try earn(client, number, "m1", "5.00").points == 10)
@@ -108,39 +106,46 @@ import Testing
         let changes = try client.call(CoreOp.AccountHistory.self, .init(card: number)).changes
         #expect(changes?.map(\.kind) == ["membership"] && changes?.first?.member == true)
         #expect(core.terminate() == 0)
-        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+        let verified = try core.verify()
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 
     /// Article 7, through the real binary: the person is detached, the till sees no customer, the
     /// record is still found and the card keeps its points.
-    @Test func aPersonIsDetachedFromTheCardWithoutBeingErased() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func aPersonIsDetachedFromTheCardWithoutBeingErased(_ kind: StoreKind)
+        throws
+    {
         let number = card("2990001", 51)
-        try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], cards: [number])
         let client = try core.typedClient()
         let details = CustomerDetails(name: "Bram de Vries", email: "bram@example.nl")
         let bram = try client.call(CoreOp.CustomerRegister.self, .init(details: details, card: number))
         _ = try earn(client, number, "d1", "12.00")
-        #expect(try client.call(CoreOp.CardLookup.self, .init(card: number)).customer != nil)
+        // The pharmacy's own patient number on the card, shown to its till.
+        _ = try client.call(CoreOp.CardLinkPatient.self, .init(card: number, patientRef: "PAT-0042"))
+        let linked = try client.call(CoreOp.CardLookup.self, .init(card: number))
+        #expect(linked.customer != nil && linked.patientRef == "PAT-0042")
+        #expect(
+            refusal { try client.call(CoreOp.CardLinkPatient.self, .init(card: number, patientRef: "PAT\u{7}")) }
+                == .badRequest)
         let detached = try client.call(CoreOp.CardDetach.self, .init(card: number))
-        #expect(detached.customer == nil)
+        #expect(detached.customer == nil && detached.patientRef == nil)
         let lookup = try client.call(CoreOp.CardLookup.self, .init(card: number))
-        #expect(lookup.customer == nil && lookup.account.points == 12)
+        #expect(lookup.customer == nil && lookup.patientRef == nil && lookup.account.points == 12)
         let found = try client.call(CoreOp.CustomerFind.self, .init(email: "bram@example.nl")).customers
         #expect(found.map(\.id) == [bram.id] && found.first?.cards.isEmpty == true)
         #expect(
             try client.call(CoreOp.AccountHistory.self, .init(card: number)).changes?.map(\.kind) == ["detach"])
         #expect(core.terminate() == 0)
-        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+        let verified = try core.verify()
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 
-    @Test func aCooperativeCardEarnsOnlyAfterItsActivationDelay() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func aCooperativeCardEarnsOnlyAfterItsActivationDelay(_ kind: StoreKind)
+        throws
+    {
         let number = card("2910", 31)
-        try core.setUp(programs: ["bulgarian-coop"])
-        #expect(try Loyalgate.run(["cards", "add", "--data", core.data, "--status", "issued", number]).status == 0)
-        try core.start()
+        let core = try StoreCore(kind, programs: ["bulgarian-coop"], issued: [number])
         let client = try core.typedClient()
         let activated = try client.call(CoreOp.CardActivate.self, .init(card: number))
         #expect(activated.card.status == .issued)
@@ -151,11 +156,10 @@ import Testing
         #expect(try earn(client, number, "r2", "5.00", at: later).points == 10)
     }
 
-    @Test func aHouseholdPoolsAndSplitsAndTheLedgerShowsWhichCardEarned() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available)
+    func aHouseholdPoolsAndSplitsAndTheLedgerShowsWhichCardEarned(_ kind: StoreKind) throws {
         let anna = card("2990001", 41), boris = card("2990001", 42)
-        try core.setUp(programs: ["dutch-pharmacy"], cards: [anna, boris])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], cards: [anna, boris])
         let client = try core.typedClient()
         _ = try earn(client, anna, "a1", "30.00")
         _ = try earn(client, boris, "b1", "12.00")
@@ -176,6 +180,7 @@ import Testing
         #expect(try client.call(CoreOp.CardLookup.self, .init(card: anna)).account.points == 40)
         #expect(refusal { try client.call(CoreOp.AccountSplit.self, .init(card: anna, points: 1000)) } == .badRequest)
         #expect(core.terminate() == 0)
-        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+        let verified = try core.verify()
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 }

@@ -3,13 +3,12 @@ import LoyalgateClient
 import Testbed
 import Testing
 
-/// The real core binary, spoken to over its real Unix socket.
+/// The real core binary, spoken to over its real Unix socket, on both stores (SQLite and
+/// PostgreSQL: `StoreKind`).
 @Suite struct CoreSocketTests {
-    @Test func aTillLooksUpEarnsAndRetriesOverTheSocket() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func aTillLooksUpEarnsAndRetriesOverTheSocket(_ kind: StoreKind) throws {
         let number = card("2990001", 7)
-        try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], cards: [number])
         var info = stat()
         #expect(stat(core.socket, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o660)
@@ -36,11 +35,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: core.socket))
     }
 
-    @Test func malformedInputIsAnsweredAndTheConnectionSurvives() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func malformedInputIsAnsweredAndTheConnectionSurvives(_ kind: StoreKind)
+        throws
+    {
         let number = card("2990001", 8)
-        try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], cards: [number])
         let till = try core.client()
         let notJSON = json(try till.request("hello there"))
         #expect(errorCode(#"\#(notJSON["error"].map { _ in "x" } ?? "")"#) == nil)
@@ -64,10 +63,10 @@ import Testing
         #expect(json(try till.request(#"{"id":9,"op":"card.lookup","card":"\#(number)"}"#))["ok"] as? Bool == true)
     }
 
-    @Test func aLineOverTheLimitIsRefusedAndOnlyThatConnectionCloses() throws {
-        let core = CoreProcess()
-        try core.setUp(programs: ["dutch-pharmacy"])
-        try core.start()
+    @Test(arguments: StoreKind.available) func aLineOverTheLimitIsRefusedAndOnlyThatConnectionCloses(_ kind: StoreKind)
+        throws
+    {
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"])
         let bystander = try core.client()
         let flooder = try core.client()
         try flooder.send(Array(repeating: UInt8(ascii: "a"), count: 70_000))
@@ -81,11 +80,9 @@ import Testing
         #expect(json(try bystander.request(atLimit))["ok"] as? Bool == true)
     }
 
-    @Test func answersComeInTheOrderOfTheRequests() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func answersComeInTheOrderOfTheRequests(_ kind: StoreKind) throws {
         let number = card("2990001", 9)
-        try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], cards: [number])
         let till = try core.client()
         var burst = ""
         for index in 0..<200 {
@@ -101,11 +98,11 @@ import Testing
         }
     }
 
-    @Test func fiftyTillsRedeemingFromOneAccountAtOnceNeverOverdrawIt() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func fiftyTillsRedeemingFromOneAccountAtOnceNeverOverdrawIt(_ kind: StoreKind)
+        throws
+    {
         let number = card("2990001", 10)
-        try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], cards: [number])
         _ = try core.client().request(
             #"{"id":1,"op":"txn.earn","card":"\#(number)","till":"t","receipt":"seed","lines":[{"sku":"x","amount":"100.00"}]}"#
         )
@@ -125,7 +122,8 @@ import Testing
             as? [String: Any]
         #expect(account?["points"] as? Int == 2)
         #expect(core.terminate() == 0)
-        #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
+        let verify = try core.verify()
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }
 }
 

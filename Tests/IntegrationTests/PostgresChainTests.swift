@@ -203,6 +203,61 @@ struct ShopMigrationTests {
         #expect(next.txn == 4 && next.points == 10 && next.account.points == 90)
     }
 
+    /// A German market's coffee stamps, an unused voucher, a patient link and its audit log move
+    /// over and go on on the chain: the reward, the voucher's one use, the log's next entry.
+    @Test func aMigratedShopsStampsVouchersAndAuditLogGoOnOnTheChain() throws {
+        let shop = CoreProcess()
+        let number = card("2440001", 31)
+        try shop.setUp(programs: ["german-shop"], cards: [number])
+        try shop.start()
+        let client = try shop.typedClient()
+        _ = try client.call(
+            CoreOp.TxnEarn.self,
+            .init(
+                card: number, till: "k1", receipt: "S1",
+                lines: [SaleLineInput(sku: "latte", amount: "27.50", qty: 11, category: "coffee")]))
+        let voucher = try client.call(
+            CoreOp.VoucherIssue.self, .init(card: number, till: "k1", receipt: "V1", kind: .value, amount: "5.00"))
+        _ = try client.call(CoreOp.CardLinkPatient.self, .init(card: number, patientRef: "K-7"))
+        let logged = try client.call(
+            CoreOp.AuditAppend.self, .init(user: "anna", action: "card.link-patient", subject: number))
+        #expect(shop.terminate() == 0)
+
+        let server = try PostgresServer.shared()
+        let database = try server.database()
+        let migrated = try Loyalgate.run(["migrate", "--from", shop.data, "--to", database.url])
+        #expect(migrated.status == 0, "\(migrated.stdout)\(migrated.stderr)")
+        let chainCore = CoreProcess()
+        try chainCore.start(
+            arguments: ["--database", database.url, "--key", shop.data + "/keys/personal-data.key"],
+            within: .seconds(30))
+        defer { _ = chainCore.terminate() }
+        let chain = try chainCore.typedClient()
+        let looked = try chain.call(CoreOp.CardLookup.self, .init(card: number))
+        #expect(looked.stampCard?.stamps == 11 && looked.patientRef == "K-7")
+        #expect(looked.vouchers?.map(\.code) == [voucher.voucher.code])
+        #expect(
+            try chain.call(CoreOp.StampsRedeem.self, .init(card: number, till: "k2", receipt: "X1")).balance == 1)
+        let used = try chain.call(
+            CoreOp.VoucherRedeem.self,
+            .init(code: voucher.voucher.code, till: "k2", receipt: "B1", purchaseTotal: "20.00"))
+        #expect(used.discount == "5.00" && used.voucher.state == "spent")
+        do {
+            _ = try chain.call(
+                CoreOp.VoucherRedeem.self,
+                .init(code: voucher.voucher.code, till: "k3", receipt: "B2", purchaseTotal: "20.00"))
+            Issue.record("a migrated voucher was used twice")
+        } catch let error as LoyaltyError {
+            #expect(error.code == .voucherSpent)
+        }
+        let next = try chain.call(
+            CoreOp.AuditAppend.self, .init(user: "kees", action: "voucher.redeem", subject: voucher.voucher.code))
+        #expect(next.id == logged.id + 1)
+        #expect(try chain.call(CoreOp.AuditList.self, .init()).entries == [next, logged])
+        let verify = try Loyalgate.run(["core", "verify", "--database", database.url])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
     /// A shop's campaign, its drawn prize draw and its announced end come along, and the
     /// chain keeps the draw's promises in its own schema.
     @Test func aDrawnDrawACampaignAndTheProgramsEndMoveOntoTheChain() throws {

@@ -4,13 +4,13 @@ import Testbed
 import Testing
 
 /// Prepaid cards, closed hours and typed card numbers through the real `loyalgate` binary and
-/// its Unix socket, as tills and the technician's tools meet them.
+/// its Unix socket, as tills and the technician's tools meet them (the tests that import a
+/// program file of their own on SQLite only; the others on both stores, `StoreKind`).
 @Suite struct PrepaidSocketTests {
-    @Test func fiftyTillsPayingFromOnePrepaidCardAtOnceNeverOverdrawIt() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available)
+    func fiftyTillsPayingFromOnePrepaidCardAtOnceNeverOverdrawIt(_ kind: StoreKind) throws {
         let number = card("2440001", 10)
-        try core.setUp(programs: ["german-shop"], cards: [number])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["german-shop"], cards: [number])
         let loaded = json(
             try core.client().request(
                 #"{"id":1,"op":"prepaid.load","card":"\#(number)","till":"kasse-0","receipt":"L1","amount":"100.00","tender":"cash"}"#
@@ -36,7 +36,7 @@ import Testing
         let liability = json(try core.client().request(#"{"id":3,"op":"prepaid.liability"}"#))
         #expect(liability["outstanding"] as? String == "2.00" && liability["paid"] as? String == "98.00")
         #expect(core.terminate() == 0)
-        let verify = try Loyalgate.run(["core", "verify", "--data", core.data])
+        let verify = try core.verify()
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }
 
@@ -85,11 +85,11 @@ import Testing
         #expect(try Loyalgate.run(["core", "verify", "--data", core.data]).status == 0)
     }
 
-    @Test func aCardTypedWithSpacesWorksInTheToolsAndOverTheSocket() throws {
-        let core = CoreProcess()
+    @Test(arguments: StoreKind.available) func aCardTypedWithSpacesWorksInTheToolsAndOverTheSocket(_ kind: StoreKind)
+        throws
+    {
         // The technician adds the card as printed on it.
-        try core.setUp(programs: ["dutch-pharmacy"], cards: ["2990 0010 0001 8"])
-        try core.start()
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], cards: ["2990 0010 0001 8"])
         let till = try core.client()
         let lookup = json(try till.request(#"{"id":1,"op":"card.lookup","card":"2990 0010 0001 8"}"#))
         #expect((lookup["card"] as? [String: Any])?["number"] as? String == "2990001000018")

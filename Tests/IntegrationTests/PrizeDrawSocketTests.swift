@@ -10,8 +10,8 @@ import Testing
 /// is rerun by `loyalgate draw verify` and by an independent Python implementation
 /// (scripts/draw-verify.py), which must agree on the winners and on the seed's hash.
 @Suite struct PrizeDrawSocketTests {
-    @Test(arguments: TestStore.available)
-    func aDrawRerunFromItsRevealedSeedGivesTheSameWinners(store: TestStore) throws {
+    @Test(arguments: StoreKind.available)
+    func aDrawRerunFromItsRevealedSeedGivesTheSameWinners(store: StoreKind) throws {
         let core = CoreProcess()
         let cards = (41...44).map { card("2990001", $0) }
         try core.setUp(programs: ["dutch-pharmacy"], cards: cards)

@@ -40,8 +40,8 @@ import Testing
         }
     }
 
-    @Test(arguments: TestStore.available)
-    func anEndFiveMonthsAheadIsRefusedAndOneSevenMonthsAheadIsAnnouncedOnce(store: TestStore) throws {
+    @Test(arguments: StoreKind.available)
+    func anEndFiveMonthsAheadIsRefusedAndOneSevenMonthsAheadIsAnnouncedOnce(store: StoreKind) throws {
         let core = CoreProcess()
         try core.setUp(programs: ["dutch-pharmacy"])
         try core.start(on: store)
@@ -73,8 +73,8 @@ import Testing
         #expect(core.terminate() == 0)
     }
 
-    @Test(arguments: TestStore.available)
-    func earningStopsOnTheEndDateSpendingGoesOnThroughItThenBalancesAreFrozenAndExported(store: TestStore) throws {
+    @Test(arguments: StoreKind.available)
+    func earningStopsOnTheEndDateSpendingGoesOnThroughItThenBalancesAreFrozenAndExported(store: StoreKind) throws {
         let core = CoreProcess()
         let number = card("2990001", 71)
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])

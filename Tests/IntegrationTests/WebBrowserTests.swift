@@ -36,4 +36,14 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("all cardholder details checks passed"), "\(result.stdout)")
     }
+
+    /// Statistics and segments (issue 15): Tests/Browser/statistics.py, figures against the
+    /// sales made, small groups hidden, CSV downloads equal to the tables, a segment by consent.
+    @Test func statisticsAndSegmentsWorkInABrowser() throws {
+        let script = Loyalgate.repository.appendingPathComponent("Tests/Browser/statistics.py").path
+        let result = try ChildProcess.run(
+            "/usr/bin/python3", [script], environment: ["LOYALGATE_BIN": Loyalgate.binary], within: .seconds(300))
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("all statistics checks passed"), "\(result.stdout)")
+    }
 }

@@ -3,6 +3,7 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// Roles and merchants: each caller sees only what its role and merchant allow.
@@ -21,11 +22,13 @@ import Testing
         #expect((answer["error"] as? [String: Any])?["code"] as? String == "forbidden")
     }
 
-    @Test func aTillBoundToOneMerchantCannotReachAnothers() async throws {
+    @Test(arguments: StoreKind.available) func aTillBoundToOneMerchantCannotReachAnothers(_ kind: StoreKind)
+        async throws
+    {
         let policy = AccessPolicy(callers: [.init(uid: 5000, role: .till, merchant: "apotheek-de-linde")])
-        let core = try InProcessCore(programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
         let coopCard = core.card("2910", 1)
-        try core.store.addCards(merchant: "coop-plovdiv", numbers: [try CardNumber(coopCard)])
+        try await core.addCards(merchant: "coop-plovdiv", numbers: [try CardNumber(coopCard)])
         #expect(
             await core.refusal(
                 CoreOp.CardLookup.self, .init(merchant: "coop-plovdiv", card: coopCard), as: InProcessCore.till)
@@ -37,10 +40,12 @@ import Testing
         #expect(status.merchants.map(\.code) == ["apotheek-de-linde"])
     }
 
-    @Test func aTillFindsACustomerButSeesOnlyTheDisplayName() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aTillFindsACustomerButSeesOnlyTheDisplayName(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let record = try await core.ok(
             CoreOp.CustomerRegister.self,
             .init(

@@ -3,14 +3,17 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// The back office's dashboard figures and audit log (issue 14).
 @Suite struct BackOfficeOpTests {
-    @Test func theSummaryCountsTodayAndThisMonthInTheMerchantsTimeZone() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func theSummaryCountsTodayAndThisMonthInTheMerchantsTimeZone(
+        _ kind: StoreKind
+    ) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let (a, b) = (core.card("2990001", 1), core.card("2990001", 2))
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(a), try CardNumber(b)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(a), try CardNumber(b)])
         func earn(_ card: String, _ receipt: String, _ amount: String, at: String) async throws {
             _ = try await core.ok(
                 CoreOp.TxnEarn.self,
@@ -49,8 +52,8 @@ import Testing
         #expect(quiet.month.earns == 0 && quiet.month.discountRedeemed == "0.00")
     }
 
-    @Test func theAuditLogKeepsWhoDidWhatNewestFirst() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func theAuditLogKeepsWhoDidWhatNewestFirst(_ kind: StoreKind) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let first = try await core.ok(
             CoreOp.AuditAppend.self, .init(user: "anna", action: "card.block", subject: "2990001000018", detail: "lost")
         )
@@ -63,8 +66,10 @@ import Testing
         #expect(try await core.ok(CoreOp.AuditList.self, .init(limit: 1)).entries.count == 1)
     }
 
-    @Test func theAuditLogRefusesControlCharactersAndTills() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func theAuditLogRefusesControlCharactersAndTills(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         #expect(
             await core.refusal(CoreOp.AuditAppend.self, .init(user: "anna\u{1B}[2J", action: "x", subject: "y"))
                 == .badRequest)
@@ -84,8 +89,10 @@ import Testing
     static let dutch = try! String(
         contentsOf: InProcessCore.examples.appendingPathComponent("dutch-pharmacy.json"), encoding: .utf8)
 
-    @Test func aChangedProgramIsTheNextVersionAndAnUnchangedOneIsNot() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aChangedProgramIsTheNextVersionAndAnUnchangedOneIsNot(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let changed = Self.dutch.replacingOccurrences(of: "\"per\": \"1.00\"", with: "\"per\": \"2.00\"")
         let imported = try await core.ok(CoreOp.ProgramImport.self, .init(file: changed))
         #expect(imported == ProgramImportAnswer(merchant: "apotheek-de-linde", version: 2, created: true))
@@ -96,15 +103,17 @@ import Testing
         #expect(versions.current.program.points?.per == "2.00")
         // Earns from now on use version 2: 10.00 earns 5 points.
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let earn = try await core.ok(
             CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1", lines: [.init(sku: "x", amount: "10.00")]),
             as: InProcessCore.till)
         #expect(earn.points == 5)
     }
 
-    @Test func theCheckersSentenceComesBackAndNothingIsStored() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func theCheckersSentenceComesBackAndNothingIsStored(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let result = await core.call(
             CoreOp.ProgramImport.self, .init(file: Self.dutch.replacingOccurrences(of: "\"EUR\"", with: "\"EURO\"")))
         guard case .failure(let error) = result else {
@@ -120,10 +129,12 @@ import Testing
         )
     }
 
-    @Test func aCallerBoundToAMerchantImportsOnlyItsOwnProgram() async throws {
+    @Test(arguments: StoreKind.available) func aCallerBoundToAMerchantImportsOnlyItsOwnProgram(_ kind: StoreKind)
+        async throws
+    {
         let bound = CoreService.Caller(uid: 6000, gid: 6000)
-        let core = try InProcessCore(
-            programs: ["dutch-pharmacy", "german-shop"],
+        let core = try await InProcessCore.open(
+            kind, programs: ["dutch-pharmacy", "german-shop"],
             policy: AccessPolicy(callers: [.init(uid: 6000, role: .backOffice, merchant: "markt-lindenhof")]))
         #expect(await core.refusal(CoreOp.ProgramImport.self, .init(file: Self.dutch), as: bound) == .forbidden)
         #expect(
@@ -133,10 +144,10 @@ import Testing
 
 /// The merchant's CSV files page by page (`export.page`), as the back office streams them.
 @Suite struct ExportPageTests {
-    @Test func theLedgerComesInPagesWithTheSalesLines() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func theLedgerComesInPagesWithTheSalesLines(_ kind: StoreKind) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         for receipt in ["R1", "R2", "R3"] {
             _ = try await core.ok(
                 CoreOp.TxnEarn.self,
@@ -160,8 +171,10 @@ import Testing
         #expect(lines[1].contains("SKU-R1") && lines[3].contains("SKU-R3"))
     }
 
-    @Test func onlyTheBackOfficeExportsAndOnlyTheThreeFiles() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func onlyTheBackOfficeExportsAndOnlyTheThreeFiles(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         #expect(await core.refusal(CoreOp.ExportPage.self, .init(file: "keys")) == .badRequest)
         #expect(await core.refusal(CoreOp.ExportPage.self, .init(file: "cards", limit: 0)) == .badRequest)
         #expect(

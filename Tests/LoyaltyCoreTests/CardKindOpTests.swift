@@ -3,14 +3,17 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// Vouchers, stamps and quotes through the core's handlers, as tills bound to one merchant meet
 /// them: another merchant's vouchers stay out of reach.
 @Suite struct CardKindOpTests {
-    @Test func aTillBoundToOneShopCannotIssueOrSpendAnothersVouchers() async throws {
+    @Test(arguments: StoreKind.available) func aTillBoundToOneShopCannotIssueOrSpendAnothersVouchers(_ kind: StoreKind)
+        async throws
+    {
         let policy = AccessPolicy(callers: [.init(uid: 5000, role: .till, merchant: "markt-lindenhof")])
-        let core = try InProcessCore(programs: ["german-shop", "bulgarian-coop"], policy: policy)
+        let core = try await InProcessCore.open(kind, programs: ["german-shop", "bulgarian-coop"], policy: policy)
         let till = InProcessCore.till
         #expect(
             await core.refusal(
@@ -41,16 +44,18 @@ import Testing
         #expect(used.voucher.state == "spent" && used.discount == "0.00")
     }
 
-    @Test func aQuoteForABlockedCardIsRefusedAndOneWithoutPricesIsEmpty() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aQuoteForABlockedCardIsRefusedAndOneWithoutPricesIsEmpty(
+        _ kind: StoreKind
+    ) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 3)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)], status: .blocked)
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)], status: .blocked)
         let lines = [SaleLineInput(sku: "a", amount: "4.00")]
         #expect(
             await core.refusal(CoreOp.TxnQuote.self, .init(card: card, lines: lines), as: InProcessCore.till)
                 == .cardBlocked)
         let other = core.card("2990001", 4)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(other)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(other)])
         let quote = try await core.ok(CoreOp.TxnQuote.self, .init(card: other, lines: lines), as: InProcessCore.till)
         #expect(quote.lines.isEmpty && quote.discount == "0.00")
     }

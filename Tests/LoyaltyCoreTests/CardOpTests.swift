@@ -3,14 +3,17 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// A card's life through the core's ops: issued → active → blocked → replaced.
 @Suite struct CardOpTests {
-    @Test func anIssuedCardIsActivatedBlockedAndReplacedWithItsBalance() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func anIssuedCardIsActivatedBlockedAndReplacedWithItsBalance(
+        _ kind: StoreKind
+    ) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)], status: .issued)
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)], status: .issued)
         let earn = CoreOp.TxnEarn.Parameters(
             card: card, till: "t", receipt: "R1", lines: [.init(sku: "a", amount: "30.00")])
         #expect(await core.refusal(CoreOp.TxnEarn.self, earn, as: InProcessCore.till) == .cardNotActive)
@@ -34,10 +37,11 @@ import Testing
         #expect(newCard.account.points == 30)
     }
 
-    @Test func householdsPoolAndSplitWithTransferEntries() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func householdsPoolAndSplitWithTransferEntries(_ kind: StoreKind) async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let (a, b) = (core.card("2990001", 1), core.card("2990001", 2))
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(a), try CardNumber(b)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(a), try CardNumber(b)])
         _ = try await core.ok(
             CoreOp.TxnEarn.self, .init(card: b, till: "t", receipt: "R1", lines: [.init(sku: "x", amount: "7.00")]))
         let pooled = try await core.ok(CoreOp.AccountPool.self, .init(card: b, into: a))
@@ -45,15 +49,17 @@ import Testing
         let split = try await core.ok(CoreOp.AccountSplit.self, .init(card: b, points: 3))
         #expect(split.account.points == 3 && split.cards.map(\.number) == [b])
         #expect(try await core.ok(CoreOp.CardLookup.self, .init(card: a)).account.points == 4)
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
     /// Belgian regulation, article 10: the lost-card and misuse fees are never taken from a
     /// discount balance still below the spend threshold (5.00); the till takes them then.
-    @Test func aFeeIsNotTakenFromADiscountBalanceBelowTheSpendThreshold() async throws {
-        let core = try InProcessCore(programs: ["belgian-pharmacy"])
+    @Test(arguments: StoreKind.available) func aFeeIsNotTakenFromADiscountBalanceBelowTheSpendThreshold(
+        _ kind: StoreKind
+    ) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["belgian-pharmacy"])
         let card = core.card("2755", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         func earn(_ receipt: String, _ amount: String) async throws -> TxnAnswer {
             try await core.ok(
                 CoreOp.TxnEarn.self,
@@ -78,15 +84,17 @@ import Testing
         #expect(
             await core.refusal(CoreOp.CardReplace.self, .init(card: misuse.card.number, reason: "vandalism"))
                 == .badRequest)
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
     /// Bulgarian cooperative: members earn double from the moment the form is accepted; a sale
     /// dated before keeps the rate it was made at, and its return takes back by that rate.
-    @Test func membershipCountsFromItsTimeOnAndIsInHistory() async throws {
-        let core = try InProcessCore(programs: ["bulgarian-coop"])
+    @Test(arguments: StoreKind.available) func membershipCountsFromItsTimeOnAndIsInHistory(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["bulgarian-coop"])
         let card = core.card("2910", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         func earn(_ receipt: String, at: String? = nil) async throws -> TxnAnswer {
             try await core.ok(
                 CoreOp.TxnEarn.self,
@@ -113,15 +121,17 @@ import Testing
         let changes = try await core.ok(CoreOp.AccountHistory.self, .init(card: card)).changes ?? []
         #expect(changes.map(\.kind) == ["membership", "membership"])
         #expect(changes.map(\.member) == [false, true])
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
     /// Belgian regulation, article 7: the person is taken off the card, not erased; the card
     /// keeps its balance and the till sees no customer.
-    @Test func aDetachedCardShowsNoCustomerAndTheCustomerStays() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aDetachedCardShowsNoCustomerAndTheCustomerStays(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let anna = try await core.ok(
             CoreOp.CustomerRegister.self, .init(details: CustomerOpTests.anna, consents: nil, card: card))
         _ = try await core.ok(
@@ -142,6 +152,6 @@ import Testing
         _ = try await core.ok(CoreOp.CardDetach.self, .init(card: card))
         #expect(try await core.ok(CoreOp.AccountHistory.self, .init(card: card)).changes?.count == 1)
         #expect(try await core.ok(CoreOp.CustomerErase.self, .init(customer: anna.id)).erasedAt != nil)
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 }

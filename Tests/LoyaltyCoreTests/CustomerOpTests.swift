@@ -3,6 +3,7 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// Personal data through the core's ops: what the back office sees, changes, exports and erases.
@@ -11,10 +12,12 @@ import Testing
         name: "Anna Kuipers", address: "Lindelaan 4", postcode: "1234 AB", email: "anna@example.nl",
         phone: "+31 6 1234 5678", birthDate: "1980-04-30", gender: "f")
 
-    @Test func aCustomerIsRegisteredUpdatedExportedAndErasedWhileTheBalanceStays() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aCustomerIsRegisteredUpdatedExportedAndErasedWhileTheBalanceStays(
+        _ kind: StoreKind
+    ) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let registered = try await core.ok(
             CoreOp.CustomerRegister.self,
             .init(
@@ -43,21 +46,24 @@ import Testing
                 == .badRequest)
     }
 
-    @Test func aBadEmailIsRefusedAndNothingIsRegistered() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aBadEmailIsRefusedAndNothingIsRegistered(_ kind: StoreKind) async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         var details = Self.anna
         details.email = "not-an-address"
         #expect(await core.refusal(CoreOp.CustomerRegister.self, .init(details: details)) == .badRequest)
         #expect(try await core.ok(CoreOp.CustomerFind.self, .init(phone: "+31 6 1234 5678")).customers.isEmpty)
     }
 
-    @Test func aPatientReferenceIsShownToItsOwnMerchantOnly() async throws {
+    @Test(arguments: StoreKind.available) func aPatientReferenceIsShownToItsOwnMerchantOnly(_ kind: StoreKind)
+        async throws
+    {
         // The till is bound to the pharmacy: health data needs a binding (HostileRequestTests).
-        let core = try InProcessCore(
-            programs: ["dutch-pharmacy"],
+        let core = try await InProcessCore.open(
+            kind, programs: ["dutch-pharmacy"],
             policy: AccessPolicy(callers: [.init(uid: 5000, role: .till, merchant: "apotheek-de-linde")]))
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let linked = try await core.ok(CoreOp.CardLinkPatient.self, .init(card: card, patientRef: "PAT-0042"))
         #expect(linked.patientRef == "PAT-0042")
         #expect(
@@ -67,12 +73,12 @@ import Testing
         #expect(unlinked.patientRef == nil)
     }
 
-    @Test func theRewardCatalogIsTheCurrentPrograms() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func theRewardCatalogIsTheCurrentPrograms(_ kind: StoreKind) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let rewards = try await core.ok(CoreOp.ProgramRewards.self, .init(), as: InProcessCore.till)
         #expect(!rewards.rewards.isEmpty)
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let cheapest = try #require(rewards.rewards.min { $0.points < $1.points })
         _ = try await core.ok(
             CoreOp.TxnEarn.self,

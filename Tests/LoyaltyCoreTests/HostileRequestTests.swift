@@ -3,6 +3,7 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// Callers and requests a till PC shared with staff, customers and other programs can produce:
@@ -10,10 +11,12 @@ import Testing
 @Suite struct HostileRequestTests {
     static let stranger = CoreService.Caller(uid: 6000, gid: 6000)
 
-    @Test func aCallerNoRuleNamesGetsNothingAndIsToldWhichRuleToAdd() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aCallerNoRuleNamesGetsNothingAndIsToldWhichRuleToAdd(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let refused = await core.call(CoreOp.CardLookup.self, .init(card: card), as: Self.stranger)
         guard case .failure(let error) = refused else {
             Issue.record("a caller without a rule read a card")
@@ -29,19 +32,23 @@ import Testing
                 as: Self.stranger) == .forbidden)
     }
 
-    @Test func anExplicitDefaultGrantsItsRoleToCallersNoRuleNames() async throws {
+    @Test(arguments: StoreKind.available) func anExplicitDefaultGrantsItsRoleToCallersNoRuleNames(_ kind: StoreKind)
+        async throws
+    {
         let policy = AccessPolicy(callers: [], default: .init(role: .till, merchant: "apotheek-de-linde"))
-        let core = try InProcessCore(programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
         let status = try await core.ok(CoreOp.CoreStatus.self, NoParameters(), as: Self.stranger)
         #expect(status.role == .till && status.merchants.map(\.code) == ["apotheek-de-linde"])
     }
 
-    @Test func aGroupRuleBindsThroughASupplementaryGroupWhicheverGroupIsPrimary() async throws {
+    @Test(arguments: StoreKind.available) func aGroupRuleBindsThroughASupplementaryGroupWhicheverGroupIsPrimary(
+        _ kind: StoreKind
+    ) async throws {
         let policy = AccessPolicy(callers: [
             .init(gid: 7000, role: .till, merchant: "coop-plovdiv"),
             .init(gid: 7100, role: .backOffice),
         ])
-        let core = try InProcessCore(programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
         let member = CoreService.Caller(uid: 6000, gid: 6000, groups: [7000])
         let status = try await core.ok(CoreOp.CoreStatus.self, NoParameters(), as: member)
         #expect(status.role == .till && status.merchants.map(\.code) == ["coop-plovdiv"])
@@ -56,15 +63,17 @@ import Testing
         }
     }
 
-    @Test func aPatientReferenceReachesOnlyCallersBoundToItsMerchant() async throws {
+    @Test(arguments: StoreKind.available) func aPatientReferenceReachesOnlyCallersBoundToItsMerchant(_ kind: StoreKind)
+        async throws
+    {
         let policy = AccessPolicy(callers: [
             .init(uid: 5000, role: .till),
             .init(uid: 5001, role: .till, merchant: "apotheek-de-linde"),
             .init(uid: 5002, role: .till, merchant: "coop-plovdiv"),
         ])
-        let core = try InProcessCore(programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy", "bulgarian-coop"], policy: policy)
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: "apotheek-de-linde", numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: "apotheek-de-linde", numbers: [try CardNumber(card)])
         _ = try await core.ok(
             CoreOp.CardLinkPatient.self, .init(merchant: "apotheek-de-linde", card: card, patientRef: "PAT-0042"))
         let lookup = CoreOp.CardLookup.Parameters(merchant: "apotheek-de-linde", card: card)
@@ -89,10 +98,12 @@ import Testing
             as: InProcessCore.till)
     }
 
-    @Test func oddIdentifiersQuantitiesAndTimesAreBadRequests() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func oddIdentifiersQuantitiesAndTimesAreBadRequests(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let marks = "R" + String(repeating: "\u{301}", count: 20_000)
         #expect(marks.count == 1)
         #expect(await earn(core, card: card, receipt: marks) == .badRequest)
@@ -113,10 +124,12 @@ import Testing
         #expect(history.entries.count == 1 && history.entries.first?.at == "2026-11-24T10:00:00Z")
     }
 
-    @Test func personalDataIsBoundedInScalarsAndFreeOfControlCharacters() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func personalDataIsBoundedInScalarsAndFreeOfControlCharacters(
+        _ kind: StoreKind
+    ) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let heavy = CustomerDetails(name: "A" + String(repeating: "\u{301}", count: 20_000))
         #expect(await core.refusal(CoreOp.CustomerRegister.self, .init(details: heavy)) == .badRequest)
         let february = CustomerDetails(name: "Anna Kuipers", birthDate: "1984-02-30")
@@ -132,8 +145,8 @@ import Testing
     @Test func anEarnPastTheBalanceLimitIsOutOfRangeAndTheCoreGoesOn() async throws {
         let core = try InProcessCore(programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
-        try core.store.unsafeExecute(
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try (core.store as! LedgerDatabase).unsafeExecute(
             """
             INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, at, recorded_at)
             VALUES (1, 1, '\(card)', 'earn', \(Limits.balance), 0, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
@@ -149,6 +162,6 @@ import Testing
         }
         #expect(error.code == .outOfRange && error.message.contains("9,007,199,254,740,991"), "\(error.message)")
         #expect(try await core.ok(CoreOp.CoreStatus.self, NoParameters(), as: InProcessCore.till).version != "")
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 }

@@ -3,14 +3,19 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import PostgresStore
+import Testbed
 
-/// A core with a real SQLite file in a fresh temporary folder, answered in-process: the request
-/// line goes through the same wire encoding and `CoreService.answer` a socket would use, with no
-/// socket and no child process.
+/// A core with a real ledger, answered in-process: the request line goes through the same wire
+/// encoding and `CoreService.answer` a socket would use, with no socket and no child process.
+/// The ledger is a SQLite file in a fresh temporary folder, or (`open(.postgres, ...)`) a fresh
+/// database on the test process's own PostgreSQL server, so the same op test runs on both.
 struct InProcessCore {
+    let kind: StoreKind
     let directory: URL
-    let store: LedgerDatabase
+    let store: any LedgerStore
     let service: CoreService
+    private let postgres: Connection?
 
     static let examples = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -22,14 +27,70 @@ struct InProcessCore {
 
     static let tillPolicy = AccessPolicy(callers: [.init(uid: 5000, role: .till)])
 
+    /// A core on a SQLite file.
     init(programs: [String], policy: AccessPolicy = InProcessCore.tillPolicy) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("loyalgate-core-\(UUID().uuidString)")
-        store = try LedgerDatabase(directory: directory)
-        for name in programs {
-            let file = try ProgramFile.read(contentsOf: Self.examples.appendingPathComponent(name + ".json"))
-            _ = try store.importProgram(file)
+        let database = try LedgerDatabase(directory: directory)
+        for name in programs { _ = try database.importProgram(try Self.program(name)) }
+        kind = .sqlite
+        store = database
+        postgres = nil
+        service = CoreService(store: database, policy: policy, coreUID: Self.coreUID)
+    }
+
+    private init(kind: StoreKind, directory: URL, postgres: PostgresLedger, policy: AccessPolicy) {
+        self.kind = kind
+        self.directory = directory
+        self.store = postgres
+        self.postgres = Connection(ledger: postgres)
+        service = CoreService(store: postgres, policy: policy, coreUID: Self.coreUID)
+    }
+
+    /// A core on either store, with the example `programs` imported.
+    static func open(_ kind: StoreKind, programs: [String], policy: AccessPolicy = InProcessCore.tillPolicy)
+        async throws -> InProcessCore
+    {
+        guard kind == .postgres else { return try InProcessCore(programs: programs, policy: policy) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "loyalgate-core-\(UUID().uuidString)")
+        let database = try PostgresServer.shared().database()
+        let ledger = try await PostgresLedger.connect(
+            url: database.url, keyPath: directory.appendingPathComponent("keys/personal-data.key").path)
+        for name in programs { _ = try await ledger.storeProgram(try Self.program(name)) }
+        return InProcessCore(kind: kind, directory: directory, postgres: ledger, policy: policy)
+    }
+
+    static func program(_ name: String) throws -> ProgramFile {
+        try ProgramFile.read(contentsOf: examples.appendingPathComponent(name + ".json"))
+    }
+
+    /// Registers cards directly in the ledger, each on an account of its own (set-up, as
+    /// `loyalgate cards add`).
+    func addCards(merchant: String?, numbers: [CardNumber], status: CardStatus = .active, member: Bool = false)
+        async throws
+    {
+        if let postgres {
+            try await postgres.ledger.addCards(merchant: merchant, numbers: numbers, status: status, member: member)
+        } else {
+            try (store as! LedgerDatabase).addCards(
+                merchant: merchant, numbers: numbers, status: status, member: member)
         }
-        service = CoreService(store: store, policy: policy, coreUID: Self.coreUID)
+    }
+
+    /// `loyalgate core verify` on the ledger.
+    func verify() async throws -> VerifyReport {
+        if let postgres { return try await postgres.ledger.verifyReport() }
+        return try store.verify()
+    }
+
+    /// The PostgreSQL store's connections, closed when the test's last copy of the core goes.
+    private final class Connection: Sendable {
+        let ledger: PostgresLedger
+        init(ledger: PostgresLedger) { self.ledger = ledger }
+        deinit {
+            let ledger = ledger
+            Task { await ledger.close() }
+        }
     }
 
     /// The back office: the core's own user.

@@ -3,6 +3,7 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// Prepaid cards at the German market (examples/german-shop.json: at most 250.00 on a card), in
@@ -10,10 +11,10 @@ import Testing
 @Suite struct PrepaidOpTests {
     let till = InProcessCore.till
 
-    func shop() async throws -> (InProcessCore, String) {
-        let core = try InProcessCore(programs: ["german-shop"])
+    func shop(_ kind: StoreKind) async throws -> (InProcessCore, String) {
+        let core = try await InProcessCore.open(kind, programs: ["german-shop"])
         let card = core.card("2440001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         return (core, card)
     }
 
@@ -23,8 +24,10 @@ import Testing
         .init(card: card, till: till, receipt: receipt, amount: amount, tender: "cash", at: at)
     }
 
-    @Test func aTillLoadsAndPaysAndTheMoneyNeverMixesWithPoints() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func aTillLoadsAndPaysAndTheMoneyNeverMixesWithPoints(_ kind: StoreKind)
+        async throws
+    {
+        let (core, card) = try await shop(kind)
         let loaded = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "50.00", receipt: "L1"), as: till)
         #expect(loaded.kind == "load" && loaded.amount == "50.00" && loaded.prepaid == "50.00")
         #expect(loaded.tender == "cash" && loaded.currency == "EUR" && !loaded.replayed)
@@ -52,11 +55,13 @@ import Testing
         #expect(history.entries.map(\.kind) == ["earn", "prepaid-pay", "prepaid-load"])
         #expect(history.entries.map(\.prepaid) == [nil, "-12.50", "50.00"])
         #expect(history.entries[1].points == 0 && history.entries[1].amount == "0.00")
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
-    @Test func aPaymentNeverTakesTheBalanceBelowZeroAndAPartialOnePaysWhatIsThere() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func aPaymentNeverTakesTheBalanceBelowZeroAndAPartialOnePaysWhatIsThere(
+        _ kind: StoreKind
+    ) async throws {
+        let (core, card) = try await shop(kind)
         _ = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "20.00", receipt: "L1"), as: till)
         let tooMuch = await core.call(
             CoreOp.PrepaidPay.self, .init(card: card, till: "kasse-1", receipt: "S1", amount: "20.01"), as: till)
@@ -81,11 +86,13 @@ import Testing
                     CoreOp.PrepaidPay.self, .init(card: card, till: "kasse-1", receipt: "S4", amount: amount),
                     as: till) == .badRequest)
         }
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
-    @Test func aLoadPastTheProgramsMaximumIsRefusedSayingHowMuchMayStillBeLoaded() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func aLoadPastTheProgramsMaximumIsRefusedSayingHowMuchMayStillBeLoaded(
+        _ kind: StoreKind
+    ) async throws {
+        let (core, card) = try await shop(kind)
         _ = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "200.00", receipt: "L1"), as: till)
         let over = await core.call(CoreOp.PrepaidLoad.self, load(card, "60.00", receipt: "L2"), as: till)
         guard case .failure(let error) = over else {
@@ -99,8 +106,8 @@ import Testing
 
     /// The maximum is what a card may ever hold: a payment given back after a later load would
     /// pass it, so the till refunds that payment in cash instead.
-    @Test func aPaymentIsNotGivenBackPastTheMaximum() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func aPaymentIsNotGivenBackPastTheMaximum(_ kind: StoreKind) async throws {
+        let (core, card) = try await shop(kind)
         _ = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "250.00", receipt: "L1"), as: till)
         _ = try await core.ok(
             CoreOp.PrepaidPay.self, .init(card: card, till: "kasse-1", receipt: "S1", amount: "30.00"), as: till)
@@ -111,11 +118,13 @@ import Testing
             return
         }
         #expect(error.code == .aboveMaximumBalance && error.message.contains("refund the payment in cash"))
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
-    @Test func retriesReplayAndAnotherRequestOnTheReceiptIsRefused() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func retriesReplayAndAnotherRequestOnTheReceiptIsRefused(_ kind: StoreKind)
+        async throws
+    {
+        let (core, card) = try await shop(kind)
         let first = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "30", receipt: "L1"), as: till)
         // "30" and "30.00" are the same request.
         let again = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "30.00", receipt: "L1"), as: till)
@@ -130,8 +139,10 @@ import Testing
         #expect(lookup.account.prepaid == "30.00")
     }
 
-    @Test func theSameTillReversesALoadOrAPaymentOnTheSameDayOnly() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func theSameTillReversesALoadOrAPaymentOnTheSameDayOnly(_ kind: StoreKind)
+        async throws
+    {
+        let (core, card) = try await shop(kind)
         _ = try await core.ok(
             CoreOp.PrepaidLoad.self, load(card, "40.00", receipt: "L1", at: "2026-11-24T09:00:00Z"), as: till)
         _ = try await core.ok(
@@ -167,11 +178,11 @@ import Testing
         let inTime = try await core.ok(
             CoreOp.PrepaidReverse.self, .init(till: "kasse-1", receipt: "L1", at: "2026-11-24T22:30:00Z"), as: till)
         #expect(inTime.amount == "-40.00" && inTime.prepaid == "0.00" && inTime.reversed?.kind == "load")
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
-    @Test func aLoadAlreadySpentCannotBeReversed() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func aLoadAlreadySpentCannotBeReversed(_ kind: StoreKind) async throws {
+        let (core, card) = try await shop(kind)
         _ = try await core.ok(
             CoreOp.PrepaidLoad.self, load(card, "40.00", receipt: "L1", at: "2026-11-24T09:00:00Z"), as: till)
         _ = try await core.ok(
@@ -183,10 +194,12 @@ import Testing
                 as: till) == .insufficientBalance)
     }
 
-    @Test func theBackOfficeSeesTheOutstandingPrepaidBalanceAsALiability() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func theBackOfficeSeesTheOutstandingPrepaidBalanceAsALiability(
+        _ kind: StoreKind
+    ) async throws {
+        let (core, card) = try await shop(kind)
         let other = core.card("2440001", 2)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(other)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(other)])
         _ = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "100.00", receipt: "L1"), as: till)
         _ = try await core.ok(CoreOp.PrepaidLoad.self, load(other, "25.50", receipt: "L2"), as: till)
         _ = try await core.ok(
@@ -201,10 +214,10 @@ import Testing
         #expect(await core.refusal(CoreOp.PrepaidLiability.self, .init(), as: till) == .forbidden)
     }
 
-    @Test func aShopThatSellsNoPrepaidRefusesALoad() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aShopThatSellsNoPrepaidRefusesALoad(_ kind: StoreKind) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let refused = await core.call(CoreOp.PrepaidLoad.self, load(card, "10.00", receipt: "L1"), as: till)
         guard case .failure(let error) = refused else {
             Issue.record("loaded")
@@ -213,19 +226,22 @@ import Testing
         #expect(error.code == .badRequest && error.message.contains("sells no prepaid"))
     }
 
-    @Test func aPooledCardTakesItsPrepaidMoneyAlongAsPrepaid() async throws {
-        let (core, card) = try await shop()
+    @Test(arguments: StoreKind.available) func aPooledCardTakesItsPrepaidMoneyAlongAsPrepaid(_ kind: StoreKind)
+        async throws
+    {
+        let (core, card) = try await shop(kind)
         let other = core.card("2440001", 2)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(other)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(other)])
         _ = try await core.ok(CoreOp.PrepaidLoad.self, load(card, "10.00", receipt: "L1"), as: till)
         let pooled = try await core.ok(CoreOp.AccountPool.self, .init(card: card, into: other))
         #expect(pooled.account.prepaid == "10.00" && pooled.account.balance == "0.00")
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
-    @Test func aCardTypedWithSpacesOrDashesIsTheSameCard() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber("2990001000018")])
+    @Test(arguments: StoreKind.available) func aCardTypedWithSpacesOrDashesIsTheSameCard(_ kind: StoreKind) async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber("2990001000018")])
         let spaced = try await core.ok(CoreOp.CardLookup.self, .init(card: "2990 0010 0001 8"), as: till)
         #expect(spaced.card.number == "2990001000018")
         let earned = try await core.ok(
@@ -248,10 +264,12 @@ import Testing
 /// Closed hours close the card (Belgian regulation, article 15): at the Belgian pharmacy
 /// (examples/belgian-pharmacy.json: Sundays, the BE holidays, after 19:00) nothing is spent then.
 @Suite struct ClosedCardTests {
-    @Test func aRedeemOnABelgianSundayOrHolidayIsRefusedWithTheSentence() async throws {
-        let core = try InProcessCore(programs: ["belgian-pharmacy"])
+    @Test(arguments: StoreKind.available) func aRedeemOnABelgianSundayOrHolidayIsRefusedWithTheSentence(
+        _ kind: StoreKind
+    ) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["belgian-pharmacy"])
         let card = core.card("2755", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         _ = try await core.ok(
             CoreOp.TxnEarn.self,
             .init(

@@ -3,14 +3,17 @@ import LoyalgateProtocol
 import LoyaltyCore
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// The till ops, in-process against a real SQLite file: what a till would see.
 @Suite struct TillOpTests {
-    @Test func aTillEarnsRedeemsAndReturnsAndEveryRetryGetsTheFirstAnswer() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aTillEarnsRedeemsAndReturnsAndEveryRetryGetsTheFirstAnswer(
+        _ kind: StoreKind
+    ) async throws {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let till = InProcessCore.till
 
         let earn = CoreOp.TxnEarn.Parameters(
@@ -34,13 +37,15 @@ import Testing
 
         let lookup = try await core.ok(CoreOp.CardLookup.self, .init(card: card), as: till)
         #expect(lookup.card.status == .active && lookup.account.points == 12 && lookup.customer == nil)
-        #expect(try core.store.verify().problems.isEmpty)
+        #expect(try await core.verify().problems.isEmpty)
     }
 
-    @Test func theSameReceiptForAnotherKindOfTransactionIsRefused() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func theSameReceiptForAnotherKindOfTransactionIsRefused(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         _ = try await core.ok(
             CoreOp.TxnEarn.self, .init(card: card, till: "t", receipt: "R1", lines: [.init(sku: "a", amount: "5.00")]))
         #expect(
@@ -48,10 +53,12 @@ import Testing
                 == .receiptReused)
     }
 
-    @Test func brokenProgramRulesComeBackWithTheContractsCodes() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func brokenProgramRulesComeBackWithTheContractsCodes(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let card = core.card("2990001", 1)
-        try core.store.addCards(merchant: nil, numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: nil, numbers: [try CardNumber(card)])
         let wrongDigit = String(card.dropLast()) + String((Int(String(card.last!))! + 1) % 10)
         #expect(await core.refusal(CoreOp.CardLookup.self, .init(card: wrongDigit)) == .invalidCardNumber)
         #expect(await core.refusal(CoreOp.CardLookup.self, .init(card: core.card("2990001", 99))) == .unknownCard)
@@ -76,8 +83,10 @@ import Testing
                     lines: [.init(sku: "a", amount: "1.00")])) == .unknownReceipt)
     }
 
-    @Test func aRequestWithoutItsParametersNamesTheMissingField() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func aRequestWithoutItsParametersNamesTheMissingField(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy"])
         let answer = await core.answer(raw: #"{"id":"x","op":"txn.earn","card":"2990001000018","till":"t"}"#)
         #expect(answer["id"] as? String == "x" && answer["ok"] as? Bool == false)
         let error = answer["error"] as? [String: Any]
@@ -87,12 +96,14 @@ import Testing
         #expect((unknown["error"] as? [String: Any])?["code"] as? String == "unknown-op")
     }
 
-    @Test func historyShowsTheMerchantsOwnProgramVersionNumber() async throws {
+    @Test(arguments: StoreKind.available) func historyShowsTheMerchantsOwnProgramVersionNumber(_ kind: StoreKind)
+        async throws
+    {
         // Two merchants: the second one's first program is row 2 of program_version, but its
         // version 1, and that is what its history must say.
-        let core = try InProcessCore(programs: ["dutch-pharmacy", "bulgarian-coop"])
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy", "bulgarian-coop"])
         let card = core.card("2910", 1)
-        try core.store.addCards(merchant: "coop-plovdiv", numbers: [try CardNumber(card)])
+        try await core.addCards(merchant: "coop-plovdiv", numbers: [try CardNumber(card)])
         _ = try await core.ok(
             CoreOp.TxnEarn.self,
             .init(
@@ -102,8 +113,10 @@ import Testing
         #expect(history.entries.map(\.programVersion) == [1])
     }
 
-    @Test func coreStatusNamesTheCardRangesAndTheCallersRole() async throws {
-        let core = try InProcessCore(programs: ["dutch-pharmacy", "bulgarian-coop"])
+    @Test(arguments: StoreKind.available) func coreStatusNamesTheCardRangesAndTheCallersRole(_ kind: StoreKind)
+        async throws
+    {
+        let core = try await InProcessCore.open(kind, programs: ["dutch-pharmacy", "bulgarian-coop"])
         let status = try await core.ok(CoreOp.CoreStatus.self, NoParameters(), as: InProcessCore.till)
         #expect(status.role == .till)
         #expect(status.merchants.map(\.code) == ["apotheek-de-linde", "coop-plovdiv"])

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import LoyalgateProtocol
+import Testbed
 import Testing
 
 @testable import LoyaltyStore
@@ -26,5 +28,29 @@ import Testing
             try queue.write { db in try db.execute(sql: "DELETE FROM audit_log") }
         }
         #expect(try queue.read { db in try String.fetchOne(db, sql: "SELECT user FROM audit_log") } == "anna")
+    }
+}
+
+/// The same through the store, on both stores (`StoreKind`): an entry appended by `audit.append`
+/// is listed newest first and cannot be changed or removed behind the store's back either.
+@Suite struct StoreAuditLogTests {
+    @Test(arguments: StoreKind.available) func anAppendedEntryIsListedAndCannotBeChangedOrDeleted(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
+        let first = try await ledger.store.appendAudit(
+            .init(user: "anna", action: "customer.erase", subject: "customer:4", detail: "asked in the shop"))
+        let second = try await ledger.store.appendAudit(
+            .init(user: "kees", action: "card.block", subject: "2990001000018"))
+        #expect(try await ledger.store.auditList(merchant: nil, limit: 10).entries == [second, first])
+        #expect(
+            await errorCode {
+                try await ledger.store.appendAudit(.init(user: "", action: "card.block", subject: "x"))
+            } == .badRequest)
+        for statement in ["UPDATE audit_log SET detail = 'nothing happened'", "DELETE FROM audit_log"] {
+            #expect(throws: (any Error).self) { try ledger.tamper(statement) }
+        }
+        #expect(try await ledger.store.auditList(merchant: nil, limit: 1).entries == [second])
+        await ledger.close()
     }
 }

@@ -3,6 +3,7 @@ import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
 import PropertyBased
+import Testbed
 import Testing
 
 /// Random sequences of sales with stamps, returns, stamp rewards, prepaid loads and payments,
@@ -58,10 +59,12 @@ import Testing
         }
     }
 
-    @Test func everyBalanceStaysTheSumOfItsEntriesAndRetriesChangeNothing() async {
+    @Test(arguments: StoreKind.available) func everyBalanceStaysTheSumOfItsEntriesAndRetriesChangeNothing(
+        _ kind: StoreKind
+    ) async {
         await propertyCheck(count: 30, input: Gen.int(in: 0...(1 << 40)).array(of: 1...30)) { seeds in
             do {
-                try await Self.run(seeds.map(Step.init))
+                try await Self.run(seeds.map(Step.init), on: kind)
             } catch {
                 Issue.record("unexpected failure: \(error)")
             }
@@ -75,16 +78,13 @@ import Testing
         var vouchers: [Int64]
     }
 
-    static func run(_ steps: [Step]) async throws {
-        let ledger = try TestLedger()
-        defer {
-            try? ledger.database.close()
-            try? FileManager.default.removeItem(at: ledger.directory)
-        }
-        _ = try ledger.database.importProgram(program)
+    static func run(_ steps: [Step], on kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind)
+        defer { Task { await ledger.discard() } }
+        _ = try await ledger.importProgram(program)
         let cards = (0..<3).map { ledger.card("2800", Int64($0)) }
-        for card in cards { try ledger.addCard(card) }
-        let db = ledger.database
+        for card in cards { try await ledger.addCard(card) }
+        let db = ledger.store
         let at = "2026-11-24T10:00:00Z"
         var sent: [() async throws -> Void] = []
         var sales: [(receipt: String, cups: Int)] = []
@@ -184,7 +184,7 @@ import Testing
             #expect(now.stamps.allSatisfy { $0 >= 0 } && now.points.allSatisfy { $0 >= 0 }, "\(step)")
             for (voucher, used) in zip(vouchers, now.vouchers) { #expect(used <= voucher.uses, "\(step)") }
         }
-        let report = try ledger.database.verify()
+        let report = try await ledger.verify()
         #expect(report.problems.isEmpty, "\(report.problems)")
     }
 }

@@ -2,25 +2,14 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// What an unlucky shop or a hostile till can send to the ledger: balances at their limit,
 /// entries moving the wrong way, (till, receipt) pairs reused for another customer.
 @Suite struct HostileLedgerTests {
     /// Gives the card's account `points` points through a consistent earn entry, as years of
-    /// earning would (quicker than thousands of earns).
-    func give(_ ledger: TestLedger, card: String, points: Int64, minor: Int64 = 0) throws {
-        try ledger.database.unsafeExecute(
-            """
-            INSERT INTO ledger_entry (merchant_id, account_id, card_number, kind, points, amount_minor, at, recorded_at)
-            SELECT merchant_id, account_id, number, 'earn', \(points), \(minor), '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
-            FROM card WHERE number = '\(card)';
-            UPDATE account SET points = points + \(points), balance_minor = balance_minor + \(minor)
-            WHERE id = (SELECT account_id FROM card WHERE number = '\(card)');
-            """)
-    }
-
-    /// The same on either store.
+    /// earning would (quicker than thousands of earns), on either store.
     func give(_ ledger: StoreLedger, card: String, points: Int64, minor: Int64 = 0) throws {
         try ledger.tamper(
             """
@@ -32,22 +21,24 @@ import Testing
             """)
     }
 
-    @Test func poolingTwoHugeBalancesIsRefusedAndChangesNothing() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available) func poolingTwoHugeBalancesIsRefusedAndChangesNothing(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let (a, b) = (ledger.card("2990001", 1), ledger.card("2990001", 2))
-        try ledger.addCard(a)
-        try ledger.addCard(b)
+        try await ledger.addCard(a)
+        try await ledger.addCard(b)
         try give(ledger, card: a, points: Limits.balance - 10)
         try give(ledger, card: b, points: Limits.balance - 10)
-        #expect(
-            await errorCode { try await ledger.database.pool(merchant: nil, card: a, into: b) } == .outOfRange)
-        #expect(try await ledger.database.lookup(merchant: nil, card: a).account.points == Limits.balance - 10)
-        #expect(try await ledger.database.lookup(merchant: nil, card: b).account.points == Limits.balance - 10)
-        #expect(try ledger.database.verify().problems.isEmpty)
+        #expect(await errorCode { try await ledger.store.pool(merchant: nil, card: a, into: b) } == .outOfRange)
+        #expect(try await ledger.store.lookup(merchant: nil, card: a).account.points == Limits.balance - 10)
+        #expect(try await ledger.store.lookup(merchant: nil, card: b).account.points == Limits.balance - 10)
+        #expect(try await ledger.verify().problems.isEmpty)
         // The ledger goes on: an ordinary earn on another card still works.
         let c = ledger.card("2990001", 3)
-        try ledger.addCard(c)
+        try await ledger.addCard(c)
         #expect(try await ledger.earn(c, receipt: "R1", [SaleLineInput(sku: "a", amount: "5.00")]).points == 5)
+        await ledger.close()
     }
 
     @Test(arguments: StoreKind.available) func anEarnPastTheBalanceLimitIsOutOfRangeAndNothingIsRecorded(

@@ -3,6 +3,7 @@ import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
 import PropertyBased
+import Testbed
 import Testing
 
 /// Random sequences of earns, redeems, returns and retries against a real database: the
@@ -60,21 +61,24 @@ import Testing
         }
     }
 
-    @Test func balancesStayTheSumOfEntriesAndRetriesChangeNothing() async {
+    @Test(arguments: StoreKind.available) func balancesStayTheSumOfEntriesAndRetriesChangeNothing(_ kind: StoreKind)
+        async
+    {
         await propertyCheck(count: 40, input: Gen.int(in: 0...(1 << 40)).array(of: 1...30)) { seeds in
             do {
-                try await Self.run(seeds.map(Step.init))
+                try await Self.run(seeds.map(Step.init), on: kind)
             } catch {
                 Issue.record("unexpected failure: \(error)")
             }
         }
     }
 
-    static func run(_ steps: [Step]) async throws {
-        let ledger = try TestLedger()
-        _ = try ledger.database.importProgram(program)
+    static func run(_ steps: [Step], on kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind)
+        defer { Task { await ledger.discard() } }
+        _ = try await ledger.importProgram(program)
         let cards = (0..<3).map { ledger.card("2800", Int64($0)) }
-        for card in cards { try ledger.addCard(card) }
+        for card in cards { try await ledger.addCard(card) }
         var sent: [(request: () async throws -> TxnAnswer, answer: TxnAnswer)] = []
         var earns: [(receipt: String, lines: [SaleLineInput])] = []
 
@@ -134,14 +138,14 @@ import Testing
                 #expect(points >= 0 && !balance.hasPrefix("-"))
             }
         }
-        let report = try ledger.database.verify()
+        let report = try await ledger.verify()
         #expect(report.problems.isEmpty, "\(report.problems)")
     }
 
-    static func balances(_ ledger: TestLedger, _ cards: [String]) async throws -> [(Int64, String)] {
+    static func balances(_ ledger: StoreLedger, _ cards: [String]) async throws -> [(Int64, String)] {
         var result: [(Int64, String)] = []
         for card in cards {
-            let account = try await ledger.database.lookup(merchant: nil, card: card).account
+            let account = try await ledger.store.lookup(merchant: nil, card: card).account
             result.append((account.points, account.balance))
         }
         return result

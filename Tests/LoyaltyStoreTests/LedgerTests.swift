@@ -3,6 +3,7 @@ import GRDB
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 @Suite struct LedgerTests {

@@ -3,6 +3,7 @@ import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
 import PropertyBased
+import Testbed
 import Testing
 
 /// Random sequences of prepaid loads, payments, reversals and retries against a real database:
@@ -41,10 +42,12 @@ import Testing
         }
     }
 
-    @Test func prepaidBalancesStayTheSumOfEntriesWithinBoundsAndRetriesChangeNothing() async {
+    @Test(arguments: StoreKind.available) func prepaidBalancesStayTheSumOfEntriesWithinBoundsAndRetriesChangeNothing(
+        _ kind: StoreKind
+    ) async {
         await propertyCheck(count: 40, input: Gen.int(in: 0...(1 << 40)).array(of: 1...30)) { seeds in
             do {
-                try await Self.run(seeds.map(Step.init))
+                try await Self.run(seeds.map(Step.init), on: kind)
             } catch {
                 Issue.record("unexpected failure: \(error)")
             }
@@ -55,18 +58,15 @@ import Testing
         Money(minorUnits: cents, currency: Currency(code: "EUR")!).decimalString
     }
 
-    static func run(_ steps: [Step]) async throws {
-        let ledger = try TestLedger()
+    static func run(_ steps: [Step], on kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind)
         // Each case is a ledger of its own: closed and removed after it, so that the cases
         // (and shrinking's many more) do not hold files open for the rest of the test run.
-        defer {
-            try? ledger.database.close()
-            try? FileManager.default.removeItem(at: ledger.directory)
-        }
-        _ = try ledger.database.importProgram(program)
+        defer { Task { await ledger.discard() } }
+        _ = try await ledger.importProgram(program)
         let cards = (0..<3).map { ledger.card("2800", Int64($0)) }
-        for card in cards { try ledger.addCard(card) }
-        let db = ledger.database
+        for card in cards { try await ledger.addCard(card) }
+        let db = ledger.store
         let at = "2026-11-24T10:00:00Z"
         // Every request sent that was answered, with its answer; loads and payments by receipt.
         var sent: [(request: () async throws -> PrepaidAnswer, answer: PrepaidAnswer)] = []
@@ -132,14 +132,14 @@ import Testing
                 #expect(prepaid == expected[card] && prepaid >= 0 && prepaid <= 10_000, "\(step)")
             }
         }
-        let report = try ledger.database.verify()
+        let report = try await ledger.verify()
         #expect(report.problems.isEmpty, "\(report.problems)")
     }
 
-    static func balances(_ ledger: TestLedger, _ cards: [String]) async throws -> [(Int64, Int64)] {
+    static func balances(_ ledger: StoreLedger, _ cards: [String]) async throws -> [(Int64, Int64)] {
         var result: [(Int64, Int64)] = []
         for card in cards {
-            let account = try await ledger.database.lookup(merchant: nil, card: card).account
+            let account = try await ledger.store.lookup(merchant: nil, card: card).account
             let prepaid = try Money(parsing: account.prepaid ?? "0.00", currency: Currency(code: "EUR")!).minorUnits
             result.append((account.points, prepaid))
         }

@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// `loyalgate core verify` checks prepaid money as it checks points and discount: balances

@@ -1,3 +1,4 @@
+import LoyaltyDomain
 import LoyaltyStore
 import Testing
 

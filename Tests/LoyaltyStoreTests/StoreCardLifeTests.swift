@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// A card's life on either store: a blank activated, a lost card blocked, its balance moved

@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// A customer's life on either store: registered sealed, found at the till by phone, changed,

@@ -76,23 +76,6 @@ func errorCode(_ body: () async throws -> Any) async -> LoyaltyError.Code? {
     }
 }
 
-/// The two stores behind `LedgerStore`: the suites parameterised over them run each test on a
-/// real SQLite file and on a real PostgreSQL database (`PostgresServer`, the test process's own
-/// server). Where PostgreSQL is not installed only SQLite runs, and that is said once.
-enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sqlite, postgres
-
-    var description: String { rawValue }
-
-    static let available: [StoreKind] = {
-        if let reason = PostgresServer.unavailable {
-            FileHandle.standardError.write(Data("skipping the PostgreSQL runs of the store tests: \(reason)\n".utf8))
-            return [.sqlite]
-        }
-        return allCases
-    }()
-}
-
 /// A fresh ledger on either store, with the example program files loaded, and the few things
 /// tests do that are not ops: registering cards, importing a program, tampering on purpose.
 struct StoreLedger {
@@ -158,6 +141,16 @@ struct StoreLedger {
 
     func close() async {
         await postgres?.close()
+    }
+
+    /// Closes the store and removes a SQLite ledger's folder: for tests that make many ledgers
+    /// (property tests and their shrinking), so that they hold no files or connections open.
+    func discard() async {
+        await postgres?.close()
+        if let sqlite {
+            try? sqlite.database.close()
+            try? FileManager.default.removeItem(at: sqlite.directory)
+        }
     }
 
     func earn(

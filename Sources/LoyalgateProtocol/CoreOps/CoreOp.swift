@@ -16,5 +16,7 @@ public enum CoreOp {
         ProgramEndAnnounce.self, ProgramEndGet.self,
         CampaignAdd.self, CampaignCancel.self, CampaignList.self, DrawDefine.self, DrawCommit.self, DrawRun.self,
         DrawList.self, DrawReport.self,
+        ReportStatistics.self, ReportTrend.self, ReportBestCustomers.self, SegmentSave.self, SegmentList.self,
+        SegmentMembers.self, SegmentMail.self,
     ]
 }
