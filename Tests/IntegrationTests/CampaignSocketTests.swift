@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateClient
 import LoyalgateProtocol
 import LoyaltyDomain
+import Testbed
 import Testing
 
 /// Campaigns over the real core's socket. The sale's time is the clock a test can set: a till

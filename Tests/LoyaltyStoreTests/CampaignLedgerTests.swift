@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// Campaigns and draws on both stores (SQLite and PostgreSQL), with "now" passed in as the core passes its clock:

@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// The program's end on the store at chosen instants (docs/program-end.md): the six months
