@@ -31,44 +31,7 @@ extension LedgerDatabase {
         try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let (_, current) = try Self.currentFile(db, merchant: merchant)
-            var file = current
-            var campaigns = file.program.campaigns ?? []
-            let now = Self.localMinute(instant, timeZone: merchant.timeZone)
-            switch change {
-            case .add(let campaign):
-                do throws(ProgramError) { try campaign.validate() } catch {
-                    throw LoyaltyError(.badRequest, error.message)
-                }
-                guard !campaigns.contains(where: { $0.id == campaign.id }) else {
-                    throw LoyaltyError(
-                        .badRequest, "A campaign \(campaign.id) is already in the program; give this one its own id.")
-                }
-                guard campaign.from >= now else {
-                    throw LoyaltyError(
-                        .badRequest,
-                        "Campaign \(campaign.id) would start at \(campaign.from), before now (\(now) in \(merchant.timeZone.identifier)): a campaign is planned ahead, from now at the earliest."
-                    )
-                }
-                campaigns.append(campaign)
-            case .cancel(let id):
-                guard let index = campaigns.firstIndex(where: { $0.id == id }) else {
-                    throw LoyaltyError(.badRequest, "The program has no campaign \(id).")
-                }
-                switch campaigns[index].state(at: instant, timeZone: merchant.timeZone) {
-                case .planned:
-                    campaigns.remove(at: index)
-                case .running:
-                    if campaigns[index].from >= now {
-                        campaigns.remove(at: index)
-                    } else {
-                        campaigns[index].until = now
-                    }
-                case .ended:
-                    throw LoyaltyError(
-                        .badRequest, "Campaign \(id) ended at \(campaigns[index].until); there is nothing to cancel.")
-                }
-            }
-            file.program.campaigns = campaigns
+            let file = try Self.changed(current, change, merchant: merchant, at: instant)
             do {
                 let (checked, text) = try Self.versionText(file, stored: true)
                 let stored = try Self.store(db, file, checked.currency, text)
@@ -77,6 +40,52 @@ extension LedgerDatabase {
                 throw LoyaltyError(.badRequest, error.message)
             }
         }
+    }
+
+    /// The current program file with `change` made, judged at `instant` (engine-independent:
+    /// the PostgreSQL store calls it through `LedgerRules.changedCampaigns`).
+    static func changed(_ current: ProgramFile, _ change: CampaignChange, merchant: Merchant, at instant: Date)
+        throws -> ProgramFile
+    {
+        var file = current
+        var campaigns = file.program.campaigns ?? []
+        let now = Self.localMinute(instant, timeZone: merchant.timeZone)
+        switch change {
+        case .add(let campaign):
+            do throws(ProgramError) { try campaign.validate() } catch {
+                throw LoyaltyError(.badRequest, error.message)
+            }
+            guard !campaigns.contains(where: { $0.id == campaign.id }) else {
+                throw LoyaltyError(
+                    .badRequest, "A campaign \(campaign.id) is already in the program; give this one its own id.")
+            }
+            guard campaign.from >= now else {
+                throw LoyaltyError(
+                    .badRequest,
+                    "Campaign \(campaign.id) would start at \(campaign.from), before now (\(now) in \(merchant.timeZone.identifier)): a campaign is planned ahead, from now at the earliest."
+                )
+            }
+            campaigns.append(campaign)
+        case .cancel(let id):
+            guard let index = campaigns.firstIndex(where: { $0.id == id }) else {
+                throw LoyaltyError(.badRequest, "The program has no campaign \(id).")
+            }
+            switch campaigns[index].state(at: instant, timeZone: merchant.timeZone) {
+            case .planned:
+                campaigns.remove(at: index)
+            case .running:
+                if campaigns[index].from >= now {
+                    campaigns.remove(at: index)
+                } else {
+                    campaigns[index].until = now
+                }
+            case .ended:
+                throw LoyaltyError(
+                    .badRequest, "Campaign \(id) ended at \(campaigns[index].until); there is nothing to cancel.")
+            }
+        }
+        file.program.campaigns = campaigns
+        return file
     }
 
     /// The current version's number and file.
@@ -100,9 +109,12 @@ extension LedgerDatabase {
         }
         let merchant = merchant(row: row)
         guard let (_, file) = try? currentFile(db, merchant: merchant) else { return nil }
-        let kept = (file.program.campaigns ?? []).filter {
-            $0.state(at: Date(), timeZone: merchant.timeZone) != .ended
-        }
+        return carried(file, timeZone: merchant.timeZone)
+    }
+
+    /// The campaigns of `file` that are planned or running now; nil when none are.
+    static func carried(_ file: ProgramFile, timeZone: TimeZone) -> [Program.Campaign]? {
+        let kept = (file.program.campaigns ?? []).filter { $0.state(at: Date(), timeZone: timeZone) != .ended }
         return kept.isEmpty ? nil : kept
     }
 

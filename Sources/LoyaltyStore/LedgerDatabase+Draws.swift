@@ -10,36 +10,7 @@ extension LedgerDatabase {
     public func defineDraw(_ request: CoreOp.DrawDefine.Parameters, at instant: Date) async throws -> DrawView {
         try await write { db in
             let merchant = try Self.merchant(db, code: request.merchant)
-            let code = try Self.drawCode(request.draw)
-            let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !name.isEmpty, name.unicodeScalars.count <= 200,
-                !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
-            else {
-                throw LoyaltyError(.badRequest, "A draw needs a name of 1 to 200 characters on one line.")
-            }
-            let from = try Self.drawTime(request.from, field: "from", timeZone: merchant.timeZone)
-            let until = try Self.drawTime(request.until, field: "until", timeZone: merchant.timeZone)
-            guard from < until else {
-                throw LoyaltyError(
-                    .badRequest, "The draw's period must start (\(request.from)) before it ends (\(request.until)).")
-            }
-            guard until > instant else {
-                throw LoyaltyError(
-                    .badRequest,
-                    "The draw's period has already ended (\(request.until)): its seed must be committed before the entries are known."
-                )
-            }
-            guard let per = try? Money(parsing: request.per, currency: merchant.currency), per.minorUnits > 0,
-                per.minorUnits <= Limits.balance
-            else {
-                throw LoyaltyError(
-                    .badRequest,
-                    "\"per\": \"\(request.per)\" must be a positive amount in \(merchant.currency.code), like \"10.00\"."
-                )
-            }
-            guard (1...1000).contains(request.winners) else {
-                throw LoyaltyError(.badRequest, "\"winners\": \(request.winners) must be between 1 and 1000.")
-            }
+            let (code, name, from, until, per) = try Self.drawDefinition(request, merchant: merchant, at: instant)
             if try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM prize_draw WHERE merchant_id = ? AND code = ?", arguments: [merchant.id, code])
                 != nil
@@ -54,7 +25,7 @@ extension LedgerDatabase {
                     """,
                 arguments: [
                     merchant.id, code, name, request.from, request.until, Timestamp.format(from),
-                    Timestamp.format(until), per.minorUnits, request.winners, Timestamp.format(instant),
+                    Timestamp.format(until), per, request.winners, Timestamp.format(instant),
                 ])
             return try Self.drawView(Self.drawRow(db, merchant: merchant, code: code), merchant: merchant)
         }
@@ -67,15 +38,7 @@ extension LedgerDatabase {
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let row = try Self.drawRow(db, merchant: merchant, code: try Self.drawCode(draw))
-            guard row["seed_hash"] as String? == nil else {
-                throw LoyaltyError(.badRequest, "Draw \(draw) is already committed; its seed cannot change.")
-            }
-            guard Timestamp.format(instant) < row["until_at"] as String else {
-                throw LoyaltyError(
-                    .badRequest,
-                    "Draw \(draw)'s period has ended: a seed committed now could be chosen knowing the entries. Define a new draw."
-                )
-            }
+            try Self.refuseCommit(draw: draw, seedHash: row["seed_hash"], untilAt: row["until_at"], at: instant)
             let id: Int64 = row["id"]
             let sealed = try self.cipher.seal(seed, context: Self.seedContext(merchant: merchant, draw: id))
             try db.execute(
@@ -91,35 +54,15 @@ extension LedgerDatabase {
         try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let row = try Self.drawRow(db, merchant: merchant, code: try Self.drawCode(draw))
-            guard row["drawn_at"] as String? == nil else {
-                throw LoyaltyError(.badRequest, "Draw \(draw) was already drawn at \(row["drawn_at"] as String).")
-            }
-            guard let sealed = row["seed_sealed"] as Data?, let hash = row["seed_hash"] as String? else {
-                throw LoyaltyError(
-                    .badRequest, "Draw \(draw) has no committed seed yet: commit it before its period ends.")
-            }
-            guard Timestamp.format(instant) >= row["until_at"] as String else {
-                throw LoyaltyError(
-                    .badRequest,
-                    "Draw \(draw)'s period runs until \(row["period_until"] as String): draw it after that.")
-            }
             let id: Int64 = row["id"]
-            let seed = try self.cipher.open(sealed, context: Self.seedContext(merchant: merchant, draw: id))
-            guard PrizeDraw.seedHash(seed) == hash else {
-                throw LoyaltyError(.internalError, "Draw \(draw)'s sealed seed does not match its commitment.")
-            }
+            let seed = try Self.seedToDraw(
+                draw: draw, drawnAt: row["drawn_at"], sealed: row["seed_sealed"], seedHash: row["seed_hash"],
+                untilAt: row["until_at"], periodUntil: row["period_until"], at: instant
+            ) { try self.cipher.open($0, context: Self.seedContext(merchant: merchant, draw: id)) }
             let entries = try Self.drawEntries(db, merchant: merchant, row: row)
-            guard
-                let winners = PrizeDraw.winners(
-                    entries: entries.map { PrizeDraw.Entry(card: $0.card, entries: $0.entries) }, seed: seed,
-                    count: row["winners"])
-            else {
-                throw LoyaltyError(.outOfRange, "Draw \(draw) has more entries than can be counted.")
-            }
-            var view = try Self.drawView(row, merchant: merchant)
-            view.seed = PrizeDraw.hex(seed)
-            view.winningCards = winners
-            let report = Self.reportFile(view, entries: entries, merchant: merchant)
+            let (view, report) = try Self.drawn(
+                try Self.drawView(row, merchant: merchant), entries: entries, seed: seed, merchant: merchant)
+            let winners = view.winningCards ?? []
             try db.execute(
                 sql: "UPDATE prize_draw SET seed = ?, drawn_at = ?, winning_cards = ?, report = ? WHERE id = ?",
                 arguments: [
@@ -157,6 +100,95 @@ extension LedgerDatabase {
             let file = Self.reportFile(view, entries: entries, merchant: merchant)
             return DrawReportAnswer(view: view, entries: entries, csv: file.csv)
         }
+    }
+
+    /// A definition checked at `instant`: its code, name, period and `per` in minor units.
+    static func drawDefinition(_ request: CoreOp.DrawDefine.Parameters, merchant: Merchant, at instant: Date)
+        throws(LoyaltyError) -> (code: String, name: String, from: Date, until: Date, perMinor: Int64)
+    {
+        let code = try Self.drawCode(request.draw)
+        let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.unicodeScalars.count <= 200,
+            !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else {
+            throw LoyaltyError(.badRequest, "A draw needs a name of 1 to 200 characters on one line.")
+        }
+        let from = try Self.drawTime(request.from, field: "from", timeZone: merchant.timeZone)
+        let until = try Self.drawTime(request.until, field: "until", timeZone: merchant.timeZone)
+        guard from < until else {
+            throw LoyaltyError(
+                .badRequest, "The draw's period must start (\(request.from)) before it ends (\(request.until)).")
+        }
+        guard until > instant else {
+            throw LoyaltyError(
+                .badRequest,
+                "The draw's period has already ended (\(request.until)): its seed must be committed before the entries are known."
+            )
+        }
+        guard let per = try? Money(parsing: request.per, currency: merchant.currency), per.minorUnits > 0,
+            per.minorUnits <= Limits.balance
+        else {
+            throw LoyaltyError(
+                .badRequest,
+                "\"per\": \"\(request.per)\" must be a positive amount in \(merchant.currency.code), like \"10.00\"."
+            )
+        }
+        guard (1...1000).contains(request.winners) else {
+            throw LoyaltyError(.badRequest, "\"winners\": \(request.winners) must be between 1 and 1000.")
+        }
+        return (code, name, from, until, per.minorUnits)
+    }
+
+    /// Why a draw in this state cannot be committed at `instant`, if it cannot.
+    static func refuseCommit(draw: String, seedHash: String?, untilAt: String, at instant: Date) throws(LoyaltyError) {
+        guard seedHash == nil else {
+            throw LoyaltyError(.badRequest, "Draw \(draw) is already committed; its seed cannot change.")
+        }
+        guard Timestamp.format(instant) < untilAt else {
+            throw LoyaltyError(
+                .badRequest,
+                "Draw \(draw)'s period has ended: a seed committed now could be chosen knowing the entries. Define a new draw."
+            )
+        }
+    }
+
+    /// The committed seed of a draw that may be drawn at `instant`: opened and checked against
+    /// its commitment.
+    static func seedToDraw(
+        draw: String, drawnAt: String?, sealed: Data?, seedHash: String?, untilAt: String, periodUntil: String,
+        at instant: Date, open: (Data) throws -> Data
+    ) throws -> Data {
+        if let drawnAt {
+            throw LoyaltyError(.badRequest, "Draw \(draw) was already drawn at \(drawnAt).")
+        }
+        guard let sealed, let seedHash else {
+            throw LoyaltyError(.badRequest, "Draw \(draw) has no committed seed yet: commit it before its period ends.")
+        }
+        guard Timestamp.format(instant) >= untilAt else {
+            throw LoyaltyError(.badRequest, "Draw \(draw)'s period runs until \(periodUntil): draw it after that.")
+        }
+        let seed = try open(sealed)
+        guard PrizeDraw.seedHash(seed) == seedHash else {
+            throw LoyaltyError(.internalError, "Draw \(draw)'s sealed seed does not match its commitment.")
+        }
+        return seed
+    }
+
+    /// The drawn view and the report stored with it: the winners drawn from `seed`.
+    static func drawn(_ view: DrawView, entries: [DrawReportAnswer.Entry], seed: Data, merchant: Merchant) throws
+        -> (view: DrawView, report: DrawReportFile)
+    {
+        guard
+            let winners = PrizeDraw.winners(
+                entries: entries.map { PrizeDraw.Entry(card: $0.card, entries: $0.entries) }, seed: seed,
+                count: view.winners)
+        else {
+            throw LoyaltyError(.outOfRange, "Draw \(view.draw) has more entries than can be counted.")
+        }
+        var view = view
+        view.seed = PrizeDraw.hex(seed)
+        view.winningCards = winners
+        return (view, Self.reportFile(view, entries: entries, merchant: merchant))
     }
 
     // MARK: - Parts
@@ -229,6 +261,29 @@ extension LedgerDatabase {
         let per: Int64 = row["per_minor"]
         let from: String = row["from_at"]
         let until: String = row["until_at"]
+        let earns = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT account_id, card_number, lines FROM till_txn
+                WHERE merchant_id = ? AND kind = 'earn' AND at >= ? AND at < ? ORDER BY id
+                """, arguments: [merchant.id, from, until]
+        ).map { (account: $0["account_id"] as Int64, card: $0["card_number"] as String, lines: $0["lines"] as String?) }
+        let returns = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.account_id, r.lines FROM till_txn r JOIN till_txn e ON e.id = r.original_txn_id
+                WHERE e.merchant_id = ? AND e.kind = 'earn' AND e.at >= ? AND e.at < ? AND r.kind = 'return'
+                """, arguments: [merchant.id, from, until]
+        ).map { (account: $0["account_id"] as Int64, lines: $0["lines"] as String?) }
+        return try drawEntries(earns: earns, returns: returns, per: per, merchant: merchant)
+    }
+
+    /// The entries from the period's earns (in id order) and the returns of them, whichever
+    /// store read them.
+    static func drawEntries(
+        earns: [(account: Int64, card: String, lines: String?)], returns: [(account: Int64, lines: String?)],
+        per: Int64, merchant: Merchant
+    ) throws -> [DrawReportAnswer.Entry] {
         let decoder = JSONDecoder()
         func total(_ linesJSON: String?) throws -> Int64 {
             guard let linesJSON else { return 0 }
@@ -238,27 +293,13 @@ extension LedgerDatabase {
         }
         var spent: [Int64: Int64] = [:]
         var card: [Int64: String] = [:]
-        for earn in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT account_id, card_number, lines FROM till_txn
-                WHERE merchant_id = ? AND kind = 'earn' AND at >= ? AND at < ? ORDER BY id
-                """, arguments: [merchant.id, from, until])
-        {
-            let account: Int64 = earn["account_id"]
-            spent[account] = try LedgerRules.checkedSum(spent[account, default: 0], try total(earn["lines"]))
-            card[account] = earn["card_number"]
+        for earn in earns {
+            spent[earn.account] = try LedgerRules.checkedSum(spent[earn.account, default: 0], try total(earn.lines))
+            card[earn.account] = earn.card
         }
-        for returned in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT e.account_id, r.lines FROM till_txn r JOIN till_txn e ON e.id = r.original_txn_id
-                WHERE e.merchant_id = ? AND e.kind = 'earn' AND e.at >= ? AND e.at < ? AND r.kind = 'return'
-                """, arguments: [merchant.id, from, until])
-        {
-            let account: Int64 = returned["account_id"]
-            spent[account] = max(
-                0, try LedgerRules.checkedSum(spent[account, default: 0], -(try total(returned["lines"]))))
+        for returned in returns {
+            spent[returned.account] = max(
+                0, try LedgerRules.checkedSum(spent[returned.account, default: 0], -(try total(returned.lines))))
         }
         return spent.compactMap { account, minor -> DrawReportAnswer.Entry? in
             guard minor / per > 0, let number = card[account] else { return nil }

@@ -58,29 +58,37 @@ extension LedgerDatabase {
         return text
     }
 
+    /// `date` checked as an end to announce at `now`: a real day, six months ahead at the
+    /// earliest, and no end announced yet (`announced`).
+    static func checkedProgramEnd(_ date: String, announced: String?, merchant: Merchant, now: Date) throws -> String {
+        guard let end = Self.checkedDay(date) else {
+            throw LoyaltyError(.badRequest, "\"date\" \"\(date.prefix(32))\" is not a date like 2027-06-30.")
+        }
+        if let announced {
+            throw LoyaltyError(
+                .badRequest,
+                "The end of \(merchant.name)'s program is already announced for \(announced); it cannot be announced again."
+            )
+        }
+        let earliest = Self.earliestProgramEnd(now: now, timeZone: merchant.timeZone)
+        guard end >= earliest else {
+            throw LoyaltyError(
+                .outOfRange,
+                "The program's end must be announced at least six months ahead: the earliest end date today is \(earliest), not \(end)."
+            )
+        }
+        return end
+    }
+
     /// `program.end.announce`: stored once per merchant, with the end notices recorded in the
     /// same transaction (so an announcement and its mails are never one without the other).
     public func announceProgramEnd(merchant code: String?, date: String, by: String, now: Date) async throws
         -> ProgramEndAnswer
     {
-        guard let end = Self.checkedDay(date) else {
-            throw LoyaltyError(.badRequest, "\"date\" \"\(date.prefix(32))\" is not a date like 2027-06-30.")
-        }
-        return try await write { db in
+        try await write { db in
             let merchant = try Self.merchant(db, code: code)
-            if let announced = try Self.programEnd(db, merchant: merchant) {
-                throw LoyaltyError(
-                    .badRequest,
-                    "The end of \(merchant.name)'s program is already announced for \(announced); it cannot be announced again."
-                )
-            }
-            let earliest = Self.earliestProgramEnd(now: now, timeZone: merchant.timeZone)
-            guard end >= earliest else {
-                throw LoyaltyError(
-                    .outOfRange,
-                    "The program's end must be announced at least six months ahead: the earliest end date today is \(earliest), not \(end)."
-                )
-            }
+            let end = try Self.checkedProgramEnd(
+                date, announced: try Self.programEnd(db, merchant: merchant), merchant: merchant, now: now)
             let at = Timestamp.format(now)
             try db.execute(
                 sql: "INSERT INTO program_end (merchant_id, end_date, announced_at, announced_by) VALUES (?, ?, ?, ?)",

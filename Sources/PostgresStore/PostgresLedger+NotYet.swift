@@ -44,40 +44,4 @@ extension PostgresLedger {
     public func holderSession(merchant: String?, session: String, now: Date) async throws -> HolderSession {
         throw Self.unsupported("cardholder.details")
     }
-    public func announceProgramEnd(merchant: String?, date: String, by: String, now: Date) async throws
-        -> ProgramEndAnswer
-    {
-        throw Self.unsupported("program.end.announce")
-    }
-    /// No end can be announced on this store yet, so none is: tills and the cardholder's view
-    /// carry no end date.
-    public func programEnd(merchant: String?) async throws -> ProgramEndAnswer {
-        ProgramEndAnswer(merchant: merchant ?? "", date: nil)
-    }
-    public func campaigns(merchant: String?, at instant: Date) async throws -> CampaignsAnswer {
-        throw Self.unsupported("campaign.list")
-    }
-    public func changeCampaigns(merchant: String?, _ change: LedgerDatabase.CampaignChange, at instant: Date)
-        async throws -> CampaignsAnswer
-    {
-        switch change {
-        case .add: throw Self.unsupported("campaign.add")
-        case .cancel: throw Self.unsupported("campaign.cancel")
-        }
-    }
-    public func defineDraw(_ request: CoreOp.DrawDefine.Parameters, at instant: Date) async throws -> DrawView {
-        throw Self.unsupported("draw.define")
-    }
-    public func commitDraw(merchant: String?, draw: String, at instant: Date) async throws -> DrawView {
-        throw Self.unsupported("draw.commit")
-    }
-    public func runDraw(merchant: String?, draw: String, at instant: Date) async throws -> DrawView {
-        throw Self.unsupported("draw.run")
-    }
-    public func draws(merchant: String?) async throws -> DrawListAnswer {
-        throw Self.unsupported("draw.list")
-    }
-    public func drawReport(merchant: String?, draw: String) async throws -> DrawReportAnswer {
-        throw Self.unsupported("draw.report")
-    }
 }

@@ -81,48 +81,71 @@ extension PostgresLedger {
 
     public func storeProgram(_ file: ProgramFile) async throws -> LedgerDatabase.ImportedProgram {
         let (currency, text) = try LedgerRules.programVersion(file)
-        let spec = file.merchant
         return try await transaction { connection in
             // One importer at a time per merchant code (two cores importing the same file).
             try await connection.run("SELECT pg_advisory_xact_lock(7316002)", logger: self.logger)
-            let merchantID: Int64
-            if let existing = try await connection.row(
-                "SELECT id, currency FROM merchant WHERE code = \(spec.code)", logger: self.logger)
-            {
-                let existingCurrency = try existing.text("currency")
-                guard existingCurrency == currency.code else {
-                    throw ProgramError(
-                        "merchant.currency: \(spec.code) keeps its balances in \(existingCurrency); a program cannot change the currency."
-                    )
-                }
-                merchantID = try existing.int("id")
-                try await connection.run(
-                    "UPDATE merchant SET name = \(spec.name), time_zone = \(spec.timeZone), card_prefix = \(spec.cardPrefix) WHERE id = \(merchantID)",
-                    logger: self.logger)
-            } else {
-                let inserted = try await connection.row(
-                    """
-                    INSERT INTO merchant (code, name, currency, minor_digits, time_zone, card_prefix, created_at)
-                    VALUES (\(spec.code), \(spec.name), \(currency.code), \(Int64(currency.minorDigits)), \(spec.timeZone),
-                            \(spec.cardPrefix), \(Timestamp.format(Date()))) RETURNING id
-                    """, logger: self.logger)
-                merchantID = try inserted!.int("id")
-            }
-            let current = try await connection.row(
-                "SELECT version, rules FROM program_version WHERE merchant_id = \(merchantID) ORDER BY version DESC LIMIT 1",
-                logger: self.logger)
-            if let current, try current.text("rules") == text {
-                return LedgerRules.imported(
-                    merchant: spec.code, version: Int(try current.int("version")), created: false)
-            }
-            let version = (try current?.int("version") ?? 0) + 1
-            try await connection.run(
-                """
-                INSERT INTO program_version (merchant_id, version, rules, created_at)
-                VALUES (\(merchantID), \(version), \(text), \(Timestamp.format(Date())))
-                """, logger: self.logger)
-            return LedgerRules.imported(merchant: spec.code, version: Int(version), created: true)
+            return try await self.store(connection, file, currency, text)
         }
+    }
+
+    /// Stores `file` as the merchant's next version (creating the merchant), unless its rules
+    /// are the current version's; in a transaction holding the program lock.
+    func store(_ connection: PostgresConnection, _ file: ProgramFile, _ currency: Currency, _ text: String)
+        async throws -> LedgerDatabase.ImportedProgram
+    {
+        var file = file
+        var text = text
+        let spec = file.merchant
+        // As on SQLite: a file without "campaigns" keeps the current version's planned and
+        // running campaigns (added in the back office); a file with "campaigns" says it all.
+        if file.program.campaigns == nil,
+            let row = try await connection.row("SELECT * FROM merchant WHERE code = \(spec.code)", logger: logger)
+        {
+            let merchant = try Self.merchant(row)
+            if let (_, current) = try? await currentFile(connection, merchant: merchant),
+                let carried = LedgerRules.carriedCampaigns(current, timeZone: merchant.timeZone)
+            {
+                file.program.campaigns = carried
+                text = try LedgerRules.programVersion(file).text
+            }
+        }
+        let merchantID: Int64
+        if let existing = try await connection.row(
+            "SELECT id, currency FROM merchant WHERE code = \(spec.code)", logger: self.logger)
+        {
+            let existingCurrency = try existing.text("currency")
+            guard existingCurrency == currency.code else {
+                throw ProgramError(
+                    "merchant.currency: \(spec.code) keeps its balances in \(existingCurrency); a program cannot change the currency."
+                )
+            }
+            merchantID = try existing.int("id")
+            try await connection.run(
+                "UPDATE merchant SET name = \(spec.name), time_zone = \(spec.timeZone), card_prefix = \(spec.cardPrefix) WHERE id = \(merchantID)",
+                logger: self.logger)
+        } else {
+            let inserted = try await connection.row(
+                """
+                INSERT INTO merchant (code, name, currency, minor_digits, time_zone, card_prefix, created_at)
+                VALUES (\(spec.code), \(spec.name), \(currency.code), \(Int64(currency.minorDigits)), \(spec.timeZone),
+                        \(spec.cardPrefix), \(Timestamp.format(Date()))) RETURNING id
+                """, logger: self.logger)
+            merchantID = try inserted!.int("id")
+        }
+        let current = try await connection.row(
+            "SELECT version, rules FROM program_version WHERE merchant_id = \(merchantID) ORDER BY version DESC LIMIT 1",
+            logger: self.logger)
+        if let current, try current.text("rules") == text {
+            return LedgerRules.imported(
+                merchant: spec.code, version: Int(try current.int("version")), created: false)
+        }
+        let version = (try current?.int("version") ?? 0) + 1
+        try await connection.run(
+            """
+            INSERT INTO program_version (merchant_id, version, rules, created_at)
+            VALUES (\(merchantID), \(version), \(text), \(Timestamp.format(Date())))
+            """, logger: self.logger)
+        return LedgerRules.imported(merchant: spec.code, version: Int(version), created: true)
     }
 
     public func programVersions(merchant code: String?) async throws -> ProgramVersionsAnswer {
@@ -275,17 +298,19 @@ extension PostgresLedger {
                 guard rules.mayEnrol(number, cardPrefix: merchant.cardPrefix) else {
                     throw RuleViolation(.unknownCard, "Card \(number) is not a card of \(merchant.name).")
                 }
-                return CardLookupAnswer(
+                var unseen = CardLookupAnswer(
                     card: CardView(number: number.digits, status: .active),
                     account: AccountView(
                         id: nil, points: 0, balance: Money.zero(merchant.currency).decimalString,
                         currency: merchant.currency.code),
                     customer: nil, patientRef: nil, member: false,
                     stampCard: LedgerRules.stampCard(rules, stamps: 0))
+                unseen.programEnds = try await self.programEnd(connection, merchant: merchant)
+                return unseen
             }
             let account = try await self.account(connection, id: card.accountID, lock: false)
             let vouchers = try await self.openVouchers(connection, merchant: merchant, accountID: account.id)
-            return CardLookupAnswer(
+            var answer = CardLookupAnswer(
                 card: CardView(number: card.number, status: card.status.shown(at: Date(), activeFrom: card.activeFrom)),
                 account: LedgerRules.view(account, merchant: merchant),
                 customer: try await self.displayName(connection, merchant: merchant, account: account).map(
@@ -294,6 +319,8 @@ extension PostgresLedger {
                 stampCard: (try? await self.currentProgram(connection, merchant: merchant).rules).flatMap {
                     LedgerRules.stampCard($0, stamps: account.stamps)
                 }, vouchers: vouchers.isEmpty ? nil : vouchers)
+            answer.programEnds = try await self.programEnd(connection, merchant: merchant)
+            return answer
         }
     }
 
@@ -325,10 +352,12 @@ extension PostgresLedger {
                 try line.saleLine(currency: merchant.currency)
             }
             let digest = LedgerRules.earnDigest(card: number, lines: lines, at: saleTime, applied: request.applied)
-            if let answer = try await self.replay(
+            let end = try await self.programEnd(connection, merchant: merchant)
+            if var answer = try await self.replay(
                 connection, merchant: merchant, till: request.till, receipt: request.receipt, kind: "earn",
                 digest: digest)
             {
+                answer.programEnds = end
                 return answer
             }
             let (versionID, rules) = try await self.currentProgram(connection, merchant: merchant)
@@ -336,6 +365,7 @@ extension PostgresLedger {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "No points for this sale: \(reason).")
             }
+            try LedgerRules.refuseEarning(after: end, at: at, merchant: merchant)
             var card = try await self.card(connection, merchant: merchant, number: number)
             if card == nil { card = try await self.enrol(connection, merchant: merchant, number: number, rules: rules) }
             guard let card else { throw LoyaltyError(.internalError, "Card \(number) could not be enrolled.") }
@@ -346,7 +376,7 @@ extension PostgresLedger {
             let applied = try LedgerRules.checkedApplied(
                 request.applied, lines: lines, rules: rules, member: account.member, currency: merchant.currency)
             let stamps = rules.stamps(for: lines)
-            return try await self.post(
+            var answer = try await self.post(
                 connection, merchant: merchant,
                 Posting(
                     kind: "earn", till: request.till, receipt: request.receipt, card: card.number, account: account,
@@ -354,6 +384,8 @@ extension PostgresLedger {
                     intendedPoints: earning.points, intendedMinor: earning.discount.minorUnits,
                     points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil,
                     stamps: stamps, intendedStamps: stamps, applied: applied, digest: digest))
+            answer.programEnds = end
+            return answer
         }
     }
 
@@ -365,10 +397,12 @@ extension PostgresLedger {
         return try await transaction { connection in
             let merchant = try await self.merchant(connection, code: request.merchant)
             let digest = LedgerRules.redeemDigest(request, card: number, at: saleTime, currency: merchant.currency)
-            if let answer = try await self.replay(
+            let end = try await self.programEnd(connection, merchant: merchant)
+            if var answer = try await self.replay(
                 connection, merchant: merchant, till: request.till, receipt: request.receipt, kind: "redeem",
                 digest: digest)
             {
+                answer.programEnds = end
                 return answer
             }
             let (versionID, rules) = try await self.currentProgram(connection, merchant: merchant)
@@ -376,6 +410,7 @@ extension PostgresLedger {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "The card cannot be used now: \(reason).")
             }
+            try LedgerRules.refuseSpending(after: end, at: at, merchant: merchant)
             let card = try await self.requireCard(connection, merchant: merchant, number: number)
             try card.status.requireUsable(card: card.number, activeFrom: card.activeFrom, at: at)
             // Locked: another core's redeem from this account waits here until this one
@@ -384,7 +419,7 @@ extension PostgresLedger {
             let spend = try rules.spend(
                 ask, points: account.points,
                 discount: Money(minorUnits: account.balanceMinor, currency: merchant.currency))
-            return try await self.post(
+            var answer = try await self.post(
                 connection, merchant: merchant,
                 Posting(
                     kind: "redeem", till: request.till, receipt: request.receipt, card: card.number, account: account,
@@ -394,6 +429,8 @@ extension PostgresLedger {
                     redeemed: TxnAnswer.Redeemed(
                         points: spend.points, amount: spend.discount.decimalString, reward: spend.reward),
                     digest: digest))
+            answer.programEnds = end
+            return answer
         }
     }
 

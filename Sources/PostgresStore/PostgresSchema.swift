@@ -28,17 +28,15 @@ enum PostgresSchema {
     /// SQLite shop whose applied migrations are exactly these.
     static let sqliteMigrations = [
         "v1-ledger", "v2-card-batches", "v3-customers-and-card-life", "v4-till-txn-request-digest", "v5-prepaid",
-        "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox",
+        "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox", "v12-prize-draws",
     ]
 
     /// SQLite migrations whose tables this schema does not hold yet, each with its tables and
     /// what they hold: a shop that has them is copied when those tables are empty (nothing is
     /// lost), and refused, naming what it holds, when they are not.
     static let sqliteOnlyMigrations: [String: [(table: String, what: String)]] = [
-        "v10-holder-links-and-program-end": [
-            ("holder_link", "cardholder links"), ("program_end", "an announced end of the program"),
-        ],
-        "v12-prize-draws": [("prize_draw", "prize draws")],
+        // Its program_end is held (pg4), its holder_link not yet.
+        "v10-holder-links-and-program-end": [("holder_link", "cardholder links")]
     ]
     static var sqliteOnlyTables: Set<String> { Set(sqliteOnlyMigrations.values.flatMap { $0.map(\.table) }) }
     /// Columns SQLite added to tables both stores hold, not copied: a mail's language and the
@@ -303,15 +301,57 @@ enum PostgresSchema {
                 CREATE INDEX mail_outbox_due ON mail_outbox(merchant_id, state, next_attempt_at);
                 CREATE INDEX mail_outbox_customer ON mail_outbox(customer_id);
                 """),
+        // Prize draws (SQLite's v12-prize-draws) with the same promises in the schema: a
+        // committed seed never changes, a drawn draw never changes, a committed draw is never
+        // deleted (one trigger, for every role). The program's end (SQLite's program_end of
+        // v10): one announcement per merchant, never changed or withdrawn once made.
+        Migration(
+            id: "pg4-prize-draws-and-program-end",
+            sql: """
+                CREATE TABLE prize_draw (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    code TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    period_from TEXT NOT NULL,
+                    period_until TEXT NOT NULL,
+                    from_at TEXT NOT NULL,
+                    until_at TEXT NOT NULL,
+                    per_minor BIGINT NOT NULL CHECK (per_minor > 0),
+                    winners BIGINT NOT NULL CHECK (winners BETWEEN 1 AND 1000),
+                    seed_sealed BYTEA,
+                    seed_hash TEXT,
+                    committed_at TEXT,
+                    seed TEXT,
+                    drawn_at TEXT,
+                    winning_cards TEXT,
+                    report TEXT,
+                    created_at TEXT NOT NULL,
+                    UNIQUE (merchant_id, code),
+                    CHECK ((seed_hash IS NULL) = (seed_sealed IS NULL)),
+                    CHECK (drawn_at IS NULL OR seed_hash IS NOT NULL)
+                );
+                CREATE FUNCTION loyalgate_prize_draw_kept() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF TG_OP = 'DELETE' THEN IF OLD.seed_hash IS NOT NULL THEN RAISE EXCEPTION 'a committed prize draw cannot be deleted' USING ERRCODE = 'restrict_violation'; END IF; RETURN OLD; END IF; IF OLD.drawn_at IS NOT NULL THEN RAISE EXCEPTION 'a drawn prize draw cannot change' USING ERRCODE = 'restrict_violation'; END IF; IF OLD.seed_hash IS NOT NULL AND (NEW.seed_hash IS DISTINCT FROM OLD.seed_hash OR NEW.seed_sealed IS DISTINCT FROM OLD.seed_sealed) THEN RAISE EXCEPTION 'a committed seed cannot change' USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$;
+                CREATE TRIGGER prize_draw_kept BEFORE UPDATE OR DELETE ON prize_draw
+                    FOR EACH ROW EXECUTE FUNCTION loyalgate_prize_draw_kept();
+                CREATE TABLE program_end (
+                    merchant_id BIGINT PRIMARY KEY REFERENCES merchant(id),
+                    end_date TEXT NOT NULL,
+                    announced_at TEXT NOT NULL,
+                    announced_by TEXT NOT NULL
+                );
+                CREATE TRIGGER program_end_append_only BEFORE UPDATE OR DELETE ON program_end
+                    FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
+                """),
     ]
 
     /// Tables in an order where every row's references are copied before it (`loyalgate migrate`).
     static let tablesInOrder = [
         "meta", "merchant", "program_version", "customer", "account", "card", "till_txn", "prepaid_txn", "stamp_txn",
         "ledger_entry", "card_range", "card_batch", "card_batch_item", "account_change", "voucher", "voucher_use",
-        "audit_log", "mail_outbox",
+        "audit_log", "mail_outbox", "prize_draw", "program_end",
     ]
 
     /// The tables the core may not UPDATE or DELETE in (besides their triggers).
-    static let appendOnlyTables = ["ledger_entry", "voucher_use", "audit_log"]
+    static let appendOnlyTables = ["ledger_entry", "voucher_use", "audit_log", "program_end"]
 }

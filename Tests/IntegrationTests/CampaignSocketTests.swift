@@ -2,6 +2,7 @@ import Foundation
 import LoyalgateClient
 import LoyalgateProtocol
 import LoyaltyDomain
+import Testbed
 import Testing
 
 /// Campaigns over the real core's socket. The sale's time is the clock a test can set: a till
@@ -19,11 +20,12 @@ import Testing
             at: at)
     }
 
-    @Test func aReturnTakesBackTheDoubledPointsOfItsSaleAfterTheCampaignIsCancelled() throws {
+    @Test(arguments: StoreKind.available)
+    func aReturnTakesBackTheDoubledPointsOfItsSaleAfterTheCampaignIsCancelled(store: StoreKind) throws {
         let core = CoreProcess()
         let number = card("2990001", 31)
         try core.setUp(programs: ["dutch-pharmacy"], cards: [number])
-        try core.start()
+        try core.start(on: store)
         let office = try core.typedClient()
 
         let planned = try office.call(CoreOp.CampaignAdd.self, .init(campaign: Self.vichy))
@@ -70,10 +72,11 @@ import Testing
         #expect(core.terminate() == 0)
     }
 
-    @Test func campaignsArePlannedAheadAndRefusedInClearWords() throws {
+    @Test(arguments: StoreKind.available)
+    func campaignsArePlannedAheadAndRefusedInClearWords(store: StoreKind) throws {
         let core = CoreProcess()
         try core.setUp(programs: ["dutch-pharmacy"])
-        try core.start()
+        try core.start(on: store)
         let office = try core.typedClient()
         func refusal(_ campaign: Program.Campaign) -> LoyaltyError? {
             do {

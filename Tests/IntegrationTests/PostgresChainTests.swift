@@ -258,6 +258,76 @@ struct ShopMigrationTests {
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 
+    /// A shop's campaign, its drawn prize draw and its announced end come along, and the
+    /// chain keeps the draw's promises in its own schema.
+    @Test func aDrawnDrawACampaignAndTheProgramsEndMoveOntoTheChain() throws {
+        let shop = CoreProcess()
+        let cards = (51...52).map { card("2990001", $0) }
+        try shop.setUp(programs: ["dutch-pharmacy"], cards: cards)
+        try shop.start()
+        let office = try shop.typedClient()
+        _ = try office.call(CoreOp.CampaignAdd.self, .init(campaign: CampaignSocketTests.vichy))
+        let end = ProgramEndTests.day(months: 7)
+        _ = try office.call(CoreOp.ProgramEndAnnounce.self, .init(date: end, by: "owner"))
+        let start = Date()
+        let until = start.addingTimeInterval(3)
+        _ = try office.call(
+            CoreOp.DrawDefine.self,
+            .init(
+                draw: "market", name: "Together at the market",
+                from: Timestamp.format(start.addingTimeInterval(-3600)), until: Timestamp.format(until),
+                per: "10.00", winners: 1))
+        let committed = try office.call(CoreOp.DrawCommit.self, .init(draw: "market"))
+        for (index, number) in cards.enumerated() {
+            _ = try office.call(
+                CoreOp.TxnEarn.self,
+                .init(card: number, till: "t1", receipt: "E\(index)", lines: [.init(sku: "x", amount: "25.00")]))
+        }
+        Thread.sleep(until: until.addingTimeInterval(1))
+        let drawn = try office.call(CoreOp.DrawRun.self, .init(draw: "market"))
+        let report = try office.call(CoreOp.DrawReport.self, .init(draw: "market"))
+        #expect(shop.terminate() == 0)
+
+        let server = try PostgresServer.shared()
+        let database = try server.database()
+        let migrated = try Loyalgate.run(["migrate", "--from", shop.data, "--to", database.url])
+        #expect(migrated.status == 0, "\(migrated.stdout)\(migrated.stderr)")
+        let chainCore = CoreProcess()
+        try chainCore.start(
+            arguments: ["--database", database.url, "--key", shop.data + "/keys/personal-data.key"],
+            within: .seconds(30))
+        defer { _ = chainCore.terminate() }
+        let chain = try chainCore.typedClient()
+        let draws = try chain.call(CoreOp.DrawList.self, .init()).draws
+        #expect(draws.map(\.state) == ["drawn"])
+        #expect(draws.first?.seedHash == committed.seedHash && draws.first?.winningCards == drawn.winningCards)
+        #expect(try chain.call(CoreOp.DrawReport.self, .init(draw: "market")).csv == report.csv)
+        #expect(try chain.call(CoreOp.CampaignList.self, .init()).campaigns.map(\.campaign.id) == ["vichy-march"])
+        #expect(try chain.call(CoreOp.ProgramEndGet.self, .init()).date == end)
+        do {
+            _ = try chain.call(
+                CoreOp.TxnEarn.self,
+                .init(
+                    card: cards[0], till: "t1", receipt: "late", lines: [.init(sku: "x", amount: "5.00")],
+                    at: ProgramEndTests.noon(end)))
+            Issue.record("the chain gave points on the program's last day")
+        } catch let error as LoyaltyError {
+            #expect(error.code == .programClosed)
+        }
+        // The promises hold for the database's owner too, not only for the core's role.
+        for statement in [
+            "UPDATE prize_draw SET winning_cards = '[]'", "DELETE FROM prize_draw",
+            "UPDATE program_end SET end_date = '2099-01-01'",
+        ] {
+            #expect(throws: (any Error).self, "\(statement)") {
+                try server.sql(statement, database: database.name)
+            }
+        }
+        #expect(
+            try server.sql("SELECT winning_cards FROM prize_draw", database: database.name).contains(
+                drawn.winningCards?.first ?? "?"))
+    }
+
     @Test func aShopWithTablesThePostgresStoreDoesNotHoldIsRefusedByName() throws {
         let shop = CoreProcess()
         try shop.setUp(programs: ["dutch-pharmacy"])

@@ -10,11 +10,12 @@ import Testing
 /// is rerun by `loyalgate draw verify` and by an independent Python implementation
 /// (scripts/draw-verify.py), which must agree on the winners and on the seed's hash.
 @Suite struct PrizeDrawSocketTests {
-    @Test func aDrawRerunFromItsRevealedSeedGivesTheSameWinners() throws {
+    @Test(arguments: StoreKind.available)
+    func aDrawRerunFromItsRevealedSeedGivesTheSameWinners(store: StoreKind) throws {
         let core = CoreProcess()
         let cards = (41...44).map { card("2990001", $0) }
         try core.setUp(programs: ["dutch-pharmacy"], cards: cards)
-        try core.start()
+        try core.start(on: store)
         let office = try core.typedClient()
         func refusal(_ body: () throws -> Void) -> String? {
             do {
@@ -112,34 +113,5 @@ import Testing
         let tampered = try Loyalgate.run(["draw", "verify", path])
         #expect(tampered.status == 1 && tampered.stdout.contains("DIFFER"), "\(tampered.stdout)")
         #expect(core.terminate() == 0)
-    }
-}
-
-/// The PostgreSQL store holds no prize draws yet: a shop without any moves onto the chain as
-/// before (ShopMigrationTests), one with a draw is refused by name before anything is copied.
-@Suite(.enabled(if: PostgresServer.unavailable == nil, "PostgreSQL 15 is not installed: scripts/install-deps"))
-struct PrizeDrawMigrationTests {
-    @Test func aShopWithAPrizeDrawIsNotCopiedOntoPostgreSQL() throws {
-        let shop = CoreProcess()
-        try shop.setUp(programs: ["dutch-pharmacy"])
-        let inserted = try ChildProcess.run(
-            "/usr/bin/sqlite3",
-            [
-                shop.data + "/loyalgate.sqlite",
-                """
-                INSERT INTO prize_draw (merchant_id, code, name, period_from, period_until, from_at, until_at,
-                                        per_minor, winners, created_at)
-                VALUES (1, 'market', 'Together at the market', '2030-03-01T00:00', '2030-04-01T00:00',
-                        '2030-02-28T23:00:00Z', '2030-03-31T22:00:00Z', 1000, 3, '2026-11-30T10:00:00Z')
-                """,
-            ])
-        try #require(inserted.status == 0, "\(inserted.stderr)")
-        let server = try PostgresServer.shared()
-        let database = try server.database()
-        let migrated = try Loyalgate.run(["migrate", "--from", shop.data, "--to", database.url])
-        #expect(migrated.status != 0)
-        #expect(
-            migrated.stderr.contains("holds prize draws (prize_draw), which the PostgreSQL store does not hold yet"),
-            "\(migrated.stdout)\(migrated.stderr)")
     }
 }

@@ -91,3 +91,24 @@ final class StoreCore {
         try Loyalgate.run(["core", "verify"] + (database.map { ["--database", $0] } ?? ["--data", data]))
     }
 }
+
+extension CoreProcess {
+    /// Starts the core on `store`, for a test that set its shop up on SQLite through the CLI
+    /// (`setUp`): on PostgreSQL that shop first moves onto a database of its own with
+    /// `loyalgate migrate`, as a shop joining a chain does, and the core then runs with
+    /// `--database` and the shop's personal-data key (`--data`'s keys folder). `StoreCore` sets
+    /// a chain up from nothing instead.
+    func start(on store: StoreKind, arguments: [String] = []) throws {
+        switch store {
+        case .sqlite:
+            try start(arguments: arguments)
+        case .postgres:
+            let database = try PostgresServer.shared().database()
+            let moved = try Loyalgate.run(["migrate", "--from", data, "--to", database.url])
+            guard moved.status == 0 else {
+                throw SetupError("migrate exited \(moved.status): \(moved.stderr) \(moved.stdout)")
+            }
+            try start(arguments: ["--database", database.url] + arguments, within: .seconds(30))
+        }
+    }
+}

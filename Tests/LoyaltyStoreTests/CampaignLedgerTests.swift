@@ -2,25 +2,27 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
-/// Campaigns and draws in the SQLite store, with "now" passed in as the core passes its clock:
+/// Campaigns and draws on both stores (SQLite and PostgreSQL), with "now" passed in as the core passes its clock:
 /// a running campaign cancelled mid-window, and a draw's steps refused out of order; the
 /// schema keeps a committed seed and a drawn result.
 @Suite struct CampaignLedgerTests {
     func at(_ text: String) -> Date { Timestamp.parse(text)! }
     let serum = SaleLineInput(sku: "serum", amount: "20.00", brand: "Vichy")
 
-    @Test func cancellingARunningCampaignEndsItAtTheCurrentMinuteAndEarlierSalesKeepIt() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available)
+    func cancellingARunningCampaignEndsItAtTheCurrentMinuteAndEarlierSalesKeepIt(kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let number = ledger.card("2990001", 61)
-        try ledger.addCard(number)
+        try await ledger.addCard(number)
         let campaign = Program.Campaign(
             id: "vichy-march", name: "Double points on Vichy", from: "2030-03-01T00:00", until: "2030-03-15T00:00",
             multiplier: Ratio("2"), brands: ["Vichy"])
-        _ = try await ledger.database.changeCampaigns(merchant: nil, .add(campaign), at: at("2030-02-20T12:00:00Z"))
+        _ = try await ledger.store.changeCampaigns(merchant: nil, .add(campaign), at: at("2030-02-20T12:00:00Z"))
         // Cancelled at 12:34 in Amsterdam on 5 March, while it runs: it now ends then.
-        let cancelled = try await ledger.database.changeCampaigns(
+        let cancelled = try await ledger.store.changeCampaigns(
             merchant: nil, .cancel("vichy-march"), at: at("2030-03-05T11:34:20Z"))
         #expect(cancelled.version == 3)
         #expect(cancelled.campaigns.map(\.campaign.until) == ["2030-03-05T12:34"])
@@ -29,19 +31,21 @@ import Testing
         #expect(try await ledger.earn(number, receipt: "1", at: "2030-03-05T12:00:00+01:00", [serum]).points == 40)
         #expect(try await ledger.earn(number, receipt: "2", at: "2030-03-05T12:35:00+01:00", [serum]).points == 20)
         do {
-            _ = try await ledger.database.changeCampaigns(
+            _ = try await ledger.store.changeCampaigns(
                 merchant: nil, .cancel("vichy-march"), at: at("2030-03-06T10:00:00Z"))
             Issue.record("an ended campaign was cancelled again")
         } catch let error as LoyaltyError {
             #expect(error.message.contains("nothing to cancel"))
         }
+        await ledger.close()
     }
 
-    @Test func aDrawsStepsComeInOrderAndItsSeedAndResultCannotBeChanged() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available)
+    func aDrawsStepsComeInOrderAndItsSeedAndResultCannotBeChanged(kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         let number = ledger.card("2990001", 62)
-        try ledger.addCard(number)
-        let store = ledger.database
+        try await ledger.addCard(number)
+        let store = ledger.store
         let define = CoreOp.DrawDefine.Parameters(
             draw: "market", name: "Together at the market", from: "2030-03-01T00:00", until: "2030-04-01T00:00",
             per: "10.00", winners: 3)
@@ -64,6 +68,9 @@ import Testing
             }?
             .contains("has ended") == true)
         let committed = try await store.commitDraw(merchant: nil, draw: "market", at: at("2030-03-31T21:59:00Z"))
+        // The commitment is kept by the schema itself, behind the store's back too.
+        #expect(throws: (any Error).self) { try ledger.tamper("UPDATE prize_draw SET seed_hash = 'chosen'") }
+        #expect(throws: (any Error).self) { try ledger.tamper("DELETE FROM prize_draw") }
         _ = try await ledger.earn(number, receipt: "1", at: "2030-03-10T10:00:00Z", [.init(sku: "x", amount: "35.00")])
         _ = try await ledger.earn(number, receipt: "2", at: "2030-04-01T10:00:00Z", [.init(sku: "x", amount: "99.00")])
         #expect(
@@ -77,10 +84,11 @@ import Testing
         #expect(report.entries.map(\.entries) == [3], "35.00 in the period; the sale on 1 April is after it")
 
         #expect(throws: (any Error).self) {
-            try store.unsafeExecute("UPDATE prize_draw SET seed = '00', winning_cards = '[]'")
+            try ledger.tamper("UPDATE prize_draw SET seed = '00', winning_cards = '[]'")
         }
-        #expect(throws: (any Error).self) { try store.unsafeExecute("DELETE FROM prize_draw") }
+        #expect(throws: (any Error).self) { try ledger.tamper("DELETE FROM prize_draw") }
         let again = try await store.drawReport(merchant: nil, draw: "market")
         #expect(again.view.seed == drawn.seed && again.view.winningCards == [number])
+        await ledger.close()
     }
 }

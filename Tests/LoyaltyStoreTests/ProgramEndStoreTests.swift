@@ -2,14 +2,16 @@ import Foundation
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import Testbed
 import Testing
 
 /// The program's end on the store at chosen instants (docs/program-end.md): the six months
 /// counted from the merchant's today, to the day, and the final balances said to be final only
 /// once the last day is over.
 @Suite struct ProgramEndStoreTests {
-    @Test func sixMonthsAreCountedFromTheMerchantsTodayToTheDay() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+    @Test(arguments: StoreKind.available)
+    func sixMonthsAreCountedFromTheMerchantsTodayToTheDay(kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
         // 23:30 UTC on 9 January is already 10 January in Amsterdam.
         let now = try Timestamp.read("2020-01-09T23:30:00Z")
         #expect(
@@ -17,11 +19,13 @@ import Testing
                 == "2020-07-10")
         #expect(
             await errorCode {
-                try await ledger.database.announceProgramEnd(merchant: nil, date: "2020-07-09", by: "o", now: now)
+                try await ledger.store.announceProgramEnd(merchant: nil, date: "2020-07-09", by: "o", now: now)
             } == .outOfRange)
-        let announced = try await ledger.database.announceProgramEnd(
+        let announced = try await ledger.store.announceProgramEnd(
             merchant: nil, date: "2020-07-10", by: "o", now: now)
         #expect(announced.date == "2020-07-10")
+        #expect(try await ledger.store.programEnd(merchant: nil).date == "2020-07-10")
+        await ledger.close()
     }
 
     @Test func theBalancesAreFinalOnlyAfterTheLastDay() async throws {
