@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LoyaltyDomain
 
 /// The prize draw's algorithm, in one place for the core (`draw.run`) and for anyone who
 /// reruns a draw (`loyalgate draw verify`); docs/campaigns-and-draws.md describes it so that it
