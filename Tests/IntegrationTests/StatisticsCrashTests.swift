@@ -1,5 +1,6 @@
 import Foundation
 import LoyalgateClient
+import LoyalgateProtocol
 import Testbed
 import Testing
 
@@ -52,8 +53,12 @@ import Testing
                     .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(watermark < lastSale, "the kill came after the roll-up; the test proves nothing")
 
-        // The restart rolls up what the killed core had not.
+        // The restart rolls up what the killed core had not: the back office's report counts
+        // every answered sale once (Avene is on every receipt, and the brand of every third).
         try core.start()
+        let report = try core.typedClient().call(CoreOp.ReportStatistics.self, .init(dimension: "brand"))
+        let avene = report.groups.first { $0.value == "Avene" }
+        #expect(avene?.sales?.receipts == Int64(sales) && avene?.sales?.amount == "150.00", "\(report)")
         #expect(core.terminate() == 0, "\(core.lastLog)")
         let rolledUp = try Self.tables.map { try Self.sqlite(core, $0) }
         #expect(
