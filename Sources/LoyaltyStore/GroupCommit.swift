@@ -17,7 +17,16 @@ final class GroupCommit: @unchecked Sendable {
     private var queue: [Job] = []
     private var stopping = false
     private var running = false
+    private var maintenance: (@Sendable (Database) throws -> Bool)?
     static let maximumBatch = 256
+    /// How long the writer waits for the next request after a commit before it counts as idle
+    /// and runs the maintenance (the statistics' roll-up). Not zero: with tills waiting on
+    /// their answers the queue is empty for a moment after every commit, and a roll-up there
+    /// would cost each group a second fsync.
+    static let idleDelay: TimeInterval = 0.05
+    /// Under a load that never leaves the writer idle, the maintenance still runs a step this
+    /// often, so its backlog stays small (and a report's catch-up short).
+    static let maintenanceInterval: TimeInterval = 1
 
     // swift-metrics (served by `loyalgate core --metrics`): durable commits, how many requests
     // shared each, and commits that failed (every request in them was refused).
@@ -68,21 +77,56 @@ final class GroupCommit: @unchecked Sendable {
         }
     }
 
+    /// Work the writer does in a transaction of its own, off the requests' path, after commits:
+    /// `body` does one bounded step and says whether more remains. A step that fails is tried
+    /// again after the next commit (its transaction rolled back, nothing half-done stays).
+    func setMaintenance(_ body: @escaping @Sendable (Database) throws -> Bool) {
+        condition.withLock { maintenance = body }
+    }
+
+    /// Stops the writer thread once the queued requests are done, and waits for the step in
+    /// hand, so the database can be closed after it returns.
     func stop() {
         condition.withLock {
             stopping = true
             condition.broadcast()
+            while running { condition.wait() }
         }
     }
 
     private func loop() {
+        // Whether the maintenance has work: set by every commit, cleared by a step that
+        // reports nothing left (or fails).
+        var pending = condition.withLock { maintenance != nil }
+        var lastStep = Date()
         while true {
+            var idle = false
             let batch: [Job] = condition.withLock {
-                while queue.isEmpty && !stopping { condition.wait() }
+                while queue.isEmpty && !stopping {
+                    guard pending else {
+                        condition.wait()
+                        continue
+                    }
+                    if !condition.wait(until: Date().addingTimeInterval(Self.idleDelay)) && queue.isEmpty && !stopping {
+                        idle = true
+                        return []
+                    }
+                }
                 let taken = Array(queue.prefix(Self.maximumBatch))
                 queue.removeFirst(taken.count)
-                if taken.isEmpty { running = false }
+                if taken.isEmpty {
+                    running = false
+                    condition.broadcast()
+                }
                 return taken
+            }
+            if idle {
+                // Steps back to back while nobody waits: a backlog is worked through quickly.
+                repeat {
+                    pending = maintain()
+                } while pending && condition.withLock({ queue.isEmpty && !stopping })
+                lastStep = Date()
+                continue
             }
             if batch.isEmpty { return }
             do {
@@ -94,6 +138,21 @@ final class GroupCommit: @unchecked Sendable {
                 Self.failedCommits.increment()
                 batch.forEach { $0.finish(error) }
             }
+            pending = condition.withLock { maintenance != nil }
+            if pending && Date().timeIntervalSince(lastStep) >= Self.maintenanceInterval {
+                pending = maintain()
+                lastStep = Date()
+            }
+        }
+    }
+
+    /// One maintenance step in its own transaction; whether more remains.
+    private func maintain() -> Bool {
+        guard let body = condition.withLock({ maintenance }) else { return false }
+        do {
+            return try writer.write { db in try body(db) }
+        } catch {
+            return false
         }
     }
 }

@@ -223,7 +223,8 @@ extension LedgerDatabase {
                 shortfallMinor: shortfallMinor,
                 txnID: txnID, till: posting.till, receipt: posting.receipt, programVersionID: posting.programVersionID,
                 at: at))
-        try recordStatistics(db, merchant: merchant, posting)
+        // The statistics' rollups are not written here: the writer rolls this sale up after its
+        // commit (`rollUpStatistics`), so the till does not wait for them.
         if posting.stamps != 0 || posting.intendedStamps != 0 {
             try postStamps(
                 db, merchant: merchant, kind: posting.kind, till: posting.till, receipt: posting.receipt,

@@ -123,6 +123,8 @@ extension LedgerDatabase {
         else { throw LoyaltyError(.badRequest, "A segment's name is 1 to 100 characters, without control characters.") }
         let filter = try Self.checked(filter)
         let json = String(decoding: try Self.answerEncoder.encode(filter), as: UTF8.self)
+        // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
+        try await catchUpStatistics()
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             try db.execute(
@@ -141,7 +143,9 @@ extension LedgerDatabase {
     }
 
     public func segments(merchant code: String?, at instant: Date) async throws -> SegmentListAnswer {
-        try await read { db in
+        // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
+        try await catchUpStatistics()
+        return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)
             return SegmentListAnswer(
@@ -161,6 +165,8 @@ extension LedgerDatabase {
             throw LoyaltyError(.badRequest, "Give either a \"segment\" or a \"filter\".")
         }
         let given = try filter.map { filter throws(LoyaltyError) in try Self.checked(filter) }
+        // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
+        try await catchUpStatistics()
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)
@@ -201,6 +207,8 @@ extension LedgerDatabase {
                     || (0x7F...0x9F).contains($0.value)
             })
         else { throw LoyaltyError(.badRequest, "A mail's text is 1 to 20,000 characters, without control characters.") }
+        // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
+        try await catchUpStatistics()
         return try await write { db in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)

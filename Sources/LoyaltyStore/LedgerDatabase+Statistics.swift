@@ -5,9 +5,9 @@ import LoyaltyDomain
 import PersonalData
 
 /// Statistics (core ops `report.statistics`, `report.trend`, `report.best-customers`;
-/// docs/statistics.md). The rollups are written with each sale and return, in the same
-/// transaction as its ledger entry (`recordStatistics`, called by `post`), so a report reads the
-/// rollups only.
+/// docs/statistics.md). A report reads the rollups only. They are written after a sale's commit,
+/// off the till's path (`rollUpStatistics`, run by the writer when idle and by every report
+/// first), together with the watermark of the last sale they include.
 extension LedgerDatabase {
     // MARK: The coarse profile beside the sealed record
 
@@ -30,140 +30,137 @@ extension LedgerDatabase {
         ])
     }
 
-    // MARK: Rollups kept with every sale
+    // MARK: Rollups, kept off the till's path
 
-    /// Adds one earn or return to the rollups. The dimension values are the customer's profile
-    /// at the time of the sale (`unknown` for an anonymous card); an amount is the sum of the
-    /// lines as the till sent them.
-    static func recordStatistics(_ db: Database, merchant: Merchant, _ posting: Posting) throws {
-        guard posting.kind == "earn" || posting.kind == "return", let lines = posting.lines else { return }
-        let sign: Int64 = posting.kind == "earn" ? 1 : -1
-        let day = Timestamp.localDate(posting.at, timeZone: merchant.timeZone)
-        let month = String(day.prefix(7))
-        let year = String(day.prefix(4))
-        let week = StatisticsCalendar.isoWeek(day) ?? year
-        var gender = "unknown"
-        var decade = "unknown"
-        var area = "unknown"
-        if let customer = posting.account.customerID,
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT gender, birth_decade, area FROM customer_profile WHERE customer_id = ?"),
-                arguments: [customer])
-        {
-            gender = row["gender"]
-            decade = (row["birth_decade"] as Int?).map(String.init) ?? "unknown"
-            area = row["area"]
-        }
-        var total: Int64 = 0
-        var marketingTotal: Int64 = 0
-        var marketingLines = 0
-        var byBrand: [String: Int64] = [:]
-        var byCategory: [String: Int64] = [:]
-        let marketing = posting.marketing ?? MarketingRule()
-        for line in lines {
-            let amount = line.amount.minorUnits
-            guard let sum = Limits.moved(total, by: amount) else {
-                throw LoyaltyError(.internalError, "The lines of this sale add up past what the ledger can count.")
+    /// The `meta` key holding the id of the last ledger entry the rollups include. The rollups
+    /// and it are written in one transaction, so after a crash a sale is either in both or in
+    /// neither, and the next roll-up adds it exactly once.
+    static let rolledUpKey = "statistics-rolled-up"
+
+    /// Sales a roll-up step takes at most: the writer is held for a few milliseconds, and a
+    /// backlog (a restart, the first open of an older ledger) is worked through in steps.
+    static let rollUpStep = 2_000
+
+    /// Whether sales were recorded that the rollups do not include yet.
+    static func statisticsPending(_ db: Database) throws -> Bool {
+        let mark =
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = '\(rolledUpKey)'")) ?? 0
+        return try Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM ledger_entry WHERE id > ? AND kind IN ('earn', 'return'))"),
+            arguments: [mark]) ?? false
+    }
+
+    /// Adds the earns and returns recorded since the watermark (at most `limit`) to the rollups,
+    /// and moves the watermark past them, in the caller's transaction. Each sale's figures are
+    /// merged in memory first (`StatisticsDeltas`), so a key gets one write per step however
+    /// many sales touched it. Returns whether more remain. The same step fills a ledger from
+    /// before the rollups (the watermark starts at 0), so a roll-up and a recompute agree.
+    static func rollUpStatistics(_ db: Database, programs: ProgramCache, limit: Int) throws -> Bool {
+        let mark =
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = '\(rolledUpKey)'")) ?? 0
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT e.id, e.merchant_id, e.points, t.kind, t.till, t.account_id, t.lines, t.at, t.program_version_id,
+                           a.customer_id
+                    FROM ledger_entry e JOIN till_txn t ON t.id = e.txn_id JOIN account a ON a.id = t.account_id
+                    WHERE e.id > ? AND e.kind IN ('earn', 'return') ORDER BY e.id LIMIT ?
+                    """), arguments: [mark, limit])
+        guard let last = rows.last else { return false }
+        var deltas = StatisticsDeltas()
+        var merchants: [Int64: Merchant] = [:]
+        var profiles: [Int64: (String, String, String)] = [:]
+        let decoder = JSONDecoder()
+        for row in rows {
+            guard let text = row["lines"] as String?, let at = Timestamp.parse(row["at"]) else { continue }
+            let merchantID: Int64 = row["merchant_id"]
+            let merchant: Merchant
+            if let known = merchants[merchantID] {
+                merchant = known
+            } else {
+                guard
+                    let found = try Row.fetchOne(
+                        db, sql: "SELECT * FROM merchant WHERE id = ?", arguments: [merchantID])
+                else { continue }
+                merchant = Self.merchant(row: found)
+                merchants[merchantID] = merchant
             }
-            total = sum
-            byBrand[line.brand ?? "(none)", default: 0] += amount
-            byCategory[line.category ?? "(none)", default: 0] += amount
-            if !marketing.excludes(category: line.category) {
-                marketingTotal += amount
-                marketingLines += 1
-            }
-        }
-        let shop = StatisticsDimensions.shop(till: posting.till)
-        let isEarn: Int64 = sign > 0 ? 1 : 0
-        let sales = try db.cachedStatement(
-            sql: """
-                INSERT INTO stat_sales (merchant_id, day, dim, value, txns, returns, amount_minor, points)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (merchant_id, dim, day, value) DO UPDATE SET txns = txns + excluded.txns,
-                    returns = returns + excluded.returns, amount_minor = amount_minor + excluded.amount_minor,
-                    points = points + excluded.points
-                """)
-        var whole: [(String, String)] = [("all", ""), ("gender", gender), ("age", decade), ("area", area)]
-        whole.append(("shop", shop))
-        for (dim, value) in whole {
-            try sales.execute(arguments: [
-                merchant.id, day, dim, value, isEarn, 1 - isEarn, sign * total, posting.points,
-            ])
-        }
-        for (dim, amounts) in [("brand", byBrand), ("category", byCategory)] {
-            for (value, amount) in amounts {
-                try sales.execute(arguments: [merchant.id, day, dim, value, isEarn, 1 - isEarn, sign * amount, 0])
-            }
-        }
-        guard sign > 0 else {
-            // A return takes money back from the rollups; it makes nobody a buyer, and the
-            // account's marketing figures keep the sale (a return is not a lapse).
-            if marketingLines > 0 {
-                try db.cachedStatement(
-                    sql: "UPDATE account_stats SET amount_minor = amount_minor - ? WHERE account_id = ?"
-                ).execute(arguments: [marketingTotal, posting.account.id])
-            }
-            return
-        }
-        // Distinct buyers: the first row of an account in a period and dimension counts it once.
-        let buyer = try db.cachedStatement(
-            sql:
-                "INSERT OR IGNORE INTO stat_buyer (merchant_id, period, dim, value, account_id) VALUES (?, ?, ?, ?, ?)")
-        let count = try db.cachedStatement(
-            sql: """
-                INSERT INTO stat_period (merchant_id, period, dim, value, buyers) VALUES (?, ?, ?, ?, 1)
-                ON CONFLICT (merchant_id, period, dim, value) DO UPDATE SET buyers = buyers + 1
-                """)
-        var keyed: [(String, String)] = [("all", ""), ("shop", shop)]
-        keyed += byBrand.keys.map { ("brand", $0) }
-        keyed += byCategory.keys.map { ("category", $0) }
-        for period in [month, year] {
-            for (dim, value) in keyed {
-                try buyer.execute(arguments: [merchant.id, period, dim, value, posting.account.id])
-                guard db.changesCount == 1 else { continue }
-                try count.execute(arguments: [merchant.id, period, dim, value])
-                if dim == "all" {
-                    // The demographic groups count a buyer with the whole-shop row.
-                    for (dim, value) in [("gender", gender), ("age", decade), ("area", area)] {
-                        try count.execute(arguments: [merchant.id, period, dim, value])
+            // The customer's profile as it stands at the roll-up (`unknown` for an anonymous
+            // card): a recompute from the ledger sees the same.
+            var profile = ("unknown", "unknown", "unknown")
+            if let customer = row["customer_id"] as Int64? {
+                if let known = profiles[customer] {
+                    profile = known
+                } else {
+                    if let found = try Row.fetchOne(
+                        db.cachedStatement(
+                            sql: "SELECT gender, birth_decade, area FROM customer_profile WHERE customer_id = ?"),
+                        arguments: [customer])
+                    {
+                        profile = (
+                            found["gender"], (found["birth_decade"] as Int?).map(String.init) ?? "unknown",
+                            found["area"]
+                        )
                     }
+                    profiles[customer] = profile
                 }
             }
+            let marketing = try (row["program_version_id"] as Int64?).map {
+                try program(db, versionID: $0, programs: programs).program.marketing
+            }
+            try deltas.add(
+                merchant: merchant.id, kind: row["kind"], account: row["account_id"],
+                lines: try decoder.decode([SaleLine].self, from: Data(text.utf8)),
+                day: Timestamp.localDate(at, timeZone: merchant.timeZone),
+                shop: StatisticsDimensions.shop(till: row["till"]),
+                points: row["points"], profile: profile, marketing: (marketing ?? nil) ?? MarketingRule())
         }
-        try buyer.execute(arguments: [merchant.id, week, "all", "", posting.account.id])
-        if db.changesCount == 1 { try count.execute(arguments: [merchant.id, week, "all", ""]) }
-        // Per-account figures for best customers and segments: never a line of medicine at a
-        // pharmacy (health data), unless the program allows it.
-        guard marketingLines > 0 else { return }
+        try deltas.apply(db)
         try db.cachedStatement(
             sql: """
-                INSERT INTO account_stats (account_id, merchant_id, first_day, last_day, txns, amount_minor)
-                VALUES (?, ?, ?, ?, 1, ?)
-                ON CONFLICT (account_id) DO UPDATE SET first_day = MIN(first_day, excluded.first_day),
-                    last_day = MAX(last_day, excluded.last_day), txns = txns + 1,
-                    amount_minor = amount_minor + excluded.amount_minor
+                INSERT INTO meta (key, value) VALUES ('\(rolledUpKey)', ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """
-        ).execute(arguments: [posting.account.id, merchant.id, day, day, marketingTotal])
-        let brand = try db.cachedStatement(
-            sql: """
-                INSERT INTO segment_brand (merchant_id, brand, account_id, last_day) VALUES (?, ?, ?, ?)
-                ON CONFLICT (merchant_id, brand, account_id) DO UPDATE SET last_day = MAX(last_day, excluded.last_day)
-                """)
-        for name in Set(lines.filter { !marketing.excludes(category: $0.category) }.compactMap(\.brand)) {
-            try brand.execute(arguments: [merchant.id, name, posting.account.id, day])
+        ).execute(arguments: [String(last["id"] as Int64)])
+        return rows.count == limit
+    }
+
+    /// Rolls up every sale recorded so far before a report or segment answers, so what it shows
+    /// includes each committed sale. Nothing is written when the rollups are up to date.
+    func catchUpStatistics() async throws {
+        guard try await read({ db in try Self.statisticsPending(db) }) else { return }
+        try await write { [programs] db in
+            while try Self.rollUpStatistics(db, programs: programs, limit: Self.rollUpStep) {}
         }
     }
 
-    /// Fills the profiles and rollups of a ledger written before `v11-statistics-segments`, once
-    /// (marked in `meta`): every customer's record is opened for its coarse profile, and every
-    /// earn and return is added as if it had just been recorded.
-    func backfillStatistics() throws {
+    /// Fills the profiles of a ledger written before `v11-statistics-segments`, once (marked in
+    /// `meta`), by opening every customer's record, and sets the watermark to 0 so the roll-up
+    /// adds every earn and return; a ledger whose rollups an earlier version kept with each
+    /// sale starts its watermark at its last entry. Then rolls up whatever is pending (the sales
+    /// of a core killed before their roll-up), in steps of their own transactions.
+    func prepareStatistics() throws {
         try writer.write { db in
-            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'statistics-backfill'") == nil
-            else { return }
+            let filled = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'statistics-backfill'") != nil
+            let mark = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = '\(Self.rolledUpKey)'")
+            if filled {
+                if mark == nil {
+                    try db.execute(
+                        sql: "INSERT INTO meta (key, value) VALUES ('\(Self.rolledUpKey)', ?)",
+                        arguments: [String(try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ledger_entry") ?? 0)])
+                }
+                return
+            }
             try db.execute(
                 sql: "INSERT INTO meta (key, value) VALUES ('statistics-backfill', ?)", arguments: [nowText()])
+            try db.execute(
+                sql: """
+                    INSERT INTO meta (key, value) VALUES ('\(Self.rolledUpKey)', '0')
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """)
             let merchants = try Row.fetchAll(db, sql: "SELECT * FROM merchant").map(Self.merchant(row:))
             for merchant in merchants {
                 let customers = try Row.fetchCursor(
@@ -175,31 +172,11 @@ extension LedgerDatabase {
                         from: try self.cipher.open(row["sealed"], context: self.sealingContext(merchant)))
                     try Self.writeProfile(db, merchantID: merchant.id, customer: row["id"], details: details)
                 }
-                // A cursor: a ledger of ten million entries is not held in memory at once.
-                let txns = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT t.kind, t.till, t.account_id, t.lines, t.at, t.program_version_id, e.points
-                        FROM ledger_entry e JOIN till_txn t ON t.id = e.txn_id
-                        WHERE e.merchant_id = ? AND e.kind IN ('earn', 'return') ORDER BY e.id
-                        """, arguments: [merchant.id])
-                while let row = try txns.next() {
-                    guard let text = row["lines"] as String?, let at = Timestamp.parse(row["at"]) else { continue }
-                    let lines = try JSONDecoder().decode([SaleLine].self, from: Data(text.utf8))
-                    let marketing = try (row["program_version_id"] as Int64?).map {
-                        try self.program(db, versionID: $0, merchant: merchant).program.marketing
-                    }
-                    let points: Int64 = row["points"]
-                    try Self.recordStatistics(
-                        db, merchant: merchant,
-                        Posting(
-                            kind: row["kind"], till: row["till"], receipt: "", card: "",
-                            account: try Self.account(db, id: row["account_id"]), lines: lines,
-                            intendedPoints: points, intendedMinor: 0, points: points, minor: 0, at: at,
-                            redeemed: nil, digest: Data(), marketing: marketing ?? nil))
-                }
             }
         }
+        while try writer.write({ [programs] db in
+            try Self.rollUpStatistics(db, programs: programs, limit: Self.rollUpStep)
+        }) {}
     }
 
     // MARK: Reports
@@ -212,6 +189,8 @@ extension LedgerDatabase {
             throw LoyaltyError(
                 .badRequest, "\"dimension\" is gender, age, area, brand, category, shop, points or discount.")
         }
+        // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
+        try await catchUpStatistics()
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)
@@ -341,6 +320,8 @@ extension LedgerDatabase {
             throw LoyaltyError(.badRequest, "\"unit\" is week or month.")
         }
         guard (1...104).contains(count) else { throw LoyaltyError(.badRequest, "\"count\" is 1 to 104.") }
+        // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
+        try await catchUpStatistics()
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)
@@ -398,6 +379,8 @@ extension LedgerDatabase {
 
     public func bestCustomers(merchant code: String?, limit: Int) async throws -> BestCustomersAnswer {
         guard (1...500).contains(limit) else { throw LoyaltyError(.badRequest, "\"limit\" is 1 to 500.") }
+        // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
+        try await catchUpStatistics()
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             // In the order of the amount index, so a million accounts are not sorted: a customer

@@ -65,7 +65,12 @@ public final class LedgerDatabase: LedgerStore {
         try Migrations.migrator.migrate(writer)
         cipher = PersonalDataCipher(key: try Self.personalDataKey(writer, path: keyPath))
         groupCommit = GroupCommit(writer: writer)
-        try backfillStatistics()
+        try prepareStatistics()
+        // The rollups are kept off the tills' path: the writer rolls up the sales it committed
+        // when no request waits, and at least every `GroupCommit.maintenanceInterval` under load.
+        groupCommit.setMaintenance { [programs] db in
+            try Self.rollUpStatistics(db, programs: programs, limit: Self.rollUpStep)
+        }
     }
 
     /// Every connection's settings.
@@ -187,6 +192,10 @@ extension LedgerDatabase {
     }
 
     func program(_ db: Database, versionID: Int64, merchant: Merchant) throws -> EarningRules {
+        try Self.program(db, versionID: versionID, programs: programs)
+    }
+
+    static func program(_ db: Database, versionID: Int64, programs: ProgramCache) throws -> EarningRules {
         try programs.rules(versionID: versionID) {
             guard
                 let json = try String.fetchOne(

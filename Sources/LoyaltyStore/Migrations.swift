@@ -359,7 +359,7 @@ enum Migrations {
             // Statistics and segments (docs/statistics.md). `customer_profile` holds only the
             // coarse facts reports group by (gender word, decade of birth, postcode area), written
             // beside the sealed record; the personal data itself stays sealed. The `stat_*`
-            // tables are kept up to date in the transaction that records each sale or return,
+            // tables are kept up to date as sales are recorded (rolled up after their commit),
             // so a report reads a few hundred rows instead of millions of entries:
             // `stat_sales` per local day and dimension value; `stat_buyer` one row per buyer per
             // period (month `2026-03`, year `2026`, ISO week `2026-W09`) and dimension, whose

@@ -294,6 +294,52 @@ import Testing
         #expect(vichy.buyers == 5 && vichy.sales?.receipts == 5 && vichy.sales?.amount == "50.00")
     }
 
+    /// The rollups are written after the earn's commit, off the till's path; a report asked
+    /// for the moment an earn is answered still counts it (the report rolls up first).
+    @Test func aReportRightAfterAnEarnIncludesIt() async throws {
+        let ledger = try Self.ledger()
+        let now = try #require(Timestamp.parse("2026-04-02T10:00:00Z"))
+        let cards = (1...5).map { ledger.card("2990001", Int64($0)) }
+        for card in cards { try ledger.addCard(card) }
+        let line = SaleLineInput(sku: "v", amount: "10.00", brand: "Vichy", category: "cosmetics")
+        for round in 1...3 {
+            for (index, card) in cards.enumerated() {
+                _ = try await ledger.earn(card, receipt: "R\(round)-\(index)", at: "2026-03-02T10:00:00Z", [line])
+                let answer = try await ledger.database.statistics(
+                    merchant: nil, dimension: "brand", period: "2026-03", at: now)
+                let vichy = answer.groups.first { $0.value == "Vichy" }
+                let receipts = (round - 1) * 5 + index + 1
+                // Fewer than five buyers are never shown; from the fifth on, every receipt counts.
+                if round > 1 || index == 4 {
+                    #expect(vichy?.sales?.receipts == Int64(receipts), "receipt \(receipts) missing from the report")
+                    #expect(vichy?.sales?.amount == "\(receipts * 10).00")
+                }
+            }
+            let best = try await ledger.database.bestCustomers(merchant: nil, limit: 5)
+            #expect(best.customers.isEmpty)  // anonymous cards: no customer to list
+        }
+    }
+
+    /// A rollup that would pass what a 64-bit sum holds is refused with a clear error; SQLite
+    /// would otherwise turn the sum into a floating-point number that no report can read.
+    @Test func aRollupPastWhatCanBeCountedIsRefusedNotWrapped() async throws {
+        let ledger = try Self.ledger()
+        let now = try #require(Timestamp.parse("2026-04-02T10:00:00Z"))
+        let cards = (1...5).map { ledger.card("2990001", Int64($0)) }
+        for card in cards { try ledger.addCard(card) }
+        let line = SaleLineInput(sku: "v", amount: "10.00", brand: "Vichy", category: "cosmetics")
+        for (index, card) in cards.enumerated() {
+            _ = try await ledger.earn(card, receipt: "R\(index)", at: "2026-03-02T10:00:00Z", [line])
+        }
+        _ = try await ledger.database.statistics(merchant: nil, dimension: "brand", period: "2026-03", at: now)
+        try ledger.database.unsafeExecute("UPDATE stat_sales SET amount_minor = 9223372036854775000 WHERE dim = 'all'")
+        _ = try await ledger.earn(cards[0], receipt: "R9", at: "2026-03-02T10:00:00Z", [line])
+        #expect(
+            await errorCode {
+                try await ledger.database.statistics(merchant: nil, dimension: "brand", period: "2026-03", at: now)
+            } == .internalError)
+    }
+
     @Test func statisticsOfALedgerFromBeforeTheRollupsAreFilledInOnOpening() async throws {
         let ledger = try Self.ledger()
         _ = try await Self.fill(ledger)
