@@ -73,8 +73,8 @@ extension LedgerRules {
     }
 
     public static func drawEntries(
-        earns: [(account: Int64, card: String, lines: String?)], returns: [(account: Int64, lines: String?)],
-        per: Int64, merchant: Merchant
+        earns: [(card: String, lines: String?)], returns: [(card: String, lines: String?)], per: Int64,
+        merchant: Merchant
     ) throws -> [DrawReportAnswer.Entry] {
         try LedgerDatabase.drawEntries(earns: earns, returns: returns, per: per, merchant: merchant)
     }
