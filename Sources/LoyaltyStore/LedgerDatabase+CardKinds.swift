@@ -98,7 +98,8 @@ extension LedgerDatabase {
                 throw RuleViolation(.programClosed, "The card cannot be used now: \(reason).")
             }
             // Stamps are a loyalty balance too: frozen after the program's end.
-            try Self.refuseSpending(after: try Self.programEnd(db, merchant: merchant), at: at, merchant: merchant)
+            try LedgerRules.refuseSpending(
+                after: try Self.programEnd(db, merchant: merchant), at: at, now: Date(), merchant: merchant)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             try Self.requireActive(card, at: at)
             let account = try Self.account(db, id: card.accountID)

@@ -254,9 +254,11 @@ extension LedgerDatabase {
             })
     }
 
-    /// The entries of the draw's period: per account, what its earns with a sale time in the
-    /// period spent (every line), less the lines returned from them so far; one entry per whole
-    /// `per`. An account is shown by the card of its last earn in the period. Sorted by card.
+    /// The entries of the draw's period: per card (the card that made the sale,
+    /// `till_txn.card_number`), what its earns with a sale time in the period spent (every
+    /// line), less the lines returned from them so far; one entry per whole `per`. By card, not
+    /// by account: the report is one row per card and names its winners by card, so a card
+    /// pooled into another account mid-period stays one participant. Sorted by card.
     static func drawEntries(_ db: Database, merchant: Merchant, row: Row) throws -> [DrawReportAnswer.Entry] {
         let per: Int64 = row["per_minor"]
         let from: String = row["from_at"]
@@ -264,25 +266,25 @@ extension LedgerDatabase {
         let earns = try Row.fetchAll(
             db,
             sql: """
-                SELECT account_id, card_number, lines FROM till_txn
+                SELECT card_number, lines FROM till_txn
                 WHERE merchant_id = ? AND kind = 'earn' AND at >= ? AND at < ? ORDER BY id
                 """, arguments: [merchant.id, from, until]
-        ).map { (account: $0["account_id"] as Int64, card: $0["card_number"] as String, lines: $0["lines"] as String?) }
+        ).map { (card: $0["card_number"] as String, lines: $0["lines"] as String?) }
         let returns = try Row.fetchAll(
             db,
             sql: """
-                SELECT e.account_id, r.lines FROM till_txn r JOIN till_txn e ON e.id = r.original_txn_id
+                SELECT e.card_number, r.lines FROM till_txn r JOIN till_txn e ON e.id = r.original_txn_id
                 WHERE e.merchant_id = ? AND e.kind = 'earn' AND e.at >= ? AND e.at < ? AND r.kind = 'return'
                 """, arguments: [merchant.id, from, until]
-        ).map { (account: $0["account_id"] as Int64, lines: $0["lines"] as String?) }
+        ).map { (card: $0["card_number"] as String, lines: $0["lines"] as String?) }
         return try drawEntries(earns: earns, returns: returns, per: per, merchant: merchant)
     }
 
-    /// The entries from the period's earns (in id order) and the returns of them, whichever
-    /// store read them.
+    /// The entries from the period's earns and the returns of them (each with the card of the
+    /// earn), whichever store read them.
     static func drawEntries(
-        earns: [(account: Int64, card: String, lines: String?)], returns: [(account: Int64, lines: String?)],
-        per: Int64, merchant: Merchant
+        earns: [(card: String, lines: String?)], returns: [(card: String, lines: String?)], per: Int64,
+        merchant: Merchant
     ) throws -> [DrawReportAnswer.Entry] {
         let decoder = JSONDecoder()
         func total(_ linesJSON: String?) throws -> Int64 {
@@ -291,20 +293,18 @@ extension LedgerDatabase {
                 try LedgerRules.checkedSum($0, max(0, $1.amount.minorUnits))
             }
         }
-        var spent: [Int64: Int64] = [:]
-        var card: [Int64: String] = [:]
+        var spent: [String: Int64] = [:]
         for earn in earns {
-            spent[earn.account] = try LedgerRules.checkedSum(spent[earn.account, default: 0], try total(earn.lines))
-            card[earn.account] = earn.card
+            spent[earn.card] = try LedgerRules.checkedSum(spent[earn.card, default: 0], try total(earn.lines))
         }
         for returned in returns {
-            spent[returned.account] = max(
-                0, try LedgerRules.checkedSum(spent[returned.account, default: 0], -(try total(returned.lines))))
+            spent[returned.card] = max(
+                0, try LedgerRules.checkedSum(spent[returned.card, default: 0], -(try total(returned.lines))))
         }
-        return spent.compactMap { account, minor -> DrawReportAnswer.Entry? in
-            guard minor / per > 0, let number = card[account] else { return nil }
+        return spent.compactMap { card, minor -> DrawReportAnswer.Entry? in
+            guard minor / per > 0 else { return nil }
             return .init(
-                card: number, spent: Money(minorUnits: minor, currency: merchant.currency).decimalString,
+                card: card, spent: Money(minorUnits: minor, currency: merchant.currency).decimalString,
                 entries: minor / per)
         }.sorted { $0.card < $1.card }
     }

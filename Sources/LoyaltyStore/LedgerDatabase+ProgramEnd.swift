@@ -16,23 +16,6 @@ extension LedgerDatabase {
             arguments: [merchant.id])
     }
 
-    /// Earning stops on the end date: a sale made on it or later (in the merchant's time zone)
-    /// earns nothing.
-    static func refuseEarning(after end: String?, at: Date, merchant: Merchant) throws {
-        guard let end, Timestamp.localDate(at, timeZone: merchant.timeZone) >= end else { return }
-        throw RuleViolation(
-            .programClosed,
-            "No points for this sale: the loyalty program ends on \(end) and no longer earns from that day on.")
-    }
-
-    /// Spending stays possible through the end date; after it the balances are frozen.
-    static func refuseSpending(after end: String?, at: Date, merchant: Merchant) throws {
-        guard let end, Timestamp.localDate(at, timeZone: merchant.timeZone) > end else { return }
-        throw RuleViolation(
-            .programClosed,
-            "The card cannot be used: the loyalty program ended on \(end) and its balances are frozen.")
-    }
-
     /// The first day an end may be announced for at `now`: six months after the merchant's
     /// today (the 31st of a shorter month falls on its last day).
     public static func earliestProgramEnd(now: Date, timeZone: TimeZone) -> String {

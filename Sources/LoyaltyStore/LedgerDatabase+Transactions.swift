@@ -37,7 +37,7 @@ extension LedgerDatabase {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "No points for this sale: \(reason).")
             }
-            try Self.refuseEarning(after: end, at: at, merchant: merchant)
+            try LedgerRules.refuseEarning(after: end, at: at, now: Date(), merchant: merchant)
             let card =
                 try Self.card(db, merchant: merchant, number: number)
                 ?? Self.enrol(db, merchant: merchant, number: number, rules: rules)
@@ -108,7 +108,7 @@ extension LedgerDatabase {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "The card cannot be used now: \(reason).")
             }
-            try Self.refuseSpending(after: end, at: at, merchant: merchant)
+            try LedgerRules.refuseSpending(after: end, at: at, now: Date(), merchant: merchant)
             let card = try Self.requireCard(db, merchant: merchant, number: number)
             try Self.requireActive(card, at: at)
             let account = try Self.account(db, id: card.accountID)

@@ -5,7 +5,7 @@ import LoyaltyDomain
 
 // Campaigns, prize draws and the program's end, for the PostgreSQL store: each calls the
 // SQLite store's own rule (LedgerDatabase+Campaigns, +Draws, +ProgramEnd), so both stores
-// decide the same way.
+// decide the same way; the program end's refusals live here and both stores call them.
 extension LedgerRules {
     // MARK: Campaigns
 
@@ -73,8 +73,8 @@ extension LedgerRules {
     }
 
     public static func drawEntries(
-        earns: [(account: Int64, card: String, lines: String?)], returns: [(account: Int64, lines: String?)],
-        per: Int64, merchant: Merchant
+        earns: [(card: String, lines: String?)], returns: [(card: String, lines: String?)], per: Int64,
+        merchant: Merchant
     ) throws -> [DrawReportAnswer.Entry] {
         try LedgerDatabase.drawEntries(earns: earns, returns: returns, per: per, merchant: merchant)
     }
@@ -93,12 +93,39 @@ extension LedgerRules {
 
     // MARK: The program's end
 
-    public static func refuseEarning(after end: String?, at: Date, merchant: Merchant) throws {
-        try LedgerDatabase.refuseEarning(after: end, at: at, merchant: merchant)
+    /// Earning stops on the end date: a sale made on it or later (its `at`, in the merchant's
+    /// time zone) earns nothing. Once the core's own clock (`now`) is past the end date, no sale
+    /// earns whatever `at` it is sent with: the final balances are exported then, and a till's
+    /// clock must not reopen them. No grace for tills delivering late (docs/program-end.md): the
+    /// end is announced six months ahead.
+    public static func refuseEarning(after end: String?, at: Date, now: Date, merchant: Merchant) throws {
+        guard let end else { return }
+        try refuseAfterTheEnd(end, now: now, merchant: merchant, what: "No points for this sale")
+        guard Timestamp.localDate(at, timeZone: merchant.timeZone) >= end else { return }
+        throw RuleViolation(
+            .programClosed,
+            "No points for this sale: the loyalty program ends on \(end) and no longer earns from that day on.")
     }
 
-    public static func refuseSpending(after end: String?, at: Date, merchant: Merchant) throws {
-        try LedgerDatabase.refuseSpending(after: end, at: at, merchant: merchant)
+    /// Spending (points, discount, stamps) stays possible through the end date, by the sale's
+    /// `at`; after it the balances are frozen, and once the core's clock is past it they are
+    /// frozen whatever `at` says (as for earning).
+    public static func refuseSpending(after end: String?, at: Date, now: Date, merchant: Merchant) throws {
+        guard let end else { return }
+        try refuseAfterTheEnd(end, now: now, merchant: merchant, what: "The card cannot be used")
+        guard Timestamp.localDate(at, timeZone: merchant.timeZone) > end else { return }
+        throw RuleViolation(
+            .programClosed,
+            "The card cannot be used: the loyalty program ended on \(end) and its balances are frozen.")
+    }
+
+    /// The core's clock past the end date: every posting the end freezes is refused.
+    static func refuseAfterTheEnd(_ end: String, now: Date, merchant: Merchant, what: String) throws {
+        guard Timestamp.localDate(now, timeZone: merchant.timeZone) > end else { return }
+        throw RuleViolation(
+            .programClosed,
+            "\(what): the loyalty program ended on \(end) and its balances are frozen, whatever time the till gives the sale."
+        )
     }
 
     /// An end date to announce at `now`, checked: a real day, no earlier than six months ahead,

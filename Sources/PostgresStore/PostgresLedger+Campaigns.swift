@@ -235,19 +235,18 @@ extension PostgresLedger {
         let until = try row.text("until_at")
         let earns = try await connection.rows(
             """
-            SELECT account_id, card_number, lines FROM till_txn
+            SELECT card_number, lines FROM till_txn
             WHERE merchant_id = \(merchant.id) AND kind = 'earn' AND at >= \(from) AND at < \(until) ORDER BY id
             """, logger: logger
-        ).map {
-            (account: try $0.int("account_id"), card: try $0.text("card_number"), lines: try $0.optionalText("lines"))
-        }
+        ).map { (card: try $0.text("card_number"), lines: try $0.optionalText("lines")) }
+        // By the card of the earn, as on SQLite (LedgerDatabase.drawEntries): one row per card.
         let returns = try await connection.rows(
             """
-            SELECT e.account_id, r.lines FROM till_txn r JOIN till_txn e ON e.id = r.original_txn_id
+            SELECT e.card_number, r.lines FROM till_txn r JOIN till_txn e ON e.id = r.original_txn_id
             WHERE e.merchant_id = \(merchant.id) AND e.kind = 'earn' AND e.at >= \(from) AND e.at < \(until)
             AND r.kind = 'return'
             """, logger: logger
-        ).map { (account: try $0.int("account_id"), lines: try $0.optionalText("lines")) }
+        ).map { (card: try $0.text("card_number"), lines: try $0.optionalText("lines")) }
         return try LedgerRules.drawEntries(
             earns: earns, returns: returns, per: try row.int("per_minor"), merchant: merchant)
     }

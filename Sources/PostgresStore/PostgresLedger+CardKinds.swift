@@ -93,6 +93,10 @@ extension PostgresLedger {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "The card cannot be used now: \(reason).")
             }
+            // Stamps are a loyalty balance too: frozen after the program's end.
+            try LedgerRules.refuseSpending(
+                after: try await self.programEnd(connection, merchant: merchant), at: at, now: Date(),
+                merchant: merchant)
             let card = try await self.requireCard(connection, merchant: merchant, number: number)
             try card.status.requireUsable(card: card.number, activeFrom: card.activeFrom, at: at)
             // Locked: a second core's stamp redeem on this account waits and then counts what is left.

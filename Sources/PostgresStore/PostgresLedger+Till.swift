@@ -365,7 +365,7 @@ extension PostgresLedger {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "No points for this sale: \(reason).")
             }
-            try LedgerRules.refuseEarning(after: end, at: at, merchant: merchant)
+            try LedgerRules.refuseEarning(after: end, at: at, now: Date(), merchant: merchant)
             var card = try await self.card(connection, merchant: merchant, number: number)
             if card == nil { card = try await self.enrol(connection, merchant: merchant, number: number, rules: rules) }
             guard let card else { throw LoyaltyError(.internalError, "Card \(number) could not be enrolled.") }
@@ -410,7 +410,7 @@ extension PostgresLedger {
             if let reason = rules.closedReason(at: at) {
                 throw RuleViolation(.programClosed, "The card cannot be used now: \(reason).")
             }
-            try LedgerRules.refuseSpending(after: end, at: at, merchant: merchant)
+            try LedgerRules.refuseSpending(after: end, at: at, now: Date(), merchant: merchant)
             let card = try await self.requireCard(connection, merchant: merchant, number: number)
             try card.status.requireUsable(card: card.number, activeFrom: card.activeFrom, at: at)
             // Locked: another core's redeem from this account waits here until this one

@@ -6,8 +6,9 @@ import Testbed
 import Testing
 
 /// The program's end (issue 15, docs/program-end.md) through the real core binary over its
-/// socket. The till's sale time (`at`, which a till sends for a sale it makes offline) is the
-/// clock: a sale on or after the end date is judged by that date, whatever the core's clock says.
+/// socket. Until the end date is past by the core's clock, the till's sale time (`at`, which a
+/// till sends for a sale it makes offline) decides: a sale on or after the end date is judged by
+/// that date (after it, ProgramEndStoreTests: nothing posts whatever `at` says).
 @Suite struct ProgramEndTests {
     static let amsterdam = TimeZone(identifier: "Europe/Amsterdam")!
 

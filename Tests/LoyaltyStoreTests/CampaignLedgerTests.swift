@@ -91,4 +91,40 @@ import Testing
         #expect(again.view.seed == drawn.seed && again.view.winningCards == [number])
         await ledger.close()
     }
+
+    /// Entries are per card, as the report names its rows and winners: a card pooled into
+    /// another household's account mid-period stays one row (with all its spending, before and
+    /// after the pooling), its new account's card keeps its own, and the report reruns to the
+    /// same winners (what `loyalgate draw verify` does).
+    @Test(arguments: StoreKind.available)
+    func aCardPooledMidPeriodIsOneRowAndTheReportVerifies(kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
+        let moving = ledger.card("2990001", 63)
+        let staying = ledger.card("2990001", 64)
+        try await ledger.addCard(moving)
+        try await ledger.addCard(staying)
+        let store = ledger.store
+        _ = try await store.defineDraw(
+            .init(
+                draw: "pooled", name: "Household draw", from: "2030-03-01T00:00", until: "2030-04-01T00:00",
+                per: "10.00", winners: 3), at: at("2030-02-01T00:00:00Z"))
+        _ = try await store.commitDraw(merchant: nil, draw: "pooled", at: at("2030-02-01T00:00:00Z"))
+        _ = try await ledger.earn(moving, receipt: "1", at: "2030-03-05T10:00:00Z", [.init(sku: "x", amount: "35.00")])
+        _ = try await ledger.earn(staying, receipt: "2", at: "2030-03-08T10:00:00Z", [.init(sku: "x", amount: "50.00")])
+        _ = try await store.pool(merchant: nil, card: moving, into: staying)
+        _ = try await ledger.earn(moving, receipt: "3", at: "2030-03-10T10:00:00Z", [.init(sku: "x", amount: "25.00")])
+        let drawn = try await store.runDraw(merchant: nil, draw: "pooled", at: at("2030-03-31T22:00:00Z"))
+        let report = try await store.drawReport(merchant: nil, draw: "pooled")
+        #expect(report.entries.map(\.card) == [moving, staying], "\(report.entries)")
+        #expect(report.entries.map(\.spent) == ["60.00", "50.00"] && report.entries.map(\.entries) == [6, 5])
+        #expect(Set(drawn.winningCards ?? []) == [moving, staying])
+        // The report as `loyalgate draw verify` reads it: its rows draw the winners it records.
+        let file = try DrawReportFile.parse(report.csv)
+        #expect(file.rows.filter { $0.won != nil }.count == 2)
+        let seed = try #require(file.fields["seed"]?.first.flatMap { PrizeDraw.bytes(hex: $0) })
+        let rerun = PrizeDraw.winners(
+            entries: file.rows.map { PrizeDraw.Entry(card: $0.card, entries: $0.entries) }, seed: seed, count: 3)
+        #expect(rerun == file.recordedWinners && rerun == drawn.winningCards)
+        await ledger.close()
+    }
 }
