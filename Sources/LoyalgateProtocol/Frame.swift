@@ -14,7 +14,36 @@ public enum Frame {
 
     /// `{"id": ..., "ok": true, ...result}` followed by a newline.
     public static func success(id: RequestID?, _ result: some Encodable) -> Data {
-        encode(SuccessAnswer(id: id, result: result))
+        if let answer = result as? TxnAnswer, let line = success(id: id, stored: answer) {
+            return line
+        }
+        return encode(SuccessAnswer(id: id, result: result))
+    }
+
+    /// A till transaction's answer from the JSON the store already wrote for replays: the same
+    /// fields, `id`, `ok` and `programEnds` put in front, instead of a second encoding of it.
+    static func success(id: RequestID?, stored answer: TxnAnswer) -> Data? {
+        guard let json = answer.storedJSON, json.count > 2 else { return nil }
+        var line = Data()
+        line.reserveCapacity(json.count + 64)
+        line.append(contentsOf: #"{"id":"#.utf8)
+        switch id {
+        case .none: line.append(contentsOf: "null".utf8)
+        case .number(let number): line.append(contentsOf: String(number).utf8)
+        case .text:
+            guard let encoded = try? encoder.encode(id) else { return nil }
+            line.append(encoded)
+        }
+        line.append(contentsOf: #","ok":true,"#.utf8)
+        if let ends = answer.programEnds {
+            guard let encoded = try? encoder.encode(ends) else { return nil }
+            line.append(contentsOf: #""programEnds":"#.utf8)
+            line.append(encoded)
+            line.append(UInt8(ascii: ","))
+        }
+        line.append(json.dropFirst())
+        line.append(UInt8(ascii: "\n"))
+        return line
     }
 
     /// `{"id": ..., "ok": false, "error": {"code", "message"}}` followed by a newline.

@@ -8,6 +8,14 @@ public struct Request: Sendable {
     public let op: String
     let line: Data
 
+    /// A request whose envelope was read already (the core reads envelope and parameters in one
+    /// pass, `CoreService.answer(line:)`); `line` is kept for the log's fields.
+    public init(id: RequestID?, op: String, line: Data) {
+        self.id = id
+        self.op = op
+        self.line = line
+    }
+
     private struct Envelope: Decodable {
         var id: RequestID?
         var op: String?

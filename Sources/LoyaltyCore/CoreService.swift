@@ -59,19 +59,33 @@ public struct CoreService: Sendable {
     public func answer(line: Data, caller: Caller? = nil) async -> Data {
         let started = ContinuousClock.now
         let request: Request
-        switch Request.parse(line) {
-        case .failure(let failure):
-            RequestMetrics.record(op: "", outcome: failure.error.code.rawValue, since: started)
-            return Frame.failure(id: failure.id, failure.error)
-        case .success(let parsed): request = parsed
+        let parameters: Result<any Sendable, LoyaltyError>?
+        if let parsed = try? Self.lineDecoder.decode(ParsedLine.self, from: line), let op = parsed.op, !op.isEmpty {
+            request = Request(id: parsed.id, op: op, line: line)
+            parameters = parsed.parameters
+        } else {
+            // Not a request: read again in two steps for the refusal and whatever id it has.
+            switch Request.parse(line) {
+            case .failure(let failure):
+                RequestMetrics.record(op: "", outcome: failure.error.code.rawValue, since: started)
+                return Frame.failure(id: failure.id, failure.error)
+            case .success(let parsed):
+                request = parsed
+                parameters = nil
+            }
         }
-        let (answer, outcome) = await answer(request, caller: caller)
+        let (answer, outcome) = await answer(request, parameters: parameters, caller: caller)
         RequestMetrics.record(op: request.op, outcome: outcome?.rawValue ?? "ok", since: started)
         return answer
     }
 
     /// The answer line and, when it is a refusal, its code.
-    private func answer(_ request: Request, caller: Caller?) async -> (Data, LoyaltyError.Code?) {
+    /// One decoder for every line (it keeps no state between lines).
+    private static let lineDecoder = JSONDecoder()
+
+    private func answer(
+        _ request: Request, parameters: Result<any Sendable, LoyaltyError>?, caller: Caller?
+    ) async -> (Data, LoyaltyError.Code?) {
         do {
             guard let handler = Self.handlers[request.op] else {
                 throw LoyaltyError(.unknownOp, "The core has no op \"\(request.op.prefix(64))\"; see docs/protocol.md.")
@@ -87,7 +101,9 @@ public struct CoreService: Sendable {
                 throw LoyaltyError(.forbidden, "A till may not do \(request.op): it is for the back office.")
             }
             let context = HandlerContext(store: store, grant: grant, tokens: tokens, cardPrinting: cardPrinting)
-            return (Frame.success(id: request.id, try await handler.handle(context, request)), nil)
+            return (
+                Frame.success(id: request.id, try await handler.handle(context, request, try parameters?.get())), nil
+            )
         } catch let error as LoyaltyError {
             if error.code == .internalError { logFault(error, answer: error, request: request) }
             return failure(request, error)

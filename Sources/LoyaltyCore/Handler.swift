@@ -1,4 +1,6 @@
+import Foundation
 import LoyalgateProtocol
+import LoyaltyDomain
 import LoyaltyStore
 
 /// One op's handler: decodes the op's parameters from the request line and answers with the
@@ -6,14 +8,55 @@ import LoyaltyStore
 struct Handler: Sendable {
     let name: String
     let role: Role
-    let handle: @Sendable (HandlerContext, Request) async throws -> any Encodable
+    /// Reads the op's parameters from the decoder that read the line's `id` and `op`, so a
+    /// request line is parsed once (`ParsedLine`).
+    let parameters: @Sendable (any Decoder) throws -> any Sendable
+    /// Answers with parameters read by `parameters`, or (nil) read from the request's line.
+    let handle: @Sendable (HandlerContext, Request, (any Sendable)?) async throws -> any Encodable
 
     init<Op: WireOperation>(
         _ op: Op.Type, _ body: @escaping @Sendable (HandlerContext, Op.Parameters) async throws -> Op.Answer
     ) {
         name = Op.name
         role = Op.role
-        handle = { context, request in try await body(context, try request.parameters(of: Op.self)) }
+        parameters = { decoder in try Op.Parameters(from: decoder) }
+        handle = { context, request, read in
+            let parameters: Op.Parameters
+            if let read = read as? Op.Parameters {
+                parameters = read
+            } else {
+                parameters = try request.parameters(of: Op.self)
+            }
+            return try await body(context, parameters)
+        }
+    }
+}
+
+/// A request line read in one pass: the envelope, and the parameters of the op it names. A
+/// line whose parameters do not fit keeps the refusal, given only where the two-step reading
+/// (`Request.parameters`) gave it: after the op, the caller and its role were checked.
+struct ParsedLine: Decodable {
+    let id: RequestID?
+    let op: String?
+    let parameters: Result<any Sendable, LoyaltyError>?
+
+    private enum Keys: String, CodingKey { case id, op }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        id = try container.decodeIfPresent(RequestID.self, forKey: .id)
+        op = try container.decodeIfPresent(String.self, forKey: .op)
+        guard let op, let handler = CoreService.handlers[op] else {
+            parameters = nil
+            return
+        }
+        do {
+            parameters = .success(try handler.parameters(decoder))
+        } catch let error as DecodingError {
+            parameters = .failure(LoyaltyError(.badRequest, "\(op): \(error.explained)"))
+        } catch {
+            parameters = .failure(LoyaltyError(.badRequest, "\(op): the parameters could not be read."))
+        }
     }
 }
 

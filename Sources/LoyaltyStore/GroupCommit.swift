@@ -35,7 +35,9 @@ final class GroupCommit: @unchecked Sendable {
     static let groupSize = Recorder(label: "loyalgate_core_commit_group_size", aggregate: true)
 
     private struct Job {
-        let run: (Database) -> Void
+        /// Throws only when the request's savepoint could not be rolled back: the batch's
+        /// transaction is then in doubt and is rolled back as a whole.
+        let run: (Database) throws -> Void
         let finish: ((any Error)?) -> Void
     }
 
@@ -47,16 +49,7 @@ final class GroupCommit: @unchecked Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let outcome = OutcomeBox<T>()
             let job = Job(
-                run: { db in
-                    do {
-                        try db.inSavepoint {
-                            outcome.value = .success(try body(db))
-                            return .commit
-                        }
-                    } catch {
-                        outcome.value = .failure(error)
-                    }
-                },
+                run: { db in try Self.inSavepoint(db, outcome: outcome, body) },
                 finish: { commitError in
                     if let commitError {
                         continuation.resume(throwing: commitError)
@@ -82,6 +75,31 @@ final class GroupCommit: @unchecked Sendable {
     /// again after the next commit (its transaction rolled back, nothing half-done stays).
     func setMaintenance(_ body: @escaping @Sendable (Database) throws -> Bool) {
         condition.withLock { maintenance = body }
+    }
+
+    /// One request inside its own savepoint, with statements prepared once per connection
+    /// (GRDB's `inSavepoint` prepares `SAVEPOINT` and `RELEASE` anew for every request). A request
+    /// that fails is rolled back to its savepoint; should even that fail (SQLite may have aborted
+    /// the whole transaction, say on a full disk), the error leaves the batch, whose transaction is
+    /// then rolled back and every request in it refused: nothing of a refused request may commit.
+    private static func inSavepoint<T>(
+        _ db: Database, outcome: OutcomeBox<T>, _ body: (Database) throws -> T
+    ) throws {
+        do {
+            try db.cachedStatement(sql: "SAVEPOINT loyalgate_request").execute()
+        } catch {
+            outcome.value = .failure(error)
+            throw error
+        }
+        do {
+            let value = try body(db)
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT loyalgate_request").execute()
+            outcome.value = .success(value)
+        } catch {
+            outcome.value = .failure(error)
+            try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT loyalgate_request").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT loyalgate_request").execute()
+        }
     }
 
     /// Stops the writer thread once the queued requests are done, and waits for the step in
@@ -130,7 +148,7 @@ final class GroupCommit: @unchecked Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try writer.write { db in batch.forEach { $0.run(db) } }
+                try writer.write { db in try batch.forEach { try $0.run(db) } }
                 Self.committed.increment()
                 Self.groupSize.record(batch.count)
                 batch.forEach { $0.finish(nil) }

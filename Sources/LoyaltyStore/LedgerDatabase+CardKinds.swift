@@ -376,12 +376,13 @@ extension LedgerDatabase {
     /// The account's vouchers that can still be used, for `card.lookup` and the receipt.
     static func openVouchers(_ db: Database, merchant: Merchant, accountID: Int64) throws -> [VoucherView] {
         let today = Timestamp.localDate(Date(), timeZone: merchant.timeZone)
+        // Cached: this runs for every card.lookup.
         return try Row.fetchAll(
-            db,
-            sql: """
-                SELECT code, terms, used, card_number FROM voucher
-                WHERE account_id = ? AND used < uses_allowed ORDER BY id LIMIT 20
-                """, arguments: [accountID]
+            db.cachedStatement(
+                sql: """
+                    SELECT code, terms, used, card_number FROM voucher
+                    WHERE account_id = ? AND used < uses_allowed ORDER BY id LIMIT 20
+                    """), arguments: [accountID]
         ).compactMap { row in
             guard let terms = try? JSONDecoder().decode(VoucherTerms.self, from: Data((row["terms"] as String).utf8))
             else { return nil }

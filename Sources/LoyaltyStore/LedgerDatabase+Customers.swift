@@ -174,7 +174,8 @@ extension LedgerDatabase {
     /// The display name a till may see for an account, or nil for an anonymous card.
     func displayName(_ db: Database, merchant: Merchant, account: AccountRow) throws -> String? {
         guard let customer = account.customerID,
-            let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM customer WHERE id = ?", arguments: [customer])
+            let sealed = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT sealed FROM customer WHERE id = ?"), arguments: [customer])
         else { return nil }
         return try JSONDecoder().decode(
             CustomerDetails.self, from: try cipher.open(sealed, context: sealingContext(merchant))

@@ -202,6 +202,8 @@ extension LedgerDatabase {
             replayed: false)
         if posting.stamps != 0 || posting.intendedStamps != 0 { answer.stamps = posting.stamps }
         let appliedJSON = try posting.applied.map { String(decoding: try answerEncoder.encode($0), as: UTF8.self) }
+        // Encoded once: stored for replays, and kept with the answer for the wire (Frame.success).
+        let answerJSON = try answerEncoder.encode(answer)
         try db.cachedStatement(
             sql: """
                 INSERT INTO till_txn (id, merchant_id, till, receipt, kind, account_id, card_number, program_version_id,
@@ -213,7 +215,7 @@ extension LedgerDatabase {
             txnID, merchant.id, posting.till, posting.receipt, posting.kind, posting.account.id, posting.card,
             posting.programVersionID, posting.originalTxnID, posting.account.member, linesJSON,
             posting.intendedPoints, posting.intendedMinor,
-            String(decoding: try answerEncoder.encode(answer), as: UTF8.self), at, posting.digest, appliedJSON,
+            String(decoding: answerJSON, as: UTF8.self), at, posting.digest, appliedJSON,
         ])
         try appendEntry(
             db,
@@ -232,6 +234,7 @@ extension LedgerDatabase {
                 intended: posting.intendedStamps, stamps: posting.stamps, entryKind: stampKind, answer: nil, at: at,
                 digest: posting.digest)
         }
+        answer.keep(storedJSON: answerJSON)
         return answer
     }
 

@@ -33,6 +33,37 @@ import Testing
         #expect(throws: LoyaltyError.self) { try garbage.result.get() }
     }
 
+    /// An earn's answer goes on the wire from the JSON the core stored for replays (encoded once),
+    /// and reads back as the same answer, with `programEnds` beside it and the till's own id.
+    @Test func aTillTransactionsAnswerIsSentFromItsStoredJSON() throws {
+        var answer = TxnAnswer(
+            txn: 41, kind: "earn", card: "2990001000018", points: 12, discount: "0.50",
+            account: AccountView(id: 7, points: 112, balance: "3.50", currency: "EUR"), at: "2026-11-30T10:00:00Z",
+            redeemed: nil, shortfall: nil, replayed: false)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Marked, so the line shows which bytes it was made from.
+        var stored = try encoder.encode(answer)
+        stored.insert(contentsOf: Data(" ".utf8), at: 1)
+        answer.keep(storedJSON: stored)
+        answer.programEnds = "2027-06-30"
+        for id in [RequestID.number(9), .text("till \"3\""), nil] {
+            let line = Frame.success(id: id, answer)
+            #expect(line.last == UInt8(ascii: "\n"))
+            #expect(line.range(of: stored.dropFirst()) != nil)
+            let read = Frame.answer(TxnAnswer.self, from: line)
+            #expect(read.id == id)
+            #expect(try read.result.get() == answer)
+            #expect(try read.result.get().programEnds == "2027-06-30")
+        }
+        // A changed answer no longer matches its stored JSON: it is encoded anew.
+        var changed = answer
+        changed.points = 13
+        let line = Frame.success(id: .number(1), changed)
+        #expect(line.range(of: stored.dropFirst()) == nil)
+        #expect(try Frame.answer(TxnAnswer.self, from: line).result.get().points == 13)
+    }
+
     @Test func anEventLineCarriesItsFieldsBesideEventSeqAndCursor() throws {
         let device = Device(
             id: "0c2e:0b81:1", vendorId: "0c2e", productId: "0b81", name: "Honeywell", mode: "keyboard",

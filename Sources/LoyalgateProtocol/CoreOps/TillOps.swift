@@ -269,6 +269,56 @@ public struct TxnAnswer: Sendable, Codable, Equatable {
     /// The program's announced last day (`YYYY-MM-DD`), for the receipt: absent when no end
     /// is announced (docs/program-end.md).
     public var programEnds: String?
+    /// The JSON the store wrote for replays, kept so the wire answer reuses its bytes instead of
+    /// encoding the same answer a second time. Not part of the answer: never encoded, never
+    /// compared, and used only while the answer is still the one it was made from (`storedJSON`).
+    public var stored = Stored()
+
+    private enum CodingKeys: String, CodingKey {
+        case txn, kind, card, points, discount, account, at, redeemed, shortfall, replayed, stamps, programEnds
+    }
+
+    /// The answer's stored JSON and the answer it was encoded from, or nothing kept. Always
+    /// equal to another: two answers are equal by what they say, whatever they cache.
+    public struct Stored: Sendable, Equatable {
+        let answer: Box?
+        let json: Data?
+
+        public init() {
+            answer = nil
+            json = nil
+        }
+
+        init(answer: TxnAnswer, json: Data) {
+            self.answer = Box(answer)
+            self.json = json
+        }
+
+        final class Box: Sendable {
+            let answer: TxnAnswer
+            init(_ answer: TxnAnswer) { self.answer = answer }
+        }
+
+        public static func == (lhs: Stored, rhs: Stored) -> Bool { true }
+    }
+
+    /// Keeps `json` (this answer, encoded) for the wire answer.
+    public mutating func keep(storedJSON json: Data) {
+        var plain = self
+        plain.stored = Stored()
+        stored = Stored(answer: plain, json: json)
+    }
+
+    /// The kept JSON, when it still says what this answer says apart from `programEnds` (which
+    /// is never stored and goes on the wire beside it).
+    var storedJSON: Data? {
+        guard let json = stored.json, let kept = stored.answer?.answer, json.first == UInt8(ascii: "{") else {
+            return nil
+        }
+        var plain = self
+        plain.programEnds = nil
+        return plain == kept ? json : nil
+    }
 
     public init(
         txn: Int64, kind: String, card: String, points: Int64, discount: String, account: AccountView, at: String,
