@@ -194,7 +194,10 @@ struct OutboxTests {
     @Test func aRelayAnswering4xxThen250GetsOneCopy() async throws {
         let relay = try SMTPRecorder(folder: directory.path + "/relay", failFirst: 1)
         try await register("Jan de Vries", email: "jan@example.nl", consent: true)
-        let first = try await MailRun(database: database, config: config(relay)).run().first
+        // No birthday scan in this pass: it opens every consenting record too (another matter).
+        var settings = config(relay)
+        settings.merchants[Self.merchant]?.birthdayHour = 24
+        let first = try await MailRun(database: database, config: settings).run().first
         #expect(first?.retryLater == 1)
         #expect(first?.outbox.queued == 1)
         let second = try await MailRun(database: database, config: config(relay)).run().first
@@ -238,5 +241,30 @@ struct OutboxTests {
         let summary = try await MailRun(database: database, config: config(relay)).run().first
         #expect(summary?.outbox.cancelled == 1)
         #expect(relay.count == 0)
+    }
+
+    /// A mail whose claim throws (here its customer's sealed record no longer opens) is
+    /// recorded as failed without anything personal in the answer; the mail delivered just
+    /// before it stays delivered and is not sent again by the next pass.
+    @Test func aMailThatCannotBeClaimedFailsAloneAndTheOneBeforeIsNotSentAgain() async throws {
+        let relay = try SMTPRecorder(folder: directory.path + "/relay")
+        try await register("Jan de Vries", email: "jan@example.nl", consent: true)
+        let piet = try await register("Piet Bakker", email: "piet@example.nl", consent: true)
+        try await register("Kees Smit", email: "kees@example.nl", consent: true)
+        #expect(
+            try ChildProcess.run(
+                "/usr/bin/sqlite3",
+                [directory.path + "/loyalgate.sqlite", "UPDATE customer SET sealed = x'00' WHERE id = \(piet)"]
+            ).status == 0)
+        // No birthday scan in this pass: it opens every consenting record too (another matter).
+        var settings = config(relay)
+        settings.merchants[Self.merchant]?.birthdayHour = 24
+        let first = try await MailRun(database: database, config: settings).run().first
+        #expect(first?.delivered == 2 && first?.failed == 1)
+        #expect(first?.error == nil)
+        let second = try await MailRun(database: database, config: settings).run().first
+        #expect(second?.delivered == 0)
+        #expect(second?.outbox.sent == 2 && second?.outbox.failed == 1)
+        #expect(relay.messages().map(\.recipient) == ["jan@example.nl", "kees@example.nl"])
     }
 }
