@@ -56,6 +56,17 @@ public enum MailSettlement: Sendable, Hashable {
     case failed(answer: String)
 }
 
+extension MailSettlement {
+    /// The same settlement with its answer scrubbed of addresses (`scrubbedAnswer`).
+    var scrubbed: MailSettlement {
+        switch self {
+        case .sent(let answer): .sent(answer: LedgerDatabase.scrubbedAnswer(answer))
+        case .retry(let answer, let at): .retry(answer: LedgerDatabase.scrubbedAnswer(answer), at: at)
+        case .failed(let answer): .failed(answer: LedgerDatabase.scrubbedAnswer(answer))
+        }
+    }
+}
+
 /// The outbox's rows counted by state, for `loyalgate mail run`'s summary and the tests.
 public struct OutboxCounts: Sendable, Hashable, Codable {
     public var queued = 0
@@ -82,13 +93,14 @@ extension LedgerDatabase {
                 """, arguments: [merchant.id, customer, kind, key, nowText(), nowText()])
     }
 
-    /// An erased customer's mails lose their sealed copies (they hold the address); those not
-    /// yet sent are cancelled.
+    /// An erased customer's mails lose their sealed copies (they hold the address) and the
+    /// relay's answers (an answer from before the scrub could quote it); those not yet sent
+    /// are cancelled.
     static func forgetMails(_ db: Database, customer: Int64, answer: String) throws {
         try db.execute(
             sql: """
                 UPDATE mail_outbox SET state = CASE WHEN state IN ('queued', 'sending') THEN 'cancelled' ELSE state END,
-                       last_answer = CASE WHEN state IN ('queued', 'sending') THEN ? ELSE last_answer END,
+                       last_answer = ?,
                        sealed_message = NULL, sealed_secret = NULL
                 WHERE customer_id = ?
                 """, arguments: [answer, customer])
@@ -271,8 +283,19 @@ extension LedgerDatabase {
         try await write { db in try Self.settle(db, id: id, settlement) }
     }
 
+    /// A relay's answer as the outbox keeps it: relays quote the recipient back (Postfix's
+    /// `550 5.1.1 <jan@example.nl>: Recipient address rejected`), and the outbox keeps no
+    /// personal data in clear, so anything in angle brackets or shaped like an address goes.
+    public static func scrubbedAnswer(_ answer: String) -> String {
+        // Built from strings, not literals: the patterns are fixed and valid.
+        guard let bracketed = try? Regex(#"<[^>]*>"#),
+            let address = try? Regex(#"[^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+"#)
+        else { return "(answer not kept)" }
+        return answer.replacing(bracketed, with: "<address>").replacing(address, with: "(address)")
+    }
+
     static func settle(_ db: Database, id: Int64, _ settlement: MailSettlement) throws {
-        switch settlement {
+        switch settlement.scrubbed {
         case .sent(let answer):
             try db.execute(
                 sql: "UPDATE mail_outbox SET state = 'sent', last_answer = ?, settled_at = ? WHERE id = ?",

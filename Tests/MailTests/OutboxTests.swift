@@ -267,4 +267,27 @@ struct OutboxTests {
         #expect(second?.outbox.sent == 2 && second?.outbox.failed == 1)
         #expect(relay.messages().map(\.recipient) == ["jan@example.nl", "kees@example.nl"])
     }
+
+    /// What the outbox keeps of the relay's answers, read from the ledger file as a technician would.
+    func answers() throws -> String {
+        try ChildProcess.run(
+            "/usr/bin/sqlite3", [directory.path + "/loyalgate.sqlite", "SELECT last_answer FROM mail_outbox"]
+        ).stdout
+    }
+
+    /// A relay that quotes the address back in its refusal (Postfix's 550 5.1.1 <...>) has it
+    /// kept without the address; erasing the customer clears the answers of all their mails.
+    @Test func theRelaysAnswerIsKeptWithoutTheAddressAndClearedOnErasure() async throws {
+        let jan = try await register("Jan de Vries", email: "jan@example.nl", consent: true)
+        let mail = try #require(try await database.dueMails(merchant: Self.merchant, now: Date(), limit: 1).first)
+        // What a pass records for Postfix's refusal (libcurl passes on only the code today).
+        try await database.settleMail(
+            id: mail, .failed(answer: "550 5.1.1 <jan@example.nl>: Recipient address rejected (jan@example.nl)"))
+        let kept = try answers()
+        #expect(kept.contains("550 5.1.1 <address>: Recipient address rejected"), "\(kept)")
+        #expect(!kept.contains("jan@example.nl"), "\(kept)")
+        try await database.erase(merchant: Self.merchant, id: jan)
+        let erased = try answers()
+        #expect(!erased.contains("550"), "\(erased)")
+    }
 }
