@@ -290,4 +290,24 @@ struct OutboxTests {
         let erased = try answers()
         #expect(!erased.contains("550"), "\(erased)")
     }
+
+    /// The web page's unsubscribe link names no merchant: at a core serving several merchants
+    /// the merchant is the one inside the verified token; a forged tag is still refused.
+    @Test func theUnsubscribeLinkWorksWithoutAMerchantAtACoreWithSeveral() async throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples")
+        _ = try database.importProgram(
+            try ProgramFile.read(contentsOf: examples.appendingPathComponent("german-shop.json")))
+        let relay = try SMTPRecorder(folder: directory.path + "/relay")
+        let jan = try await register("Jan de Vries", email: "jan@example.nl", consent: true)
+        _ = try await MailRun(database: database, config: config(relay)).run()
+        let link = ReceivedMail(relay.messages().first?.raw ?? "").headers["list-unsubscribe"] ?? ""
+        let token = try #require(URLComponents(string: String(link.dropFirst().dropLast()))?.queryItems?.first?.value)
+        let forged = token.dropLast() + (token.last == "A" ? "B" : "A")
+        await #expect(throws: LoyaltyError.self) {
+            try await database.unsubscribe(merchant: nil, token: String(forged))
+        }
+        #expect(try await database.unsubscribe(merchant: nil, token: token) == jan)
+        #expect(try await database.customer(merchant: Self.merchant, id: jan).consents.mail == false)
+    }
 }
