@@ -113,36 +113,54 @@ extension LedgerDatabase {
     /// Once a day per merchant (the day is marked in `meta`): finding birthdays opens every
     /// consenting customer's sealed record, too much for every 5-minute pass at a chain.
     public func enqueueBirthdayMails(merchant code: String?, now: Date) async throws -> Int {
-        try await write { db in
+        // The candidates are found (every consenting customer's record opened) in a read
+        // transaction: at a chain with a million customers that takes long, and SQLite's write
+        // lock held for it would keep the tills waiting. Only the few rows found are written.
+        let scan = try await read { db -> (today: String, year: Int, customers: [Int64])? in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(now, timeZone: merchant.timeZone)
-            let mark = "mail-birthdays:\(merchant.id)"
-            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [mark]) != today
-            else { return 0 }
-            try db.execute(
-                sql:
-                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                arguments: [mark, today])
+            guard
+                try String.fetchOne(
+                    db, sql: "SELECT value FROM meta WHERE key = ?", arguments: ["mail-birthdays:\(merchant.id)"])
+                    != today
+            else { return nil }
             let year = Int(today.prefix(4)) ?? 0
             var days = [String(today.dropFirst(5))]
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
             if !leap && days[0] == "02-28" { days.append("02-29") }
-            let rows = try Row.fetchAll(
+            let rows = try Row.fetchCursor(
                 db,
                 sql:
                     "SELECT id, sealed FROM customer WHERE merchant_id = ? AND consent_mail = 1 AND erased_at IS NULL AND sealed IS NOT NULL",
                 arguments: [merchant.id])
-            var added = 0
-            for row in rows {
+            var customers: [Int64] = []
+            while let row = try rows.next() {
                 let sealed: Data = row["sealed"]
                 let details = try JSONDecoder().decode(
                     CustomerDetails.self, from: try self.cipher.open(sealed, context: self.sealingContext(merchant)))
                 guard details.email != nil, let birth = details.birthDate, birth.count == 10,
                     days.contains(String(birth.dropFirst(5)))
                 else { continue }
-                let id: Int64 = row["id"]
+                customers.append(row["id"])
+            }
+            return (today, year, customers)
+        }
+        guard let scan else { return 0 }
+        return try await write { db in
+            let merchant = try Self.merchant(db, code: code)
+            let mark = "mail-birthdays:\(merchant.id)"
+            // Marked by another scan since this one read: its mails are recorded (the keys
+            // would let none through twice anyway).
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [mark]) != scan.today
+            else { return 0 }
+            try db.execute(
+                sql:
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [mark, scan.today])
+            var added = 0
+            for id in scan.customers {
                 try Self.enqueueMail(
-                    db, merchant: merchant, customer: id, kind: "birthday", key: "birthday:\(id):\(year)")
+                    db, merchant: merchant, customer: id, kind: "birthday", key: "birthday:\(id):\(scan.year)")
                 added += db.changesCount
             }
             return added
