@@ -56,6 +56,17 @@ public enum MailSettlement: Sendable, Hashable {
     case failed(answer: String)
 }
 
+extension MailSettlement {
+    /// The same settlement with its answer scrubbed of addresses (`scrubbedAnswer`).
+    var scrubbed: MailSettlement {
+        switch self {
+        case .sent(let answer): .sent(answer: LedgerDatabase.scrubbedAnswer(answer))
+        case .retry(let answer, let at): .retry(answer: LedgerDatabase.scrubbedAnswer(answer), at: at)
+        case .failed(let answer): .failed(answer: LedgerDatabase.scrubbedAnswer(answer))
+        }
+    }
+}
+
 /// The outbox's rows counted by state, for `loyalgate mail run`'s summary and the tests.
 public struct OutboxCounts: Sendable, Hashable, Codable {
     public var queued = 0
@@ -82,13 +93,14 @@ extension LedgerDatabase {
                 """, arguments: [merchant.id, customer, kind, key, nowText(), nowText()])
     }
 
-    /// An erased customer's mails lose their sealed copies (they hold the address); those not
-    /// yet sent are cancelled.
+    /// An erased customer's mails lose their sealed copies (they hold the address) and the
+    /// relay's answers (an answer from before the scrub could quote it); those not yet sent
+    /// are cancelled.
     static func forgetMails(_ db: Database, customer: Int64, answer: String) throws {
         try db.execute(
             sql: """
                 UPDATE mail_outbox SET state = CASE WHEN state IN ('queued', 'sending') THEN 'cancelled' ELSE state END,
-                       last_answer = CASE WHEN state IN ('queued', 'sending') THEN ? ELSE last_answer END,
+                       last_answer = ?,
                        sealed_message = NULL, sealed_secret = NULL
                 WHERE customer_id = ?
                 """, arguments: [answer, customer])
@@ -101,36 +113,54 @@ extension LedgerDatabase {
     /// Once a day per merchant (the day is marked in `meta`): finding birthdays opens every
     /// consenting customer's sealed record, too much for every 5-minute pass at a chain.
     public func enqueueBirthdayMails(merchant code: String?, now: Date) async throws -> Int {
-        try await write { db in
+        // The candidates are found (every consenting customer's record opened) in a read
+        // transaction: at a chain with a million customers that takes long, and SQLite's write
+        // lock held for it would keep the tills waiting. Only the few rows found are written.
+        let scan = try await read { db -> (today: String, year: Int, customers: [Int64])? in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(now, timeZone: merchant.timeZone)
-            let mark = "mail-birthdays:\(merchant.id)"
-            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [mark]) != today
-            else { return 0 }
-            try db.execute(
-                sql:
-                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                arguments: [mark, today])
+            guard
+                try String.fetchOne(
+                    db, sql: "SELECT value FROM meta WHERE key = ?", arguments: ["mail-birthdays:\(merchant.id)"])
+                    != today
+            else { return nil }
             let year = Int(today.prefix(4)) ?? 0
             var days = [String(today.dropFirst(5))]
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
             if !leap && days[0] == "02-28" { days.append("02-29") }
-            let rows = try Row.fetchAll(
+            let rows = try Row.fetchCursor(
                 db,
                 sql:
                     "SELECT id, sealed FROM customer WHERE merchant_id = ? AND consent_mail = 1 AND erased_at IS NULL AND sealed IS NOT NULL",
                 arguments: [merchant.id])
-            var added = 0
-            for row in rows {
+            var customers: [Int64] = []
+            while let row = try rows.next() {
                 let sealed: Data = row["sealed"]
                 let details = try JSONDecoder().decode(
                     CustomerDetails.self, from: try self.cipher.open(sealed, context: self.sealingContext(merchant)))
                 guard details.email != nil, let birth = details.birthDate, birth.count == 10,
                     days.contains(String(birth.dropFirst(5)))
                 else { continue }
-                let id: Int64 = row["id"]
+                customers.append(row["id"])
+            }
+            return (today, year, customers)
+        }
+        guard let scan else { return 0 }
+        return try await write { db in
+            let merchant = try Self.merchant(db, code: code)
+            let mark = "mail-birthdays:\(merchant.id)"
+            // Marked by another scan since this one read: its mails are recorded (the keys
+            // would let none through twice anyway).
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [mark]) != scan.today
+            else { return 0 }
+            try db.execute(
+                sql:
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [mark, scan.today])
+            var added = 0
+            for id in scan.customers {
                 try Self.enqueueMail(
-                    db, merchant: merchant, customer: id, kind: "birthday", key: "birthday:\(id):\(year)")
+                    db, merchant: merchant, customer: id, kind: "birthday", key: "birthday:\(id):\(scan.year)")
                 added += db.changesCount
             }
             return added
@@ -271,8 +301,19 @@ extension LedgerDatabase {
         try await write { db in try Self.settle(db, id: id, settlement) }
     }
 
+    /// A relay's answer as the outbox keeps it: relays quote the recipient back (Postfix's
+    /// `550 5.1.1 <jan@example.nl>: Recipient address rejected`), and the outbox keeps no
+    /// personal data in clear, so anything in angle brackets or shaped like an address goes.
+    public static func scrubbedAnswer(_ answer: String) -> String {
+        // Built from strings, not literals: the patterns are fixed and valid.
+        guard let bracketed = try? Regex(#"<[^>]*>"#),
+            let address = try? Regex(#"[^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+"#)
+        else { return "(answer not kept)" }
+        return answer.replacing(bracketed, with: "<address>").replacing(address, with: "(address)")
+    }
+
     static func settle(_ db: Database, id: Int64, _ settlement: MailSettlement) throws {
-        switch settlement {
+        switch settlement.scrubbed {
         case .sent(let answer):
             try db.execute(
                 sql: "UPDATE mail_outbox SET state = 'sent', last_answer = ?, settled_at = ? WHERE id = ?",
@@ -327,18 +368,28 @@ extension LedgerDatabase {
 
     /// The unsubscribe link's op (`mail.unsubscribe`): turns the customer's mail consent off
     /// and cancels the mails not yet sent. A token not made by this core, or for another
-    /// merchant than the caller's, is refused.
+    /// merchant than the caller's, is refused. Without a merchant (the web page's link) the
+    /// merchant is the one the verified token names, also at a core with several merchants.
     @discardableResult
     public func unsubscribe(merchant code: String?, token: String) async throws -> Int64 {
+        let invalid = LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let merchant = Int64(parts[0]), let customer = Int64(parts[1]),
-            unsubscribeToken(merchant: merchant, customer: customer) == token
-        else {
-            throw LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
-        }
+        guard token.utf8.count <= 256, parts.count == 3, let merchant = Int64(parts[0]),
+            let customer = Int64(parts[1])
+        else { throw invalid }
+        // Compared in constant time (as CardholderTokens does): how long a refusal takes says
+        // nothing about a right prefix of the tag.
+        let expected = Array(unsubscribeToken(merchant: merchant, customer: customer).utf8)
+        let given = Array(token.utf8)
+        var difference: UInt8 = expected.count == given.count ? 0 : 1
+        for (a, b) in zip(expected, given) { difference |= a ^ b }
+        guard difference == 0 else { throw invalid }
         return try await write { db in
-            guard try Self.merchant(db, code: code).id == merchant else {
-                throw LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
+            if let code {
+                guard try Self.merchant(db, code: code).id == merchant else { throw invalid }
+            } else {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM merchant WHERE id = ?", arguments: [merchant]) != nil
+                else { throw invalid }
             }
             try db.execute(
                 sql: "UPDATE customer SET consent_mail = 0, updated_at = ? WHERE id = ? AND merchant_id = ?",

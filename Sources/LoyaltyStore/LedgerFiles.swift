@@ -102,10 +102,11 @@ public final class DataFolderLock: Sendable {
         public var errorDescription: String? { description }
     }
 
-    /// Takes the lock or throws `Held` at once (it never waits).
-    public init(folder: URL) throws {
+    /// Takes the lock or throws `Held` at once (it never waits). `fileName` other than
+    /// `core.lock` serves other one-at-a-time jobs on the folder (`mail.lock`: the mail pass).
+    public init(folder: URL, fileName: String = DataFolderLock.fileName) throws {
         try LedgerFiles.prepareFolder(folder)
-        let path = folder.appendingPathComponent(Self.fileName).path
+        let path = folder.appendingPathComponent(fileName).path
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw LedgerFileError("Cannot open \(path): \(String(cString: strerror(errno))).")

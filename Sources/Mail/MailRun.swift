@@ -27,12 +27,22 @@ public struct MailRun: Sendable {
         public var failed = 0
         public var skipped = 0
         public var outbox = OutboxCounts()
+        /// Why this merchant's pass stopped early (the other merchants' passes still ran).
+        public var error: String? = nil
     }
 
     public func run(now: @escaping @Sendable () -> Date = Date.init) async throws -> [Summary] {
         var summaries: [Summary] = []
         for code in config.merchants.keys.sorted() {
-            summaries.append(try await run(merchant: code, now: now))
+            // One merchant's failure (its ledger busy past the timeout, its relay settings
+            // wrong) must not stop the mail of the others: it is reported in the summary.
+            do {
+                summaries.append(try await run(merchant: code, now: now))
+            } catch {
+                var failed = Summary(merchant: code)
+                failed.error = "\(error)"
+                summaries.append(failed)
+            }
         }
         return summaries
     }
@@ -73,8 +83,24 @@ public struct MailRun: Sendable {
                         try await Task.sleep(until: next, clock: .continuous)
                     }
                 }
-                let claimed = try await database.claimMail(merchant: code, id: id, settling: pending, render: render)
-                pending = nil
+                let claimed: ClaimedMail?
+                do {
+                    claimed = try await database.claimMail(merchant: code, id: id, settling: pending, render: render)
+                    pending = nil
+                } catch {
+                    // The claim's rollback took the previous mail's settle with it: it is
+                    // recorded on its own, or the delivered mail would be sent again by every
+                    // later pass. The mail that could not be claimed fails alone; its reason
+                    // names no customer (the error could quote their record).
+                    if let settled = pending {
+                        try await database.settleMail(id: settled.id, settled.settlement)
+                        pending = nil
+                    }
+                    try await database.settleMail(
+                        id: id, .failed(answer: "not sent: the mail could not be prepared (\(type(of: error)))"))
+                    summary.failed += 1
+                    continue
+                }
                 guard let claimed else {
                     summary.skipped += 1
                     continue

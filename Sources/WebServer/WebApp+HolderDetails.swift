@@ -31,7 +31,13 @@ extension WebApp {
             await self.details(request, consent: nil)
         }
         router.post("/me/consent") { request, _ in
-            let fields = (try? await Self.form(request)) ?? [:]
+            // A body that cannot be read is no answer: taken as an empty form it would turn
+            // the cardholder's consent off without their asking.
+            guard let fields = try? await Self.form(request) else {
+                let language = self.language(request)
+                return self.holderRefusal(
+                    Catalog(language).text("holder.refused.form"), language: language, status: .badRequest)
+            }
             return await self.details(request, consent: fields["mail"] == "on")
         }
         router.get("/me/export") { request, _ in

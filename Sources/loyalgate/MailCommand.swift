@@ -26,8 +26,20 @@ struct MailCommand: AsyncParsableCommand {
                 }
                 settings.merchants = [merchant: one]
             }
+            // Two passes at once (the timer's and a technician's) would requeue each other's
+            // mails in flight and send them twice: one pass per data folder, held until exit.
+            let lock: DataFolderLock
+            do {
+                lock = try DataFolderLock(folder: URL(fileURLWithPath: data.data), fileName: "mail.lock")
+            } catch is DataFolderLock.Held {
+                print("another mail pass is running; this one sends nothing")
+                return
+            }
             let summaries = try await MailRun(database: try data.open(), config: settings).run()
+            withExtendedLifetime(lock) {}
             print(try PrettyJSON.text(summaries))
+            // The other merchants' mail went out; the timer's unit still shows the failure.
+            if summaries.contains(where: { $0.error != nil }) { throw ExitCode(1) }
         }
     }
 

@@ -197,6 +197,14 @@ def main():
         check(export["customer"]["details"]["name"] == "Anna Kovacheva" and "ledger" in export,
               "the export is her own record and ledger entries as JSON")
 
+        # A consent form whose body cannot be read (over the 64 KiB limit) is refused, and
+        # changes nothing: taken as an empty form it would have turned her consent off.
+        status, _, _, _ = http(port, "POST", "/me/consent", {"pad": "x" * 70000},
+                               cookies={"lg_holder": session["value"]})
+        check(status == 400, f"an unreadable consent form is answered 400 ({status})")
+        record = core_call(sock, {"op": "customer.get", "merchant": MERCHANT, "customer": anna["customer"]})
+        check(record["consents"]["mail"] is True, "and her consent is still on")
+
         press(driver, driver.find_element(By.ID, "consent-toggle"))
         check("geen mail" in driver.find_element(By.ID, "consent").text, "she turns mail consent off")
         record = core_call(sock, {"op": "customer.get", "merchant": MERCHANT, "customer": anna["customer"]})

@@ -63,6 +63,37 @@ struct MailRunTests {
         #expect(core.terminate() == 0)
     }
 
+    /// The timer's pass and a technician's at once would requeue each other's mails in flight
+    /// and send them twice: while one pass holds DATA/mail.lock, a second says so and sends
+    /// nothing (exit 0, the timer's unit is not failed for it).
+    @Test func aSecondMailPassAtOnceSendsNothing() throws {
+        let core = CoreProcess()
+        try core.setUp(programs: ["dutch-pharmacy"])
+        let relay = try SMTPRecorder(folder: core.data + "/relay")
+        _ = try Self.settings(core, relay: relay)
+        try core.start()
+        let registered = try Loyalgate.run(
+            [
+                "customer", "register", "--socket", core.socket, "--name", "Jan de Vries", "--email", "jan@example.nl",
+                "--consent-mail",
+            ])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        // The first pass, as this test holds its lock.
+        let fd = open(core.data + "/mail.lock", O_RDWR | O_CREAT, 0o600)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let second = try Loyalgate.run(["mail", "run", "--data", core.data])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("another mail pass is running"), "\(second.stdout)")
+        #expect(relay.count == 0)
+        close(fd)
+        let alone = try Loyalgate.run(["mail", "run", "--data", core.data])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        #expect(relay.messages().map(\.recipient) == ["jan@example.nl"])
+        let mode = try FileManager.default.attributesOfItem(atPath: core.data + "/mail.lock")[.posixPermissions]
+        #expect(mode as? Int == 0o600)
+        #expect(core.terminate() == 0)
+    }
+
     /// The shop's house style (issue 15): the brand colour and logo of its card design in the
     /// HTML part, the logo sent inside the message; and the program's end notice, once to each
     /// customer who consents, also to one who registers after the announcement.

@@ -194,7 +194,10 @@ struct OutboxTests {
     @Test func aRelayAnswering4xxThen250GetsOneCopy() async throws {
         let relay = try SMTPRecorder(folder: directory.path + "/relay", failFirst: 1)
         try await register("Jan de Vries", email: "jan@example.nl", consent: true)
-        let first = try await MailRun(database: database, config: config(relay)).run().first
+        // No birthday scan in this pass: it opens every consenting record too (another matter).
+        var settings = config(relay)
+        settings.merchants[Self.merchant]?.birthdayHour = 24
+        let first = try await MailRun(database: database, config: settings).run().first
         #expect(first?.retryLater == 1)
         #expect(first?.outbox.queued == 1)
         let second = try await MailRun(database: database, config: config(relay)).run().first
@@ -238,5 +241,73 @@ struct OutboxTests {
         let summary = try await MailRun(database: database, config: config(relay)).run().first
         #expect(summary?.outbox.cancelled == 1)
         #expect(relay.count == 0)
+    }
+
+    /// A mail whose claim throws (here its customer's sealed record no longer opens) is
+    /// recorded as failed without anything personal in the answer; the mail delivered just
+    /// before it stays delivered and is not sent again by the next pass.
+    @Test func aMailThatCannotBeClaimedFailsAloneAndTheOneBeforeIsNotSentAgain() async throws {
+        let relay = try SMTPRecorder(folder: directory.path + "/relay")
+        try await register("Jan de Vries", email: "jan@example.nl", consent: true)
+        let piet = try await register("Piet Bakker", email: "piet@example.nl", consent: true)
+        try await register("Kees Smit", email: "kees@example.nl", consent: true)
+        #expect(
+            try ChildProcess.run(
+                "/usr/bin/sqlite3",
+                [directory.path + "/loyalgate.sqlite", "UPDATE customer SET sealed = x'00' WHERE id = \(piet)"]
+            ).status == 0)
+        // No birthday scan in this pass: it opens every consenting record too (another matter).
+        var settings = config(relay)
+        settings.merchants[Self.merchant]?.birthdayHour = 24
+        let first = try await MailRun(database: database, config: settings).run().first
+        #expect(first?.delivered == 2 && first?.failed == 1)
+        #expect(first?.error == nil)
+        let second = try await MailRun(database: database, config: settings).run().first
+        #expect(second?.delivered == 0)
+        #expect(second?.outbox.sent == 2 && second?.outbox.failed == 1)
+        #expect(relay.messages().map(\.recipient) == ["jan@example.nl", "kees@example.nl"])
+    }
+
+    /// What the outbox keeps of the relay's answers, read from the ledger file as a technician would.
+    func answers() throws -> String {
+        try ChildProcess.run(
+            "/usr/bin/sqlite3", [directory.path + "/loyalgate.sqlite", "SELECT last_answer FROM mail_outbox"]
+        ).stdout
+    }
+
+    /// A relay that quotes the address back in its refusal (Postfix's 550 5.1.1 <...>) has it
+    /// kept without the address; erasing the customer clears the answers of all their mails.
+    @Test func theRelaysAnswerIsKeptWithoutTheAddressAndClearedOnErasure() async throws {
+        let jan = try await register("Jan de Vries", email: "jan@example.nl", consent: true)
+        let mail = try #require(try await database.dueMails(merchant: Self.merchant, now: Date(), limit: 1).first)
+        // What a pass records for Postfix's refusal (libcurl passes on only the code today).
+        try await database.settleMail(
+            id: mail, .failed(answer: "550 5.1.1 <jan@example.nl>: Recipient address rejected (jan@example.nl)"))
+        let kept = try answers()
+        #expect(kept.contains("550 5.1.1 <address>: Recipient address rejected"), "\(kept)")
+        #expect(!kept.contains("jan@example.nl"), "\(kept)")
+        try await database.erase(merchant: Self.merchant, id: jan)
+        let erased = try answers()
+        #expect(!erased.contains("550"), "\(erased)")
+    }
+
+    /// The web page's unsubscribe link names no merchant: at a core serving several merchants
+    /// the merchant is the one inside the verified token; a forged tag is still refused.
+    @Test func theUnsubscribeLinkWorksWithoutAMerchantAtACoreWithSeveral() async throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples")
+        _ = try database.importProgram(
+            try ProgramFile.read(contentsOf: examples.appendingPathComponent("german-shop.json")))
+        let relay = try SMTPRecorder(folder: directory.path + "/relay")
+        let jan = try await register("Jan de Vries", email: "jan@example.nl", consent: true)
+        _ = try await MailRun(database: database, config: config(relay)).run()
+        let link = ReceivedMail(relay.messages().first?.raw ?? "").headers["list-unsubscribe"] ?? ""
+        let token = try #require(URLComponents(string: String(link.dropFirst().dropLast()))?.queryItems?.first?.value)
+        let forged = token.dropLast() + (token.last == "A" ? "B" : "A")
+        await #expect(throws: LoyaltyError.self) {
+            try await database.unsubscribe(merchant: nil, token: String(forged))
+        }
+        #expect(try await database.unsubscribe(merchant: nil, token: token) == jan)
+        #expect(try await database.customer(merchant: Self.merchant, id: jan).consents.mail == false)
     }
 }

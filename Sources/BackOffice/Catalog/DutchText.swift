@@ -341,6 +341,7 @@ enum DutchText {
         "holder.refused.title": "Deze link werkt niet",
         "holder.refused.down": "De kaartdienst is nu niet bereikbaar; probeer het over een paar minuten opnieuw.",
         "holder.refused.tooMany": "Te veel verzoeken voor deze kaart. Wacht een minuut en probeer het opnieuw.",
+        "holder.refused.form": "Het formulier kwam niet goed aan; er is niets gewijzigd. Probeer het opnieuw.",
         "holder.refused.notFound": "Deze kaart is hier niet bekend.",
         "holder.wallet": "Bewaar in de wallet van uw telefoon",
         "holder.apple": "Toevoegen aan Apple Wallet",

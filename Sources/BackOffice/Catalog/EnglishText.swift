@@ -338,6 +338,7 @@ enum EnglishText {
         "holder.refused.title": "This link does not work",
         "holder.refused.down": "The card service cannot be reached right now; try again in a few minutes.",
         "holder.refused.tooMany": "Too many requests for this card. Wait a minute and try again.",
+        "holder.refused.form": "The form did not arrive intact; nothing was changed. Try again.",
         "holder.refused.notFound": "This card is not known here.",
         "holder.wallet": "Save in your phone's wallet",
         "holder.apple": "Add to Apple Wallet",
