@@ -73,6 +73,7 @@ extension LedgerDatabase {
         var deltas = StatisticsDeltas()
         var merchants: [Int64: Merchant] = [:]
         var profiles: [Int64: (String, String, String)] = [:]
+        var rules: [Int64: MarketingRule] = [:]
         let decoder = JSONDecoder()
         for row in rows {
             guard let text = row["lines"] as String?, let at = Timestamp.parse(row["at"]) else { continue }
@@ -108,15 +109,28 @@ extension LedgerDatabase {
                     profiles[customer] = profile
                 }
             }
-            let marketing = try (row["program_version_id"] as Int64?).map {
-                try program(db, versionID: $0, programs: programs).program.marketing
+            // The merchant's current rule, not the one of the version the sale was made under:
+            // old versions predate the rule, and a pharmacy that tightens it means every sale
+            // rolled up from then on (docs/statistics.md).
+            let marketing: MarketingRule
+            if let known = rules[merchantID] {
+                marketing = known
+            } else {
+                let current = try Int64.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT id FROM program_version WHERE merchant_id = ? ORDER BY version DESC LIMIT 1"),
+                    arguments: [merchantID])
+                marketing =
+                    try current.flatMap { try program(db, versionID: $0, programs: programs).program.marketing }
+                    ?? MarketingRule()
+                rules[merchantID] = marketing
             }
             try deltas.add(
                 merchant: merchant.id, kind: row["kind"], account: row["account_id"],
                 lines: try decoder.decode([SaleLine].self, from: Data(text.utf8)),
                 day: Timestamp.localDate(at, timeZone: merchant.timeZone),
                 shop: StatisticsDimensions.shop(till: row["till"]),
-                points: row["points"], profile: profile, marketing: (marketing ?? nil) ?? MarketingRule())
+                points: row["points"], profile: profile, marketing: marketing)
         }
         try deltas.apply(db)
         try db.cachedStatement(

@@ -436,6 +436,34 @@ import Testing
             merchant: nil, segment: nil, filter: SegmentFilter(brand: "Dafalgan"), after: 0, limit: 10, at: now)
         #expect(found.members.map(\.customer) == [id])
     }
+
+    /// The pharmacy examples as shipped say nothing about marketing: medicine stays out of it
+    /// all the same, so a segment "bought Dafalgan" finds nobody and the best customers'
+    /// amounts leave the medicine out.
+    @Test func medicineStaysOutOfMarketingWhenTheProgramSaysNothing() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let now = try #require(Timestamp.parse("2026-04-02T10:00:00Z"))
+        let card = ledger.card("2990001", 1)
+        try ledger.addCard(card)
+        let id = try await ledger.database.register(
+            merchant: nil, details: CustomerDetails(name: "C", email: "c@x.nl"),
+            consents: Consents(mail: true, profiling: true), card: card
+        ).id
+        let vichy = SaleLineInput(sku: "v", amount: "20.00", brand: "Vichy", category: "cosmetics")
+        let pills = SaleLineInput(sku: "p", amount: "80.00", brand: "Dafalgan", category: "otc-medicine")
+        let reimbursed = SaleLineInput(sku: "r", amount: "9.00", brand: "Ibuprofen", category: "reimbursed-medicine")
+        _ = try await ledger.earn(card, receipt: "1", at: "2026-03-01T10:00:00Z", [vichy, pills, reimbursed])
+        func members(_ filter: SegmentFilter) async throws -> [Int64] {
+            try await ledger.database.segmentMembers(
+                merchant: nil, segment: nil, filter: filter, after: 0, limit: 10, at: now
+            ).members.map(\.customer)
+        }
+        #expect(try await members(SegmentFilter(brand: "Dafalgan")).isEmpty)
+        #expect(try await members(SegmentFilter(brand: "Ibuprofen")).isEmpty)
+        #expect(try await members(SegmentFilter(brand: "Vichy")) == [id])
+        let best = try await ledger.database.bestCustomers(merchant: nil, limit: 10)
+        #expect(best.customers.map(\.amount) == ["20.00"])
+    }
 }
 
 /// The rule that hides small groups, on its own.
