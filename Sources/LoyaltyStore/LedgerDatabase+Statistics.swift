@@ -215,6 +215,7 @@ extension LedgerDatabase {
             let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
             let year = Int(today.prefix(4)) ?? 2026
             var rows: [String: (customers: Int?, buyers: Int?, sales: StatisticsAnswer.Sales?)] = [:]
+            var hiddenByMonth = 0
             switch dimension {
             case "points", "discount":
                 // Banded in SQL: a million accounts are counted, not fetched.
@@ -249,6 +250,31 @@ extension LedgerDatabase {
                 {
                     rows[row["value"], default: (nil, nil, nil)].buyers = row["buyers"]
                 }
+                if period.count == 4 {
+                    // A year minus its shown months would give a hidden month away (5 buyers in
+                    // March shown, 1 in April hidden, 6 in the year: the year's amount minus
+                    // March's is that one customer's April). A group with a month of one to four
+                    // buyers in the year is hidden in the year too.
+                    let months = (1...12).map { String(format: "%@-%02d", period, $0) }
+                    var arguments: StatementArguments = [
+                        merchant.id, dimension, StatisticsDimensions.smallestGroup - 1,
+                    ]
+                    arguments += StatementArguments(months)
+                    for row in try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT DISTINCT value FROM stat_period
+                            WHERE merchant_id = ? AND dim = ? AND buyers BETWEEN 1 AND ?
+                              AND period IN (\(months.map { _ in "?" }.joined(separator: ", ")))
+                            """, arguments: arguments)
+                    {
+                        let value: String = row["value"]
+                        if let buyers = rows[value]?.buyers, buyers >= StatisticsDimensions.smallestGroup {
+                            rows[value]?.buyers = 0
+                            hiddenByMonth += 1
+                        }
+                    }
+                }
                 let (from, to) = StatisticsCalendar.days(of: period)
                 for row in try Row.fetchAll(
                     db,
@@ -278,6 +304,9 @@ extension LedgerDatabase {
                 note: suppressed == 0
                     ? "Groups of fewer than \(StatisticsDimensions.smallestGroup) customers are never shown."
                     : "\(suppressed) figure(s) are not shown: their group has fewer than \(StatisticsDimensions.smallestGroup) customers, or showing them would let a hidden one be worked out."
+                        + (hiddenByMonth == 0
+                            ? ""
+                            : " \(hiddenByMonth) group(s) are hidden for the year because one to four of their customers bought in one of its months: the year minus the other months would show that month.")
             )
         }
     }

@@ -464,6 +464,42 @@ import Testing
         let best = try await ledger.database.bestCustomers(merchant: nil, limit: 10)
         #expect(best.customers.map(\.amount) == ["20.00"])
     }
+
+    /// Area 10 has five buyers in March (shown) and one in April (hidden): were the year shown
+    /// with six, the year's amount minus March's would be that one customer's April spending.
+    @Test func aYearHidesAGroupWhoseMonthIsHiddenSoNoMonthIsWorkedOutByDifference() async throws {
+        let ledger = try Self.ledger()
+        let now = try #require(Timestamp.parse("2026-12-02T10:00:00Z"))
+        var cards: [String] = []
+        for index in 1...6 {
+            let card = ledger.card("2990001", Int64(index))
+            try ledger.addCard(card)
+            _ = try await ledger.database.register(
+                merchant: nil,
+                details: CustomerDetails(name: "C\(index)", postcode: "1012 AB", email: "c\(index)@x.nl"),
+                consents: Consents(mail: true, profiling: true), card: card)
+            cards.append(card)
+        }
+        let line = SaleLineInput(sku: "v", amount: "10.00", brand: "Vichy", category: "cosmetics")
+        for (index, card) in cards.prefix(5).enumerated() {
+            _ = try await ledger.earn(card, receipt: "M\(index)", at: "2026-03-02T10:00:00Z", [line])
+        }
+        let april = SaleLineInput(sku: "v", amount: "37.50", brand: "Vichy", category: "cosmetics")
+        _ = try await ledger.earn(cards[5], receipt: "A", at: "2026-04-02T10:00:00Z", [april])
+        let march = try await ledger.database.statistics(merchant: nil, dimension: "area", period: "2026-03", at: now)
+        #expect(march.groups.first { $0.value == "10" }?.sales?.amount == "50.00")
+        let aprilReport = try await ledger.database.statistics(
+            merchant: nil, dimension: "area", period: "2026-04", at: now)
+        #expect(aprilReport.groups.first { $0.value == "10" }?.sales == nil)
+        let year = try await ledger.database.statistics(merchant: nil, dimension: "area", period: "2026", at: now)
+        let area = year.groups.first { $0.value == "10" }
+        #expect(area?.sales == nil && area?.buyers == nil)
+        #expect(area?.customers == 6)  // the registered customers are no purchase figure
+        #expect(year.note.contains("one of its months"))
+        // The same for a brand: Vichy's year is not March plus one person.
+        let brands = try await ledger.database.statistics(merchant: nil, dimension: "brand", period: "2026", at: now)
+        #expect(brands.groups.first { $0.value == "Vichy" }?.sales == nil)
+    }
 }
 
 /// The rule that hides small groups, on its own.
