@@ -426,6 +426,8 @@ extension LedgerDatabase {
         try await catchUpStatistics()
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
+            // A list of named people by what they spent is profiling: like a segment that picks
+            // by purchase, it holds only customers who consented to it.
             // In the order of the amount index, so a million accounts are not sorted: a customer
             // with several accounts (a household split) is listed by the largest.
             var seen = Set<Int64>()
@@ -434,7 +436,7 @@ extension LedgerDatabase {
                 sql: """
                     SELECT a.customer_id AS customer, s.last_day, s.txns, s.amount_minor AS amount
                     FROM account_stats s JOIN account a ON a.id = s.account_id
-                    JOIN customer c ON c.id = a.customer_id AND c.erased_at IS NULL
+                    JOIN customer c ON c.id = a.customer_id AND c.erased_at IS NULL AND c.consent_profiling = 1
                     WHERE s.merchant_id = ? ORDER BY s.amount_minor DESC, a.customer_id LIMIT ?
                     """, arguments: [merchant.id, limit * 4]
             ).filter { seen.insert($0["customer"]).inserted }.prefix(limit)

@@ -405,10 +405,11 @@ import Testing
         // either (her visit for medicine is not marketing's to see).
         #expect(try await members(SegmentFilter(best: 10)) == [annaID, dirkID])
         #expect(try await members(SegmentFilter(lapsedMonths: 6)) == [dirkID])
-        // The best customers (for staff, not a mailing list) leave medicine out too.
+        // The best customers (for staff, not a mailing list) leave medicine out too, and Eve,
+        // who did not consent to profiling.
         let best = try await ledger.database.bestCustomers(merchant: nil, limit: 10)
-        #expect(best.customers.map(\.amount) == ["20.00", "20.00", "20.00", "20.00"])
-        #expect(!best.customers.contains { $0.customer == coraID })
+        #expect(best.customers.map(\.amount) == ["20.00", "20.00", "20.00"])
+        #expect(!best.customers.contains { $0.customer == coraID || $0.customer == eveID })
 
         let saved = try await ledger.database.saveSegment(
             merchant: nil, name: "Vichy buyers", filter: SegmentFilter(brand: "Vichy"), user: "owner", at: now)
@@ -499,6 +500,30 @@ import Testing
         // The same for a brand: Vichy's year is not March plus one person.
         let brands = try await ledger.database.statistics(merchant: nil, dimension: "brand", period: "2026", at: now)
         #expect(brands.groups.first { $0.value == "Vichy" }?.sales == nil)
+    }
+
+    /// The best customers are a profile of named people: like a segment that picks by purchase,
+    /// they list only customers who consented to profiling.
+    @Test func theBestCustomersListOnlyCustomersWhoConsentedToProfiling() async throws {
+        let ledger = try Self.ledger()
+        var ids: [Int64] = []
+        for index in 1...3 {
+            let card = ledger.card("2990001", Int64(index))
+            try ledger.addCard(card)
+            ids.append(
+                try await ledger.database.register(
+                    merchant: nil, details: CustomerDetails(name: "C\(index)", email: "c\(index)@x.nl"),
+                    consents: Consents(mail: true, profiling: index != 2), card: card
+                ).id)
+            let line = SaleLineInput(sku: "v", amount: "\(index * 10).00", brand: "Vichy", category: "cosmetics")
+            _ = try await ledger.earn(card, receipt: "R\(index)", at: "2026-03-02T10:00:00Z", [line])
+        }
+        let best = try await ledger.database.bestCustomers(merchant: nil, limit: 10)
+        #expect(best.customers.map(\.customer) == [ids[2], ids[0]])
+        // Withdrawing the consent takes a customer off the list at once.
+        _ = try await ledger.database.updateCustomer(
+            merchant: nil, id: ids[2], patch: CustomerPatch(), consents: Consents(mail: true, profiling: false))
+        #expect(try await ledger.database.bestCustomers(merchant: nil, limit: 10).customers.map(\.customer) == [ids[0]])
     }
 }
 
