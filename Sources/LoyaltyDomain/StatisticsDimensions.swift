@@ -53,11 +53,13 @@ public enum StatisticsDimensions {
     }
 }
 
-/// What marketing (segments and their mailings) may use of a customer's purchases. At a
-/// pharmacy, what a customer bought of medicine is health data: it is left out of every
-/// per-customer figure marketing sees unless the program says otherwise.
+/// What marketing (segments and their mailings) may use of a customer's purchases. What a
+/// customer bought of medicine is health data: it is left out of every per-customer figure
+/// marketing sees at every merchant, unless the program says otherwise. The default is the
+/// safe one because a program that forgets to say it is a pharmacy must not mail on medicine.
 public struct MarketingRule: Sendable, Hashable, Codable {
-    /// The merchant is a pharmacy: medicine lines are health data.
+    /// The merchant is a pharmacy. Kept so older program files still read; it no longer
+    /// changes anything: medicine is left out at every merchant unless `medicineInMarketing`.
     public var pharmacy: Bool?
     /// The line categories that are medicine; when absent, every category whose name ends in
     /// `medicine` (`otc-medicine`, `reimbursed-medicine`, `medicine`).
@@ -74,7 +76,7 @@ public struct MarketingRule: Sendable, Hashable, Codable {
 
     /// Whether a line with this category is kept out of marketing.
     public func excludes(category: String?) -> Bool {
-        guard pharmacy == true, medicineInMarketing != true else { return false }
+        guard medicineInMarketing != true else { return false }
         guard let category = category?.lowercased() else { return false }
         if let listed = medicineCategories { return listed.contains { $0.lowercased() == category } }
         return category.hasSuffix("medicine")

@@ -73,6 +73,7 @@ extension LedgerDatabase {
         var deltas = StatisticsDeltas()
         var merchants: [Int64: Merchant] = [:]
         var profiles: [Int64: (String, String, String)] = [:]
+        var rules: [Int64: MarketingRule] = [:]
         let decoder = JSONDecoder()
         for row in rows {
             guard let text = row["lines"] as String?, let at = Timestamp.parse(row["at"]) else { continue }
@@ -108,15 +109,28 @@ extension LedgerDatabase {
                     profiles[customer] = profile
                 }
             }
-            let marketing = try (row["program_version_id"] as Int64?).map {
-                try program(db, versionID: $0, programs: programs).program.marketing
+            // The merchant's current rule, not the one of the version the sale was made under:
+            // old versions predate the rule, and a pharmacy that tightens it means every sale
+            // rolled up from then on (docs/statistics.md).
+            let marketing: MarketingRule
+            if let known = rules[merchantID] {
+                marketing = known
+            } else {
+                let current = try Int64.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT id FROM program_version WHERE merchant_id = ? ORDER BY version DESC LIMIT 1"),
+                    arguments: [merchantID])
+                marketing =
+                    try current.flatMap { try program(db, versionID: $0, programs: programs).program.marketing }
+                    ?? MarketingRule()
+                rules[merchantID] = marketing
             }
             try deltas.add(
                 merchant: merchant.id, kind: row["kind"], account: row["account_id"],
                 lines: try decoder.decode([SaleLine].self, from: Data(text.utf8)),
                 day: Timestamp.localDate(at, timeZone: merchant.timeZone),
                 shop: StatisticsDimensions.shop(till: row["till"]),
-                points: row["points"], profile: profile, marketing: (marketing ?? nil) ?? MarketingRule())
+                points: row["points"], profile: profile, marketing: marketing)
         }
         try deltas.apply(db)
         try db.cachedStatement(
@@ -201,6 +215,7 @@ extension LedgerDatabase {
             let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
             let year = Int(today.prefix(4)) ?? 2026
             var rows: [String: (customers: Int?, buyers: Int?, sales: StatisticsAnswer.Sales?)] = [:]
+            var hiddenByMonth = 0
             switch dimension {
             case "points", "discount":
                 // Banded in SQL: a million accounts are counted, not fetched.
@@ -235,6 +250,31 @@ extension LedgerDatabase {
                 {
                     rows[row["value"], default: (nil, nil, nil)].buyers = row["buyers"]
                 }
+                if period.count == 4 {
+                    // A year minus its shown months would give a hidden month away (5 buyers in
+                    // March shown, 1 in April hidden, 6 in the year: the year's amount minus
+                    // March's is that one customer's April). A group with a month of one to four
+                    // buyers in the year is hidden in the year too.
+                    let months = (1...12).map { String(format: "%@-%02d", period, $0) }
+                    var arguments: StatementArguments = [
+                        merchant.id, dimension, StatisticsDimensions.smallestGroup - 1,
+                    ]
+                    arguments += StatementArguments(months)
+                    for row in try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT DISTINCT value FROM stat_period
+                            WHERE merchant_id = ? AND dim = ? AND buyers BETWEEN 1 AND ?
+                              AND period IN (\(months.map { _ in "?" }.joined(separator: ", ")))
+                            """, arguments: arguments)
+                    {
+                        let value: String = row["value"]
+                        if let buyers = rows[value]?.buyers, buyers >= StatisticsDimensions.smallestGroup {
+                            rows[value]?.buyers = 0
+                            hiddenByMonth += 1
+                        }
+                    }
+                }
                 let (from, to) = StatisticsCalendar.days(of: period)
                 for row in try Row.fetchAll(
                     db,
@@ -264,6 +304,9 @@ extension LedgerDatabase {
                 note: suppressed == 0
                     ? "Groups of fewer than \(StatisticsDimensions.smallestGroup) customers are never shown."
                     : "\(suppressed) figure(s) are not shown: their group has fewer than \(StatisticsDimensions.smallestGroup) customers, or showing them would let a hidden one be worked out."
+                        + (hiddenByMonth == 0
+                            ? ""
+                            : " \(hiddenByMonth) group(s) are hidden for the year because one to four of their customers bought in one of its months: the year minus the other months would show that month.")
             )
         }
     }
@@ -383,6 +426,8 @@ extension LedgerDatabase {
         try await catchUpStatistics()
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
+            // A list of named people by what they spent is profiling: like a segment that picks
+            // by purchase, it holds only customers who consented to it.
             // In the order of the amount index, so a million accounts are not sorted: a customer
             // with several accounts (a household split) is listed by the largest.
             var seen = Set<Int64>()
@@ -391,7 +436,7 @@ extension LedgerDatabase {
                 sql: """
                     SELECT a.customer_id AS customer, s.last_day, s.txns, s.amount_minor AS amount
                     FROM account_stats s JOIN account a ON a.id = s.account_id
-                    JOIN customer c ON c.id = a.customer_id AND c.erased_at IS NULL
+                    JOIN customer c ON c.id = a.customer_id AND c.erased_at IS NULL AND c.consent_profiling = 1
                     WHERE s.merchant_id = ? ORDER BY s.amount_minor DESC, a.customer_id LIMIT ?
                     """, arguments: [merchant.id, limit * 4]
             ).filter { seen.insert($0["customer"]).inserted }.prefix(limit)

@@ -405,10 +405,11 @@ import Testing
         // either (her visit for medicine is not marketing's to see).
         #expect(try await members(SegmentFilter(best: 10)) == [annaID, dirkID])
         #expect(try await members(SegmentFilter(lapsedMonths: 6)) == [dirkID])
-        // The best customers (for staff, not a mailing list) leave medicine out too.
+        // The best customers (for staff, not a mailing list) leave medicine out too, and Eve,
+        // who did not consent to profiling.
         let best = try await ledger.database.bestCustomers(merchant: nil, limit: 10)
-        #expect(best.customers.map(\.amount) == ["20.00", "20.00", "20.00", "20.00"])
-        #expect(!best.customers.contains { $0.customer == coraID })
+        #expect(best.customers.map(\.amount) == ["20.00", "20.00", "20.00"])
+        #expect(!best.customers.contains { $0.customer == coraID || $0.customer == eveID })
 
         let saved = try await ledger.database.saveSegment(
             merchant: nil, name: "Vichy buyers", filter: SegmentFilter(brand: "Vichy"), user: "owner", at: now)
@@ -435,6 +436,94 @@ import Testing
         let found = try await allowed.database.segmentMembers(
             merchant: nil, segment: nil, filter: SegmentFilter(brand: "Dafalgan"), after: 0, limit: 10, at: now)
         #expect(found.members.map(\.customer) == [id])
+    }
+
+    /// The pharmacy examples as shipped say nothing about marketing: medicine stays out of it
+    /// all the same, so a segment "bought Dafalgan" finds nobody and the best customers'
+    /// amounts leave the medicine out.
+    @Test func medicineStaysOutOfMarketingWhenTheProgramSaysNothing() async throws {
+        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
+        let now = try #require(Timestamp.parse("2026-04-02T10:00:00Z"))
+        let card = ledger.card("2990001", 1)
+        try ledger.addCard(card)
+        let id = try await ledger.database.register(
+            merchant: nil, details: CustomerDetails(name: "C", email: "c@x.nl"),
+            consents: Consents(mail: true, profiling: true), card: card
+        ).id
+        let vichy = SaleLineInput(sku: "v", amount: "20.00", brand: "Vichy", category: "cosmetics")
+        let pills = SaleLineInput(sku: "p", amount: "80.00", brand: "Dafalgan", category: "otc-medicine")
+        let reimbursed = SaleLineInput(sku: "r", amount: "9.00", brand: "Ibuprofen", category: "reimbursed-medicine")
+        _ = try await ledger.earn(card, receipt: "1", at: "2026-03-01T10:00:00Z", [vichy, pills, reimbursed])
+        func members(_ filter: SegmentFilter) async throws -> [Int64] {
+            try await ledger.database.segmentMembers(
+                merchant: nil, segment: nil, filter: filter, after: 0, limit: 10, at: now
+            ).members.map(\.customer)
+        }
+        #expect(try await members(SegmentFilter(brand: "Dafalgan")).isEmpty)
+        #expect(try await members(SegmentFilter(brand: "Ibuprofen")).isEmpty)
+        #expect(try await members(SegmentFilter(brand: "Vichy")) == [id])
+        let best = try await ledger.database.bestCustomers(merchant: nil, limit: 10)
+        #expect(best.customers.map(\.amount) == ["20.00"])
+    }
+
+    /// Area 10 has five buyers in March (shown) and one in April (hidden): were the year shown
+    /// with six, the year's amount minus March's would be that one customer's April spending.
+    @Test func aYearHidesAGroupWhoseMonthIsHiddenSoNoMonthIsWorkedOutByDifference() async throws {
+        let ledger = try Self.ledger()
+        let now = try #require(Timestamp.parse("2026-12-02T10:00:00Z"))
+        var cards: [String] = []
+        for index in 1...6 {
+            let card = ledger.card("2990001", Int64(index))
+            try ledger.addCard(card)
+            _ = try await ledger.database.register(
+                merchant: nil,
+                details: CustomerDetails(name: "C\(index)", postcode: "1012 AB", email: "c\(index)@x.nl"),
+                consents: Consents(mail: true, profiling: true), card: card)
+            cards.append(card)
+        }
+        let line = SaleLineInput(sku: "v", amount: "10.00", brand: "Vichy", category: "cosmetics")
+        for (index, card) in cards.prefix(5).enumerated() {
+            _ = try await ledger.earn(card, receipt: "M\(index)", at: "2026-03-02T10:00:00Z", [line])
+        }
+        let april = SaleLineInput(sku: "v", amount: "37.50", brand: "Vichy", category: "cosmetics")
+        _ = try await ledger.earn(cards[5], receipt: "A", at: "2026-04-02T10:00:00Z", [april])
+        let march = try await ledger.database.statistics(merchant: nil, dimension: "area", period: "2026-03", at: now)
+        #expect(march.groups.first { $0.value == "10" }?.sales?.amount == "50.00")
+        let aprilReport = try await ledger.database.statistics(
+            merchant: nil, dimension: "area", period: "2026-04", at: now)
+        #expect(aprilReport.groups.first { $0.value == "10" }?.sales == nil)
+        let year = try await ledger.database.statistics(merchant: nil, dimension: "area", period: "2026", at: now)
+        let area = year.groups.first { $0.value == "10" }
+        #expect(area?.sales == nil && area?.buyers == nil)
+        #expect(area?.customers == 6)  // the registered customers are no purchase figure
+        #expect(year.note.contains("one of its months"))
+        // The same for a brand: Vichy's year is not March plus one person.
+        let brands = try await ledger.database.statistics(merchant: nil, dimension: "brand", period: "2026", at: now)
+        #expect(brands.groups.first { $0.value == "Vichy" }?.sales == nil)
+    }
+
+    /// The best customers are a profile of named people: like a segment that picks by purchase,
+    /// they list only customers who consented to profiling.
+    @Test func theBestCustomersListOnlyCustomersWhoConsentedToProfiling() async throws {
+        let ledger = try Self.ledger()
+        var ids: [Int64] = []
+        for index in 1...3 {
+            let card = ledger.card("2990001", Int64(index))
+            try ledger.addCard(card)
+            ids.append(
+                try await ledger.database.register(
+                    merchant: nil, details: CustomerDetails(name: "C\(index)", email: "c\(index)@x.nl"),
+                    consents: Consents(mail: true, profiling: index != 2), card: card
+                ).id)
+            let line = SaleLineInput(sku: "v", amount: "\(index * 10).00", brand: "Vichy", category: "cosmetics")
+            _ = try await ledger.earn(card, receipt: "R\(index)", at: "2026-03-02T10:00:00Z", [line])
+        }
+        let best = try await ledger.database.bestCustomers(merchant: nil, limit: 10)
+        #expect(best.customers.map(\.customer) == [ids[2], ids[0]])
+        // Withdrawing the consent takes a customer off the list at once.
+        _ = try await ledger.database.updateCustomer(
+            merchant: nil, id: ids[2], patch: CustomerPatch(), consents: Consents(mail: true, profiling: false))
+        #expect(try await ledger.database.bestCustomers(merchant: nil, limit: 10).customers.map(\.customer) == [ids[0]])
     }
 }
 
