@@ -29,6 +29,7 @@ enum PostgresSchema {
     static let sqliteMigrations = [
         "v1-ledger", "v2-card-batches", "v3-customers-and-card-life", "v4-till-txn-request-digest", "v5-prepaid",
         "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox", "v12-prize-draws",
+        "v13-profiling-consent-index",
     ]
 
     /// SQLite migrations whose tables this schema does not hold yet, each with its tables and
