@@ -135,7 +135,7 @@ let package = Package(
         // Serves swift-metrics figures to Prometheus on a loopback address (core, gateway).
         .target(
             name: "MetricsEndpoint",
-            dependencies: [metrics, prometheus, nioCore, nioPosix, nioHTTP, logging, serviceLifecycle],
+            dependencies: ["SocketServer", metrics, prometheus, nioCore, nioPosix, nioHTTP, logging, serviceLifecycle],
             swiftSettings: swiftSettings),
         // The gateway's browser bridge: paired pages are tills over a WebSocket (Hummingbird).
         .target(
@@ -317,7 +317,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SocketServerTests",
-            dependencies: ["SocketServer", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")],
+            dependencies: [
+                "SocketServer", "LoyalgateClient", nioCore, nioPosix, logging,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),
         .testTarget(

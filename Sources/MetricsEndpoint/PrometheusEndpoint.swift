@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import SocketServer
 
 /// Serves the process's metrics in Prometheus' text format at `GET /metrics` on a loopback
 /// address, as a swift-service-lifecycle service. Loopback only: request counts and scan rates
@@ -39,15 +40,14 @@ public struct PrometheusEndpoint: Service {
     }
 
     public func run() async throws {
-        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        let server: NIOAsyncChannel<AcceptedConnection<Void>, Never>
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .bind(host: address.host, port: address.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                            wrappingChannelSynchronously: channel)
+                        return try AcceptedConnection(holding: channel)
                     }
                 }
         } catch {
@@ -71,7 +71,14 @@ public struct PrometheusEndpoint: Service {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    private func serve(_ accepted: AcceptedConnection<Void>) async {
+        guard
+            let connection = try? await accepted.open(
+                inbound: HTTPServerRequestPart.self, outbound: HTTPServerResponsePart.self)
+        else {
+            try? await accepted.channel.close()
+            return
+        }
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             for try await part in inbound {

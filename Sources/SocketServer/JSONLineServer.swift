@@ -25,7 +25,7 @@ public final class JSONLineServer: Sendable {
     let logger: Logger
     let limits: ConnectionLimits
     let connections: ConnectionRegistry
-    private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
+    private let listening = NIOLockedValueBox(Listening.notYet)
     let group: MultiThreadedEventLoopGroup
 
     /// Where the server listens: a Unix socket (callers known by their uid) or TCP with mutual
@@ -53,10 +53,7 @@ public final class JSONLineServer: Sendable {
 
     /// What the bootstrap hands on for each accepted connection: the channel, and for TLS the
     /// holder of its client certificate once the handshake has checked it.
-    struct Accepted: Sendable {
-        var channel: NIOAsyncChannel<LineFrame, ByteBuffer>
-        var holder: EventLoopFuture<CertificateHolder>?
-    }
+    typealias Accepted = AcceptedConnection<EventLoopFuture<CertificateHolder>?>
 
     /// Serves until `stop()`; returns once every connection has finished its request in flight.
     /// A Unix socket is bound with mode 0660 and throws `SocketPath.InUse` when a live server
@@ -76,14 +73,14 @@ public final class JSONLineServer: Sendable {
     }
 
     /// The handlers every connection has behind its transport (and TLS handler, if any).
-    private func addLineHandlers(_ channel: any Channel) throws -> NIOAsyncChannel<LineFrame, ByteBuffer> {
+    private func addLineHandlers(_ channel: any Channel) throws -> any Channel {
         let pipeline = channel.pipeline.syncOperations
         if let idleTimeout = limits.idleTimeout.map({ TimeAmount($0) }) {
             try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout), name: IdleConnectionCloser.timerName)
             try pipeline.addHandler(IdleConnectionCloser(), name: IdleConnectionCloser.name)
         }
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: Frame.maximumLineLength)))
-        return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+        return channel
     }
 
     private func runUnix(path: String) async throws {
@@ -99,7 +96,7 @@ public final class JSONLineServer: Sendable {
             server = try await bootstrap()
                 .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        Accepted(channel: try self.addLineHandlers(channel), holder: nil)
+                        try Accepted(holding: self.addLineHandlers(channel), extra: nil)
                     }
                 }
         } catch {
@@ -112,7 +109,7 @@ public final class JSONLineServer: Sendable {
         chmod(path, 0o660)
         let bound = socketPath.identity()
         // Before "listening": a stop() that follows the log line must find the channel.
-        serverChannel.withLockedValue { $0 = server.channel }
+        listen(on: server.channel)
         logger.info("listening", metadata: ["socket": "\(path)"])
         try await serveAll(server)
         socketPath.release(ifStill: bound)
@@ -126,10 +123,10 @@ public final class JSONLineServer: Sendable {
             .bind(host: tls.host, port: tls.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let holder = try tls.addHandlers(to: channel, logger: self.logger)
-                    return Accepted(channel: try self.addLineHandlers(channel), holder: holder)
+                    return try Accepted(holding: self.addLineHandlers(channel), extra: holder)
                 }
             }
-        serverChannel.withLockedValue { $0 = server.channel }
+        listen(on: server.channel)
         // The port as bound: with port 0 the kernel chose it, and this line is how one learns it.
         logger.info("listening", metadata: ["tls": "\(tls.host):\(server.channel.localAddress?.port ?? tls.port)"])
         try await serveAll(server)
@@ -147,15 +144,50 @@ public final class JSONLineServer: Sendable {
         }
     }
 
-    /// Stops accepting; connections finish the request they are on and close.
+    /// Whether the listener is bound yet, and whether a stop came before it was.
+    private enum Listening {
+        case notYet
+        case bound(any Channel)
+        case stopRequested
+    }
+
+    /// Records the bound listener, or closes it at once when `stop()` came first: a SIGTERM that
+    /// arrives while the socket is being bound (the file already exists, the channel is not yet
+    /// known here) must still stop the server, not be forgotten.
+    private func listen(on channel: any Channel) {
+        let stopped = listening.withLockedValue { state -> Bool in
+            if case .stopRequested = state { return true }
+            state = .bound(channel)
+            return false
+        }
+        if stopped { channel.close(promise: nil) }
+    }
+
+    /// Stops accepting; connections finish the request they are on and close. Called before the
+    /// server has bound, it makes the server stop as soon as it has.
     public func stop() {
-        serverChannel.withLockedValue { $0 }?.close(promise: nil)
+        let channel = listening.withLockedValue { state -> (any Channel)? in
+            switch state {
+            case .notYet, .stopRequested:
+                state = .stopRequested
+                return nil
+            case .bound(let channel):
+                return channel
+            }
+        }
+        channel?.close(promise: nil)
     }
 
     private func serve(_ accepted: Accepted) async {
-        let channel = accepted.channel
+        let channel: NIOAsyncChannel<LineFrame, ByteBuffer>
+        do {
+            channel = try await accepted.open()
+        } catch {
+            try? await accepted.channel.close()
+            return
+        }
         let connection: LineConnection
-        if let holder = accepted.holder {
+        if let holder = accepted.extra {
             // A refused certificate was logged by the check; the connection just ends.
             guard let holder = try? await holder.get() else {
                 try? await channel.channel.close()

@@ -1,0 +1,87 @@
+import Foundation
+import LoyalgateClient
+import Logging
+import SocketServer
+import Testing
+
+/// The server's start and stop as a service manager drives them: SIGTERM may come at any
+/// moment, also while the socket is being bound or while a till is connecting.
+@Suite struct ServerLifecycleTests {
+    let folder: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lg-server-\(UUID().uuidString.prefix(8))").path
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    func echoServer(_ path: String) -> JSONLineServer {
+        JSONLineServer(path: path, logger: Logger(label: "test")) { line, _ in
+            Data("echo ".utf8) + line + Data("\n".utf8)
+        }
+    }
+
+    /// Runs the server until it returns by itself; fails the test if that takes over 20 s.
+    func runToEnd(_ server: JSONLineServer) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await server.run()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(20))
+                return false
+            }
+            let ended = try await group.next()!
+            group.cancelAll()
+            #expect(ended, "the server did not stop")
+            if !ended { server.stop() }
+        }
+    }
+
+    @Test func aStopBeforeTheSocketIsBoundStillStopsTheServer() async throws {
+        let path = folder + "/early.sock"
+        let server = echoServer(path)
+        // A SIGTERM handled before the bind finished used to be forgotten: the core then served on.
+        server.stop()
+        try await runToEnd(server)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func tillsConnectingWhileTheServerStopsDoNotBringItDown() async throws {
+        for round in 0..<20 {
+            let path = folder + "/busy\(round).sock"
+            let server = echoServer(path)
+            let running = Task { try await server.run() }
+            while !FileManager.default.fileExists(atPath: path) { try await Task.sleep(for: .milliseconds(1)) }
+            // Clients keep connecting and leaving while the server is told to stop: a connection
+            // accepted as the listener closes must be closed, not trap the process.
+            let clients = Task.detached {
+                for _ in 0..<200 {
+                    guard (try? UnixLineClient(path: path)) != nil else { return }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...5)))
+            server.stop()
+            try await running.value
+            await clients.value
+        }
+    }
+
+    @Test func everyLineOfAClientThatHalfClosesAtOnceIsAnswered() async throws {
+        let path = folder + "/half.sock"
+        let server = echoServer(path)
+        let running = Task { try await server.run() }
+        defer { server.stop() }
+        while (try? UnixLineClient(path: path)) == nil { try await Task.sleep(for: .milliseconds(1)) }
+        for attempt in 0..<50 {
+            let client = try UnixLineClient(path: path)
+            // Written and shut before the server's task has even picked the connection up.
+            try client.send(Array("a\(attempt)\nb\(attempt)\n".utf8))
+            client.finishSending()
+            var answers: [String] = []
+            while let line = try client.readLine() { answers.append(line) }
+            #expect(answers == ["echo a\(attempt)", "echo b\(attempt)"], "attempt \(attempt)")
+        }
+        server.stop()
+        try await running.value
+    }
+}
