@@ -318,8 +318,8 @@ let package = Package(
         .testTarget(
             name: "SocketServerTests",
             dependencies: [
-                "SocketServer", "LoyalgateClient", nioCore, nioPosix, logging,
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                "SocketServer", "LoyalgateClient", .product(name: "NIOEmbedded", package: "swift-nio"), nioCore,
+                nioPosix, logging,
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),

@@ -1,6 +1,6 @@
 import Foundation
-import LoyalgateClient
 import Logging
+import LoyalgateClient
 import SocketServer
 import Testing
 
@@ -8,7 +8,9 @@ import Testing
 /// moment, also while the socket is being bound or while a till is connecting.
 @Suite struct ServerLifecycleTests {
     let folder: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lg-server-\(UUID().uuidString.prefix(8))").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lg-server-\(UUID().uuidString.prefix(8))"
+        ).path
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }()
