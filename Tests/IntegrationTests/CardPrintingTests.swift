@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testbed
 import Testing
 
@@ -122,6 +123,62 @@ import Testing
         #expect(printed.sorted() == allocated.sorted(), "every allocated number printed once, none twice, none skipped")
         #expect(try place.sql("SELECT COUNT(*) FROM card") == ["12"], "no number allocated twice")
         #expect(try place.sql("SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == ["12"])
+    }
+
+    /// Two machines of a chain print batches at the same moment: each allocation waits for the
+    /// other's, so the two batches share no number and every card comes off the printer once.
+    @Test(.enabled(if: PostgresServer.unavailable == nil, "PostgreSQL is not installed"))
+    func twoBatchesPrintedAtOnceOnTheChainShareNoNumber() throws {
+        let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        defer { withExtendedLifetime((core, cups)) {} }
+        let place = try BatchPlace(.postgres, shop: core)
+        let design = Self.designs.appendingPathComponent("bench-card.json").path
+        let outputs = Mutex([Int32](repeating: -1, count: 2))
+        let (arguments, environment) = (place.arguments, cups.environment)
+        DispatchQueue.concurrentPerform(iterations: 2) { run in
+            let result = try? Loyalgate.run(
+                ["cards", "batch"] + arguments + [
+                    "--count", "20", "--chunk", "20", "--design", design, "--printer", "cards",
+                ], environment: environment)
+            outputs.withLock { $0[run] = result?.status ?? -2 }
+        }
+        #expect(outputs.withLock { $0 } == [0, 0])
+        #expect(try place.sql("SELECT id, state FROM card_batch ORDER BY id") == ["1|completed", "2|completed"])
+        let allocated = try place.sql("SELECT card_number FROM card_batch_item")
+        #expect(allocated.count == 40)
+        #expect(Set(allocated).count == 40, "no number in both batches")
+        #expect(try place.sql("SELECT COUNT(*) FROM card") == ["40"])
+        try #require(printer.waitForJobs(2), "the batches did not reach the printer")
+        let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
+        #expect(printed.sorted() == allocated.sorted())
+    }
+
+    /// A shop whose printer died mid-batch moves onto the chain; the batch is finished there.
+    @Test(.enabled(if: PostgresServer.unavailable == nil, "PostgreSQL is not installed"))
+    func aBatchLeftHalfPrintedBeforeTheMoveIsFinishedOnTheChain() throws {
+        let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        defer { withExtendedLifetime((core, cups)) {} }
+        try cups.failJobs([2, 3, 4])  // the second chunk fails all three tries: the run stops
+        let design = Self.designs.appendingPathComponent("bench-card.json").path
+        let stopped = try Loyalgate.run(
+            [
+                "cards", "batch", "--data", core.data, "--count", "6", "--chunk", "3", "--design", design, "--printer",
+                "cards",
+            ],
+            environment: cups.environment)
+        #expect(stopped.status != 0)
+        #expect(stopped.stderr.contains("loyalgate cards batch --resume 1"), "\(stopped.stderr)")
+
+        let place = try BatchPlace(.postgres, shop: core)
+        #expect(try place.sql("SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == ["3"])
+        try cups.failJobs([])
+        let resumed = try Loyalgate.run(
+            ["cards", "batch"] + place.arguments + ["--resume", "1"], environment: cups.environment)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("batch 1 completed: 6 of 6 cards printed, 3 in this run"), "\(resumed.stdout)")
+        let allocated = try place.sql("SELECT card_number FROM card_batch_item")
+        let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
+        #expect(printed.sorted() == allocated.sorted(), "the failed tries printed nothing; each card once")
     }
 
     @Test(arguments: StoreKind.available) func aFailedPrintJobIsSentAgainAndTheBatchSaysSo(_ kind: StoreKind) throws {
