@@ -35,18 +35,33 @@ struct StoreCalls: Sendable {
         var result: Result<Value, any Error>?
     }
 
+    // SQLite's calls block anyway: they run right here, on the printing thread, so that a
+    // batch of 50,000 cards is written there and not on one of the core's cooperative threads.
+    private var sqlite: LedgerDatabase? { store as? LedgerDatabase }
+
     func createBatch(merchant: String?, count: Int, design: String, printer: String?) throws -> CardBatch {
-        try wait { try await $0.createBatch(merchant: merchant, count: count, design: design, printer: printer) }
+        if let sqlite {
+            return try sqlite.createBatch(merchant: merchant, count: count, design: design, printer: printer)
+        }
+        return try wait {
+            try await $0.createBatch(merchant: merchant, count: count, design: design, printer: printer)
+        }
     }
-    func batch(id: Int64) throws -> CardBatch { try wait { try await $0.batch(id: id) } }
+    func batch(id: Int64) throws -> CardBatch {
+        if let sqlite { return try sqlite.batch(id: id) }
+        return try wait { try await $0.batch(id: id) }
+    }
     func markSubmitted(batch id: Int64, numbers: [String], job: String?) throws {
+        if let sqlite { return try sqlite.markSubmitted(batch: id, numbers: numbers, job: job) }
         try wait { try await $0.markSubmitted(batch: id, numbers: numbers, job: job) }
     }
     func markPrinted(batch id: Int64, numbers: [String], job: String) throws {
+        if let sqlite { return try sqlite.markPrinted(batch: id, numbers: numbers, job: job) }
         try wait { try await $0.markPrinted(batch: id, numbers: numbers, job: job) }
     }
     func cardToPrint(merchant: String?, card: String) throws -> CardToPrint {
-        try wait { try await $0.cardToPrint(merchant: merchant, card: card) }
+        if let sqlite { return try sqlite.cardToPrint(merchant: merchant, card: card) }
+        return try wait { try await $0.cardToPrint(merchant: merchant, card: card) }
     }
 }
 
