@@ -319,7 +319,7 @@ let package = Package(
             name: "SocketServerTests",
             dependencies: [
                 "SocketServer", "LoyalgateClient", .product(name: "NIOEmbedded", package: "swift-nio"), nioCore,
-                nioPosix, logging,
+                nioPosix, nioConcurrency, logging,
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "CardDesignTests", dependencies: ["CardDesign"], swiftSettings: swiftSettings),

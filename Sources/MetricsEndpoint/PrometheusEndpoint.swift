@@ -40,14 +40,14 @@ public struct PrometheusEndpoint: Service {
     }
 
     public func run() async throws {
-        let server: NIOAsyncChannel<AcceptedConnection<Void>, Never>
+        let server: NIOAsyncChannel<Connection, Never>
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .bind(host: address.host, port: address.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        return try AcceptedConnection(holding: channel)
+                        return try Connection(wrapping: channel)
                     }
                 }
         } catch {
@@ -71,14 +71,10 @@ public struct PrometheusEndpoint: Service {
         }
     }
 
-    private func serve(_ accepted: AcceptedConnection<Void>) async {
-        guard
-            let connection = try? await accepted.open(
-                inbound: HTTPServerRequestPart.self, outbound: HTTPServerResponsePart.self)
-        else {
-            try? await accepted.channel.close()
-            return
-        }
+    private typealias Connection = AcceptedConnection<HTTPServerRequestPart, HTTPServerResponsePart, Void>
+
+    private func serve(_ accepted: Connection) async {
+        let connection = accepted.take()
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             for try await part in inbound {

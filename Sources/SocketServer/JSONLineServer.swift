@@ -53,7 +53,7 @@ public final class JSONLineServer: Sendable {
 
     /// What the bootstrap hands on for each accepted connection: the channel, and for TLS the
     /// holder of its client certificate once the handshake has checked it.
-    typealias Accepted = AcceptedConnection<EventLoopFuture<CertificateHolder>?>
+    typealias Accepted = AcceptedConnection<LineFrame, ByteBuffer, EventLoopFuture<CertificateHolder>?>
 
     /// Serves until `stop()`; returns once every connection has finished its request in flight.
     /// A Unix socket is bound with mode 0660 and throws `SocketPath.InUse` when a live server
@@ -95,7 +95,7 @@ public final class JSONLineServer: Sendable {
             server = try await bootstrap()
                 .bind(unixDomainSocketPath: staging.socket, cleanupExistingSocketFile: false) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try Accepted(holding: self.addLineHandlers(channel), extra: nil)
+                        try Accepted(wrapping: self.addLineHandlers(channel), extra: nil)
                     }
                 }
         } catch {
@@ -127,7 +127,7 @@ public final class JSONLineServer: Sendable {
             .bind(host: tls.host, port: tls.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let holder = try tls.addHandlers(to: channel, logger: self.logger)
-                    return try Accepted(holding: self.addLineHandlers(channel), extra: holder)
+                    return try Accepted(wrapping: self.addLineHandlers(channel), extra: holder)
                 }
             }
         listen(on: server.channel)
@@ -183,13 +183,7 @@ public final class JSONLineServer: Sendable {
     }
 
     private func serve(_ accepted: Accepted) async {
-        let channel: NIOAsyncChannel<LineFrame, ByteBuffer>
-        do {
-            channel = try await accepted.open()
-        } catch {
-            try? await accepted.channel.close()
-            return
-        }
+        let channel = accepted.take()
         let connection: LineConnection
         if let holder = accepted.extra {
             // A refused certificate was logged by the check; the connection just ends.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import LoyalgateClient
+import NIOConcurrencyHelpers
 import SocketServer
 import Testing
 
@@ -115,6 +116,31 @@ import Testing
         // Nothing is left beside the sockets (they were bound in a private folder first).
         let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
         #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test func aRequestFromAClientThatClosesAtOnceIsStillHandled() async throws {
+        // A till whose connection breaks right after sending cannot know whether the core
+        // recorded the sale; its retry finds out. The request must be handled, not dropped
+        // because the connection was gone before a task picked it up.
+        let path = folder + "/gone.sock"
+        let handled = NIOLockedValueBox<[String]>([])
+        let server = JSONLineServer(path: path, logger: Logger(label: "test")) { line, _ in
+            handled.withLockedValue { $0.append(String(decoding: line, as: UTF8.self)) }
+            return Data("ok\n".utf8)
+        }
+        let running = Task { try await server.run() }
+        while (try? UnixLineClient(path: path)) == nil { try await Task.sleep(for: .milliseconds(1)) }
+        for attempt in 0..<50 {
+            // Sent, then the client is released and its socket closed without reading the answer.
+            try UnixLineClient(path: path).send(line: "sale \(attempt)")
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while handled.withLockedValue({ $0.count }) < 50 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(Set(handled.withLockedValue { $0 }) == Set((0..<50).map { "sale \($0)" }))
+        server.stop()
+        try await running.value
     }
 
     static func mode(_ path: String) throws -> Int {
