@@ -275,8 +275,8 @@ enum PostgresSchema {
                 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
                     FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
                 """),
-        // The mail outbox (SQLite's v9-mail-outbox, docs/mail.md): held so that `loyalgate
-        // migrate` carries a shop's queued and sent mails over; the PostgreSQL store sends none yet.
+        // The mail outbox (SQLite's v9-mail-outbox, docs/mail.md): `loyalgate migrate` carries a
+        // shop's queued and sent mails over; `loyalgate mail run --database` sends them.
         Migration(
             id: "pg2-mail-outbox",
             sql: """
