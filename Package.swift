@@ -338,7 +338,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Messages composed and sent to a real SMTP server (aiosmtpd) started on 127.0.0.1.
         .testTarget(
-            name: "MailTests", dependencies: ["Mail", "Testbed", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol"],
+            name: "MailTests",
+            dependencies: ["Mail", "Testbed", "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "PostgresStore"],
             swiftSettings: swiftSettings),
         .testTarget(name: "GS1Tests", dependencies: ["GS1"], swiftSettings: swiftSettings),
         // The relay's decisions, pure, and its queue on a real SQLite file.

@@ -28,12 +28,40 @@ extension LedgerDatabase {
     /// customer's mailbox.
     public static let holderLinksPerHour = 3
 
-    static func randomSecret() -> String {
+    /// A link's or a session's secret: 256 random bits, URL-safe (both stores).
+    public static func randomSecret() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
+
+    /// The one refusal of a link used before, past its 30 minutes, or not ours (both stores).
+    public static let holderLinkRefused = LoyaltyError(
+        .forbidden, "This link to your details was already used or has expired: ask for a new one on your card's page.")
+    /// The one refusal of a session that ended or never was (both stores).
+    public static let holderSessionEnded = LoyaltyError(
+        .forbidden, "Your visit to your details has ended: ask for a new link on your card's page.")
+    /// A link or session worth hashing and looking up: not empty, not longer than any we make.
+    public static func plausibleHolderSecret(_ secret: String) -> Bool {
+        !secret.isEmpty && secret.utf8.count <= 128
+    }
+    /// The ledger's keyed hashes of a link and of a session (both stores): a copy of the
+    /// ledger opens nobody's details.
+    public static func holderLinkHash(_ cipher: PersonalDataCipher, link: String) -> Data {
+        cipher.tag("holder-link", link)
+    }
+    public static func holderSessionHash(_ cipher: PersonalDataCipher, session: String) -> Data {
+        cipher.tag("holder-session", session)
+    }
+    /// The outbox key of a link's mail, and the link's id back from it (the claim checks the
+    /// link has not expired before its mail is made).
+    public static func holderLinkMailKey(_ id: Int64) -> String { "holder-link:\(id)" }
+    public static func holderLinkID(mailKey key: String) -> Int64? {
+        key.hasPrefix("holder-link:") ? Int64(key.dropFirst("holder-link:".count)) : nil
+    }
+    /// The context a mail's secrets and message are sealed with (both stores).
+    public static func mailSealingContext(merchant: Int64) -> String { "mail:\(merchant)" }
 
     /// `cardholder.link`: a `holder-link` mail for the customer the card belongs to. Nothing
     /// is said back: no customer, no address, an erased one or the hourly limit reached all
@@ -63,7 +91,7 @@ extension LedgerDatabase {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    merchant.id, customer, self.cipher.tag("holder-link", link), Timestamp.format(now),
+                    merchant.id, customer, Self.holderLinkHash(self.cipher, link: link), Timestamp.format(now),
                     Timestamp.format(now.addingTimeInterval(Self.holderLinkLifetime)),
                 ])
             let id = db.lastInsertedRowID
@@ -74,8 +102,8 @@ extension LedgerDatabase {
                     VALUES (?, ?, 'holder-link', ?, 'queued', ?, ?, ?, ?)
                     """,
                 arguments: [
-                    merchant.id, customer, "holder-link:\(id)", nowText(), nowText(), language,
-                    try self.cipher.seal(Data(link.utf8), context: "mail:\(merchant.id)"),
+                    merchant.id, customer, Self.holderLinkMailKey(id), nowText(), nowText(), language,
+                    try self.cipher.seal(Data(link.utf8), context: Self.mailSealingContext(merchant: merchant.id)),
                 ])
         }
     }
@@ -84,10 +112,8 @@ extension LedgerDatabase {
     /// minutes, or not ours gets one sentence.
     public func openHolderLink(merchant code: String?, link: String, now: Date) async throws -> CardholderSessionAnswer
     {
-        let refused = LoyaltyError(
-            .forbidden,
-            "This link to your details was already used or has expired: ask for a new one on your card's page.")
-        guard !link.isEmpty, link.utf8.count <= 128 else { throw refused }
+        let refused = Self.holderLinkRefused
+        guard Self.plausibleHolderSecret(link) else { throw refused }
         return try await write { db in
             guard
                 let row = try Row.fetchOne(
@@ -98,7 +124,7 @@ extension LedgerDatabase {
                         FROM holder_link JOIN merchant ON merchant.id = holder_link.merchant_id
                         JOIN customer ON customer.id = holder_link.customer_id
                         WHERE holder_link.link_hash = ?
-                        """, arguments: [self.cipher.tag("holder-link", link)]),
+                        """, arguments: [Self.holderLinkHash(self.cipher, link: link)]),
                 code == nil || code == row["code"] as String,
                 row["used_at"] as String? == nil, row["erased_at"] as String? == nil,
                 try Timestamp.read(row["expires_at"]) > now
@@ -108,7 +134,8 @@ extension LedgerDatabase {
             try db.execute(
                 sql: "UPDATE holder_link SET used_at = ?, session_hash = ?, session_expires_at = ? WHERE id = ?",
                 arguments: [
-                    Timestamp.format(now), self.cipher.tag("holder-session", session), Timestamp.format(expires),
+                    Timestamp.format(now), Self.holderSessionHash(self.cipher, session: session),
+                    Timestamp.format(expires),
                     row["id"] as Int64,
                 ])
             return CardholderSessionAnswer(session: session, expires: Timestamp.format(expires))
@@ -117,9 +144,8 @@ extension LedgerDatabase {
 
     /// The customer a details session belongs to, while it lasts.
     public func holderSession(merchant code: String?, session: String, now: Date) async throws -> HolderSession {
-        let ended = LoyaltyError(
-            .forbidden, "Your visit to your details has ended: ask for a new link on your card's page.")
-        guard !session.isEmpty, session.utf8.count <= 128 else { throw ended }
+        let ended = Self.holderSessionEnded
+        guard Self.plausibleHolderSecret(session) else { throw ended }
         return try await read { db in
             guard
                 let row = try Row.fetchOne(
@@ -129,7 +155,7 @@ extension LedgerDatabase {
                         FROM holder_link JOIN merchant ON merchant.id = holder_link.merchant_id
                         JOIN customer ON customer.id = holder_link.customer_id
                         WHERE holder_link.session_hash = ?
-                        """, arguments: [self.cipher.tag("holder-session", session)]),
+                        """, arguments: [Self.holderSessionHash(self.cipher, session: session)]),
                 code == nil || code == row["code"] as String, row["erased_at"] as String? == nil,
                 let expiresText = row["session_expires_at"] as String?
             else { throw ended }

@@ -40,6 +40,18 @@ public struct MailRecipient: Sendable {
     public var isMarketing: Bool { !LedgerDatabase.requestedMailKinds.contains(kind) }
     /// A mail to a segment (kind `segment`): what the staff wrote.
     public var mailing: MailingText? = nil
+
+    public init(
+        outboxID: Int64, kind: String, customerID: Int64, details: CustomerDetails, unsubscribeToken: String,
+        merchant: Merchant
+    ) {
+        self.outboxID = outboxID
+        self.kind = kind
+        self.customerID = customerID
+        self.details = details
+        self.unsubscribeToken = unsubscribeToken
+        self.merchant = merchant
+    }
 }
 
 /// A mail taken for sending: marked in flight, with its attempts so far (this one included).
@@ -47,6 +59,12 @@ public struct ClaimedMail: Sendable {
     public let id: Int64
     public let mail: RenderedMail
     public let attempts: Int
+
+    public init(id: Int64, mail: RenderedMail, attempts: Int) {
+        self.id = id
+        self.mail = mail
+        self.attempts = attempts
+    }
 }
 
 /// How one delivery attempt ended, as the outbox settles it.
@@ -58,7 +76,7 @@ public enum MailSettlement: Sendable, Hashable {
 
 extension MailSettlement {
     /// The same settlement with its answer scrubbed of addresses (`scrubbedAnswer`).
-    var scrubbed: MailSettlement {
+    public var scrubbed: MailSettlement {
         switch self {
         case .sent(let answer): .sent(answer: LedgerDatabase.scrubbedAnswer(answer))
         case .retry(let answer, let at): .retry(answer: LedgerDatabase.scrubbedAnswer(answer), at: at)
@@ -77,6 +95,28 @@ public struct OutboxCounts: Sendable, Hashable, Codable {
 
     public init() {}
 }
+
+/// What `loyalgate mail run` (Mail.MailRun) needs of a ledger's outbox, on either store: the
+/// SQLite ledger (one pass at a time per data folder, DATA/mail.lock) or a chain's PostgreSQL
+/// (passes on several hosts at once, each mail claimed by one of them). docs/mail.md.
+public protocol MailOutbox: Sendable {
+    /// Mails left in flight by a pass that died go back to the queue.
+    func requeueInterruptedMails(merchant: String?) async throws -> Int
+    func merchantTimeZone(_ code: String?) async throws -> TimeZone
+    func enqueueBirthdayMails(merchant: String?, now: Date) async throws -> Int
+    func enqueueProgramEndMails(merchant: String?, now: Date) async throws -> Int
+    func dueMails(merchant: String?, now: Date, limit: Int) async throws -> [Int64]
+    /// Takes one queued mail for sending (nil: not ours to send, or cancelled), settling the
+    /// previous one in the same transaction.
+    func claimMail(
+        merchant: String?, id: Int64, settling previous: (id: Int64, settlement: MailSettlement)?,
+        render: @escaping @Sendable (MailRecipient) throws -> RenderedMail?
+    ) async throws -> ClaimedMail?
+    func settleMail(id: Int64, _ settlement: MailSettlement) async throws
+    func outboxCounts(merchant: String?) async throws -> OutboxCounts
+}
+
+extension LedgerDatabase: MailOutbox {}
 
 /// The mail outbox (docs/mail.md): each mail recorded before it is sent, an in-flight mark
 /// before the SMTP transaction, settled after it.
@@ -360,11 +400,37 @@ extension LedgerDatabase {
     /// `MERCHANT.CUSTOMER.TAG`: the tag is an HMAC with a key only the core holds (derived from
     /// the personal-data key), so a link cannot be made up for another customer.
     func unsubscribeToken(merchant: Int64, customer: Int64) -> String {
+        Self.unsubscribeToken(cipher, merchant: merchant, customer: customer)
+    }
+
+    /// The token itself, made with `cipher` (both stores).
+    public static func unsubscribeToken(_ cipher: PersonalDataCipher, merchant: Int64, customer: Int64) -> String {
         let tag = cipher.tag("unsubscribe", "\(merchant):\(customer)").prefix(16).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
         return "\(merchant).\(customer).\(tag)"
     }
+
+    /// The (merchant id, customer id) an unsubscribe token made with `cipher` names, or the
+    /// one refusal for a token not made by this core (both stores).
+    public static func unsubscribeTarget(_ cipher: PersonalDataCipher, token: String) throws -> (
+        merchant: Int64, customer: Int64
+    ) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard token.utf8.count <= 256, parts.count == 3, let merchant = Int64(parts[0]),
+            let customer = Int64(parts[1])
+        else { throw unsubscribeInvalid }
+        // Compared in constant time (as CardholderTokens does): how long a refusal takes says
+        // nothing about a right prefix of the tag.
+        let expected = Array(unsubscribeToken(cipher, merchant: merchant, customer: customer).utf8)
+        let given = Array(token.utf8)
+        var difference: UInt8 = expected.count == given.count ? 0 : 1
+        for (a, b) in zip(expected, given) { difference |= a ^ b }
+        guard difference == 0 else { throw unsubscribeInvalid }
+        return (merchant, customer)
+    }
+
+    public static let unsubscribeInvalid = LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
 
     /// The unsubscribe link's op (`mail.unsubscribe`): turns the customer's mail consent off
     /// and cancels the mails not yet sent. A token not made by this core, or for another
@@ -372,18 +438,8 @@ extension LedgerDatabase {
     /// merchant is the one the verified token names, also at a core with several merchants.
     @discardableResult
     public func unsubscribe(merchant code: String?, token: String) async throws -> Int64 {
-        let invalid = LoyaltyError(.badRequest, "That unsubscribe link is not valid.")
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard token.utf8.count <= 256, parts.count == 3, let merchant = Int64(parts[0]),
-            let customer = Int64(parts[1])
-        else { throw invalid }
-        // Compared in constant time (as CardholderTokens does): how long a refusal takes says
-        // nothing about a right prefix of the tag.
-        let expected = Array(unsubscribeToken(merchant: merchant, customer: customer).utf8)
-        let given = Array(token.utf8)
-        var difference: UInt8 = expected.count == given.count ? 0 : 1
-        for (a, b) in zip(expected, given) { difference |= a ^ b }
-        guard difference == 0 else { throw invalid }
+        let invalid = Self.unsubscribeInvalid
+        let (merchant, customer) = try Self.unsubscribeTarget(cipher, token: token)
         return try await write { db in
             if let code {
                 guard try Self.merchant(db, code: code).id == merchant else { throw invalid }

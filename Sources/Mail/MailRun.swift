@@ -6,12 +6,13 @@ import LoyaltyStore
 /// One pass of `loyalgate mail run` for each merchant in the mail settings: mails left in
 /// flight by a pass that died go back to the queue, today's birthday mails are recorded, then
 /// every due mail is sent at the merchant's rate, 4xx answers rescheduled with backoff, 5xx
-/// recorded as failed. docs/mail.md.
+/// recorded as failed. docs/mail.md. The outbox is a shop's SQLite ledger or a chain's
+/// PostgreSQL database (`MailOutbox`).
 public struct MailRun: Sendable {
-    public let database: LedgerDatabase
+    public let database: any MailOutbox
     public let config: MailConfig
 
-    public init(database: LedgerDatabase, config: MailConfig) {
+    public init(database: any MailOutbox, config: MailConfig) {
         self.database = database
         self.config = config
     }

@@ -77,8 +77,8 @@ extension PostgresLedger {
                 INSERT INTO program_end (merchant_id, end_date, announced_at, announced_by)
                 VALUES (\(merchant.id), \(end), \(at), \(by))
                 """, logger: self.logger)
-            // The end notices, recorded as on SQLite (one per consenting customer); this store
-            // sends no mail yet, so they wait in the outbox (docs/chain.md).
+            // The end notices, recorded as on SQLite (one per consenting customer); `loyalgate
+            // mail run --database` sends them (docs/mail.md).
             let recorded = try await connection.rows(
                 """
                 INSERT INTO mail_outbox (merchant_id, customer_id, kind, idempotency_key, state, next_attempt_at, created_at)

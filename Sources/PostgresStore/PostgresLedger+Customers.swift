@@ -55,6 +55,12 @@ extension PostgresLedger {
                 RETURNING id
                 """, logger: self.logger)
             let id = try inserted!.int("id")
+            // The welcome mail, recorded with the registration as on SQLite; `loyalgate mail
+            // run --database` sends it.
+            if consents.mail, details.email != nil {
+                _ = try await self.enqueueMail(
+                    connection, merchant: merchant, customer: id, kind: "welcome", key: "welcome:\(id)")
+            }
             if let number {
                 let card = try await self.requireCard(connection, merchant: merchant, number: number)
                 try await self.attach(connection, merchant: merchant, customer: id, account: card.accountID)
@@ -144,6 +150,7 @@ extension PostgresLedger {
                 UPDATE customer SET sealed = NULL, phone_hash = NULL, email_hash = NULL, consent_mail = 0,
                        consent_profiling = 0, erased_at = \(now), updated_at = \(now) WHERE id = \(id)
                 """, logger: self.logger)
+            try await self.forgetMails(connection, customer: id, answer: "the customer was erased")
             try await connection.run(
                 "UPDATE card SET patient_ref = NULL WHERE account_id IN (SELECT id FROM account WHERE customer_id = \(id))",
                 logger: self.logger)

@@ -35,13 +35,4 @@ extension PostgresLedger {
     ) async throws -> MailingAnswer {
         throw Self.unsupported("segment.mail")
     }
-    public func requestHolderLink(merchant: String, card: String, language: String?, now: Date) async throws {
-        throw Self.unsupported("cardholder.link")
-    }
-    public func openHolderLink(merchant: String?, link: String, now: Date) async throws -> CardholderSessionAnswer {
-        throw Self.unsupported("cardholder.open")
-    }
-    public func holderSession(merchant: String?, session: String, now: Date) async throws -> HolderSession {
-        throw Self.unsupported("cardholder.details")
-    }
 }

@@ -28,21 +28,18 @@ enum PostgresSchema {
     /// SQLite shop whose applied migrations are exactly these.
     static let sqliteMigrations = [
         "v1-ledger", "v2-card-batches", "v3-customers-and-card-life", "v4-till-txn-request-digest", "v5-prepaid",
-        "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox", "v12-prize-draws",
+        "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox",
+        "v10-holder-links-and-program-end", "v12-prize-draws",
         "v13-profiling-consent-index",
     ]
 
     /// SQLite migrations whose tables this schema does not hold yet, each with its tables and
     /// what they hold: a shop that has them is copied when those tables are empty (nothing is
     /// lost), and refused, naming what it holds, when they are not.
-    static let sqliteOnlyMigrations: [String: [(table: String, what: String)]] = [
-        // Its program_end is held (pg4), its holder_link not yet.
-        "v10-holder-links-and-program-end": [("holder_link", "cardholder links")]
-    ]
+    static let sqliteOnlyMigrations: [String: [(table: String, what: String)]] = [:]
     static var sqliteOnlyTables: Set<String> { Set(sqliteOnlyMigrations.values.flatMap { $0.map(\.table) }) }
-    /// Columns SQLite added to tables both stores hold, not copied: a mail's language and the
-    /// one-time link kept until its message is made.
-    static let sqliteOnlyColumns: [String: Set<String>] = ["mail_outbox": ["language", "sealed_secret"]]
+    /// Columns SQLite added to tables both stores hold, not copied.
+    static let sqliteOnlyColumns: [String: Set<String>] = [:]
 
     static let migrations: [Migration] = [
         Migration(
@@ -278,8 +275,8 @@ enum PostgresSchema {
                 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
                     FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
                 """),
-        // The mail outbox (SQLite's v9-mail-outbox, docs/mail.md): held so that `loyalgate
-        // migrate` carries a shop's queued and sent mails over; the PostgreSQL store sends none yet.
+        // The mail outbox (SQLite's v9-mail-outbox, docs/mail.md): `loyalgate migrate` carries a
+        // shop's queued and sent mails over; `loyalgate mail run --database` sends them.
         Migration(
             id: "pg2-mail-outbox",
             sql: """
@@ -344,13 +341,40 @@ enum PostgresSchema {
                 CREATE TRIGGER program_end_append_only BEFORE UPDATE OR DELETE ON program_end
                     FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
                 """),
+        // The cardholder's one-time links (SQLite's holder_link of v10, docs/cardholder.md) and
+        // the outbox's columns for their mails: only keyed hashes of a link and of its session
+        // are kept (the link itself is sealed in its mail until the message is made). A link is
+        // used once: a used link's use and session never change, for every role (a trigger); a
+        // core opens it with a row lock, so two cores opening one link at once give one session.
+        Migration(
+            id: "pg6-holder-links-and-mail",
+            sql: """
+                CREATE TABLE holder_link (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    customer_id BIGINT NOT NULL REFERENCES customer(id),
+                    link_hash BYTEA NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    used_at TEXT,
+                    session_hash BYTEA UNIQUE,
+                    session_expires_at TEXT,
+                    CHECK ((used_at IS NULL) = (session_hash IS NULL))
+                );
+                CREATE INDEX holder_link_customer ON holder_link(customer_id, created_at);
+                CREATE FUNCTION loyalgate_holder_link_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.link_hash IS DISTINCT FROM OLD.link_hash OR NEW.customer_id IS DISTINCT FROM OLD.customer_id OR NEW.expires_at IS DISTINCT FROM OLD.expires_at OR (OLD.used_at IS NOT NULL AND (NEW.used_at IS DISTINCT FROM OLD.used_at OR NEW.session_hash IS DISTINCT FROM OLD.session_hash OR NEW.session_expires_at IS DISTINCT FROM OLD.session_expires_at)) THEN RAISE EXCEPTION 'a cardholder link is used once' USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$;
+                CREATE TRIGGER holder_link_once BEFORE UPDATE ON holder_link
+                    FOR EACH ROW EXECUTE FUNCTION loyalgate_holder_link_once();
+                ALTER TABLE mail_outbox ADD COLUMN language TEXT;
+                ALTER TABLE mail_outbox ADD COLUMN sealed_secret BYTEA;
+                """),
     ]
 
     /// Tables in an order where every row's references are copied before it (`loyalgate migrate`).
     static let tablesInOrder = [
         "meta", "merchant", "program_version", "customer", "account", "card", "till_txn", "prepaid_txn", "stamp_txn",
         "ledger_entry", "card_range", "card_batch", "card_batch_item", "account_change", "voucher", "voucher_use",
-        "audit_log", "mail_outbox", "prize_draw", "program_end",
+        "audit_log", "mail_outbox", "prize_draw", "program_end", "holder_link",
     ]
 
     /// The tables the core may not UPDATE or DELETE in (besides their triggers).

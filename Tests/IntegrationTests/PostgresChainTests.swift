@@ -346,4 +346,40 @@ struct ShopMigrationTests {
             try server.sql("SELECT COUNT(*) FROM pg_tables WHERE tablename = 'merchant'", database: database.name)
                 .hasPrefix("0"))
     }
+
+    /// A shop's welcome mail not yet sent moves onto the chain with `loyalgate migrate`, and
+    /// `loyalgate mail run --database` (the chain's pass, on any host) sends it once.
+    @Test(.enabled(if: SMTPRecorder.available, "needs python3-aiosmtpd (scripts/install-deps)"))
+    func aMigratedShopsPendingWelcomeMailIsSentOnceByTheChainsMailRun() throws {
+        let shop = CoreProcess()
+        try shop.setUp(programs: ["dutch-pharmacy"])
+        let relay = try SMTPRecorder(folder: shop.data + "/relay")
+        let settings = try MailRunTests.settings(shop, relay: relay)
+        try shop.start()
+        let registered = try Loyalgate.run(
+            [
+                "customer", "register", "--socket", shop.socket, "--name", "Jan de Vries", "--email", "jan@example.nl",
+                "--consent-mail",
+            ])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        #expect(shop.terminate() == 0)
+
+        let database = try PostgresServer.shared().database()
+        let migrated = try Loyalgate.run(["migrate", "--from", shop.data, "--to", database.url])
+        #expect(migrated.status == 0, "\(migrated.stdout)\(migrated.stderr)")
+        let pass = [
+            "mail", "run", "--database", database.url, "--key", shop.data + "/keys/personal-data.key", "--config",
+            settings,
+        ]
+        let first = try Loyalgate.run(pass)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("\"delivered\" : 1"), "\(first.stdout)")
+        let again = try Loyalgate.run(pass)
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(relay.messages().map(\.recipient) == ["jan@example.nl"])
+        let mail = ReceivedMail(relay.messages().first?.raw ?? "")
+        #expect(
+            ReceivedMail.decodeWords(mail.headers["subject"] ?? "")
+                == "Welkom bij de klantenkaart van Apotheek De Linde")
+    }
 }
