@@ -55,6 +55,7 @@ extension PostgresLedger {
                 RETURNING id
                 """, logger: self.logger)
             let id = try inserted!.int("id")
+            try await self.writeProfile(connection, merchantID: merchant.id, customer: id, details: details)
             if let number {
                 let card = try await self.requireCard(connection, merchant: merchant, number: number)
                 try await self.attach(connection, merchant: merchant, customer: id, account: card.accountID)
@@ -86,6 +87,7 @@ extension PostgresLedger {
                     consent_profiling = \(Int64(newConsents.profiling ? 1 : 0)), updated_at = \(Timestamp.format(Date()))
                 WHERE id = \(id)
                 """, logger: self.logger)
+            try await self.writeProfile(connection, merchantID: merchant.id, customer: id, details: details)
             return try await self.record(connection, merchant: merchant, id: id, cipher: cipher)
         }
     }
@@ -147,6 +149,7 @@ extension PostgresLedger {
             try await connection.run(
                 "UPDATE card SET patient_ref = NULL WHERE account_id IN (SELECT id FROM account WHERE customer_id = \(id))",
                 logger: self.logger)
+            try await self.writeProfile(connection, merchantID: merchant.id, customer: id, details: nil)
         }
     }
 
