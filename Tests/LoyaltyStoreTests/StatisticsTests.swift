@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
@@ -472,6 +473,57 @@ import Testing
         #expect(found.members.map(\.customer) == [id])
         await ledger.close()
         await allowed.close()
+    }
+
+    /// A mailing to a segment records one mail per customer of the segment who consents to
+    /// mail and has an address (nobody erased, nobody without consent), keyed so a mail run
+    /// sends each once; asked again with its key it is the same mailing, not a second one.
+    @Test(arguments: StoreKind.available)
+    func aMailingToASegmentRecordsOneMailPerConsentingCustomerOnce(kind: StoreKind) async throws {
+        let ledger = try await Self.ledger(kind)
+        let now = try #require(Timestamp.parse("2026-04-02T10:00:00Z"))
+        var ids: [Int64] = []
+        for (index, consent, email) in [(1, true, true), (2, false, true), (3, true, false), (4, true, true)] {
+            let card = ledger.card("2990001", Int64(index))
+            try await ledger.addCard(card)
+            ids.append(
+                try await ledger.store.register(
+                    merchant: nil,
+                    details: CustomerDetails(
+                        name: "C\(index)", email: email ? "c\(index)@x.nl" : nil, phone: "+3161234567\(index)"),
+                    consents: Consents(mail: consent, profiling: false), card: card
+                ).id)
+        }
+        try await ledger.store.erase(merchant: nil, id: ids[3])
+        let segment = try await ledger.store.saveSegment(
+            merchant: nil, name: "Everyone", filter: SegmentFilter(), user: "owner", at: now)
+        #expect(segment.count == 2)  // the third consents but has no address: counted, not mailed
+        let first = try await ledger.store.mailSegment(
+            merchant: nil, segment: segment.id, subject: "Spring", text: "Hello", user: "owner", key: "spring-1",
+            at: now)
+        #expect(first.recipients == 1)
+        let again = try await ledger.store.mailSegment(
+            merchant: nil, segment: segment.id, subject: "Spring", text: "Hello", user: "owner", key: "spring-1",
+            at: now)
+        #expect(again == first)
+        let outbox =
+            "SELECT customer_id || ':' || idempotency_key FROM mail_outbox WHERE mailing_id = \(first.mailing)"
+        let rows: [String]
+        if let sqlite = ledger.sqlite {
+            rows = try await DatabaseQueue(path: sqlite.directory.appendingPathComponent(LedgerFiles.databaseName).path)
+                .read { try String.fetchAll($0, sql: outbox) }
+        } else {
+            rows = try ledger.server!.sql(outbox, database: ledger.databaseName!).split(separator: "\n").map(
+                String.init)
+        }
+        #expect(rows == ["\(ids[0]):mailing:\(first.mailing):\(ids[0])"])
+        #expect(
+            await errorCode {
+                try await ledger.store.mailSegment(
+                    merchant: nil, segment: segment.id, subject: "Two\nlines", text: "Hello", user: "owner",
+                    key: nil, at: now)
+            } == .badRequest)
+        await ledger.close()
     }
 
     /// The pharmacy examples as shipped say nothing about marketing: medicine stays out of it
