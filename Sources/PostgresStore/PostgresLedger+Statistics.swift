@@ -150,7 +150,22 @@ extension PostgresLedger {
             guard let last = rows.last else { return false }
             var step = LedgerRules.StatisticsStep()
             var merchants: [Int64: Merchant] = [:]
+            // The customers' profiles as they stand at the roll-up (as on SQLite), in one query.
             var profiles: [Int64: (String, String, String)] = [:]
+            let customers = Array(Set(try rows.compactMap { try $0.optionalInt("customer_id") }))
+            if !customers.isEmpty {
+                for found in try await connection.rows(
+                    """
+                    SELECT customer_id, gender, birth_decade, area FROM customer_profile
+                    WHERE customer_id = ANY(\(customers)::bigint[])
+                    """, logger: self.logger)
+                {
+                    profiles[try found.int("customer_id")] = (
+                        try found.text("gender"), try found.optionalInt("birth_decade").map { String($0) } ?? "unknown",
+                        try found.text("area")
+                    )
+                }
+            }
             var rules: [Int64: MarketingRule] = [:]
             let decoder = JSONDecoder()
             for row in rows {
@@ -169,25 +184,9 @@ extension PostgresLedger {
                     merchant = try Self.merchant(found)
                     merchants[merchantID] = merchant
                 }
-                // The customer's profile as it stands at the roll-up, as on SQLite.
-                var profile = ("unknown", "unknown", "unknown")
-                if let customer = try row.optionalInt("customer_id") {
-                    if let known = profiles[customer] {
-                        profile = known
-                    } else {
-                        if let found = try await connection.row(
-                            "SELECT gender, birth_decade, area FROM customer_profile WHERE customer_id = \(customer)",
-                            logger: self.logger)
-                        {
-                            profile = (
-                                try found.text("gender"),
-                                try found.optionalInt("birth_decade").map { String($0) } ?? "unknown",
-                                try found.text("area")
-                            )
-                        }
-                        profiles[customer] = profile
-                    }
-                }
+                // `unknown` for an anonymous card or a customer without a profile.
+                let profile =
+                    try row.optionalInt("customer_id").flatMap { profiles[$0] } ?? ("unknown", "unknown", "unknown")
                 // The merchant's current rule, as on SQLite (docs/statistics.md).
                 let marketing: MarketingRule
                 if let known = rules[merchantID] {

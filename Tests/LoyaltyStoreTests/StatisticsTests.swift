@@ -6,10 +6,11 @@ import LoyaltyStore
 import Testbed
 import Testing
 
-/// Statistics and segments on a real SQLite ledger with a small realistic shop: 60 customers,
-/// anonymous cards, three shops, four brands, medicine, returns, three months of sales. Every
-/// figure is checked against sums worked out here from the merchant's exported CSV files
-/// (`loyalgate export`), not from the rollups.
+/// Statistics and segments on both stores (a real SQLite ledger, a real PostgreSQL database)
+/// with a small realistic shop: 60 customers, anonymous cards, three shops, four brands,
+/// medicine, returns, three months of sales. Every figure is checked against sums worked out
+/// here from the merchant's exported CSV files (`loyalgate export`, or `export.page` on
+/// PostgreSQL), not from the rollups.
 @Suite struct StatisticsTests {
     static let zone = TimeZone(identifier: "Europe/Amsterdam")!
 
