@@ -11,7 +11,7 @@ import Printing
 /// run first asks CUPS about such in-flight jobs: completed ones are marked, unfinished ones are
 /// waited for, failed or never-created ones are sent again.
 public struct BatchPrinter {
-    public var database: LedgerDatabase
+    public var database: any CardBatchStore
     public var renderer: CardRenderer
     public var connection: PrintConnection
     public var queue: String
@@ -25,7 +25,7 @@ public struct BatchPrinter {
     public var say: (String) -> Void
 
     public init(
-        database: LedgerDatabase, renderer: CardRenderer, connection: PrintConnection, queue: String,
+        database: any CardBatchStore, renderer: CardRenderer, connection: PrintConnection, queue: String,
         previousQueue: String? = nil,
         chunkSize: Int, options: [String: String] = [:], jobTimeout: Duration = .seconds(600),
         say: @escaping (String) -> Void
@@ -46,16 +46,19 @@ public struct BatchPrinter {
         public var jobs: [Int] = []
     }
 
+    /// Blocking: call it from a thread that may wait (see `StoreCalls`).
     public func run(batch id: Int64) throws -> Report {
+        let database = StoreCalls(store: database)
         var report = Report()
-        try settleInFlightJobs(batch: id, report: &report)
+        try settleInFlightJobs(batch: id, database: database, report: &report)
         let left = try database.batch(id: id).unprinted
         guard !left.isEmpty else { return report }
         let scratch = try ScratchFolder.create()
         defer { scratch.remove() }
         for start in stride(from: 0, to: left.count, by: chunkSize) {
             try printChunk(
-                batch: id, Array(left[start..<min(start + chunkSize, left.count)]), scratch: scratch, report: &report)
+                batch: id, Array(left[start..<min(start + chunkSize, left.count)]), scratch: scratch,
+                database: database, report: &report)
         }
         return report
     }
@@ -63,7 +66,8 @@ public struct BatchPrinter {
     // MARK: - A fresh chunk
 
     private func printChunk(
-        batch id: Int64, _ items: [CardBatch.Item], scratch: ScratchFolder, report: inout Report
+        batch id: Int64, _ items: [CardBatch.Item], scratch: ScratchFolder, database: StoreCalls,
+        report: inout Report
     ) throws {
         let numbers = items.map(\.number)
         let title = "loyalgate batch \(id) cards \(items.first!.position + 1)-\(items.last!.position + 1)"
@@ -102,7 +106,7 @@ public struct BatchPrinter {
 
     // MARK: - Jobs an interrupted run left behind
 
-    private func settleInFlightJobs(batch id: Int64, report: inout Report) throws {
+    private func settleInFlightJobs(batch id: Int64, database: StoreCalls, report: inout Report) throws {
         let inFlight = Dictionary(
             grouping: try database.batch(id: id).unprinted.filter { $0.job != nil }, by: { $0.job! })
         for (tag, items) in inFlight.sorted(by: { $0.value[0].position < $1.value[0].position }) {

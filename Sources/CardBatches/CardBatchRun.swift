@@ -6,8 +6,10 @@ import Printing
 
 /// A card batch from start to finish: allocate fresh numbers and print them, or finish a batch
 /// an earlier run left unprinted. What `loyalgate cards batch` does, without its arguments.
+///
+/// Blocking, as `BatchPrinter`: run it on a thread that may wait, never from an async context.
 public struct CardBatchRun {
-    public var database: LedgerDatabase
+    public var database: any CardBatchStore
     public var server: PrintServer
     /// Cards per CUPS job.
     public var chunkSize: Int
@@ -19,7 +21,7 @@ public struct CardBatchRun {
     public var say: (String) -> Void
 
     public init(
-        database: LedgerDatabase, server: PrintServer = .standard, chunkSize: Int = 100,
+        database: any CardBatchStore, server: PrintServer = .standard, chunkSize: Int = 100,
         jobOptions: [String: String] = [:],
         jobTimeout: Duration = .seconds(600), say: @escaping (String) -> Void
     ) {
@@ -68,7 +70,8 @@ public struct CardBatchRun {
         let designPath = URL(fileURLWithPath: design).standardizedFileURL.path
         let renderer = try CardRenderer(path: designPath)
         try PrintConnection(server: server).requireAccepting(printer)
-        let created = try database.createBatch(merchant: merchant, count: count, design: designPath, printer: printer)
+        let created = try StoreCalls(store: database).createBatch(
+            merchant: merchant, count: count, design: designPath, printer: printer)
         say(
             "batch \(created.id): \(created.items.count) card numbers allocated for \(created.merchant) (\(created.items.first!.number) … \(created.items.last!.number))"
         )
@@ -77,7 +80,7 @@ public struct CardBatchRun {
 
     /// Prints what batch `id` has not printed yet, on `printer` or else the queue it was started on.
     public func resume(batch id: Int64, printer: String?) throws -> Outcome {
-        let stored = try database.batch(id: id)
+        let stored = try StoreCalls(store: database).batch(id: id)
         if stored.state == .completed {
             return Outcome(batch: stored, printedNow: 0, jobs: 0, wasAlreadyCompleted: true)
         }
@@ -95,7 +98,8 @@ public struct CardBatchRun {
             previousQueue: previousQueue, chunkSize: chunkSize, options: jobOptions, jobTimeout: jobTimeout, say: say)
         let report = try printer.run(batch: id)
         return Outcome(
-            batch: try database.batch(id: id), printedNow: report.printedNow.count, jobs: report.jobs.count,
+            batch: try StoreCalls(store: database).batch(id: id), printedNow: report.printedNow.count,
+            jobs: report.jobs.count,
             wasAlreadyCompleted: false)
     }
 }

@@ -17,12 +17,12 @@ import Synchronization
 /// Designs are the JSON files of one folder, named without `.json`; a caller names a design, never
 /// a path, so it cannot make the core read a file outside that folder.
 public final class CardPrintingDesk: CardPrintDesk {
-    private let database: LedgerDatabase
+    private let database: any CardBatchStore
     private let folder: URL
     private let server: PrintServer
     private let jobOptions: [String: String]
     private let say: @Sendable (String) -> Void
-    /// Allocation, previews and reprints: short, blocking (SQLite, cairo, CUPS) work kept off
+    /// Allocation, previews and reprints: short, blocking (store calls waited for, cairo, CUPS) work kept off
     /// the core's async threads.
     private let work = NIOThreadPool(numberOfThreads: 2)
     /// One card printer's worth of batches at a time, in order.
@@ -35,7 +35,7 @@ public final class CardPrintingDesk: CardPrintDesk {
     private let progress = Mutex(Progress())
 
     public init(
-        database: LedgerDatabase, designs folder: URL, server: PrintServer = .standard,
+        database: any CardBatchStore, designs folder: URL, server: PrintServer = .standard,
         jobOptions: [String: String] = [:], say: @escaping @Sendable (String) -> Void
     ) {
         self.database = database
@@ -75,15 +75,15 @@ public final class CardPrintingDesk: CardPrintDesk {
             try self.run().allocate(merchant: merchant, count: count, design: path, printer: printer)
         }
         startPrinting(batch: created.id, printer: printer)
-        return try view(of: created.id)
+        return try await view(of: created.id)
     }
 
     public func batches(merchant: String?) async throws -> [BatchView] {
-        try database.batchSummaries(merchant: merchant).map(view)
+        try await database.batchSummaries(merchant: merchant).map(view)
     }
 
     public func resume(merchant: String?, batch id: Int64, printer: String?) async throws -> BatchView {
-        let stored = try view(of: id)
+        let stored = try await view(of: id)
         // Another merchant's batch is as unknown to this caller as one that does not exist.
         guard merchant == nil || stored.merchant == merchant else {
             throw LoyaltyError(.badRequest, "There is no card batch \(id).")
@@ -94,7 +94,7 @@ public final class CardPrintingDesk: CardPrintDesk {
         }
         try await blocking { try PrintConnection(server: self.server).requireAccepting(queue) }
         startPrinting(batch: id, printer: queue)
-        return try view(of: id)
+        return try await view(of: id)
     }
 
     public func reprint(merchant: String?, card: String, design: String, printer: String) async throws
@@ -142,8 +142,8 @@ public final class CardPrintingDesk: CardPrintDesk {
 
     // MARK: - Helpers
 
-    private func view(of id: Int64) throws -> BatchView {
-        guard let summary = try database.batchSummaries(merchant: nil, batch: id).first else {
+    private func view(of id: Int64) async throws -> BatchView {
+        guard let summary = try await database.batchSummaries(merchant: nil, batch: id).first else {
             throw LoyaltyError(.badRequest, "There is no card batch \(id).")
         }
         return view(summary)

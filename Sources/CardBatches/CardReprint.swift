@@ -7,11 +7,11 @@ import Printing
 /// One card printed again: a worn card with its own number, a replaced one with the number that
 /// replaced it. What `loyalgate cards reprint` does, without its arguments.
 public struct CardReprint {
-    public var database: LedgerDatabase
+    public var database: any CardBatchStore
     public var server: PrintServer
     public var jobOptions: [String: String]
 
-    public init(database: LedgerDatabase, server: PrintServer = .standard, jobOptions: [String: String] = [:]) {
+    public init(database: any CardBatchStore, server: PrintServer = .standard, jobOptions: [String: String] = [:]) {
         self.database = database
         self.server = server
         self.jobOptions = jobOptions
@@ -28,6 +28,7 @@ public struct CardReprint {
 
     /// Prints `card` of the merchant with `design` on `printer` and waits for the job to finish.
     /// `before` is told what will be printed once that is known (a replaced card's successor).
+    /// Blocking, as `BatchPrinter`.
     public func run(
         merchant: String?, card: String, design: String, printer: String,
         before: (String, [String]) -> Void = { _, _ in }
@@ -35,7 +36,7 @@ public struct CardReprint {
         let renderer = try CardRenderer(path: design)
         // A replaced card's number is retired: the reprint carries the number that replaced it.
         // A blocked card (lost or stolen) is not put back in circulation by a reprint.
-        let target = try database.cardToPrint(merchant: merchant, card: card)
+        let target = try StoreCalls(store: database).cardToPrint(merchant: merchant, card: card)
         guard target.status != .blocked else {
             throw CardBatchError(
                 "Card \(target.number) is blocked (lost or stolen): replace it first (loyalgate cards replace --reason lost \(target.number)), then reprint."

@@ -13,6 +13,13 @@ public struct CardBatch: Sendable, Equatable {
         public var number: String
         public var printed: Bool
         public var job: String?
+
+        public init(position: Int, number: String, printed: Bool, job: String?) {
+            self.position = position
+            self.number = number
+            self.printed = printed
+            self.job = job
+        }
     }
 
     public var id: Int64
@@ -23,18 +30,26 @@ public struct CardBatch: Sendable, Equatable {
     public var items: [Item]
 
     public var unprinted: [Item] { items.filter { !$0.printed } }
+
+    public init(
+        id: Int64, merchant: String, design: String, printer: String?, state: CardBatchState, items: [Item]
+    ) {
+        self.id = id
+        self.merchant = merchant
+        self.design = design
+        self.printer = printer
+        self.state = state
+        self.items = items
+    }
 }
 
 extension LedgerDatabase {
-    /// The most cards one batch may allocate: a card printer's day, not a typo's million.
-    public static let maximumBatchSize = 50_000
+    /// The most cards one batch may allocate (`CardRangeAllocation.maximumBatchSize`).
+    public static let maximumBatchSize = CardRangeAllocation.maximumBatchSize
 
     /// Allocates `count` never-used numbers in the merchant's range (state `issued`) and records
     /// the batch, in one transaction: all or nothing.
     public func createBatch(merchant code: String?, count: Int, design: String, printer: String?) throws -> CardBatch {
-        guard (1...Self.maximumBatchSize).contains(count) else {
-            throw LoyaltyError(.badRequest, "A batch holds 1 to \(Self.maximumBatchSize) cards; \(count) was asked.")
-        }
         let batchID: Int64 = try writer.write { db in
             let merchant = try Self.merchant(db, code: code)
             let numbers = try Self.allocateNumbers(db, merchant: merchant, count: count)
@@ -53,40 +68,35 @@ extension LedgerDatabase {
         return try batch(id: batchID)
     }
 
-    /// Issues `count` new cards (state `issued`, each on its own account) from the merchant's range.
+    /// Issues `count` new cards (state `issued`, each on its own account) from the merchant's
+    /// range, as `CardRangeAllocation` finds them.
     static func allocateNumbers(_ db: Database, merchant: Merchant, count: Int) throws -> [CardNumber] {
-        guard let prefix = merchant.cardPrefix else {
-            throw LoyaltyError(
-                .badRequest, "\(merchant.code) has no card range: set merchant.cardPrefix in its program file.")
-        }
-        var serial =
-            try Int64.fetchOne(
-                db, sql: "SELECT next_serial FROM card_range WHERE merchant_id = ?", arguments: [merchant.id]) ?? 0
-        var numbers: [CardNumber] = []
-        while numbers.count < count {
-            let number: CardNumber
-            do {
-                number = try CardNumber(prefix: prefix, serial: serial)
-            } catch {
-                throw LoyaltyError(
-                    .badRequest, "The card range \(prefix) of \(merchant.code) has no room for \(count) more cards.")
+        var allocation = try CardRangeAllocation(
+            merchant: merchant, count: count,
+            nextSerial: try Int64.fetchOne(
+                db, sql: "SELECT next_serial FROM card_range WHERE merchant_id = ?", arguments: [merchant.id]) ?? 0)
+        while !allocation.isComplete {
+            let candidates = try allocation.candidates()
+            var taken: Set<String> = []
+            for number in candidates {
+                if try card(db, merchant: merchant, number: number) != nil { taken.insert(number.digits) }
             }
-            serial += 1
-            // A number registered by hand earlier is skipped, never given out twice.
-            if try card(db, merchant: merchant, number: number) != nil { continue }
+            allocation.accept(candidates, taken: taken)
+        }
+        let insert = try db.makeStatement(
+            sql:
+                "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, '\(CardStatus.issued.rawValue)', ?)"
+        )
+        for number in allocation.numbers {
             let accountID = try insertAccount(db, merchant: merchant, member: false)
-            try db.execute(
-                sql:
-                    "INSERT INTO card (merchant_id, number, account_id, status, created_at) VALUES (?, ?, ?, '\(CardStatus.issued.rawValue)', ?)",
-                arguments: [merchant.id, number.digits, accountID, nowText()])
-            numbers.append(number)
+            try insert.execute(arguments: [merchant.id, number.digits, accountID, nowText()])
         }
         try db.execute(
             sql: """
                 INSERT INTO card_range (merchant_id, next_serial) VALUES (?, ?)
                 ON CONFLICT (merchant_id) DO UPDATE SET next_serial = excluded.next_serial
-                """, arguments: [merchant.id, serial])
-        return numbers
+                """, arguments: [merchant.id, allocation.nextSerial])
+        return allocation.numbers
     }
 
     public func batch(id: Int64) throws -> CardBatch {
@@ -130,11 +140,10 @@ extension LedgerDatabase {
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM card_batch_item WHERE batch_id = ? AND printed_at IS NULL",
                     arguments: [id]) ?? 0
+            // A batch marked completed again keeps the moment it was completed.
             try db.execute(
-                sql: "UPDATE card_batch SET state = ?, completed_at = ? WHERE id = ?",
-                arguments: [
-                    (left == 0 ? CardBatchState.completed : .printing).rawValue, left == 0 ? nowText() : nil, id,
-                ])
+                sql: "UPDATE card_batch SET state = ?, completed_at = COALESCE(completed_at, ?) WHERE id = ?",
+                arguments: [CardBatchState.afterPrinting(left: left).rawValue, left == 0 ? nowText() : nil, id])
         }
     }
 }
@@ -150,6 +159,21 @@ public struct CardBatchSummary: Sendable, Equatable {
     public var printed: Int
     public var firstNumber: String?
     public var lastNumber: String?
+
+    public init(
+        id: Int64, merchant: String, design: String, printer: String?, state: CardBatchState, count: Int,
+        printed: Int, firstNumber: String?, lastNumber: String?
+    ) {
+        self.id = id
+        self.merchant = merchant
+        self.design = design
+        self.printer = printer
+        self.state = state
+        self.count = count
+        self.printed = printed
+        self.firstNumber = firstNumber
+        self.lastNumber = lastNumber
+    }
 }
 
 extension LedgerDatabase {

@@ -23,6 +23,8 @@ extension LedgerDatabase {
             {
                 return answer
             }
+            try LedgerRules.refuseReturn(
+                after: try Self.programEnd(db, merchant: merchant), now: Date(), merchant: merchant)
             guard
                 let original = try Row.fetchOne(
                     try db.cachedStatement(

@@ -119,6 +119,14 @@ extension LedgerRules {
             "The card cannot be used: the loyalty program ended on \(end) and its balances are frozen.")
     }
 
+    /// A return takes back what its sale earned through the end date; once the core's clock is
+    /// past it, nothing is taken back: the final balances were exported, and a return must not
+    /// change them afterwards (the shop settles it without the card).
+    public static func refuseReturn(after end: String?, now: Date, merchant: Merchant) throws {
+        guard let end else { return }
+        try refuseAfterTheEnd(end, now: now, merchant: merchant, what: "Nothing is taken back for this return")
+    }
+
     /// The core's clock past the end date: every posting the end freezes is refused.
     static func refuseAfterTheEnd(_ end: String, now: Date, merchant: Merchant, what: String) throws {
         guard Timestamp.localDate(now, timeZone: merchant.timeZone) > end else { return }

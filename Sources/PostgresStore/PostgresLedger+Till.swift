@@ -451,6 +451,8 @@ extension PostgresLedger {
             {
                 return answer
             }
+            try LedgerRules.refuseReturn(
+                after: try await self.programEnd(connection, merchant: merchant), now: Date(), merchant: merchant)
             guard
                 let original = try await connection.row(
                     """

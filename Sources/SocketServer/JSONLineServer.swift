@@ -86,27 +86,31 @@ public final class JSONLineServer: Sendable {
     private func runUnix(path: String) async throws {
         let socketPath = SocketPath(path: path)
         try socketPath.claim()
-        // The socket is made 0660 from its first instant by the umask, which is the whole
-        // process's: one bind at a time, so two servers starting together cannot restore each
-        // other's masks out of order and leave the process at 0117 for good.
-        await UmaskTurn.take()
-        let previousMask = umask(0o117)
+        // Bound in a private folder and linked into place once it is 0660, so nobody can connect
+        // to it with other modes for an instant, and without touching the process's umask (which
+        // every thread shares: files other threads write meanwhile would get the socket's mode).
+        let staging = try socketPath.makeStagingFolder()
         let server: NIOAsyncChannel<Accepted, Never>
         do {
             server = try await bootstrap()
-                .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
+                .bind(unixDomainSocketPath: staging.socket, cleanupExistingSocketFile: false) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try Accepted(holding: self.addLineHandlers(channel), extra: nil)
                     }
                 }
         } catch {
-            umask(previousMask)
-            UmaskTurn.give()
+            socketPath.removeStagingFolder(staging)
             throw error
         }
-        umask(previousMask)
-        UmaskTurn.give()
-        chmod(path, 0o660)
+        do {
+            try socketPath.publish(staging)
+            socketPath.removeStagingFolder(staging)
+        } catch {
+            socketPath.removeStagingFolder(staging)
+            server.channel.close(promise: nil)
+            try? await serveAll(server)
+            throw error
+        }
         let bound = socketPath.identity()
         // Before "listening": a stop() that follows the log line must find the channel.
         listen(on: server.channel)
@@ -234,40 +238,5 @@ public final class JSONLineServer: Sendable {
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
-    }
-}
-
-/// One Unix-socket bind at a time in this process (see `runUnix`): a first-come queue that waits
-/// without holding a thread.
-private enum UmaskTurn {
-    private struct State {
-        var busy = false
-        var waiting: [CheckedContinuation<Void, Never>] = []
-    }
-    private static let state = NIOLockedValueBox(State())
-
-    static func take() async {
-        await withCheckedContinuation { (turn: CheckedContinuation<Void, Never>) in
-            let now = state.withLockedValue { state -> Bool in
-                guard state.busy else {
-                    state.busy = true
-                    return true
-                }
-                state.waiting.append(turn)
-                return false
-            }
-            if now { turn.resume() }
-        }
-    }
-
-    static func give() {
-        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
-            guard !state.waiting.isEmpty else {
-                state.busy = false
-                return nil
-            }
-            return state.waiting.removeFirst()
-        }
-        next?.resume()
     }
 }

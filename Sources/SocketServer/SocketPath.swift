@@ -31,6 +31,42 @@ struct SocketPath {
         unlink(path)
     }
 
+    /// A folder only this process's user can enter (mkdtemp, 0700) beside the socket's path,
+    /// for binding the socket where no one can connect before `publish`.
+    struct Staging {
+        let folder: String
+        var socket: String { folder + "/s" }
+    }
+
+    func makeStagingFolder() throws -> Staging {
+        let parent = (path as NSString).deletingLastPathComponent
+        var template = Array(((parent.isEmpty ? "." : parent) + "/.socket-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw InUse(
+                description:
+                    "Cannot create a folder beside \(path) to bind the socket in: \(String(cString: strerror(errno)))."
+            )
+        }
+        return Staging(folder: String(cString: made))
+    }
+
+    /// Makes the staged socket 0660 and links it at `path`. Fails, leaving `path` alone, when
+    /// something was put there since `claim()` (a second server starting at the same moment).
+    func publish(_ staging: Staging) throws {
+        guard chmod(staging.socket, 0o660) == 0 else {
+            throw InUse(description: "Cannot set the mode of \(path): \(String(cString: strerror(errno))).")
+        }
+        guard link(staging.socket, path) == 0 else {
+            let reason = errno == EEXIST ? "another server took the path meanwhile" : String(cString: strerror(errno))
+            throw InUse(description: "Cannot put the socket at \(path): \(reason).")
+        }
+    }
+
+    func removeStagingFolder(_ staging: Staging) {
+        unlink(staging.socket)
+        rmdir(staging.folder)
+    }
+
     /// The file's identity once bound, so the server removes only its own socket at exit.
     func identity() -> (device: UInt64, inode: UInt64)? {
         var info = stat()

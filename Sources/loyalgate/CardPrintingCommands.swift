@@ -3,8 +3,10 @@ import CardBatches
 import CardDesign
 import CardRendering
 import Foundation
+import Logging
 import LoyaltyDomain
 import LoyaltyStore
+import PostgresStore
 import Printing
 
 /// Branded card batches: preview a design, print a batch through CUPS, reprint one card. These
@@ -34,11 +36,12 @@ enum CardPrintingCommands {
         }
     }
 
-    struct Batch: ParsableCommand {
+    struct Batch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Allocate N fresh card numbers (state issued) and print them, or finish an interrupted batch.")
 
         @OptionGroup var data: DataOptions
+        @OptionGroup var chain: ChainDatabaseOptions
         @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
         @Option(help: "How many cards to allocate and print (1 to 50,000).") var count: Int?
         @Option(help: "The card design file (JSON).") var design: String?
@@ -71,35 +74,43 @@ enum CardPrintingCommands {
 
         func jobOptions() throws -> [String: String] { try parseJobOptions(options) }
 
-        func run() throws {
-            let database = try data.open()
-            let run = CardBatchRun(
-                database: database, chunkSize: chunk, jobOptions: try jobOptions(), jobTimeout: .seconds(jobTimeout),
-                say: { print($0) })
-            let outcome =
-                if let resume {
-                    try run.resume(batch: resume, printer: printer)
-                } else {
-                    try run.start(merchant: merchant, count: count!, design: design!, printer: printer!)
+        func run() async throws {
+            // A chain's batches go into its PostgreSQL database (as the cores' role or its
+            // owner), a shop's into its SQLite file; the printing is the same.
+            try await withBatchStore(data: data, chain: chain, logger: Logger(label: "loyalgate.cards")) { database in
+                let (chunk, options, timeout) = (chunk, try jobOptions(), jobTimeout)
+                let (resume, merchant, count, design, printer) = (resume, merchant, count, design, printer)
+                try await onPrintingThread {
+                    let run = CardBatchRun(
+                        database: database, chunkSize: chunk, jobOptions: options, jobTimeout: .seconds(timeout),
+                        say: { print($0) })
+                    let outcome =
+                        if let resume {
+                            try run.resume(batch: resume, printer: printer)
+                        } else {
+                            try run.start(merchant: merchant, count: count!, design: design!, printer: printer!)
+                        }
+                    let batch = outcome.batch
+                    if outcome.wasAlreadyCompleted {
+                        print("batch \(batch.id) is already completed: \(batch.items.count) cards printed")
+                        return
+                    }
+                    print(
+                        "batch \(batch.id) \(batch.state): \(outcome.printed) of \(batch.items.count) cards printed, \(outcome.printedNow) in this run in \(outcome.jobs) job(s)"
+                    )
                 }
-            let batch = outcome.batch
-            if outcome.wasAlreadyCompleted {
-                print("batch \(batch.id) is already completed: \(batch.items.count) cards printed")
-                return
             }
-            print(
-                "batch \(batch.id) \(batch.state): \(outcome.printed) of \(batch.items.count) cards printed, \(outcome.printedNow) in this run in \(outcome.jobs) job(s)"
-            )
         }
     }
 
-    struct Reprint: ParsableCommand {
+    struct Reprint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Print one card again: a worn card with its own number, a replaced one with the number that replaced it."
         )
 
         @OptionGroup var data: DataOptions
+        @OptionGroup var chain: ChainDatabaseOptions
         @Option(help: "The merchant's code; may be left out when the core has one merchant.") var merchant: String?
         @Option(help: "The card design file (JSON).") var design: String
         @Option(help: "The CUPS queue of the card printer.") var printer: String
@@ -107,16 +118,42 @@ enum CardPrintingCommands {
             []
         @Argument(help: "The card number.") var card: String
 
-        func run() throws {
-            let database = try data.open()
-            let reprint = CardReprint(database: database, jobOptions: try parseJobOptions(options))
-            let outcome = try reprint.run(merchant: merchant, card: card, design: design, printer: printer) {
-                number, replaced in
-                if let first = replaced.first { print("card \(first) was replaced by \(number): printing \(number)") }
+        func run() async throws {
+            try await withBatchStore(data: data, chain: chain, logger: Logger(label: "loyalgate.cards")) { database in
+                let (options, merchant, card, design, printer) = (
+                    try parseJobOptions(options), merchant, card, design, printer
+                )
+                try await onPrintingThread {
+                    let reprint = CardReprint(database: database, jobOptions: options)
+                    let outcome = try reprint.run(merchant: merchant, card: card, design: design, printer: printer) {
+                        number, replaced in
+                        if let first = replaced.first {
+                            print("card \(first) was replaced by \(number): printing \(number)")
+                        }
+                    }
+                    print("card \(outcome.number) printed (job \(outcome.queue)-\(outcome.job))")
+                }
             }
-            print("card \(outcome.number) printed (job \(outcome.queue)-\(outcome.job))")
         }
     }
+}
+
+/// Runs `body` on the chain's PostgreSQL store (`--database`), closed afterwards, or else on the
+/// shop's SQLite ledger in `--data`.
+func withBatchStore(
+    data: DataOptions, chain: ChainDatabaseOptions, logger: Logger,
+    _ body: (any CardBatchStore) async throws -> Void
+) async throws {
+    guard let postgres = try await chain.open(logger: logger) else {
+        return try await body(try data.open())
+    }
+    do {
+        try await body(postgres)
+    } catch {
+        await postgres.close()
+        throw PostgresLedger.described(error)
+    }
+    await postgres.close()
 }
 
 /// `--option name=value` flags as CUPS job options.

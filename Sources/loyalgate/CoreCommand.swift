@@ -80,19 +80,16 @@ struct Core: AsyncParsableCommand {
             }
             // Beside the personal-data key, made the first time (0600): it signs the cardholder page's links.
             let tokens = try CardholderTokens.load(path: data.data + "/keys/cardholder-token.key")
-            // Card batches for the back office: on the shop's SQLite ledger (a chain's PostgreSQL
-            // store has no batches yet, docs/chain.md).
+            // Card batches for the back office, on either store: the batches and their cards
+            // are in the database, the designs and the card printer's queue on this machine.
             let designsPath = designs ?? data.data + "/designs"
             var cardPrinting: CardPrintingDesk?
-            if let sqlite = database as? LedgerDatabase,
+            if let batches = database as? any CardBatchStore,
                 designs != nil || FileManager.default.fileExists(atPath: designsPath)
             {
                 cardPrinting = CardPrintingDesk(
-                    database: sqlite, designs: URL(fileURLWithPath: designsPath),
+                    database: batches, designs: URL(fileURLWithPath: designsPath),
                     jobOptions: try parseJobOptions(cardOptions), say: { logger.info("\($0)") })
-            } else if designs != nil {
-                throw ValidationError(
-                    "--designs: card batches are printed from a shop's SQLite ledger, not from PostgreSQL yet.")
             }
             let service = CoreService(
                 store: database, policy: policy, cardPrinting: cardPrinting, logger: logger,

@@ -24,12 +24,21 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ENV = os.environ
 BIN = ENV["LOYALGATE_BIN"]
 OWNER, CASHIER = "campaign owner secret", "campaign cashier secret"
 
+
+
+def click_and_load(driver, element_id):
+    """Clicks a link or a form's button and waits until the next page has replaced this one:
+    without that, a wait for an element both pages have (the notice) can read the old page."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, element_id).click()
+    WebDriverWait(driver, 20, poll_frequency=0.05).until(expected_conditions.staleness_of(page))
 
 def check(condition, message):
     if not condition:
@@ -48,7 +57,7 @@ def sign_in(driver, base, user, password):
     driver.get(base + "/login")
     driver.find_element(By.ID, "user").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "sign-in").click()
+    click_and_load(driver, "sign-in")
     WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form[action='/logout']"))
 
 
@@ -110,27 +119,27 @@ def main():
         text = lambda element_id: driver.find_element(By.ID, element_id).text
 
         sign_in(driver, base, "eigenaar", OWNER)
-        driver.find_element(By.ID, "campaigns-link").click()
+        click_and_load(driver, "campaigns-link")
         wait.until(lambda d: d.find_elements(By.ID, "campaign-form"))
         check(driver.find_elements(By.ID, "no-campaigns"), "no campaigns planned yet")
         for field, value in (("campaign-id", "vichy-march"), ("campaign-name", "Double points on Vichy"),
                              ("campaign-from", "2020-03-01T00:00"), ("campaign-until", "2030-03-15T00:00"),
                              ("campaign-multiplier", "2"), ("campaign-brands", "Vichy")):
             fill(driver, field, value)
-        driver.find_element(By.ID, "add-campaign").click()
+        click_and_load(driver, "add-campaign")
         wait.until(lambda d: d.find_elements(By.ID, "campaign-problem"))
         check("planned ahead" in text("campaign-problem"), f"a campaign in the past is refused: {text('campaign-problem')!r}")
         check(driver.find_element(By.ID, "campaign-name").get_attribute("value") == "Double points on Vichy",
               "what was typed is kept")
         fill(driver, "campaign-from", "2030-03-01T00:00")
-        driver.find_element(By.ID, "add-campaign").click()
+        click_and_load(driver, "add-campaign")
         wait.until(lambda d: d.find_elements(By.ID, "notice"))
         check("program version 2" in text("notice"), f"the campaign is a new program version: {text('notice')!r}")
         row = text("campaign-vichy-march")
         check("planned" in row and "x2 points" in row and "Vichy" in row, f"the campaign is listed: {row!r}")
         if ENV.get("LOYALGATE_SCREENSHOTS"):
             driver.save_screenshot(os.path.join(ENV["LOYALGATE_SCREENSHOTS"], "campaigns.png"))
-        driver.find_element(By.ID, "cancel-vichy-march").click()
+        click_and_load(driver, "cancel-vichy-march")
         wait.until(lambda d: d.find_elements(By.ID, "notice"))
         check("cancelled" in text("notice") and driver.find_elements(By.ID, "no-campaigns"),
               "the cancelled campaign is gone")
@@ -138,23 +147,23 @@ def main():
         # A prize draw whose period ends six seconds from now (UTC times, as the core accepts them).
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         until = now + datetime.timedelta(seconds=6)
-        driver.find_element(By.ID, "draws-link").click()
+        click_and_load(driver, "draws-link")
         wait.until(lambda d: d.find_elements(By.ID, "draw-form"))
         for field, value in (("draw-code", "market"), ("draw-name", "Together at the market"),
                              ("draw-from", (now - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")),
                              ("draw-until", until.strftime("%Y-%m-%dT%H:%M:%SZ")), ("draw-per", "10.00"),
                              ("draw-winners", "1")):
             fill(driver, field, value)
-        driver.find_element(By.ID, "define-draw").click()
+        click_and_load(driver, "define-draw")
         wait.until(lambda d: d.find_elements(By.ID, "commit-market"))
-        driver.find_element(By.ID, "commit-market").click()
+        click_and_load(driver, "commit-market")
         wait.until(lambda d: d.find_elements(By.ID, "run-market"))
         published = driver.find_element(By.CSS_SELECTOR, "#draw-market .hash").text
         check(re.fullmatch(r"[0-9a-f]{64}", published), f"the seed's SHA-256 is published: {published!r}")
         check(till_earn("55.00").get("ok"), "a till earns 55.00 in the period")
         while datetime.datetime.now(datetime.timezone.utc) < until + datetime.timedelta(seconds=1):
             time.sleep(0.2)
-        driver.find_element(By.ID, "run-market").click()
+        click_and_load(driver, "run-market")
         wait.until(lambda d: d.find_elements(By.ID, "seed"))
         check(text("seed-hash") == published, "the draw's page shows the committed hash")
         check(re.fullmatch(r"[0-9a-f]{64}", text("seed")), f"and the revealed seed: {text('seed')!r}")

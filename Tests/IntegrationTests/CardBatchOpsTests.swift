@@ -14,9 +14,18 @@ import Testing
     /// A core with the examples' designs folder, printing through a private cupsd.
     /// Keep the CupsHarness bound for the whole test: dropping it stops its cupsd.
     static func shop() throws -> (CoreProcess, CupsHarness, PrinterCatcher, LoyalgateClient) {
+        let (core, cups, printer, _, client) = try shop(on: .sqlite)
+        return (core, cups, printer, client)
+    }
+
+    /// The same shop's core on either store: on PostgreSQL the batches are in the chain's database.
+    static func shop(on kind: StoreKind) throws -> (
+        CoreProcess, CupsHarness, PrinterCatcher, BatchPlace, LoyalgateClient
+    ) {
         let (core, cups, printer) = try CardPrintingTests.shop(programs: ["dutch-pharmacy"])
-        try core.start(arguments: ["--designs", designs], environment: cups.environment)
-        return (core, cups, printer, try core.typedClient())
+        let place = try BatchPlace(kind, shop: core)
+        try place.start(core, arguments: ["--designs", designs], environment: cups.environment)
+        return (core, cups, printer, place, try core.typedClient())
     }
 
     /// Asks `batch.list` until the batch is no longer being printed, at most `seconds`.
@@ -30,9 +39,11 @@ import Testing
         return nil
     }
 
-    @Test func aBatchOrderedThroughTheCorePrintsEveryNumberItAllocated() throws {
-        let (core, cups, printer, client) = try Self.shop()
-        defer { withExtendedLifetime(cups) {} }
+    @Test(arguments: StoreKind.available) func aBatchOrderedThroughTheCorePrintsEveryNumberItAllocated(
+        _ kind: StoreKind
+    ) throws {
+        let (core, cups, printer, place, client) = try Self.shop(on: kind)
+        defer { withExtendedLifetime((core, cups)) {} }
         #expect(try client.call(CoreOp.BatchDesigns.self, .init()).designs.contains("linde-pharmacy"))
         let preview = try client.call(CoreOp.BatchPreview.self, .init(design: "linde-pharmacy"))
         #expect(Data(base64Encoded: preview.png)?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true, "a PNG")
@@ -46,8 +57,9 @@ import Testing
         #expect(done.printed == 5)
         #expect(done.problem == nil)
 
-        let allocated = try PrintedCards.sql(
-            core.data, "SELECT card_number FROM card_batch_item WHERE batch_id = \(ordered.batch) ORDER BY position")
+        let allocated = try place.sql(
+            "SELECT card_number FROM card_batch_item WHERE batch_id = \(ordered.batch) ORDER BY position")
+        #expect(try place.sql("SELECT DISTINCT status FROM card") == ["issued"])
         #expect(done.firstNumber == allocated.first && done.lastNumber == allocated.last)
         try #require(printer.waitForJobs(1), "the batch did not reach the printer")
         let scanned = try printer.jobs.flatMap { try PrintedCards.pages(of: $0) }.compactMap { page in
@@ -56,8 +68,10 @@ import Testing
         #expect(scanned == allocated, "every allocated number printed once, in order, scannable")
     }
 
-    @Test func aBatchStoppedByAFailingPrinterSaysWhyAndIsResumedWithNothingPrintedTwice() throws {
-        let (core, cups, printer, client) = try Self.shop()
+    @Test(arguments: StoreKind.available)
+    func aBatchStoppedByAFailingPrinterSaysWhyAndIsResumedWithNothingPrintedTwice(_ kind: StoreKind) throws {
+        let (core, cups, printer, place, client) = try Self.shop(on: kind)
+        defer { withExtendedLifetime((core, cups)) {} }
         // The card printer jams on every try of the first job: the run gives up after three.
         try cups.failJobs([1, 2, 3])
         let ordered = try client.call(CoreOp.BatchOrder.self, .init(count: 4, design: "bench-card", printer: "cards"))
@@ -74,9 +88,10 @@ import Testing
         #expect(done.printed == 4)
 
         try #require(printer.waitForJobs(1))
-        let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item ORDER BY position")
+        let allocated = try place.sql("SELECT card_number FROM card_batch_item ORDER BY position")
         let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
         #expect(printed.sorted() == allocated.sorted(), "the failed jobs printed nothing; the resumed one all four")
+        #expect(try place.sql("SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == ["4"])
         // A completed batch resumed again sends nothing.
         #expect(try client.call(CoreOp.BatchResume.self, .init(batch: ordered.batch)).state == "completed")
     }

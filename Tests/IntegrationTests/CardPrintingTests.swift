@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testbed
 import Testing
 
@@ -8,21 +9,24 @@ import Testing
 @Suite struct CardPrintingTests {
     static let designs = Loyalgate.examples.appendingPathComponent("cards")
 
-    @Test func everyPrintedBarcodeScansAsTheNumberBesideItAndAllocatedInTheCore() throws {
+    @Test(arguments: StoreKind.available) func everyPrintedBarcodeScansAsTheNumberBesideItAndAllocatedInTheCore(
+        _ kind: StoreKind
+    ) throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        let place = try BatchPlace(kind, shop: core)
         let result = try Loyalgate.run(
-            [
-                "cards", "batch", "--data", core.data, "--count", "7", "--chunk", "3",
+            ["cards", "batch"] + place.arguments + [
+                "--count", "7", "--chunk", "3",
                 "--design", Self.designs.appendingPathComponent("linde-pharmacy.json").path, "--printer", "cards",
             ],
             environment: cups.environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("batch 1 completed: 7 of 7 cards printed"))
 
-        let allocated = try PrintedCards.sql(
-            core.data, "SELECT card_number FROM card_batch_item WHERE batch_id = 1 ORDER BY position")
+        let allocated = try place.sql("SELECT card_number FROM card_batch_item WHERE batch_id = 1 ORDER BY position")
         #expect(allocated.count == 7)
-        #expect(try PrintedCards.sql(core.data, "SELECT DISTINCT status FROM card") == ["issued"])
+        #expect(try place.sql("SELECT DISTINCT status FROM card") == ["issued"])
+        #expect(try place.sql("SELECT state FROM card_batch WHERE id = 1") == ["completed"])
         #expect(printer.jobs.count == 3, "7 cards in jobs of 3")
 
         var scanned: [String] = []
@@ -83,27 +87,28 @@ import Testing
         #expect(try PrintedCards.tool("zbarimg", ["-q", png]).contains("QR-Code:2000000000015"))
     }
 
-    @Test func aBatchKilledMidwayAndResumedPrintsEveryAllocatedNumberExactlyOnce() throws {
+    @Test(arguments: StoreKind.available) func aBatchKilledMidwayAndResumedPrintsEveryAllocatedNumberExactlyOnce(
+        _ kind: StoreKind
+    ) throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        let place = try BatchPlace(kind, shop: core)
         printer.delay = 1  // a slow card printer: the kill lands while job 2 is on it
         let batch = try ChildProcess(
             Loyalgate.binary,
-            [
-                "cards", "batch", "--data", core.data, "--count", "12", "--chunk", "3",
+            ["cards", "batch"] + place.arguments + [
+                "--count", "12", "--chunk", "3",
                 "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards",
             ], environment: cups.environment)
         try batch.start()
         #expect(printer.waitForConnections(2))
         batch.kill()
         #expect(
-            try PrintedCards.sql(core.data, "SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == [
-                "3"
-            ],
+            try place.sql("SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == ["3"],
             "job 1 was printed and recorded, job 2 was still on the printer")
 
         printer.delay = 0
         let resumed = try Loyalgate.run(
-            ["cards", "batch", "--data", core.data, "--resume", "1"], environment: cups.environment)
+            ["cards", "batch"] + place.arguments + ["--resume", "1"], environment: cups.environment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         // The job in flight at the kill is not sent again: CUPS finishes it and the resume counts it;
         // the rest goes in one job (--chunk is per run, default 100).
@@ -112,19 +117,77 @@ import Testing
             resumed.stdout.contains("batch 1 completed: 12 of 12 cards printed, 9 in this run in 2 job(s)"),
             "\(resumed.stdout)")
 
-        let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item WHERE batch_id = 1")
+        let allocated = try place.sql("SELECT card_number FROM card_batch_item WHERE batch_id = 1")
         let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
         #expect(allocated.count == 12)
         #expect(printed.sorted() == allocated.sorted(), "every allocated number printed once, none twice, none skipped")
-        #expect(try PrintedCards.sql(core.data, "SELECT COUNT(*) FROM card") == ["12"], "no number allocated twice")
+        #expect(try place.sql("SELECT COUNT(*) FROM card") == ["12"], "no number allocated twice")
+        #expect(try place.sql("SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == ["12"])
     }
 
-    @Test func aFailedPrintJobIsSentAgainAndTheBatchSaysSo() throws {
+    /// Two machines of a chain print batches at the same moment: each allocation waits for the
+    /// other's, so the two batches share no number and every card comes off the printer once.
+    @Test(.enabled(if: PostgresServer.unavailable == nil, "PostgreSQL is not installed"))
+    func twoBatchesPrintedAtOnceOnTheChainShareNoNumber() throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        defer { withExtendedLifetime((core, cups)) {} }
+        let place = try BatchPlace(.postgres, shop: core)
+        let design = Self.designs.appendingPathComponent("bench-card.json").path
+        let outputs = Mutex([Int32](repeating: -1, count: 2))
+        let (arguments, environment) = (place.arguments, cups.environment)
+        DispatchQueue.concurrentPerform(iterations: 2) { run in
+            let result = try? Loyalgate.run(
+                ["cards", "batch"] + arguments + [
+                    "--count", "20", "--chunk", "20", "--design", design, "--printer", "cards",
+                ], environment: environment)
+            outputs.withLock { $0[run] = result?.status ?? -2 }
+        }
+        #expect(outputs.withLock { $0 } == [0, 0])
+        #expect(try place.sql("SELECT id, state FROM card_batch ORDER BY id") == ["1|completed", "2|completed"])
+        let allocated = try place.sql("SELECT card_number FROM card_batch_item")
+        #expect(allocated.count == 40)
+        #expect(Set(allocated).count == 40, "no number in both batches")
+        #expect(try place.sql("SELECT COUNT(*) FROM card") == ["40"])
+        try #require(printer.waitForJobs(2), "the batches did not reach the printer")
+        let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
+        #expect(printed.sorted() == allocated.sorted())
+    }
+
+    /// A shop whose printer died mid-batch moves onto the chain; the batch is finished there.
+    @Test(.enabled(if: PostgresServer.unavailable == nil, "PostgreSQL is not installed"))
+    func aBatchLeftHalfPrintedBeforeTheMoveIsFinishedOnTheChain() throws {
+        let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        defer { withExtendedLifetime((core, cups)) {} }
+        try cups.failJobs([2, 3, 4])  // the second chunk fails all three tries: the run stops
+        let design = Self.designs.appendingPathComponent("bench-card.json").path
+        let stopped = try Loyalgate.run(
+            [
+                "cards", "batch", "--data", core.data, "--count", "6", "--chunk", "3", "--design", design, "--printer",
+                "cards",
+            ],
+            environment: cups.environment)
+        #expect(stopped.status != 0)
+        #expect(stopped.stderr.contains("loyalgate cards batch --resume 1"), "\(stopped.stderr)")
+
+        let place = try BatchPlace(.postgres, shop: core)
+        #expect(try place.sql("SELECT COUNT(*) FROM card_batch_item WHERE printed_at IS NOT NULL") == ["3"])
+        try cups.failJobs([])
+        let resumed = try Loyalgate.run(
+            ["cards", "batch"] + place.arguments + ["--resume", "1"], environment: cups.environment)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("batch 1 completed: 6 of 6 cards printed, 3 in this run"), "\(resumed.stdout)")
+        let allocated = try place.sql("SELECT card_number FROM card_batch_item")
+        let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
+        #expect(printed.sorted() == allocated.sorted(), "the failed tries printed nothing; each card once")
+    }
+
+    @Test(arguments: StoreKind.available) func aFailedPrintJobIsSentAgainAndTheBatchSaysSo(_ kind: StoreKind) throws {
+        let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        let place = try BatchPlace(kind, shop: core)
         try cups.failJobs([2])
         let result = try Loyalgate.run(
-            [
-                "cards", "batch", "--data", core.data, "--count", "9", "--chunk", "3",
+            ["cards", "batch"] + place.arguments + [
+                "--count", "9", "--chunk", "3",
                 "--design", Self.designs.appendingPathComponent("bench-card.json").path, "--printer", "cards",
             ],
             environment: cups.environment)
@@ -132,24 +195,27 @@ import Testing
         #expect(result.stdout.contains("job cards-2 was aborted"))
         #expect(result.stdout.contains("sending those 3 cards again (try 2 of 3)"))
         #expect(result.stdout.contains("batch 1 completed: 9 of 9 cards printed"))
-        let allocated = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item")
+        let allocated = try place.sql("SELECT card_number FROM card_batch_item")
         let printed = try printer.jobs.flatMap { try PrintedCards.pages(of: $0, scan: false).flatMap(\.printedNumbers) }
         #expect(printed.sorted() == allocated.sorted())
     }
 
-    @Test func aWornCardIsReprintedWithItsNumberAndAReplacedOneWithItsNewNumber() throws {
+    @Test(arguments: StoreKind.available) func aWornCardIsReprintedWithItsNumberAndAReplacedOneWithItsNewNumber(
+        _ kind: StoreKind
+    ) throws {
         let (core, cups, printer) = try Self.shop(programs: ["dutch-pharmacy"])
+        let place = try BatchPlace(kind, shop: core)
         let design = Self.designs.appendingPathComponent("linde-pharmacy.json").path
         #expect(
             try Loyalgate.run(
-                ["cards", "batch", "--data", core.data, "--count", "2", "--design", design, "--printer", "cards"],
+                ["cards", "batch"] + place.arguments + ["--count", "2", "--design", design, "--printer", "cards"],
                 environment: cups.environment
             ).status == 0)
-        let cards = try PrintedCards.sql(core.data, "SELECT card_number FROM card_batch_item ORDER BY position")
+        let cards = try place.sql("SELECT card_number FROM card_batch_item ORDER BY position")
         let (worn, lost) = (cards[0], cards[1])
 
         let reprint = try Loyalgate.run(
-            ["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", worn],
+            ["cards", "reprint"] + place.arguments + ["--design", design, "--printer", "cards", worn],
             environment: cups.environment)
         #expect(reprint.status == 0, "\(reprint.stderr)")
         #expect(reprint.stdout.contains("card \(worn) printed"))
@@ -159,12 +225,12 @@ import Testing
         #expect(try PrintedCards.pages(of: printer.jobs[1]).map(\.barcodes) == [["EAN-13:\(worn)"], []])
 
         // The lost card is replaced through the core; its reprint carries the new number.
-        try core.start()
+        try place.start(core)
         let replaced = try Loyalgate.run(["cards", "replace", "--socket", core.socket, "--reason", "lost", lost])
         #expect(replaced.status == 0, "\(replaced.stderr)")
-        let newNumber = try PrintedCards.sql(core.data, "SELECT replaced_by FROM card WHERE number = '\(lost)'")[0]
+        let newNumber = try place.sql("SELECT replaced_by FROM card WHERE number = '\(lost)'")[0]
         let second = try Loyalgate.run(
-            ["cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards", lost],
+            ["cards", "reprint"] + place.arguments + ["--design", design, "--printer", "cards", lost],
             environment: cups.environment)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("card \(lost) was replaced by \(newNumber): printing \(newNumber)"))
@@ -172,9 +238,8 @@ import Testing
         #expect(try PrintedCards.pages(of: printer.jobs[2]).map(\.barcodes) == [["EAN-13:\(newNumber)"], []])
 
         let stranger = try Loyalgate.run(
-            [
-                "cards", "reprint", "--data", core.data, "--design", design, "--printer", "cards",
-                card("2990001", 99_999),
+            ["cards", "reprint"] + place.arguments + [
+                "--design", design, "--printer", "cards", card("2990001", 99_999),
             ],
             environment: cups.environment)
         #expect(stranger.status != 0)

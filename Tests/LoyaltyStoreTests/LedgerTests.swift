@@ -3,6 +3,7 @@ import GRDB
 import LoyalgateProtocol
 import LoyaltyDomain
 import LoyaltyStore
+import PostgresStore
 import Testbed
 import Testing
 
@@ -121,33 +122,115 @@ import Testing
     }
 }
 
+/// Card batches at the store, on both stores (`StoreKind`): what `loyalgate cards batch` and the
+/// core's back office rely on.
 @Suite struct CardBatchTests {
-    @Test func aBatchAllocatesFreshIssuedNumbersThatAreNeverReused() async throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
-        try ledger.addCard(ledger.card("2990001", 1))  // registered by hand: must be skipped
-        let first = try ledger.database.createBatch(merchant: nil, count: 3, design: "d.json", printer: nil)
-        let second = try ledger.database.createBatch(merchant: nil, count: 2, design: "d.json", printer: nil)
+    @Test(arguments: StoreKind.available) func aBatchAllocatesFreshIssuedNumbersThatAreNeverReused(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
+        try await ledger.addCard(ledger.card("2990001", 1))  // registered by hand: must be skipped
+        let first = try await ledger.batches.createBatch(merchant: nil, count: 3, design: "d.json", printer: nil)
+        let second = try await ledger.batches.createBatch(merchant: nil, count: 2, design: "d.json", printer: nil)
         let numbers = (first.items + second.items).map(\.number)
         #expect(Set(numbers).count == 5)
         #expect(!numbers.contains(ledger.card("2990001", 1)))
-        #expect(try await ledger.database.lookup(merchant: nil, card: numbers[0]).card.status == .issued)
+        #expect(numbers.first == ledger.card("2990001", 0) && numbers.last == ledger.card("2990001", 5))
+        #expect(try await ledger.store.lookup(merchant: nil, card: numbers[0]).card.status == .issued)
+        #expect(first.state == .allocated && first.items.allSatisfy { !$0.printed })
         #expect(
-            await errorCode { try ledger.database.createBatch(merchant: nil, count: 0, design: "d", printer: nil) }
+            await errorCode { try await ledger.batches.createBatch(merchant: nil, count: 0, design: "d", printer: nil) }
                 == .badRequest)
         #expect(
             await errorCode {
-                try ledger.database.createBatch(merchant: nil, count: 1_000_000, design: "d", printer: nil)
+                try await ledger.batches.createBatch(merchant: nil, count: 1_000_000, design: "d", printer: nil)
             } == .badRequest)
+        #expect(try await ledger.verify().problems.isEmpty)
+        await ledger.close()
     }
 
-    @Test func printedCardsAreRememberedSoAResumePrintsOnlyTheRest() throws {
-        let ledger = try TestLedger(programs: ["dutch-pharmacy"])
-        let batch = try ledger.database.createBatch(merchant: nil, count: 4, design: "d.json", printer: "cards")
-        try ledger.database.markPrinted(batch: batch.id, numbers: batch.items.prefix(2).map(\.number), job: "cards-17")
-        let resumed = try ledger.database.batch(id: batch.id)
+    @Test(arguments: StoreKind.available) func printedCardsAreRememberedSoAResumePrintsOnlyTheRest(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
+        let batch = try await ledger.batches.createBatch(merchant: nil, count: 4, design: "d.json", printer: "cards")
+        let firstTwo = batch.items.prefix(2).map(\.number)
+        try await ledger.batches.markSubmitted(batch: batch.id, numbers: firstTwo, job: "chunk 1")
+        #expect(try await ledger.batches.batch(id: batch.id).unprinted.map(\.job) == ["chunk 1", "chunk 1", nil, nil])
+        try await ledger.batches.markPrinted(batch: batch.id, numbers: firstTwo, job: "cards-17")
+        let resumed = try await ledger.batches.batch(id: batch.id)
         #expect(resumed.state == .printing)
         #expect(resumed.unprinted.map(\.number) == batch.items.suffix(2).map(\.number))
-        try ledger.database.markPrinted(batch: batch.id, numbers: resumed.unprinted.map(\.number), job: "cards-18")
-        #expect(try ledger.database.batch(id: batch.id).state == .completed)
+        try await ledger.batches.markPrinted(batch: batch.id, numbers: resumed.unprinted.map(\.number), job: "cards-18")
+        #expect(try await ledger.batches.batch(id: batch.id).state == .completed)
+        let summary = try #require(try await ledger.batches.batchSummaries(merchant: nil).first)
+        #expect(summary.id == batch.id && summary.printed == 4 && summary.count == 4 && summary.state == .completed)
+        #expect(summary.firstNumber == batch.items.first?.number && summary.lastNumber == batch.items.last?.number)
+        await ledger.close()
+    }
+
+    @Test(arguments: StoreKind.available) func markingCardsPrintedTwiceChangesNothing(_ kind: StoreKind) async throws {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
+        let batch = try await ledger.batches.createBatch(merchant: nil, count: 2, design: "d.json", printer: "cards")
+        let numbers = batch.items.map(\.number)
+        try await ledger.batches.markPrinted(batch: batch.id, numbers: numbers, job: "cards-1")
+        let printed = try await ledger.batches.batch(id: batch.id)
+        // A resumed run that settles the same job again, or another core doing so at once.
+        try await ledger.batches.markPrinted(batch: batch.id, numbers: numbers, job: "cards-2")
+        try await ledger.batches.markSubmitted(batch: batch.id, numbers: numbers, job: nil)
+        #expect(try await ledger.batches.batch(id: batch.id) == printed)
+        #expect(printed.state == .completed && printed.items.allSatisfy { $0.printed && $0.job == "cards-1" })
+        #expect(try await ledger.batches.batchSummaries(merchant: nil).map(\.printed) == [2])
+        await ledger.close()
+    }
+
+    @Test(arguments: StoreKind.available) func aReprintOfAReplacedCardPrintsTheCardThatReplacedIt(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
+        let batch = try await ledger.batches.createBatch(merchant: nil, count: 1, design: "d.json", printer: nil)
+        let old = batch.items[0].number
+        #expect(try await ledger.batches.cardToPrint(merchant: nil, card: old) == CardToPrint(chain: [(old, .issued)]))
+        _ = try await ledger.store.activate(merchant: nil, card: old, customer: nil, at: Date())
+        let first = try await ledger.store.replace(merchant: nil, card: old, reason: "worn", newCard: nil).card.number
+        let second = try await ledger.store.replace(merchant: nil, card: first, reason: "lost", newCard: nil).card
+            .number
+        let target = try await ledger.batches.cardToPrint(merchant: nil, card: old)
+        #expect(target.number == second && target.status == .active && target.replaced == [old, first])
+        #expect(
+            await errorCode { try await ledger.batches.cardToPrint(merchant: nil, card: ledger.card("2990001", 999)) }
+                == .unknownCard)
+        await ledger.close()
+    }
+
+    /// Two cores ordering batches at the same moment: each waits for the other's allocation,
+    /// so no number is in both batches and every number is one card.
+    @Test(arguments: StoreKind.available) func twoStoresCreatingBatchesAtOnceGetDisjointNumbers(_ kind: StoreKind)
+        async throws
+    {
+        let ledger = try await StoreLedger.open(kind, programs: ["dutch-pharmacy"])
+        let other: any CardBatchStore =
+            if let url = ledger.url {
+                try await PostgresLedger.connect(url: url)
+            } else {
+                try LedgerDatabase(directory: ledger.sqlite!.directory)
+            }
+        let batches = try await withThrowingTaskGroup(of: [String].self) { group in
+            for round in 0..<8 {
+                let store = round.isMultiple(of: 2) ? ledger.batches : other
+                group.addTask {
+                    try await store.createBatch(merchant: nil, count: 50, design: "d.json", printer: nil).items.map(
+                        \.number)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let numbers = batches.flatMap { $0 }
+        #expect(numbers.count == 400)
+        #expect(Set(numbers).count == 400, "no number in two batches")
+        #expect(try await ledger.batches.batchSummaries(merchant: nil).map(\.count) == Array(repeating: 50, count: 8))
+        #expect(try await ledger.verify().problems.isEmpty)
+        await (other as? PostgresLedger)?.close()
+        await ledger.close()
     }
 }

@@ -79,6 +79,10 @@ import Testing
         }
         #expect(spent?.code == .programClosed)
         #expect(spent?.message.contains("balances are frozen") == true, "\(spent as Any)")
+        // A return of that sale takes nothing back either.
+        let returned = await refusal { try await ledger.giveBack(receipt: "g1", original: "e1", before) }
+        #expect(returned?.code == .programClosed)
+        #expect(returned?.message.contains("Nothing is taken back") == true, "\(returned as Any)")
         // The balance stays what the final export showed.
         #expect(try await ledger.store.lookup(merchant: nil, card: card).account.points == 150)
         await ledger.close()

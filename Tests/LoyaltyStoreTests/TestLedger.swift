@@ -110,6 +110,9 @@ struct StoreLedger {
 
     func card(_ prefix: String, _ serial: Int64) -> String { try! CardNumber(prefix: prefix, serial: serial).digits }
 
+    /// The store's card batches (`CardBatchStore`).
+    var batches: any CardBatchStore { sqlite?.database ?? postgres! }
+
     func addCard(_ number: String, merchant: String? = nil, status: CardStatus = .active, member: Bool = false)
         async throws
     {

@@ -86,4 +86,39 @@ import Testing
         server.stop()
         try await running.value
     }
+
+    @Test func bindingLeavesOtherFilesModesAloneAndTheSocketAt0660() async throws {
+        // What the process's umask gives a new file, seen before any server binds.
+        let reference = folder + "/reference"
+        FileManager.default.createFile(atPath: reference, contents: Data())
+        let expected = try Self.mode(reference)
+        // Files written by other threads while sockets are being bound keep that mode: binding
+        // once changed the umask for the whole process for an instant.
+        let writer = Task.detached { () -> [Int] in
+            (0..<400).compactMap { index in
+                let path = folder + "/written-\(index)"
+                FileManager.default.createFile(atPath: path, contents: Data())
+                return try? Self.mode(path)
+            }
+        }
+        for round in 0..<20 {
+            let path = folder + "/bind\(round).sock"
+            let server = echoServer(path)
+            let running = Task { try await server.run() }
+            while (try? UnixLineClient(path: path)) == nil { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(try Self.mode(path) == 0o660)
+            server.stop()
+            try await running.value
+        }
+        let modes = await writer.value
+        #expect(modes.count == 400 && modes.allSatisfy { $0 == expected }, "\(Set(modes)) instead of \(expected)")
+        // Nothing is left beside the sockets (they were bound in a private folder first).
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    static func mode(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.posixPermissions] as? Int ?? -1) & 0o777
+    }
 }
