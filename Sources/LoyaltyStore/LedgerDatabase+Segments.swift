@@ -31,6 +31,47 @@ extension LedgerDatabase {
         return filter
     }
 
+    /// A `segment.members` request's filter (checked) when it gives one, or a refusal.
+    static func checkedMembersRequest(segment: Int64?, filter: SegmentFilter?, after: Int64, limit: Int)
+        throws(LoyaltyError) -> SegmentFilter?
+    {
+        guard (1...5000).contains(limit), after >= 0 else {
+            throw LoyaltyError(.badRequest, "\"limit\" is 1 to 5000 and \"after\" a customer from a previous page.")
+        }
+        guard (segment == nil) != (filter == nil) else {
+            throw LoyaltyError(.badRequest, "Give either a \"segment\" or a \"filter\".")
+        }
+        return try filter.map { filter throws(LoyaltyError) in try Self.checked(filter) }
+    }
+
+    /// A segment's name, trimmed, or a refusal.
+    static func segmentName(_ name: String) throws(LoyaltyError) -> String {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard (1...100).contains(name.unicodeScalars.count),
+            !name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        else { throw LoyaltyError(.badRequest, "A segment's name is 1 to 100 characters, without control characters.") }
+        return name
+    }
+
+    /// A mailing's subject, trimmed, once the subject, text and key are found acceptable.
+    static func checkedMailing(subject: String, text: String, key: String?) throws(LoyaltyError) -> String {
+        if let key, !(1...64).contains(key.unicodeScalars.count) {
+            throw LoyaltyError(.badRequest, "A mailing's \"key\" is 1 to 64 characters.")
+        }
+        let subject = subject.trimmingCharacters(in: .whitespaces)
+        // A line break in a subject would end the header and start another one.
+        guard (1...200).contains(subject.unicodeScalars.count),
+            !subject.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        else { throw LoyaltyError(.badRequest, "A mail's subject is 1 to 200 characters on one line.") }
+        guard (1...20_000).contains(text.unicodeScalars.count),
+            !text.unicodeScalars.contains(where: {
+                ($0.value < 0x20 && $0.value != 0x0A && $0.value != 0x0D && $0.value != 0x09)
+                    || (0x7F...0x9F).contains($0.value)
+            })
+        else { throw LoyaltyError(.badRequest, "A mail's text is 1 to 20,000 characters, without control characters.") }
+        return subject
+    }
+
     /// The local date `months` months before `today` (the day clamped to the month's length).
     static func monthsBefore(_ today: String, months: Int) -> String {
         guard let (y, m, d) = StatisticsCalendar.parts(today) else { return today }
@@ -117,10 +158,7 @@ extension LedgerDatabase {
     public func saveSegment(merchant code: String?, name: String, filter: SegmentFilter, user: String, at instant: Date)
         async throws -> SegmentView
     {
-        let name = name.trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(name.unicodeScalars.count),
-            !name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
-        else { throw LoyaltyError(.badRequest, "A segment's name is 1 to 100 characters, without control characters.") }
+        let name = try Self.segmentName(name)
         let filter = try Self.checked(filter)
         let json = String(decoding: try Self.answerEncoder.encode(filter), as: UTF8.self)
         // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
@@ -158,13 +196,7 @@ extension LedgerDatabase {
     public func segmentMembers(
         merchant code: String?, segment: Int64?, filter: SegmentFilter?, after: Int64, limit: Int, at instant: Date
     ) async throws -> SegmentMembersAnswer {
-        guard (1...5000).contains(limit), after >= 0 else {
-            throw LoyaltyError(.badRequest, "\"limit\" is 1 to 5000 and \"after\" a customer from a previous page.")
-        }
-        guard (segment == nil) != (filter == nil) else {
-            throw LoyaltyError(.badRequest, "Give either a \"segment\" or a \"filter\".")
-        }
-        let given = try filter.map { filter throws(LoyaltyError) in try Self.checked(filter) }
+        let given = try Self.checkedMembersRequest(segment: segment, filter: filter, after: after, limit: limit)
         // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
         try await catchUpStatistics()
         return try await read { db in
@@ -193,20 +225,7 @@ extension LedgerDatabase {
         merchant code: String?, segment: Int64, subject: String, text: String, user: String, key: String? = nil,
         at instant: Date
     ) async throws -> MailingAnswer {
-        if let key, !(1...64).contains(key.unicodeScalars.count) {
-            throw LoyaltyError(.badRequest, "A mailing's \"key\" is 1 to 64 characters.")
-        }
-        let subject = subject.trimmingCharacters(in: .whitespaces)
-        // A line break in a subject would end the header and start another one.
-        guard (1...200).contains(subject.unicodeScalars.count),
-            !subject.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
-        else { throw LoyaltyError(.badRequest, "A mail's subject is 1 to 200 characters on one line.") }
-        guard (1...20_000).contains(text.unicodeScalars.count),
-            !text.unicodeScalars.contains(where: {
-                ($0.value < 0x20 && $0.value != 0x0A && $0.value != 0x0D && $0.value != 0x09)
-                    || (0x7F...0x9F).contains($0.value)
-            })
-        else { throw LoyaltyError(.badRequest, "A mail's text is 1 to 20,000 characters, without control characters.") }
+        let subject = try Self.checkedMailing(subject: subject, text: text, key: key)
         // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
         try await catchUpStatistics()
         return try await write { db in
@@ -252,4 +271,9 @@ extension LedgerDatabase {
 public struct MailingText: Sendable, Hashable {
     public var subject: String
     public var text: String
+
+    public init(subject: String, text: String) {
+        self.subject = subject
+        self.text = text
+    }
 }

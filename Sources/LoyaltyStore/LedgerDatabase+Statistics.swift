@@ -198,23 +198,14 @@ extension LedgerDatabase {
     public func statistics(merchant code: String?, dimension: String, period: String?, at instant: Date)
         async throws -> StatisticsAnswer
     {
-        let salesDimensions = ["gender", "age", "area", "brand", "category", "shop"]
-        guard salesDimensions.contains(dimension) || dimension == "points" || dimension == "discount" else {
-            throw LoyaltyError(
-                .badRequest, "\"dimension\" is gender, age, area, brand, category, shop, points or discount.")
-        }
+        try Self.checkDimension(dimension)
         // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
         try await catchUpStatistics()
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
-            let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)
-            let period = period ?? String(today.prefix(4))
-            guard StatisticsCalendar.isYearOrMonth(period) else {
-                throw LoyaltyError(.badRequest, "\"period\" is a year like 2026 or a month like 2026-03.")
-            }
+            let (period, year) = try Self.reportPeriod(period, merchant: merchant, at: instant)
             let money = { (minor: Int64) in Money(minorUnits: minor, currency: merchant.currency).decimalString }
-            let year = Int(today.prefix(4)) ?? 2026
-            var rows: [String: (customers: Int?, buyers: Int?, sales: StatisticsAnswer.Sales?)] = [:]
+            var rows: StatisticsFigures = [:]
             var hiddenByMonth = 0
             switch dimension {
             case "points", "discount":
@@ -231,7 +222,7 @@ extension LedgerDatabase {
                 }
             default:
                 if ["gender", "age", "area"].contains(dimension) {
-                    let column = ["gender": "gender", "age": "birth_decade", "area": "area"][dimension]!
+                    let column = Self.profileColumns[dimension]!
                     for row in try Row.fetchAll(
                         db,
                         sql: """
@@ -251,29 +242,20 @@ extension LedgerDatabase {
                     rows[row["value"], default: (nil, nil, nil)].buyers = row["buyers"]
                 }
                 if period.count == 4 {
-                    // A year minus its shown months would give a hidden month away (5 buyers in
-                    // March shown, 1 in April hidden, 6 in the year: the year's amount minus
-                    // March's is that one customer's April). A group with a month of one to four
-                    // buyers in the year is hidden in the year too.
-                    let months = (1...12).map { String(format: "%@-%02d", period, $0) }
+                    let months = StatisticsCalendar.months(of: period)
                     var arguments: StatementArguments = [
                         merchant.id, dimension, StatisticsDimensions.smallestGroup - 1,
                     ]
                     arguments += StatementArguments(months)
-                    for row in try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT DISTINCT value FROM stat_period
-                            WHERE merchant_id = ? AND dim = ? AND buyers BETWEEN 1 AND ?
-                              AND period IN (\(months.map { _ in "?" }.joined(separator: ", ")))
-                            """, arguments: arguments)
-                    {
-                        let value: String = row["value"]
-                        if let buyers = rows[value]?.buyers, buyers >= StatisticsDimensions.smallestGroup {
-                            rows[value]?.buyers = 0
-                            hiddenByMonth += 1
-                        }
-                    }
+                    hiddenByMonth = Self.hideYear(
+                        &rows,
+                        smallInAMonth: try String.fetchAll(
+                            db,
+                            sql: """
+                                SELECT DISTINCT value FROM stat_period
+                                WHERE merchant_id = ? AND dim = ? AND buyers BETWEEN 1 AND ?
+                                  AND period IN (\(months.map { _ in "?" }.joined(separator: ", ")))
+                                """, arguments: arguments))
                 }
                 let (from, to) = StatisticsCalendar.days(of: period)
                 for row in try Row.fetchAll(
@@ -289,26 +271,78 @@ extension LedgerDatabase {
                         points: row["points"])
                 }
             }
-            var groups = rows.map { value, figures in
-                StatisticsAnswer.Group(
-                    value: value,
-                    label: dimension == "age" ? StatisticsDimensions.ageBand(decade: Int(value), year: year) : value,
-                    customers: figures.customers, buyers: figures.buyers ?? (figures.sales == nil ? nil : 0),
-                    sales: figures.sales)
-            }
-            let suppressed = Self.suppress(&groups)
-            groups.sort { ($0.customers ?? $0.buyers ?? 0, $1.value) > ($1.customers ?? $1.buyers ?? 0, $0.value) }
-            return StatisticsAnswer(
-                merchant: merchant.code, currency: merchant.currency.code, dimension: dimension, period: period,
-                groups: groups, suppressed: suppressed,
-                note: suppressed == 0
-                    ? "Groups of fewer than \(StatisticsDimensions.smallestGroup) customers are never shown."
-                    : "\(suppressed) figure(s) are not shown: their group has fewer than \(StatisticsDimensions.smallestGroup) customers, or showing them would let a hidden one be worked out."
-                        + (hiddenByMonth == 0
-                            ? ""
-                            : " \(hiddenByMonth) group(s) are hidden for the year because one to four of their customers bought in one of its months: the year minus the other months would show that month.")
-            )
+            return Self.statisticsAnswer(
+                merchant: merchant, dimension: dimension, period: period, year: year, rows: rows,
+                hiddenByMonth: hiddenByMonth)
         }
+    }
+
+    /// The figures of a report per dimension value, as a store read them from its rollups.
+    public typealias StatisticsFigures = [String: (customers: Int?, buyers: Int?, sales: StatisticsAnswer.Sales?)]
+
+    static let salesDimensions = ["gender", "age", "area", "brand", "category", "shop"]
+    /// The `customer_profile` column a dimension of the registered customers counts by.
+    static let profileColumns = ["gender": "gender", "age": "birth_decade", "area": "area"]
+
+    static func checkDimension(_ dimension: String) throws(LoyaltyError) {
+        guard salesDimensions.contains(dimension) || dimension == "points" || dimension == "discount" else {
+            throw LoyaltyError(
+                .badRequest, "\"dimension\" is gender, age, area, brand, category, shop, points or discount.")
+        }
+    }
+
+    /// The period a report covers (the merchant's current year when none is given) and the
+    /// year age bands are counted from.
+    static func reportPeriod(_ period: String?, merchant: Merchant, at instant: Date) throws(LoyaltyError) -> (
+        String, Int
+    ) {
+        let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)
+        let period = period ?? String(today.prefix(4))
+        guard StatisticsCalendar.isYearOrMonth(period) else {
+            throw LoyaltyError(.badRequest, "\"period\" is a year like 2026 or a month like 2026-03.")
+        }
+        return (period, Int(today.prefix(4)) ?? 2026)
+    }
+
+    /// A year minus its shown months would give a hidden month away (5 buyers in March shown,
+    /// 1 in April hidden, 6 in the year: the year's amount minus March's is that one customer's
+    /// April). A group with a month of one to four buyers in the year (`smallInAMonth`) is
+    /// hidden in the year too. Returns how many groups that hid.
+    static func hideYear(_ rows: inout StatisticsFigures, smallInAMonth: [String]) -> Int {
+        var hidden = 0
+        for value in Set(smallInAMonth) {
+            if let buyers = rows[value]?.buyers, buyers >= StatisticsDimensions.smallestGroup {
+                rows[value]?.buyers = 0
+                hidden += 1
+            }
+        }
+        return hidden
+    }
+
+    /// The answer from a report's figures: small groups suppressed (`suppress`), sorted, and
+    /// the note that says what was hidden and why.
+    static func statisticsAnswer(
+        merchant: Merchant, dimension: String, period: String, year: Int, rows: StatisticsFigures, hiddenByMonth: Int
+    ) -> StatisticsAnswer {
+        var groups = rows.map { value, figures in
+            StatisticsAnswer.Group(
+                value: value,
+                label: dimension == "age" ? StatisticsDimensions.ageBand(decade: Int(value), year: year) : value,
+                customers: figures.customers, buyers: figures.buyers ?? (figures.sales == nil ? nil : 0),
+                sales: figures.sales)
+        }
+        let suppressed = Self.suppress(&groups)
+        groups.sort { ($0.customers ?? $0.buyers ?? 0, $1.value) > ($1.customers ?? $1.buyers ?? 0, $0.value) }
+        return StatisticsAnswer(
+            merchant: merchant.code, currency: merchant.currency.code, dimension: dimension, period: period,
+            groups: groups, suppressed: suppressed,
+            note: suppressed == 0
+                ? "Groups of fewer than \(StatisticsDimensions.smallestGroup) customers are never shown."
+                : "\(suppressed) figure(s) are not shown: their group has fewer than \(StatisticsDimensions.smallestGroup) customers, or showing them would let a hidden one be worked out."
+                    + (hiddenByMonth == 0
+                        ? ""
+                        : " \(hiddenByMonth) group(s) are hidden for the year because one to four of their customers bought in one of its months: the year minus the other months would show that month.")
+        )
     }
 
     /// Hides every figure of a group of fewer than five customers, and when exactly one figure
@@ -324,7 +358,9 @@ extension LedgerDatabase {
             var small = groups.indices.filter { (count(groups[$0]) ?? smallest) < smallest }
             if small.count == 1,
                 let next = groups.indices.filter({ !small.contains($0) && count(groups[$0]) != nil })
-                    .min(by: { count(groups[$0])! < count(groups[$1])! })
+                    // Ties go by value, so the same group goes with it whatever order the
+                    // groups were read in (and on either store).
+                    .min(by: { (count(groups[$0])!, groups[$0].value) < (count(groups[$1])!, groups[$1].value) })
             {
                 small.append(next)
             }
@@ -359,65 +395,102 @@ extension LedgerDatabase {
     }
 
     public func trend(merchant code: String?, unit: String, count: Int, at instant: Date) async throws -> TrendAnswer {
-        guard unit == "week" || unit == "month" else {
-            throw LoyaltyError(.badRequest, "\"unit\" is week or month.")
-        }
-        guard (1...104).contains(count) else { throw LoyaltyError(.badRequest, "\"count\" is 1 to 104.") }
+        try Self.checkTrend(unit: unit, count: count)
         // Every sale committed so far is rolled up before the answer (`catchUpStatistics`).
         try await catchUpStatistics()
         return try await read { db in
             let merchant = try Self.merchant(db, code: code)
             let today = Timestamp.localDate(instant, timeZone: merchant.timeZone)
-            let periods =
-                unit == "week"
-                ? StatisticsCalendar.lastWeeks(today, count: count) : StatisticsCalendar.lastMonths(today, count: count)
+            let periods = Self.trendPeriods(unit: unit, count: count, today: today)
             guard let first = periods.first else {
-                return TrendAnswer(
-                    merchant: merchant.code, currency: merchant.currency.code, unit: unit, points: [], note: "")
+                return try Self.trendAnswer(merchant: merchant, unit: unit, periods: [], days: [], buyers: [:])
             }
-            var sums: [String: (Int64, Int64, Int64, Int64)] = [:]
-            for row in try Row.fetchAll(
+            let days = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT day, txns, returns, amount_minor, points FROM stat_sales
                     WHERE merchant_id = ? AND dim = 'all' AND value = '' AND day >= ? AND day <= ?
-                    """, arguments: [merchant.id, first.from, today])
-            {
-                let day: String = row["day"]
-                let key = unit == "week" ? (StatisticsCalendar.isoWeek(day) ?? "") : String(day.prefix(7))
-                var sum = sums[key] ?? (0, 0, 0, 0)
-                guard let amount = Limits.moved(sum.2, by: row["amount_minor"]) else {
-                    throw LoyaltyError(.internalError, "The sales of \(key) add up past what can be counted.")
-                }
-                sum = (sum.0 + row["txns"], sum.1 + row["returns"], amount, sum.3 + row["points"])
-                sums[key] = sum
+                    """, arguments: [merchant.id, first.from, today]
+            ).map { row in
+                TrendDay(
+                    day: row["day"], txns: row["txns"], returns: row["returns"], amount: row["amount_minor"],
+                    points: row["points"])
             }
-            var hidden = 0
-            let points = try periods.map { period in
-                let buyers =
+            var buyers: [String: Int] = [:]
+            for period in periods {
+                buyers[period.key] =
                     try Int.fetchOne(
                         db,
                         sql:
                             "SELECT buyers FROM stat_period WHERE merchant_id = ? AND period = ? AND dim = 'all' AND value = ''",
                         arguments: [merchant.id, period.key]) ?? 0
-                if buyers == 0 { return TrendAnswer.Point(period: period.key, buyers: 0, sales: nil) }
-                guard buyers >= StatisticsDimensions.smallestGroup, let sum = sums[period.key] else {
-                    hidden += 1
-                    return TrendAnswer.Point(period: period.key, buyers: nil, sales: nil)
-                }
-                return TrendAnswer.Point(
-                    period: period.key, buyers: buyers,
-                    sales: StatisticsAnswer.Sales(
-                        receipts: sum.0, returns: sum.1,
-                        amount: Money(minorUnits: sum.2, currency: merchant.currency).decimalString, points: sum.3))
             }
-            return TrendAnswer(
-                merchant: merchant.code, currency: merchant.currency.code, unit: unit, points: points,
-                note: hidden == 0
-                    ? "A \(unit) in which fewer than \(StatisticsDimensions.smallestGroup) customers bought is never shown."
-                    : "\(hidden) \(unit)(s) are not shown: fewer than \(StatisticsDimensions.smallestGroup) customers bought in them."
+            return try Self.trendAnswer(merchant: merchant, unit: unit, periods: periods, days: days, buyers: buyers)
+        }
+    }
+
+    /// One day of a merchant's whole-shop sales (`stat_sales`, dimension `all`).
+    struct TrendDay {
+        var day: String
+        var txns: Int64
+        var returns: Int64
+        var amount: Int64
+        var points: Int64
+    }
+
+    static func checkTrend(unit: String, count: Int) throws(LoyaltyError) {
+        guard unit == "week" || unit == "month" else {
+            throw LoyaltyError(.badRequest, "\"unit\" is week or month.")
+        }
+        guard (1...104).contains(count) else { throw LoyaltyError(.badRequest, "\"count\" is 1 to 104.") }
+    }
+
+    /// The last `count` weeks or months up to today's, oldest first, with their first days.
+    static func trendPeriods(unit: String, count: Int, today: String) -> [(key: String, from: String)] {
+        unit == "week"
+            ? StatisticsCalendar.lastWeeks(today, count: count) : StatisticsCalendar.lastMonths(today, count: count)
+    }
+
+    /// The trend from the days' sales and each period's distinct buyers: a period in which
+    /// fewer than five customers bought is not shown, and every sum is overflow-checked.
+    static func trendAnswer(
+        merchant: Merchant, unit: String, periods: [(key: String, from: String)], days: [TrendDay],
+        buyers: [String: Int]
+    ) throws -> TrendAnswer {
+        var sums: [String: (Int64, Int64, Int64, Int64)] = [:]
+        for day in days {
+            let key = unit == "week" ? (StatisticsCalendar.isoWeek(day.day) ?? "") : String(day.day.prefix(7))
+            let sum = sums[key] ?? (0, 0, 0, 0)
+            guard let amount = Limits.moved(sum.2, by: day.amount) else {
+                throw LoyaltyError(.internalError, "The sales of \(key) add up past what can be counted.")
+            }
+            sums[key] = (
+                try StatisticsDeltas.sum(sum.0, day.txns), try StatisticsDeltas.sum(sum.1, day.returns), amount,
+                try StatisticsDeltas.sum(sum.3, day.points)
             )
         }
+        var hidden = 0
+        let points = periods.map { period in
+            let buyers = buyers[period.key] ?? 0
+            if buyers == 0 { return TrendAnswer.Point(period: period.key, buyers: 0, sales: nil) }
+            guard buyers >= StatisticsDimensions.smallestGroup, let sum = sums[period.key] else {
+                hidden += 1
+                return TrendAnswer.Point(period: period.key, buyers: nil, sales: nil)
+            }
+            return TrendAnswer.Point(
+                period: period.key, buyers: buyers,
+                sales: StatisticsAnswer.Sales(
+                    receipts: sum.0, returns: sum.1,
+                    amount: Money(minorUnits: sum.2, currency: merchant.currency).decimalString, points: sum.3))
+        }
+        return TrendAnswer(
+            merchant: merchant.code, currency: merchant.currency.code, unit: unit, points: points,
+            note: periods.isEmpty
+                ? ""
+                : hidden == 0
+                    ? "A \(unit) in which fewer than \(StatisticsDimensions.smallestGroup) customers bought is never shown."
+                    : "\(hidden) \(unit)(s) are not shown: fewer than \(StatisticsDimensions.smallestGroup) customers bought in them."
+        )
     }
 
     /// Up to this many consenting customers, the best are found by sorting them; beyond it, by
@@ -522,6 +595,9 @@ enum StatisticsCalendar {
         let week = (thursday - days(year, 1, 1)) / 7 + 1
         return String(format: "%04d-W%02d", year, week)
     }
+
+    /// The twelve months of a year, `2026-01` to `2026-12`.
+    static func months(of year: String) -> [String] { (1...12).map { String(format: "%@-%02d", year, $0) } }
 
     static func isYearOrMonth(_ period: String) -> Bool {
         let parts = period.split(separator: "-", omittingEmptySubsequences: false)

@@ -166,6 +166,20 @@ struct StatisticsDeltas {
         }
     }
 
+    /// What the buyers first seen in this step (`new`: those whose `stat_buyer` row did not
+    /// exist yet) add to each period's count of distinct buyers: a buyer of the whole shop
+    /// counts in its demographic groups too.
+    func periodCounts(new: some Sequence<BuyerKey>) throws -> [PeriodKey: Int64] {
+        var counts: [PeriodKey: Int64] = [:]
+        for key in new {
+            for (dim, value) in [(key.dim, key.value)] + (buyers[key] ?? []) {
+                let period = PeriodKey(merchant: key.merchant, period: key.period, dim: dim, value: value)
+                counts[period] = try Self.sum(counts[period] ?? 0, 1)
+            }
+        }
+        return counts
+    }
+
     private mutating func addSale(_ key: SalesKey, earn: Bool, amount: Int64, points: Int64) throws {
         var figures = sales[key] ?? Sales()
         if earn {
@@ -207,15 +221,12 @@ struct StatisticsDeltas {
         let buyer = try db.cachedStatement(
             sql:
                 "INSERT OR IGNORE INTO stat_buyer (merchant_id, period, dim, value, account_id) VALUES (?, ?, ?, ?, ?)")
-        var counts: [PeriodKey: Int64] = [:]
-        for (key, groups) in buyers {
+        var new: [BuyerKey] = []
+        for key in buyers.keys {
             try buyer.execute(arguments: [key.merchant, key.period, key.dim, key.value, key.account])
-            guard db.changesCount == 1 else { continue }
-            for (dim, value) in [(key.dim, key.value)] + groups {
-                let period = PeriodKey(merchant: key.merchant, period: key.period, dim: dim, value: value)
-                counts[period] = try Self.sum(counts[period] ?? 0, 1)
-            }
+            if db.changesCount == 1 { new.append(key) }
         }
+        let counts = try periodCounts(new: new)
         let count = try db.cachedStatement(
             sql: """
                 INSERT INTO stat_period (merchant_id, period, dim, value, buyers) VALUES (?, ?, ?, ?, ?)

@@ -55,6 +55,7 @@ extension PostgresLedger {
                 RETURNING id
                 """, logger: self.logger)
             let id = try inserted!.int("id")
+            try await self.writeProfile(connection, merchantID: merchant.id, customer: id, details: details)
             // The welcome mail, recorded with the registration as on SQLite; `loyalgate mail
             // run --database` sends it.
             if consents.mail, details.email != nil {
@@ -92,6 +93,7 @@ extension PostgresLedger {
                     consent_profiling = \(Int64(newConsents.profiling ? 1 : 0)), updated_at = \(Timestamp.format(Date()))
                 WHERE id = \(id)
                 """, logger: self.logger)
+            try await self.writeProfile(connection, merchantID: merchant.id, customer: id, details: details)
             return try await self.record(connection, merchant: merchant, id: id, cipher: cipher)
         }
     }
@@ -154,6 +156,7 @@ extension PostgresLedger {
             try await connection.run(
                 "UPDATE card SET patient_ref = NULL WHERE account_id IN (SELECT id FROM account WHERE customer_id = \(id))",
                 logger: self.logger)
+            try await self.writeProfile(connection, merchantID: merchant.id, customer: id, details: nil)
         }
     }
 

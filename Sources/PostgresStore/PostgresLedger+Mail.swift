@@ -157,7 +157,7 @@ extension PostgresLedger: MailOutbox {
             guard
                 let row = try await connection.row(
                     """
-                    SELECT customer_id, kind, idempotency_key, sealed_message, attempts, language, sealed_secret
+                    SELECT customer_id, kind, idempotency_key, sealed_message, attempts, language, sealed_secret, mailing_id
                     FROM mail_outbox WHERE id = \(id) AND merchant_id = \(merchant.id) AND state = 'queued'
                     FOR UPDATE SKIP LOCKED
                     """, logger: self.logger)
@@ -216,6 +216,13 @@ extension PostgresLedger: MailOutbox {
                 }
                 if kind == "program-end" {
                     recipient.programEnds = try await self.programEnd(connection, merchant: merchant)
+                }
+                // A mailing to a segment: what the staff wrote (segment.mail).
+                if let mailing = try row.optionalInt("mailing_id"),
+                    let text = try await connection.row(
+                        "SELECT subject, body FROM mailing WHERE id = \(mailing)", logger: self.logger)
+                {
+                    recipient.mailing = MailingText(subject: try text.text("subject"), text: try text.text("body"))
                 }
                 guard let made = try render(recipient) else {
                     try await connection.run(

@@ -74,6 +74,8 @@ extension PostgresLedger {
                 // A blank card handed out as a replacement takes the old card's account: its
                 // own unused row goes (as on SQLite).
                 "GRANT DELETE ON card TO \(role)",
+                // An erased customer's coarse profile goes with the record (as on SQLite).
+                "GRANT DELETE ON customer_profile TO \(role)",
             ]
             for statement in statements {
                 try await connection.run(PostgresQuery(unsafeSQL: statement), logger: self.logger)

@@ -599,6 +599,11 @@ extension PostgresLedger {
                     \(posting.intendedPoints), \(posting.intendedMinor), \(try LedgerRules.encoded(answer)), \(at),
                     \(posting.digest), \(appliedJSON))
             """, logger: logger)
+        if posting.kind == "earn" || posting.kind == "return" {
+            // Held until the commit: the statistics' roll-up fixes its horizon only when no
+            // sale is between taking its entry id and committing (`rollUpHorizon`).
+            try await connection.run("SELECT pg_advisory_xact_lock_shared(\(Self.salesInFlightLock))", logger: logger)
+        }
         try await connection.run(
             """
             INSERT INTO ledger_entry (merchant_id, account_id, card_number, txn_id, till, receipt, kind, points,

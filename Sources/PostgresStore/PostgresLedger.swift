@@ -143,11 +143,6 @@ public final class PostgresLedger: LedgerStore, Sendable {
         }
         return LoyaltyError(.coreUnavailable, "PostgreSQL could not be reached: \(String(reflecting: error.code)).")
     }
-
-    static func unsupported(_ what: String) -> LoyaltyError {
-        LoyaltyError(
-            .unknownOp, "\(what) is not available on the PostgreSQL store yet; this chain's core cannot do it.")
-    }
 }
 
 /// The personal-data cipher, set once at connect.

@@ -29,7 +29,7 @@ enum PostgresSchema {
     static let sqliteMigrations = [
         "v1-ledger", "v2-card-batches", "v3-customers-and-card-life", "v4-till-txn-request-digest", "v5-prepaid",
         "v6-account-changes", "v7-stamps-vouchers", "v8-audit-log", "v9-mail-outbox",
-        "v10-holder-links-and-program-end", "v12-prize-draws",
+        "v10-holder-links-and-program-end", "v11-statistics-segments", "v12-prize-draws",
         "v13-profiling-consent-index",
     ]
 
@@ -341,6 +341,91 @@ enum PostgresSchema {
                 CREATE TRIGGER program_end_append_only BEFORE UPDATE OR DELETE ON program_end
                     FOR EACH ROW EXECUTE FUNCTION loyalgate_append_only();
                 """),
+        // Statistics and segments (SQLite's v11-statistics-segments, docs/statistics.md): the
+        // coarse profile beside the sealed record, the rollups a report reads, saved segments
+        // and their mailings. The rollups are kept up to date by whichever core asks for a
+        // report first (`PostgresLedger.catchUpStatistics`); `ledger_entry_rollup` finds the
+        // sales past the watermark without walking the ledger.
+        Migration(
+            id: "pg5-statistics-segments",
+            sql: """
+                CREATE TABLE customer_profile (
+                    customer_id BIGINT PRIMARY KEY REFERENCES customer(id),
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    gender TEXT NOT NULL,
+                    birth_decade BIGINT,
+                    area TEXT NOT NULL
+                );
+                CREATE INDEX customer_profile_merchant ON customer_profile(merchant_id, gender, birth_decade, area);
+                CREATE TABLE stat_sales (
+                    merchant_id BIGINT NOT NULL,
+                    day TEXT NOT NULL,
+                    dim TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    txns BIGINT NOT NULL DEFAULT 0,
+                    returns BIGINT NOT NULL DEFAULT 0,
+                    amount_minor BIGINT NOT NULL DEFAULT 0,
+                    points BIGINT NOT NULL DEFAULT 0,
+                    PRIMARY KEY (merchant_id, dim, day, value)
+                );
+                CREATE TABLE stat_buyer (
+                    merchant_id BIGINT NOT NULL,
+                    period TEXT NOT NULL,
+                    dim TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    account_id BIGINT NOT NULL,
+                    PRIMARY KEY (merchant_id, period, dim, value, account_id)
+                );
+                CREATE TABLE stat_period (
+                    merchant_id BIGINT NOT NULL,
+                    period TEXT NOT NULL,
+                    dim TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    buyers BIGINT NOT NULL DEFAULT 0,
+                    PRIMARY KEY (merchant_id, period, dim, value)
+                );
+                CREATE TABLE account_stats (
+                    account_id BIGINT PRIMARY KEY REFERENCES account(id),
+                    merchant_id BIGINT NOT NULL,
+                    first_day TEXT NOT NULL,
+                    last_day TEXT NOT NULL,
+                    txns BIGINT NOT NULL DEFAULT 0,
+                    amount_minor BIGINT NOT NULL DEFAULT 0
+                );
+                CREATE INDEX account_stats_amount ON account_stats(merchant_id, amount_minor);
+                CREATE INDEX account_stats_last ON account_stats(merchant_id, last_day);
+                CREATE TABLE segment_brand (
+                    merchant_id BIGINT NOT NULL,
+                    brand TEXT NOT NULL,
+                    account_id BIGINT NOT NULL,
+                    last_day TEXT NOT NULL,
+                    PRIMARY KEY (merchant_id, brand, account_id)
+                );
+                CREATE TABLE segment (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    name TEXT NOT NULL,
+                    filter TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    UNIQUE (merchant_id, name)
+                );
+                CREATE TABLE mailing (
+                    id BIGSERIAL PRIMARY KEY,
+                    merchant_id BIGINT NOT NULL REFERENCES merchant(id),
+                    segment_id BIGINT NOT NULL REFERENCES segment(id),
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    recipients BIGINT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    request_key TEXT,
+                    UNIQUE (merchant_id, request_key)
+                );
+                ALTER TABLE mail_outbox ADD COLUMN mailing_id BIGINT REFERENCES mailing(id);
+                CREATE INDEX ledger_entry_rollup ON ledger_entry(id) WHERE kind IN ('earn', 'return');
+                CREATE INDEX customer_profiling ON customer(merchant_id) WHERE consent_profiling = 1 AND erased_at IS NULL;
+                """),
         // The cardholder's one-time links (SQLite's holder_link of v10, docs/cardholder.md) and
         // the outbox's columns for their mails: only keyed hashes of a link and of its session
         // are kept (the link itself is sealed in its mail until the message is made). A link is
@@ -374,7 +459,8 @@ enum PostgresSchema {
     static let tablesInOrder = [
         "meta", "merchant", "program_version", "customer", "account", "card", "till_txn", "prepaid_txn", "stamp_txn",
         "ledger_entry", "card_range", "card_batch", "card_batch_item", "account_change", "voucher", "voucher_use",
-        "audit_log", "mail_outbox", "prize_draw", "program_end", "holder_link",
+        "audit_log", "customer_profile", "stat_sales", "stat_buyer", "stat_period", "account_stats", "segment_brand",
+        "segment", "mailing", "mail_outbox", "prize_draw", "program_end", "holder_link",
     ]
 
     /// The tables the core may not UPDATE or DELETE in (besides their triggers).

@@ -16,18 +16,6 @@ public enum ShopMigration {
         public var rows: [String: Int]
     }
 
-    /// What a copy leaves behind: statistics and segments (`v11-statistics-segments`,
-    /// docs/statistics.md), which the PostgreSQL store does not do yet. The rollups are derived
-    /// from the ledger, which is copied whole; saved segments are named in a warning.
-    static let notCopied = (
-        migrations: Set(["v11-statistics-segments"]),
-        tables: Set([
-            "customer_profile", "stat_sales", "stat_buyer", "stat_period", "account_stats", "segment_brand",
-            "segment", "mailing",
-        ]),
-        columns: Set(["mail_outbox.mailing_id"])
-    )
-
     /// Copies `folder/loyalgate.sqlite` into the (empty) database at `url`. A shop whose
     /// schema has migrations or tables this version's PostgreSQL schema does not hold is
     /// refused, and they are named, before anything is written.
@@ -42,9 +30,8 @@ public enum ShopMigration {
         configuration.readonly = true
         let source = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? source.close() }
-        let (tables, columns) = try await source.read { db in
+        let (tables, columns, withoutRowid) = try await source.read { db in
             let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
-                .subtracting(notCopied.migrations)
             let unknown = applied.subtracting(PostgresSchema.sqliteMigrations)
                 .subtracting(PostgresSchema.sqliteOnlyMigrations.keys).sorted()
             let missing = Set(PostgresSchema.sqliteMigrations).subtracting(applied).sorted()
@@ -77,7 +64,7 @@ public enum ShopMigration {
                 }
             }
             let unsupported = Set(tables).subtracting(PostgresSchema.tablesInOrder)
-                .subtracting(PostgresSchema.sqliteOnlyTables).subtracting(notCopied.tables).sorted()
+                .subtracting(PostgresSchema.sqliteOnlyTables).sorted()
             guard unsupported.isEmpty else {
                 throw LoyaltyError(
                     .badRequest,
@@ -87,19 +74,13 @@ public enum ShopMigration {
             var columns: [String: [String]] = [:]
             for table in tables {
                 let skipped = PostgresSchema.sqliteOnlyColumns[table] ?? []
-                columns[table] = try db.columns(in: table).map(\.name).filter {
-                    !skipped.contains($0) && !notCopied.columns.contains("\(table).\($0)")
-                }
+                columns[table] = try db.columns(in: table).map(\.name).filter { !skipped.contains($0) }
             }
-            let segments =
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'segment'") == 1
-            if segments, let saved = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment"), saved > 0 {
-                logger.warning(
-                    "\(saved) saved segment(s) and their mailings stay behind: the PostgreSQL store has no statistics or segments yet (docs/statistics.md)"
-                )
-            }
-            return (tables, columns)
+            // The rollups' tables have no rowid (their primary key is their order).
+            let withoutRowid = Set(
+                try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID%'"))
+            return (tables, columns, withoutRowid)
         }
         let ledger = try await PostgresLedger.connect(url: url, logger: logger)
         do {
@@ -116,7 +97,8 @@ public enum ShopMigration {
                 for table in PostgresSchema.tablesInOrder where tables.contains(table) {
                     let names = columns[table] ?? []
                     let rows = try source.read { db in
-                        try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid")
+                        try Row.fetchAll(
+                            db, sql: "SELECT * FROM \(table)" + (withoutRowid.contains(table) ? "" : " ORDER BY rowid"))
                     }
                     let sql =
                         "INSERT INTO \(table) (\(names.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES ("

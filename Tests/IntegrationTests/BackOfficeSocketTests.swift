@@ -77,4 +77,47 @@ import Testing
         let verified = try core.verify()
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
+
+    /// Statistics and a segment's mailing through the real core (on PostgreSQL as the cores'
+    /// own role): six customers buy, the owner sees them counted, saves a segment of those who
+    /// consent to mail and mails it once.
+    @Test(arguments: StoreKind.available)
+    func theOwnerSeesTheStatisticsAndMailsASegmentOnce(_ kind: StoreKind) throws {
+        let cards = (71...76).map { card("2990001", $0) }
+        let core = try StoreCore(kind, programs: ["dutch-pharmacy"], cards: cards)
+        let client = try core.typedClient()
+        for (index, number) in cards.enumerated() {
+            _ = try client.call(
+                CoreOp.CustomerRegister.self,
+                .init(
+                    details: CustomerDetails(name: "C\(index)", email: "c\(index)@example.nl", gender: "female"),
+                    consents: Consents(mail: index < 4, profiling: true), card: number))
+            _ = try client.call(
+                CoreOp.TxnEarn.self,
+                .init(
+                    card: number, till: "shop-1/t1", receipt: "E\(index)",
+                    lines: [.init(sku: "cream", amount: "10.00", brand: "Vichy", category: "cosmetics")]))
+        }
+        let brands = try client.call(CoreOp.ReportStatistics.self, .init(dimension: "brand"))
+        let vichy = try #require(brands.groups.first { $0.value == "Vichy" })
+        #expect(vichy.buyers == 6 && vichy.sales?.receipts == 6 && vichy.sales?.amount == "60.00")
+        let genders = try client.call(CoreOp.ReportStatistics.self, .init(dimension: "gender"))
+        #expect(genders.groups.first { $0.value == "female" }?.customers == 6)
+        let best = try client.call(CoreOp.ReportBestCustomers.self, .init(limit: 3))
+        #expect(best.customers.count == 3 && best.customers.allSatisfy { $0.amount == "10.00" })
+        let segment = try client.call(
+            CoreOp.SegmentSave.self, .init(name: "Vichy", filter: SegmentFilter(brand: "Vichy"), user: "owner"))
+        #expect(segment.count == 4)
+        let members = try client.call(CoreOp.SegmentMembers.self, .init(segment: segment.id))
+        #expect(members.members.map(\.name) == ["C0", "C1", "C2", "C3"])
+        let mailing = try client.call(
+            CoreOp.SegmentMail.self,
+            .init(segment: segment.id, subject: "Spring", text: "Hello", user: "owner", key: "spring"))
+        #expect(mailing.recipients == 4)
+        #expect(
+            try client.call(
+                CoreOp.SegmentMail.self,
+                .init(segment: segment.id, subject: "Spring", text: "Hello", user: "owner", key: "spring")) == mailing)
+        #expect(core.terminate() == 0)
+    }
 }

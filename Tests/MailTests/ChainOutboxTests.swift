@@ -227,6 +227,51 @@ struct ChainOutboxTests {
         #expect(try await shop.store.customer(merchant: Self.merchant, id: jan).consents.mail == false)
     }
 
+    /// A mailing to a segment is sent from either store with what the staff wrote, to the
+    /// segment's consenting customers only, once.
+    @Test(arguments: StoreKind.available)
+    func aSegmentMailingIsSentWithItsTextToTheConsentingBuyersOnce(kind: StoreKind) async throws {
+        let shop = try await Self.shop(kind)
+        defer { Task { await shop.close() } }
+        let relay = try SMTPRecorder(folder: shop.folder.path + "/relay")
+        var expected: [String] = []
+        for index in 1...6 {
+            let card = try CardNumber(prefix: "2990001", serial: Int64(index))
+            try await shop.addCards([card])
+            let consent = index != 2
+            let email = "klant\(index)@example.nl"
+            _ = try await shop.store.register(
+                merchant: Self.merchant, details: CustomerDetails(name: "Klant \(index)", email: email),
+                consents: Consents(mail: consent, profiling: consent), card: card.digits)
+            let brand = index <= 4 ? "Vichy" : "Avene"
+            _ = try await shop.store.earn(
+                .init(
+                    merchant: Self.merchant, card: card.digits, till: "till-1", receipt: "R\(index)",
+                    lines: [SaleLineInput(sku: "v", amount: "19.00", brand: brand, category: "cosmetics")]))
+            if consent, index <= 4 { expected.append(email) }
+        }
+        let config = Self.config(relay)
+        // The welcome mails go first, so that what follows is the mailing alone.
+        _ = try await MailRun(database: shop.outbox, config: config).run()
+        let welcomes = relay.count
+        let segment = try await shop.store.saveSegment(
+            merchant: Self.merchant, name: "Vichy", filter: SegmentFilter(brand: "Vichy"), user: "owner", at: Date())
+        let mailing = try await shop.store.mailSegment(
+            merchant: Self.merchant, segment: segment.id, subject: "Vichy: 20 % korting",
+            text: "Deze week 20 % korting op Vichy.", user: "owner", key: "form-1", at: Date())
+        #expect(mailing.recipients == expected.count)
+        let summary = try await MailRun(database: shop.outbox, config: config).run().first
+        #expect(summary?.delivered == expected.count, "\(String(describing: summary))")
+        let received = relay.messages().dropFirst(welcomes)
+        #expect(received.map(\.recipient).sorted() == expected.sorted())
+        for message in received {
+            let mail = ReceivedMail(message.raw)
+            #expect(ReceivedMail.decodeWords(mail.headers["subject"] ?? "") == "Vichy: 20 % korting")
+            #expect(mail.parts["text/plain"]?.contains("Deze week 20 % korting op Vichy.") == true)
+        }
+        #expect(try await MailRun(database: shop.outbox, config: config).run().first?.delivered == 0)
+    }
+
     /// A pass on another host never takes back a mail another pass is still sending: only a
     /// mail in flight past its lease (the pass that claimed it died) goes back to the queue.
     @Test(.enabled(if: PostgresServer.unavailable == nil, "PostgreSQL 15 is not installed"))
