@@ -94,6 +94,17 @@ public struct OutboxCounts: Sendable, Hashable, Codable {
     public var cancelled = 0
 
     public init() {}
+
+    /// Counts one outbox state as both stores store it (`mail_outbox.state`).
+    public mutating func set(state: String, count: Int) {
+        switch state {
+        case "queued": queued = count
+        case "sending": sending = count
+        case "sent": sent = count
+        case "failed": failed = count
+        default: cancelled = count
+        }
+    }
 }
 
 /// What `loyalgate mail run` (Mail.MailRun) needs of a ledger's outbox, on either store: the
@@ -384,14 +395,7 @@ extension LedgerDatabase {
                 db, sql: "SELECT state, COUNT(*) AS n FROM mail_outbox WHERE merchant_id = ? GROUP BY state",
                 arguments: [merchant.id])
             {
-                let n: Int = row["n"]
-                switch row["state"] as String {
-                case "queued": counts.queued = n
-                case "sending": counts.sending = n
-                case "sent": counts.sent = n
-                case "failed": counts.failed = n
-                default: counts.cancelled = n
-                }
+                counts.set(state: row["state"], count: row["n"])
             }
             return counts
         }

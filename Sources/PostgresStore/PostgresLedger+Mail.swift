@@ -283,14 +283,7 @@ extension PostgresLedger: MailOutbox {
                 "SELECT state, COUNT(*) AS n FROM mail_outbox WHERE merchant_id = \(merchant.id) GROUP BY state",
                 logger: self.logger)
             {
-                let n = Int(try row.int("n"))
-                switch try row.text("state") {
-                case "queued": counts.queued = n
-                case "sending": counts.sending = n
-                case "sent": counts.sent = n
-                case "failed": counts.failed = n
-                default: counts.cancelled = n
-                }
+                counts.set(state: try row.text("state"), count: Int(try row.int("n")))
             }
             return counts
         }
