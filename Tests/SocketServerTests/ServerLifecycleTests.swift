@@ -134,7 +134,10 @@ import Testing
             // Sent, then the client is released and its socket closed without reading the answer.
             try UnixLineClient(path: path).send(line: "sale \(attempt)")
         }
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: this server's tasks share the test process's few cooperative threads with
+        // every other test running beside it, and under a full suite they can wait their turn
+        // for many seconds (a full run once saw the last three still waiting after 10 s).
+        let deadline = ContinuousClock.now + .seconds(60)
         while handled.withLockedValue({ $0.count }) < 50 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
