@@ -82,9 +82,9 @@ struct Bench: ParsableCommand {
                 // The core's own CPU time for the timed earns (the tills' is not in it).
                 print(
                     String(
-                        format: "core CPU per earn: %.0f us, core peak resident memory (VmHWM): %.1f MB",
-                        (usageAfter.cpuSeconds - usageBefore.cpuSeconds) * 1e6 / Double(sorted.count),
-                        usageAfter.peakResidentMB))
+                        format: "core CPU per earn: %.0f us, core ",
+                        (usageAfter.cpuSeconds - usageBefore.cpuSeconds) * 1e6 / Double(sorted.count))
+                        + usageAfter.memoryLine)
             }
         }
 

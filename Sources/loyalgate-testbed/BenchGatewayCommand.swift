@@ -101,7 +101,7 @@ extension Bench {
             print("  product scans (no lookup):            \(Self.percentiles(productLatencies))")
             for (name, process) in [("gateway", gateway), ("core", coreProcess)] {
                 if let usage = ProcessUsage(pid: process.processIdentifier) {
-                    print(String(format: "\(name) peak resident memory (VmHWM): %.1f MB", usage.peakResidentMB))
+                    print("\(name) \(usage.memoryLine)")
                 }
             }
         }
