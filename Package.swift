@@ -29,6 +29,8 @@ let swiftSettings: [SwiftSetting] = [
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+// SQLite's own C functions, for a test that asks a connection how much its page cache holds.
+let grdbSQLite: Target.Dependency = .product(name: "GRDBSQLite", package: "GRDB.swift")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
@@ -287,6 +289,7 @@ let package = Package(
             name: "LoyaltyStoreTests",
             dependencies: [
                 "LoyaltyStore", "LoyaltyDomain", "LoyalgateProtocol", "PostgresStore", "Testbed", propertyBased, grdb,
+                grdbSQLite,
             ],
             swiftSettings: swiftSettings),
         // The core's ops in-process against a real SQLite file or PostgreSQL database: no socket,
