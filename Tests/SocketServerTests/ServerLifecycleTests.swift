@@ -7,7 +7,16 @@ import Testing
 
 /// The server's start and stop as a service manager drives them: SIGTERM may come at any
 /// moment, also while the socket is being bound or while a till is connecting.
+///
+/// The server under test runs its tasks on `ServerThread`, not on the test process's
+/// cooperative threads: in a full parallel suite, other tests' blocking waits (child processes,
+/// CUPS jobs) can hold every cooperative thread for minutes, and a server waiting its turn there
+/// would fail these tests' deadlines without anything being wrong with it. In the core, the
+/// server has its process's threads to itself.
 @Suite struct ServerLifecycleTests {
+    /// One serial queue for the servers' tasks (the server and every connection's child task
+    /// inherit the preference); the tests' own bodies, which block on client sockets, stay off it.
+    static let serverThread = ServerThread()
     let folder: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "lg-server-\(UUID().uuidString.prefix(8))"
@@ -25,7 +34,7 @@ import Testing
     /// Runs the server until it returns by itself; fails the test if that takes over 20 s.
     func runToEnd(_ server: JSONLineServer) async throws {
         try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
+            group.addTask(executorPreference: Self.serverThread) {
                 try await server.run()
                 return true
             }
@@ -53,7 +62,7 @@ import Testing
         for round in 0..<20 {
             let path = folder + "/busy\(round).sock"
             let server = echoServer(path)
-            let running = Task { try await server.run() }
+            let running = Task(executorPreference: Self.serverThread) { try await server.run() }
             while !FileManager.default.fileExists(atPath: path) { try await Task.sleep(for: .milliseconds(1)) }
             // Clients keep connecting and leaving while the server is told to stop: a connection
             // accepted as the listener closes must be closed, not trap the process.
@@ -72,7 +81,7 @@ import Testing
     @Test func everyLineOfAClientThatHalfClosesAtOnceIsAnswered() async throws {
         let path = folder + "/half.sock"
         let server = echoServer(path)
-        let running = Task { try await server.run() }
+        let running = Task(executorPreference: Self.serverThread) { try await server.run() }
         defer { server.stop() }
         while (try? UnixLineClient(path: path)) == nil { try await Task.sleep(for: .milliseconds(1)) }
         for attempt in 0..<50 {
@@ -105,7 +114,7 @@ import Testing
         for round in 0..<20 {
             let path = folder + "/bind\(round).sock"
             let server = echoServer(path)
-            let running = Task { try await server.run() }
+            let running = Task(executorPreference: Self.serverThread) { try await server.run() }
             while (try? UnixLineClient(path: path)) == nil { try await Task.sleep(for: .milliseconds(1)) }
             #expect(try Self.mode(path) == 0o660)
             server.stop()
@@ -128,15 +137,14 @@ import Testing
             handled.withLockedValue { $0.append(String(decoding: line, as: UTF8.self)) }
             return Data("ok\n".utf8)
         }
-        let running = Task { try await server.run() }
+        let running = Task(executorPreference: Self.serverThread) { try await server.run() }
         while (try? UnixLineClient(path: path)) == nil { try await Task.sleep(for: .milliseconds(1)) }
         for attempt in 0..<50 {
             // Sent, then the client is released and its socket closed without reading the answer.
             try UnixLineClient(path: path).send(line: "sale \(attempt)")
         }
-        // Generous: this server's tasks share the test process's few cooperative threads with
-        // every other test running beside it, and under a full suite they can wait their turn
-        // for many seconds (a full run once saw the last three still waiting after 10 s).
+        // The server answers on its own thread; this loop, on the cooperative pool, may itself
+        // wake late under a full suite, which only finds the server done sooner.
         let deadline = ContinuousClock.now + .seconds(60)
         while handled.withLockedValue({ $0.count }) < 50 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
@@ -149,5 +157,16 @@ import Testing
     static func mode(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.posixPermissions] as? Int ?? -1) & 0o777
+    }
+}
+
+/// A `TaskExecutor` on a dispatch queue of its own: tasks that prefer it run there, outside Swift's
+/// cooperative pool (see `ServerLifecycleTests`).
+final class ServerThread: TaskExecutor {
+    private let queue = DispatchQueue(label: "loyalgate.test.server")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
