@@ -63,14 +63,18 @@ def start(arguments, log):
 
 
 def stop_children():
+    """Each child's process group gets SIGTERM, and SIGKILL if it is not gone 10 s later."""
     for child in children:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
+        try:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(child.pid, signal.SIGKILL)
+                    child.wait()
+        except ProcessLookupError:  # gone meanwhile
+            pass
     children.clear()
 
 
@@ -244,22 +248,20 @@ class Workspace:
         return self
 
     def __exit__(self, kind, error, trace):
-        try:
-            if kind is not None:
-                self.tell()
-        finally:
+        # Nothing here may raise: an error while cleaning up would hide the run's own.
+        if kind is not None:
+            self.tell()
+        for stop in ([self.driver.quit] if self.driver is not None else []) + self.ends:
             try:
-                if self.driver is not None:
-                    self.driver.quit()
-                for stop in self.ends:
-                    stop()
-            finally:
-                stop_children()
-                self.log.close()
-                if os.environ.get("LOYALGATE_KEEP"):
-                    print("kept", self.folder, flush=True)
-                else:
-                    shutil.rmtree(self.folder, ignore_errors=True)
+                stop()
+            except Exception as problem:
+                print("while stopping:", repr(problem), flush=True)
+        stop_children()
+        self.log.close()
+        if os.environ.get("LOYALGATE_KEEP"):
+            print("kept", self.folder, flush=True)
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
         return False
 
     def tell(self):
@@ -267,8 +269,8 @@ class Workspace:
             try:
                 print("page:", self.driver.current_url,
                       self.driver.find_element(By.TAG_NAME, "body").text[:2000], flush=True)
-            except WebDriverException as problem:
-                print("page: not readable:", problem.msg, flush=True)
+            except Exception as problem:  # the browser may be what failed
+                print("page: not readable:", repr(problem), flush=True)
         self.log.flush()
         with open(self.log_path, errors="replace") as log:
             print("processes' log:", log.read()[-4000:], flush=True)
