@@ -14,147 +14,28 @@ import io
 import json
 import os
 import re
-import shutil
-import signal
-import socket
 import ssl
 import subprocess
-import sys
-import tempfile
 import time
-import urllib.parse
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("LOYALGATE_BIN", os.path.join(REPO, ".build/debug/loyalgate"))
-SHOTS = os.environ.get("LOYALGATE_SCREENSHOTS")
+from browser_harness import (BIN, REPO, Workspace, add_user, check, ean13, free_port, http, press, run, shot,
+                             sign_in, start, start_chromium, till_earn, wait_for, wait_for_web)
+
 MERCHANT = "apotheek-de-linde"
 OWNER_PASSWORD = "linde owner secret"
 CASHIER_PASSWORD = "linde cashier secret"
-children = []
-
-
-def ean13(payload):
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(payload)))
-    return payload + str((10 - total % 10) % 10)
-
-
 CARD = ean13("299000100001")
 NEW_CARD = ean13("299000100002")
 PARTNER_CARD = ean13("299000100003")
 OTHER_SHOP_CARD = ean13("244000100001")
 
 
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
-    print("ok -", message, flush=True)
-
-
-def run(arguments, stdin=None):
-    result = subprocess.run([BIN] + arguments, input=stdin, capture_output=True, text=True, timeout=60)
-    if result.returncode != 0:
-        raise AssertionError(f"loyalgate {' '.join(arguments)} exited {result.returncode}: {result.stderr}")
-    return result.stdout
-
-
-def start(arguments, log):
-    child = subprocess.Popen([BIN] + arguments, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    children.append(child)
-    return child
-
-
-def wait_for(condition, what, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} within {seconds} s")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(port, method, path, body=None, cookies=None):
-    """A plain HTTP request, as a script or another site's form would send it: no browser."""
-    connection = httpclient.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    if cookies:
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    connection.request(method, path, body=urllib.parse.urlencode(body or {}), headers=headers)
-    response = connection.getresponse()
-    text = response.read().decode()
-    set_cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
-    connection.close()
-    return response.status, text, set_cookies, dict((k.lower(), v) for k, v in response.getheaders())
-
-
-def till_earn(sock, card, receipt, lines):
-    """A sale from a till, straight to the core's socket (this test runs as the core's user)."""
-    with socket.socket(socket.AF_UNIX) as s:
-        s.settimeout(10)
-        s.connect(sock)
-        request = {"id": 1, "op": "txn.earn", "merchant": MERCHANT, "card": card, "till": "till-1",
-                   "receipt": receipt, "lines": lines}
-        s.sendall((json.dumps(request) + "\n").encode())
-        answer = b""
-        while not answer.endswith(b"\n"):
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
-    result = json.loads(answer)
-    if not result.get("ok"):
-        raise AssertionError(f"txn.earn refused: {result}")
-    return result
-
-
-def shot(driver, name):
-    if SHOTS:
-        os.makedirs(SHOTS, exist_ok=True)
-        driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
-
-
-def press(driver, element):
-    """Clicks a button or link that loads a new page, and waits until the old page is gone:
-    a click returns before the next page is there, and the old page's elements must not be read."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-
-    def gone(_):
-        # Stale, or the page in between answers with another WebDriver error: either way the
-        # old page is no longer the one shown.
-        try:
-            old.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-    WebDriverWait(driver, 20).until(gone)
-
-
-def sign_in(driver, base, user, password):
-    driver.delete_all_cookies()
-    driver.get(base + "/login")
-    driver.find_element(By.ID, "user").send_keys(user)
-    driver.find_element(By.ID, "password").send_keys(password)
-    press(driver, driver.find_element(By.ID, "sign-in"))
-
-
 def main():
-    folder = tempfile.mkdtemp(prefix="lg-web-", dir="/tmp")
-    driver = None
-    log = open(os.path.join(folder, "processes.log"), "w")
-    try:
+    with Workspace("lg-web-") as work:
+        folder, log = work.folder, work.log
         data = os.path.join(folder, "data")
         state = os.path.join(folder, "web")
         sock = os.path.join(data, "core.sock")
@@ -162,10 +43,8 @@ def main():
         run(["program", "import", "--data", data, os.path.join(REPO, "examples/german-shop.json")])
         run(["cards", "add", "--data", data, "--merchant", MERCHANT, CARD, PARTNER_CARD])
         run(["cards", "add", "--data", data, "--merchant", "markt-lindenhof", OTHER_SHOP_CARD])
-        run(["web", "user", "add", "owner", "--role", "owner", "--merchant", MERCHANT, "--state", state],
-            stdin=OWNER_PASSWORD + "\n")
-        run(["web", "user", "add", "kassa", "--role", "cashier", "--merchant", MERCHANT, "--state", state],
-            stdin=CASHIER_PASSWORD + "\n")
+        add_user(state, "owner", "owner", OWNER_PASSWORD, MERCHANT)
+        add_user(state, "kassa", "cashier", CASHIER_PASSWORD, MERCHANT)
         mode = os.stat(os.path.join(state, "staff.json")).st_mode & 0o777
         check(mode == 0o600, f"the staff file is 0600 (it is {oct(mode)})")
 
@@ -178,13 +57,7 @@ def main():
               "plain HTTP on a non-loopback address is refused with a sentence")
         start(["web", "--core", sock, "--listen", f"127.0.0.1:{port}", "--state", state,
                "--time-zone", "Europe/Amsterdam"], log)
-
-        def answers():
-            try:
-                return http(port, "GET", "/login")[0] == 200
-            except OSError:
-                return False
-        wait_for(answers, "the web server answers")
+        wait_for_web(port)
         base = f"http://localhost:{port}"
 
         # HTTPS with a certificate it is given, on any address (here loopback again, another port).
@@ -220,20 +93,10 @@ def main():
         check(any("HttpOnly" in c and "Secure" in c and "SameSite=Strict" in c and "Max-Age" in c for c in cookies),
               "cookies are HttpOnly, Secure, SameSite=Strict with a lifetime")
 
-        options = Options()
-        options.binary_location = "/usr/bin/chromium"
-        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,900",
-                         "--lang=en-US", "--disable-gpu"]:
-            options.add_argument(argument)
-        options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        driver.set_page_load_timeout(30)
         downloads = os.path.join(folder, "downloads")
-        os.makedirs(downloads)
-        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
         # Elements of a page just loaded may take a moment; the checks that something is absent
         # run on pages loaded with get(), which returns once the page is complete.
-        driver.implicitly_wait(5)
+        driver = work.driver = start_chromium(folder, "1100,900", downloads=downloads, implicit_wait=5)
 
         # Log in.
         driver.get(base + "/")
@@ -293,7 +156,7 @@ def main():
 
         # A sale at the till on the new card; the dashboard counts it and the one active card
         # (the old one is replaced).
-        till_earn(sock, NEW_CARD, "R-1001", [{"sku": "4006381333931", "amount": "12.50"},
+        till_earn(sock, MERCHANT, NEW_CARD, "R-1001", [{"sku": "4006381333931", "amount": "12.50"},
                                             {"sku": "8710398501234", "amount": "3.20"}])
         driver.get(base + "/")
         check(driver.find_element(By.ID, "active-cards").text == "2",
@@ -464,30 +327,11 @@ def main():
                                   cookies=login_cookie)
         check(status == 429 and "Too many wrong passwords. Wait 30 seconds" in text,
               f"the 11th try, even with the right password, waits ({time.monotonic() - started:.2f} s to answer)")
-        driver.delete_all_cookies()
-        driver.get(base + "/login")
-        driver.find_element(By.ID, "user").send_keys("owner")
-        driver.find_element(By.ID, "password").send_keys(OWNER_PASSWORD)
-        press(driver, driver.find_element(By.ID, "sign-in"))
+        sign_in(driver, base, "owner", OWNER_PASSWORD, succeeds=False)
         check("Too many wrong passwords" in driver.find_element(By.ID, "login-error").text,
               "the browser is told to wait too")
         shot(driver, "login-throttled")
         print("all browser checks passed", flush=True)
-    finally:
-        if driver is not None:
-            driver.quit()
-        for child in children:
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(child.pid, signal.SIGKILL)
-                    child.wait()
-        log.close()
-        if sys.exc_info()[0] is not None:
-            sys.stdout.write(open(os.path.join(folder, "processes.log")).read()[-4000:])
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -21,41 +21,19 @@ import zipfile
 import http.server as httpserver
 import json
 import os
-import shutil
-import signal
-import socket
 import struct
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from backoffice import (REPO, BIN, SHOTS, MERCHANT, ean13, check, run, start, wait_for, free_port, http,  # noqa: E402
-                        till_earn, children)
+from browser_harness import (REPO, Workspace, check, core_call, ean13, free_port, http, run, shot, start,
+                             start_chromium, till_earn, wait_for, wait_for_web)
 
+MERCHANT = "apotheek-de-linde"
 CARD = ean13("299000100011")
 OTHER = ean13("299000100012")
-
-
-def core_call(sock, request):
-    with socket.socket(socket.AF_UNIX) as s:
-        s.settimeout(10)
-        s.connect(sock)
-        s.sendall((json.dumps(dict(request, id=1)) + "\n").encode())
-        answer = b""
-        while not answer.endswith(b"\n"):
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
-    return json.loads(answer)
 
 
 def b64url(data):
@@ -204,7 +182,7 @@ def check_wallets(folder, port, sock, token):
     check(status == 200 and first["serialNumbers"] == [CARD], f"the pass is listed for the device ({data})")
     status, _, _ = wallet_http(port, "GET", listing + "?passesUpdatedSince=" + first["lastUpdated"])
     check(status == 204, "nothing changed since its tag")
-    till_earn(sock, CARD, "R-2002", [{"sku": "4006381333931", "amount": "30.00"}])
+    till_earn(sock, MERCHANT, CARD, "R-2002", [{"sku": "4006381333931", "amount": "30.00"}])
     status, data, _ = wallet_http(port, "GET", listing + "?passesUpdatedSince=" + first["lastUpdated"])
     check(status == 200 and json.loads(data)["serialNumbers"] == [CARD], "after an earn the pass is listed as updated")
     status, data, headers = wallet_http(port, "GET", f"/wallet/v1/passes/{PASS_TYPE}/{CARD}", auth)
@@ -239,11 +217,8 @@ def check_wallets(folder, port, sock, token):
 
 
 def main():
-    folder = tempfile.mkdtemp(prefix="lg-holder-", dir="/tmp")
-    driver = None
-    servers = []
-    log = open(os.path.join(folder, "processes.log"), "w")
-    try:
+    with Workspace("lg-holder-") as work:
+        folder, log = work.folder, work.log
         data = os.path.join(folder, "data")
         state = os.path.join(folder, "web")
         sock = os.path.join(data, "core.sock")
@@ -265,31 +240,17 @@ def main():
                 "design": os.path.join(REPO, "examples/cards/linde-pharmacy.json"), "sites": [shop_site]})}}, f)
         start(["web", "--core", sock, "--listen", f"127.0.0.1:{port}", "--state", state,
                "--cardholder", os.path.join(folder, "cardholder.json"), "--time-zone", "Europe/Amsterdam"], log)
-
-        def answers():
-            try:
-                return http(port, "GET", "/login")[0] == 200
-            except OSError:
-                return False
-        wait_for(answers, "the web server answers")
+        wait_for_web(port)
 
         # A real sale at the till, then the receipt's token.
-        till_earn(sock, CARD, "R-2001", [{"sku": "4006381333931", "amount": "112.00"}])
+        till_earn(sock, MERCHANT, CARD, "R-2001", [{"sku": "4006381333931", "amount": "112.00"}])
         minted = core_call(sock, {"op": "cardholder.token", "merchant": MERCHANT, "card": CARD})
         check(minted.get("ok"), f"the core mints a token for the card ({minted})")
         token = minted["token"]
         check(CARD not in token, "the token does not spell out the card number")
 
-        options = Options()
-        options.binary_location = "/usr/bin/chromium"
-        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,1400",
-                         "--lang=nl-NL", "--disable-gpu"]:
-            options.add_argument(argument)
-        options.add_experimental_option("prefs", {"intl.accept_languages": "nl-NL,nl"})
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        driver.set_page_load_timeout(30)
-        driver.set_script_timeout(20)
-        driver.implicitly_wait(5)
+        # A Dutch phone.
+        driver = work.driver = start_chromium(folder, "412,1400", language="nl-NL", implicit_wait=5)
 
         # The page, in Dutch for a Dutch phone, with the figures of the sale.
         driver.get(base + "/c/" + token)
@@ -317,9 +278,7 @@ def main():
         colour = driver.execute_script(
             "return getComputedStyle(document.querySelector('.shop')).backgroundColor")
         check(colour == "rgb(46, 125, 50)", f"the shop's colour from its card design ({colour})")
-        if SHOTS:
-            os.makedirs(SHOTS, exist_ok=True)
-            driver.save_screenshot(os.path.join(SHOTS, "cardholder.png"))
+        shot(driver, "cardholder")
 
         # A forged token, an expired one, and one for a card since blocked: a sentence, no data.
         forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
@@ -345,8 +304,8 @@ def main():
         check(status == 410, f"the JSON is refused too ({status})")
 
         # The widget inside the merchant's site, and inside another site's page.
-        servers.append(serve_parent(shop_port, base, token))
-        servers.append(serve_parent(other_port, base, token))
+        work.at_end(serve_parent(shop_port, base, token).shutdown)
+        work.at_end(serve_parent(other_port, base, token).shutdown)
         driver.implicitly_wait(5)
         driver.get(shop_site + "/")
         driver.switch_to.frame(driver.find_element(By.ID, "widget"))
@@ -373,23 +332,6 @@ def main():
         statuses = [http(port, "GET", "/api/balance/" + token)[0] for _ in range(31)]
         check(statuses[-1] == 429, f"too many resolutions of one token are refused (last {statuses[-1]})")
         print("all cardholder checks passed", flush=True)
-    finally:
-        if driver is not None:
-            driver.quit()
-        for server in servers:
-            server.shutdown()
-        for child in children:
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(child.pid, signal.SIGKILL)
-                    child.wait()
-        log.close()
-        if sys.exc_info()[0] is not None:
-            sys.stdout.write(open(os.path.join(folder, "processes.log")).read()[-4000:])
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

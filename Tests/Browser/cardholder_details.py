@@ -20,26 +20,17 @@ import email.policy
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
-import sys
-import tempfile
-import time
-import urllib.parse
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from backoffice import (REPO, MERCHANT, OWNER_PASSWORD, ean13, check, run, start, wait_for, free_port,  # noqa: E402
-                        http, children, press, sign_in)
-from cardholder import core_call  # noqa: E402
+from browser_harness import (REPO, Workspace, add_user, check, children, core_call, ean13, free_port, http, press,
+                             run, sign_in, start, start_chromium, wait_for, wait_for_web)
 
+MERCHANT = "apotheek-de-linde"
 CARD = ean13("299000100021")
 LONELY = ean13("299000100022")
+OWNER_PASSWORD = "linde owner secret"
 MANAGER_PASSWORD = "linde manager secret"
 
 
@@ -66,11 +57,8 @@ def mail_run(data):
 
 
 def main():
-    folder = tempfile.mkdtemp(prefix="lg-details-", dir="/tmp")
-    driver = None
-    relay = None
-    log = open(os.path.join(folder, "processes.log"), "w")
-    try:
+    with Workspace("lg-details-") as work:
+        folder, log = work.folder, work.log
         data = os.path.join(folder, "data")
         state = os.path.join(folder, "web")
         inbox = os.path.join(folder, "inbox")
@@ -96,21 +84,13 @@ def main():
         start(["core", "--data", data, "--socket", sock], log)
         wait_for(lambda: os.path.exists(sock), "the core's socket appears")
         os.makedirs(state, mode=0o700)
-        run(["web", "user", "add", "owner", "--role", "owner", "--merchant", MERCHANT, "--state", state],
-            stdin=OWNER_PASSWORD + "\n")
-        run(["web", "user", "add", "manager", "--role", "manager", "--merchant", MERCHANT, "--state", state],
-            stdin=MANAGER_PASSWORD + "\n")
+        add_user(state, "owner", "owner", OWNER_PASSWORD, MERCHANT)
+        add_user(state, "manager", "manager", MANAGER_PASSWORD, MERCHANT)
         with open(os.path.join(folder, "cardholder.json"), "w") as f:
             json.dump({"publicURL": base, "merchants": {MERCHANT: {"design": design}}}, f)
         start(["web", "--core", sock, "--listen", f"127.0.0.1:{port}", "--state", state,
                "--cardholder", os.path.join(folder, "cardholder.json"), "--time-zone", "Europe/Amsterdam"], log)
-
-        def answers():
-            try:
-                return http(port, "GET", "/login")[0] == 200
-            except OSError:
-                return False
-        wait_for(answers, "the web server answers")
+        wait_for_web(port)
 
         anna = core_call(sock, {"op": "customer.register", "merchant": MERCHANT, "card": CARD, "details": {
             "name": "Anna Kovacheva", "email": "anna@example.nl", "address": "Lindelaan 3, Utrecht",
@@ -140,16 +120,8 @@ def main():
         status, page, _, _ = http(port, "POST", path[:-2] + ("AA" if not path.endswith("AA") else "BB"))
         check(status == 400 and "not valid" in page, "an altered link is refused")
 
-        options = Options()
-        options.binary_location = "/usr/bin/chromium"
-        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,1400",
-                         "--lang=nl-NL", "--disable-gpu"]:
-            options.add_argument(argument)
-        options.add_experimental_option("prefs", {"intl.accept_languages": "nl-NL,nl"})
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        driver.set_page_load_timeout(30)
-        driver.set_script_timeout(20)
-        driver.implicitly_wait(5)
+        # A Dutch phone.
+        driver = work.driver = start_chromium(folder, "412,1400", language="nl-NL", implicit_wait=5)
 
         # The card's page asks for the link; the answer is the same for a card with no customer.
         token = core_call(sock, {"op": "cardholder.token", "merchant": MERCHANT, "card": CARD})["token"]
@@ -254,21 +226,6 @@ def main():
         status, figures, _, _ = http(port, "GET", "/api/balance/" + token)
         check(json.loads(figures).get("programEnds") == end, f"and the balance JSON ({figures})")
         print("all cardholder details checks passed", flush=True)
-    finally:
-        if driver is not None:
-            driver.quit()
-        for child in children:
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(child.pid, signal.SIGKILL)
-                    child.wait()
-        log.close()
-        if sys.exc_info()[0] is not None:
-            sys.stdout.write(open(os.path.join(folder, "processes.log")).read()[-4000:])
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
