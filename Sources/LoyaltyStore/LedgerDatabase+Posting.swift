@@ -172,8 +172,6 @@ extension LedgerDatabase {
         var applied: [QuoteLine]? = nil
         /// `CanonicalRequest.digest` of the request, compared when the (till, receipt) comes again.
         var digest: Data
-        /// What marketing may use of the lines (the statistics' per-customer figures).
-        var marketing: MarketingRule? = nil
     }
 
     /// Writes the transaction, its ledger entry and the account's new balance, and returns the

@@ -75,8 +75,7 @@ extension LedgerDatabase {
                     minor: -min(back.discount.minorUnits, account.balanceMinor),
                     at: saleTime ?? Date(), redeemed: nil,
                     // Stamps already spent on a reward cannot come back: the card stops at zero.
-                    stamps: -min(stampsBack, account.stamps), intendedStamps: -stampsBack, digest: digest,
-                    marketing: rules.program.marketing))
+                    stamps: -min(stampsBack, account.stamps), intendedStamps: -stampsBack, digest: digest))
         }
     }
 }

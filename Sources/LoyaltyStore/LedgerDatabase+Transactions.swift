@@ -57,8 +57,7 @@ extension LedgerDatabase {
                     programVersionID: versionID, originalTxnID: nil, lines: lines,
                     intendedPoints: earning.points, intendedMinor: earning.discount.minorUnits,
                     points: earning.points, minor: earning.discount.minorUnits, at: at, redeemed: nil,
-                    stamps: stamps, intendedStamps: stamps, applied: applied, digest: digest,
-                    marketing: rules.program.marketing))
+                    stamps: stamps, intendedStamps: stamps, applied: applied, digest: digest))
             answer.programEnds = end
             return answer
         }
