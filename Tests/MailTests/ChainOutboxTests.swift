@@ -227,28 +227,34 @@ struct ChainOutboxTests {
         #expect(try await shop.store.customer(merchant: Self.merchant, id: jan).consents.mail == false)
     }
 
-    /// A mailing to a segment is sent from either store with what the staff wrote, to the
-    /// segment's consenting customers only, once.
+    /// A mailing to a segment (`segment.mail`) is sent from either store with what the staff
+    /// wrote, to exactly the segment's consenting customers with an address, once each: not to a
+    /// buyer without consent, nor to one whose only purchase of the brand is a medicine (health
+    /// data stays out of marketing), and a form sent twice records one mailing.
     @Test(arguments: StoreKind.available)
     func aSegmentMailingIsSentWithItsTextToTheConsentingBuyersOnce(kind: StoreKind) async throws {
         let shop = try await Self.shop(kind)
         defer { Task { await shop.close() } }
         let relay = try SMTPRecorder(folder: shop.folder.path + "/relay")
+        // Twelve customers: Vichy buyers with and without consent, medicine buyers, one without
+        // an address, others.
         var expected: [String] = []
-        for index in 1...6 {
+        for index in 1...12 {
             let card = try CardNumber(prefix: "2990001", serial: Int64(index))
             try await shop.addCards([card])
-            let consent = index != 2
+            let consent = index % 4 != 0
             let email = "klant\(index)@example.nl"
             _ = try await shop.store.register(
-                merchant: Self.merchant, details: CustomerDetails(name: "Klant \(index)", email: email),
+                merchant: Self.merchant,
+                details: CustomerDetails(name: "Klant \(index)", email: index == 5 ? nil : email),
                 consents: Consents(mail: consent, profiling: consent), card: card.digits)
-            let brand = index <= 4 ? "Vichy" : "Avene"
+            let line =
+                index % 3 == 0
+                ? SaleLineInput(sku: "p", amount: "9.00", brand: "Vichy", category: "otc-medicine")
+                : SaleLineInput(sku: "v", amount: "19.00", brand: index <= 8 ? "Vichy" : "Avene", category: "cosmetics")
             _ = try await shop.store.earn(
-                .init(
-                    merchant: Self.merchant, card: card.digits, till: "till-1", receipt: "R\(index)",
-                    lines: [SaleLineInput(sku: "v", amount: "19.00", brand: brand, category: "cosmetics")]))
-            if consent, index <= 4 { expected.append(email) }
+                .init(merchant: Self.merchant, card: card.digits, till: "till-1", receipt: "R\(index)", lines: [line]))
+            if consent, index != 5, index % 3 != 0, index <= 8 { expected.append(email) }
         }
         let config = Self.config(relay)
         // The welcome mails go first, so that what follows is the mailing alone.
@@ -258,8 +264,13 @@ struct ChainOutboxTests {
             merchant: Self.merchant, name: "Vichy", filter: SegmentFilter(brand: "Vichy"), user: "owner", at: Date())
         let mailing = try await shop.store.mailSegment(
             merchant: Self.merchant, segment: segment.id, subject: "Vichy: 20 % korting",
-            text: "Deze week 20 % korting op Vichy.", user: "owner", key: "form-1", at: Date())
+            text: "Deze week 20 % korting op Vichy.\n\nTot ziens!", user: "owner", key: "form-1", at: Date())
         #expect(mailing.recipients == expected.count)
+        // The same form sent again (a double click, a reload) records nothing more.
+        let again = try await shop.store.mailSegment(
+            merchant: Self.merchant, segment: segment.id, subject: "Vichy: 20 % korting",
+            text: "Deze week 20 % korting op Vichy.\n\nTot ziens!", user: "owner", key: "form-1", at: Date())
+        #expect(again == mailing)
         let summary = try await MailRun(database: shop.outbox, config: config).run().first
         #expect(summary?.delivered == expected.count, "\(String(describing: summary))")
         let received = relay.messages().dropFirst(welcomes)
@@ -268,8 +279,12 @@ struct ChainOutboxTests {
             let mail = ReceivedMail(message.raw)
             #expect(ReceivedMail.decodeWords(mail.headers["subject"] ?? "") == "Vichy: 20 % korting")
             #expect(mail.parts["text/plain"]?.contains("Deze week 20 % korting op Vichy.") == true)
+            #expect(mail.parts["text/html"]?.contains("<p>Tot ziens!</p>") == true)
+            #expect(mail.headers["list-unsubscribe"]?.contains("/mail/unsubscribe?t=") == true)
         }
+        // Another pass sends nothing again.
         #expect(try await MailRun(database: shop.outbox, config: config).run().first?.delivered == 0)
+        #expect(relay.count == welcomes + expected.count)
     }
 
     /// A pass on another host never takes back a mail another pass is still sending: only a

@@ -47,60 +47,6 @@ struct OutboxTests {
         "1980" + Timestamp.localDate(Date(), timeZone: TimeZone(identifier: "Europe/Amsterdam")!).dropFirst(4)
     }
 
-    /// The cardholder's details link (docs/cardholder.md): mailed to a customer who does not
-    /// consent to marketing (they asked), without an unsubscribe link, in the page's language;
-    /// three an hour at most; used once, within 30 minutes; a card without a customer records
-    /// nothing and says nothing.
-    @Test func aDetailsLinkIsMailedWithoutConsentWorksOnceAndAtMostThreeAnHour() async throws {
-        let relay = try SMTPRecorder(folder: directory.path + "/relay")
-        let number = try CardNumber(prefix: "2990001", serial: 501)
-        let lonely = try CardNumber(prefix: "2990001", serial: 502)
-        try database.addCards(merchant: Self.merchant, numbers: [number, lonely])
-        _ = try await database.register(
-            merchant: Self.merchant, details: CustomerDetails(name: "Jan de Vries", email: "jan@example.nl"),
-            consents: Consents(mail: false, profiling: false), card: number.digits)
-        let now = Date()
-        // A link asked for hours ago that could not be sent in time (the relay was down) is not sent.
-        try await database.requestHolderLink(
-            merchant: Self.merchant, card: number.digits, language: nil, now: now.addingTimeInterval(-3 * 3600))
-        for _ in 0..<4 {
-            try await database.requestHolderLink(
-                merchant: Self.merchant, card: number.digits, language: "de", now: now)
-        }
-        try await database.requestHolderLink(merchant: Self.merchant, card: lonely.digits, language: nil, now: now)
-        let summary = try await MailRun(database: database, config: config(relay)).run()
-        #expect(summary.first?.delivered == 3 && summary.first?.skipped == 1)
-        let kept = relay.messages()
-        #expect(kept.map(\.recipient) == Array(repeating: "jan@example.nl", count: 3))
-        let mail = ReceivedMail(try #require(kept.first).raw)
-        #expect(
-            ReceivedMail.decodeWords(mail.headers["subject"] ?? "") == "Ihr Link zu Ihren Daten bei Apotheek De Linde")
-        #expect(mail.headers["list-unsubscribe"] == nil)
-        let text = mail.parts["text/plain"] ?? ""
-        let prefix = "https://shop.example.nl/p/"
-        let link = try #require(
-            text.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix(prefix) }.map {
-                String($0.dropFirst(prefix.count))
-            })
-
-        // Past its 30 minutes it is refused; within them it opens once.
-        let expired = await #expect(throws: LoyaltyError.self) {
-            try await database.openHolderLink(merchant: nil, link: link, now: now.addingTimeInterval(31 * 60))
-        }
-        #expect(expired?.code == .forbidden)
-        let opened = try await database.openHolderLink(merchant: Self.merchant, link: link, now: now)
-        let session = try await database.holderSession(merchant: nil, session: opened.session, now: now)
-        #expect(session.merchant == Self.merchant)
-        let again = await #expect(throws: LoyaltyError.self) {
-            try await database.openHolderLink(merchant: nil, link: link, now: now)
-        }
-        #expect(again?.message.contains("already used or has expired") == true)
-        // The session ends after its 30 minutes.
-        await #expect(throws: LoyaltyError.self) {
-            try await database.holderSession(merchant: nil, session: opened.session, now: now.addingTimeInterval(1801))
-        }
-    }
-
     /// A customer who consents after the end was announced is told at the next pass, until the
     /// last day; after it a notice would tell nobody anything.
     @Test func aLaterConsenterGetsTheEndNoticeOnlyUntilTheLastDay() async throws {
